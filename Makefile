@@ -1,0 +1,26 @@
+# The two commands of the README:
+#   make demo   installs byline and runs the main job on the shipped example
+#   make test   installs byline with its test tools and runs the test suite (.ci/run calls it)
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+
+.PHONY: demo test install install-dev lint model
+
+install:
+	$(PIP) install -q -e .
+
+install-dev:
+	$(PIP) install -q -e ".[dev]"
+
+demo: install
+	bash examples/demo.sh
+
+test: install-dev
+	$(PYTHON) -m pytest -q
+
+lint:
+	$(PYTHON) -m ruff check src tests benchmarks
+
+# Rebuild the shipped default model (deterministic, seeded); see docs/model.md.
+model: install
+	$(PYTHON) -m byline.train_default
