@@ -1,0 +1,117 @@
+"""Ingest: one parser module per input format, each turning a file into :class:`~byline.records.Record` s.
+
+Parsers are pure and streaming: they read the file they are given, never the store. Every format module
+defines::
+
+    NAME: str                                     # the --format name
+    def sniff(head: str, path: Path) -> float      # 0..1 confidence from the first ~64 KiB of decoded text
+    def parse(path: Path) -> Iterator[Record]      # raises byline.InputError naming file and line
+
+Listing-shaped formats (a page of one person's works) additionally define
+``def parse_listing(path: Path, owner: str | None) -> Listing``.
+
+Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 mojibake, entities, spaces).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+from byline._errors import FormatError, InputError
+from byline.records import Listing, Record
+
+# --format name -> module implementing it. "signatures" is the labeled benchmark JSONL (see signatures.py).
+FORMAT_MODULES: dict[str, str] = {
+    "listing": "byline.ingest.listing",
+    "bibtex": "byline.ingest.bibtex",
+    "ris": "byline.ingest.ris",
+    "openalex": "byline.ingest.openalex",
+    "s2": "byline.ingest.semanticscholar",
+    "arxiv": "byline.ingest.arxiv",
+    "csv": "byline.ingest.csv",
+    "csl": "byline.ingest.csl",
+    "signatures": "byline.ingest.signatures",
+}
+FORMATS = ("auto", *FORMAT_MODULES)
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def format_module(name: str) -> ModuleType:
+    try:
+        return import_module(FORMAT_MODULES[name])
+    except KeyError:
+        raise FormatError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
+
+
+def read_head(path: Path, size: int = _SNIFF_BYTES) -> str:
+    """The first ``size`` bytes of a file as text, gunzipped if needed, for sniffing."""
+    from byline.text import decode_bytes
+
+    raw = _open_binary(path).read(size)
+    return decode_bytes(raw, file=path)[0]
+
+
+def _open_binary(path: Path):
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+    if fh.read(2) == b"\x1f\x8b":
+        import gzip
+
+        fh.close()
+        return gzip.open(path, "rb")
+    fh.seek(0)
+    return fh
+
+
+def detect_format(path: str | Path) -> str:
+    """The best-matching format name, or a :class:`FormatError` that says what was tried."""
+    path = Path(path)
+    head = read_head(path)
+    if not head.strip():
+        raise InputError("file is empty", file=path)
+    scores = {}
+    for name in FORMAT_MODULES:
+        try:
+            mod = format_module(name)
+        except ModuleNotFoundError:
+            continue
+        scores[name] = float(mod.sniff(head, path))
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] < 0.5:
+        raise FormatError(
+            "cannot tell the format of this file; pass --format "
+            f"({', '.join(FORMAT_MODULES)})",
+            file=path,
+        )
+    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.05:
+        raise FormatError(
+            f"the format is ambiguous ({ranked[0][0]} or {ranked[1][0]}); pass --format", file=path
+        )
+    return ranked[0][0]
+
+
+def load_records(path: str | Path, format: str = "auto") -> Iterator[Record]:
+    """Parse one file into records (streaming)."""
+    path = Path(path)
+    name = detect_format(path) if format == "auto" else format
+    return format_module(name).parse(path)
+
+
+def load_listing(path: str | Path, owner: str | None = None, format: str = "auto") -> Listing:
+    """Parse one file as a listing: the records a page attributes to ``owner``.
+
+    Listing-shaped formats may read the owner from the page; ``owner`` overrides it.
+    Any other format becomes a listing of all its records.
+    """
+    path = Path(path)
+    name = detect_format(path) if format == "auto" else format
+    mod = format_module(name)
+    if hasattr(mod, "parse_listing"):
+        return mod.parse_listing(path, owner)
+    return Listing(source=str(path), owner=owner, records=list(mod.parse(path)))
