@@ -79,6 +79,7 @@ class Listing:
     source: str
     owner: str | None
     records: list[Record] = field(default_factory=list)
+    id: str | None = None  # set when the listing comes from the store
 
 
 @dataclass(slots=True)
@@ -95,6 +96,8 @@ class Work:
     ids: dict[str, str] = field(default_factory=dict)
     authors_truncated: bool = False
     records: list[Record] = field(default_factory=list)
+    # field name -> where the merged value was read (the winning record's field provenance)
+    field_sources: dict[str, Provenance] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ FORMAT_MODULES: dict[str, str] = {
     "listing": "byline.ingest.listing",
     "bibtex": "byline.ingest.bibtex",
     "ris": "byline.ingest.ris",
+    "wos": "byline.ingest.wos",
     "openalex": "byline.ingest.openalex",
     "s2": "byline.ingest.semanticscholar",
     "arxiv": "byline.ingest.arxiv",
@@ -51,7 +52,15 @@ def read_head(path: Path, size: int = _SNIFF_BYTES) -> str:
     """The first ``size`` bytes of a file as text, gunzipped if needed, for sniffing."""
     from byline.text import decode_bytes
 
-    raw = _open_binary(path).read(size)
+    chunks: list[bytes] = []
+    with _open_binary(path) as fh:
+        try:  # a truncated .gz still sniffs from what it has; nothing readable at all is an InputError
+            while sum(map(len, chunks)) < size and (chunk := fh.read(min(8192, size))):
+                chunks.append(chunk)
+        except (OSError, EOFError) as exc:
+            if not chunks:
+                raise InputError(f"cannot read: {exc}", file=path) from None
+    raw = b"".join(chunks)[:size]
     return decode_bytes(raw, file=path)[0]
 
 

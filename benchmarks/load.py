@@ -1,0 +1,219 @@
+"""Load benchmark of the web app's read endpoints (not a test).
+
+N concurrent clients (default 200) hit the read endpoints for D seconds (default 30) on a server
+listening on the loopback interface, and the script reports throughput, p50/p99 latency and errors.
+
+By default it builds a store from the five seed listings (ingest with their owners, disambiguate)
+in a temp folder and starts ``byline serve`` on a free port in a subprocess; ``--db`` serves an
+existing store instead and ``--url`` targets a server already running on 127.0.0.1/localhost.
+
+    python3 benchmarks/load.py                        # seeds, 200 clients, 30 s
+    python3 benchmarks/load.py --clients 50 --seconds 10 --append-docs
+
+``--append-docs`` appends a "Web load" section with the command and the figures to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
+               "004": "Jaeseong Lee"}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_CLIENTS = 1000
+MAX_SECONDS = 300
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def byline(*args: str, env: dict[str, str] | None = None) -> None:
+    cmd = [sys.executable, "-c", "from byline.cli import main; main()", *args]
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def build_seed_store(folder: Path) -> Path:
+    if not SEEDS.is_dir():
+        sys.exit(f"load: {SEEDS} is absent; pass --db or --url")
+    db = folder / "seeds.db"
+    for path in sorted(SEEDS.glob("0*.txt")):
+        byline("ingest", str(path), "--owner", SEED_OWNERS[path.name[:3]], "--db", str(db))
+    byline("disambiguate", "--db", str(db))
+    return db
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, BYLINE_TOKEN="load-benchmark-token")
+    cmd = [sys.executable, "-c", "from byline.cli import main; main()", "serve", "--db", str(db),
+           "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+async def wait_ready(url: str, proc: subprocess.Popen | None, timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                raise SystemExit(f"load: the server exited: {proc.stderr.read().decode(errors='replace')}")
+            try:
+                if (await client.get(url + "/api/people?limit=1")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"load: no server answered at {url} within {timeout:.0f} s")
+
+
+async def discover(url: str) -> list[str]:
+    """The read URLs to hit: searches, people (API and page), works, an explain card."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        people = (await client.get("/api/people", params={"limit": 500})).json()["people"]
+        paths = ["/api/people?name=" + quote(n) for n in ("Jaeseong Lee", "Kim", "Lee", "Nojun Kwak", "Yoo")]
+        sigs: list[str] = []
+        for p in people[:40]:
+            pid = quote(p["id"], safe="")
+            paths += [f"/api/people/{pid}", f"/people/{pid}"]
+            detail = (await client.get(f"/api/people/{pid}")).json()
+            for w in detail.get("works", [])[:3]:
+                paths.append("/api/works/" + quote(w["id"], safe=""))
+                if w.get("signature_id"):
+                    sigs.append(w["signature_id"])
+        if len(sigs) >= 2:
+            paths.append(f"/api/explain?a={quote(sigs[0], safe='')}&b={quote(sigs[1], safe='')}")
+    return paths
+
+
+async def run_load(url: str, paths: list[str], clients: int, seconds: float) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    by_kind: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    stop_at = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+
+        async def one_client(seed: int) -> None:
+            rng = random.Random(seed)
+            while time.monotonic() < stop_at:
+                path = rng.choice(paths)
+                t0 = time.perf_counter()
+                try:
+                    r = await client.get(path)
+                    ok = r.status_code == 200
+                    if not ok:
+                        errors[f"HTTP {r.status_code}"] += 1
+                except httpx.HTTPError as exc:
+                    ok = False
+                    errors[type(exc).__name__] += 1
+                latencies.append(time.perf_counter() - t0)
+                by_kind[path.split("?")[0].rsplit("/", 1)[0] or path] += ok
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one_client(i) for i in range(clients)))
+        wall = time.perf_counter() - t0
+
+    lat = sorted(latencies)
+    q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) >= 2 else [lat[0]] * 99
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": len(lat),
+        "throughput_rps": round(len(lat) / wall, 1),
+        "p50_ms": round(q[49] * 1000, 1),
+        "p99_ms": round(q[98] * 1000, 1),
+        "max_ms": round(lat[-1] * 1000, 1),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "distinct_urls": len(paths),
+    }
+
+
+def append_docs(result: dict, command: str) -> None:
+    docs = REPO / "docs" / "benchmarks.md"
+    docs.parent.mkdir(exist_ok=True)
+    cpu = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
+    text = (
+        "\n## Web load\n\n"
+        f"Command: `{command}` (server: `byline serve` on 127.0.0.1 in a subprocess, one uvicorn worker, "
+        "store built from the five seed listings; client and server share the machine: "
+        f"{cpu}). Read endpoints only: name search, person (API and HTML page), work, explain.\n\n"
+        "| clients | duration | requests | throughput | p50 | p99 | max | errors |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {result['clients']} | {result['seconds']} s | {result['requests']} | "
+        f"{result['throughput_rps']} req/s | {result['p50_ms']} ms | {result['p99_ms']} ms | "
+        f"{result['max_ms']} ms | {result['errors']} |\n"
+    )
+    with docs.open("a", encoding="utf-8") as fh:
+        if docs.stat().st_size == 0:
+            fh.write("# Benchmarks\n")
+        fh.write(text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--db", type=Path, help="serve this store instead of one built from the seeds")
+    ap.add_argument("--url", help="a server already running on the loopback interface")
+    ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
+    args = ap.parse_args(argv)
+    if not 1 <= args.clients <= MAX_CLIENTS:
+        ap.error(f"--clients must be within 1..{MAX_CLIENTS}")
+    if not 1 <= args.seconds <= MAX_SECONDS:
+        ap.error(f"--seconds must be within 1..{MAX_SECONDS}")
+    if args.url and urlsplit(args.url).hostname not in LOOPBACK:
+        ap.error("--url must point at the loopback interface (127.0.0.1, localhost or ::1)")
+
+    proc = None
+    with tempfile.TemporaryDirectory(prefix="byline-load-") as tmp:
+        try:
+            if args.url:
+                url = args.url.rstrip("/")
+            else:
+                db = args.db or build_seed_store(Path(tmp))
+                port = free_port()
+                url = f"http://127.0.0.1:{port}"
+                proc = start_server(db, port)
+            asyncio.run(wait_ready(url, proc))
+            paths = asyncio.run(discover(url))
+            result = asyncio.run(run_load(url, paths, args.clients, args.seconds))
+        finally:
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    print(json.dumps(result, indent=2))
+    if args.append_docs:
+        shown = ["python3 benchmarks/load.py"] + (argv if argv is not None else sys.argv[1:])
+        append_docs(result, " ".join(a for a in shown if a != "--append-docs"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""``byline ingest``, ``byline works``, ``byline listings``: fill the store and look at what it holds."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from byline._errors import InputError
+from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
+from byline.records import Listing, Work
+
+# Show a progress bar when the inputs are at least this big (and stderr is a terminal).
+_PROGRESS_BYTES = 5 * 1024 * 1024
+
+
+def _formats_help() -> str:
+    from byline.ingest import FORMATS
+
+    return "Input format: " + ", ".join(FORMATS) + "."
+
+
+@contextlib.contextmanager
+def _progress(paths: list[Path]) -> Iterator[Any]:
+    total = 0
+    for p in paths:
+        with contextlib.suppress(OSError):
+            total += p.stat().st_size
+    if not sys.stderr.isatty() or (total < _PROGRESS_BYTES and len(paths) < 20):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files · {task.fields[records]} records · {task.fields[current]}"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=len(paths), records=0, current="")
+
+        def update(files_done: int, files_total: int, records: int, current: str) -> None:
+            bar.update(task, completed=files_done, records=records, current=Path(current).name if current else "")
+
+        yield update
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...).")],
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="auto|listing|bibtex|ris|openalex|s2|arxiv|csv|signatures")] = "auto",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Parse the files and store their works (deduplicated) and listings, in one transaction."""
+    from byline.store import Store
+
+    existed = db.exists()
+    try:
+        with Store(db) as store, _progress(paths) as progress:
+            result = store.ingest(paths, owner=owner, format=format, progress=progress)
+    except BaseException:
+        if not existed:  # leave no empty store behind when the command failed
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{db}{suffix}").unlink()
+        raise
+    typer.echo(f"ingested {result.summary()} into {db}")
+
+
+def _open_existing(db: Path):
+    from byline.store import Store
+
+    if not db.exists():
+        raise InputError(f"no store at {db}: run `byline ingest ... --db {db}` first")
+    return Store(db)
+
+
+def work_json(w: Work) -> dict[str, Any]:
+    """The JSON shape of a work printed by ``byline works --json`` (absent fields are left out)."""
+    out: dict[str, Any] = {"id": w.id}
+    if w.title:
+        out["title"] = w.title
+    if w.year is not None:
+        out["year"] = w.year
+    out["authors"] = [{"name": a.name} for a in w.authors]
+    if w.authors_truncated:
+        out["authors_truncated"] = True
+    out["ids"] = dict(w.ids)
+    if w.abstract:
+        out["abstract"] = w.abstract
+    sources = []
+    for r in w.records:
+        src: dict[str, Any] = {"file": r.source.file, "line": r.source.line}
+        if r.source.record is not None:
+            src["record"] = r.source.record
+        sources.append(src)
+    out["sources"] = sources
+    out["field_sources"] = {
+        k: {"file": p.file, "line": p.line} for k, p in sorted(w.field_sources.items()) if "." not in k
+    }
+    return out
+
+
+def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+    """List the stored works (deduplicated papers) with their sources."""
+    with _open_existing(db) as store:
+        items = store.works()
+    if json:
+        print_json({"works": [work_json(w) for w in items]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "year", "title", "authors", "sources", title=f"{len(items)} works")
+    for w in items:
+        title = w.title or (f"[dim](abstract) {w.abstract[:60]}…[/dim]" if w.abstract else "[dim]-[/dim]")
+        authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
+        table.add_row(w.id, str(w.year or ""), title, authors, str(len(w.records)))
+    Console().print(table)
+
+
+def listing_json(lst: Listing) -> dict[str, Any]:
+    work_ids = [r.extra.get("work_id") for r in lst.records]
+    return {
+        "id": lst.id,
+        "owner": lst.owner,
+        "source": lst.source,
+        "entries": len(lst.records),
+        "works": list(dict.fromkeys(w for w in work_ids if w)),
+    }
+
+
+def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
+    """List the stored listings (claimed profiles: an owner and the works a page attributes to them)."""
+    with _open_existing(db) as store:
+        items = store.listings()
+    if json:
+        print_json({"listings": [listing_json(x) for x in items]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "owner", "entries", "works", "source", title=f"{len(items)} listings")
+    for x in items:
+        d = listing_json(x)
+        table.add_row(d["id"], d["owner"] or "[dim]-[/dim]", str(d["entries"]), str(len(d["works"])), d["source"])
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("works")(works)
+    app.command("listings")(listings)

@@ -1,0 +1,260 @@
+"""Per-block agglomerative clustering (average linkage) with must-link / cannot-link constraints.
+
+Input: a block of ``n`` signatures, scored candidate pairs ``(i, j, p)`` (``p`` = probability of same
+person; pairs not scored count as ``p = 0``), and a probability threshold. Two clusters merge while the
+average of ``1 - p`` over all their cross pairs is ``<= 1 - threshold``.
+
+* must-link pairs are merged first (distance 0, transitively);
+* cannot-link pairs (incompatible names, two positions on one paper, curator splits) get an
+  effectively infinite distance, so no cluster ever contains both ends;
+* the graph is first split into connected components of pairs with ``1 - p <= 1 - threshold`` (and
+  must-links): average linkage never merges across them (every cross distance is above the cut), so
+  each component is clustered on its own -- exact, and fast for big sparse blocks.
+
+Deterministic: the same input gives the same labels (labels are numbered by smallest member index).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from byline._errors import ConstraintError
+
+DENSE_MAX = 3000
+_BIG = 1e9
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Curator constraints on signature ids: pairs that must / must not be one person."""
+
+    must_link: tuple[tuple[str, str], ...] = field(default=())
+    cannot_link: tuple[tuple[str, str], ...] = field(default=())
+
+    @classmethod
+    def coerce(cls, c: Constraints | dict | None) -> Constraints:
+        if c is None:
+            return cls()
+        if isinstance(c, Constraints):
+            return c
+        if isinstance(c, dict):
+            return cls(
+                must_link=tuple((str(a), str(b)) for a, b in c.get("must_link", ())),
+                cannot_link=tuple((str(a), str(b)) for a, b in c.get("cannot_link", ())),
+            )
+        raise TypeError(f"constraints must be Constraints, a dict or None, not {type(c).__name__}")
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = np.arange(n)
+
+    def find(self, x: int) -> int:
+        p = self.parent
+        root = x
+        while p[root] != root:
+            root = p[root]
+        while p[x] != root:
+            p[x], x = root, p[x]
+        return int(root)
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if len(i) == 0:
+        return np.arange(n)
+    if len(i) < 2000:  # small graphs: plain union-find beats scipy's validation overhead
+        uf = _UnionFind(n)
+        for a, b in zip(i.tolist(), j.tolist(), strict=True):
+            uf.union(a, b)
+        return np.array([uf.find(k) for k in range(n)])
+    g = coo_matrix((np.ones(len(i), np.int8), (i, j)), shape=(n, n))
+    _, lab = connected_components(g, directed=False)
+    return lab
+
+
+def cluster_block(
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    must_link: Iterable[tuple[int, int]] = (),
+    cannot_link: Iterable[tuple[int, int]] = (),
+) -> np.ndarray:
+    """Cluster labels ``0..k-1`` for ``n`` items of one block (see the module docstring)."""
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    d = 1.0 - np.asarray(p, dtype=np.float64)
+    cut = 1.0 - float(threshold)
+    ml = [(int(a), int(b)) for a, b in must_link if a != b]
+    cl = {(min(a, b), max(a, b)) for a, b in cannot_link if a != b}
+    if n == 0:
+        return np.zeros(0, np.int64)
+    # must-link groups
+    uf = _UnionFind(n)
+    for a, b in ml:
+        uf.union(a, b)
+    group = np.array([uf.find(k) for k in range(n)]) if ml else np.arange(n)
+    for a, b in cl:
+        if group[a] == group[b]:
+            raise ConstraintError(f"items {a} and {b} are both must-linked and cannot-linked")
+    # drop scored pairs that are cannot-linked; mark them as such
+    if cl:
+        key = i * n + j
+        cl_codes = np.array([a * n + b for a, b in cl], dtype=np.int64)
+        bad = np.isin(key, cl_codes)
+        i, j, d = i[~bad], j[~bad], d[~bad]
+    close = d <= cut
+    ci = np.concatenate([i[close], np.array([a for a, _ in ml], np.int64)])
+    cj = np.concatenate([j[close], np.array([b for _, b in ml], np.int64)])
+    comp = _components(n, ci, cj)
+    labels = np.full(n, -1, np.int64)
+    order = np.argsort(comp, kind="stable")
+    comp_sorted = comp[order]
+    bounds = np.flatnonzero(np.diff(comp_sorted)) + 1
+    members_list = np.split(order, bounds)
+    # scored pairs per component
+    pair_comp = comp[i]
+    pair_order = np.argsort(pair_comp, kind="stable")
+    pc_sorted = pair_comp[pair_order]
+    result_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for members in members_list:
+        members = np.sort(members)
+        if len(members) == 1:
+            result_parts.append((members, np.zeros(1, np.int64)))
+            continue
+        if len(members) == 2:  # joined by one close edge (cannot-links were removed above)
+            result_parts.append((members, np.zeros(2, np.int64)))
+            continue
+        c = comp[members[0]]
+        lo, hi = np.searchsorted(pc_sorted, [c, c + 1])
+        sel = pair_order[lo:hi]
+        local = np.full(n, -1, np.int64)
+        local[members] = np.arange(len(members))
+        li, lj, ld = local[i[sel]], local[j[sel]], d[sel]
+        lml = [(local[a], local[b]) for a, b in ml if local[a] >= 0]
+        lcl = [(local[a], local[b]) for a, b in cl if local[a] >= 0 and local[b] >= 0]
+        lgroup = group[members]
+        if len(members) <= DENSE_MAX:
+            sub = _average_dense(len(members), li, lj, ld, cut, lgroup, lcl)
+        else:
+            sub = _average_sparse(len(members), li, lj, ld, cut, lml, lcl)
+        result_parts.append((members, sub))
+    # number labels by smallest member
+    firsts = []
+    for members, sub in result_parts:
+        for lab in np.unique(sub):
+            firsts.append((int(members[sub == lab].min()), members[sub == lab]))
+    firsts.sort(key=lambda t: t[0])
+    for lab, (_, mem) in enumerate(firsts):
+        labels[mem] = lab
+    return labels
+
+
+def _average_dense(m, i, j, d, cut, group, cl) -> np.ndarray:
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    D = np.ones((m, m), dtype=np.float64)
+    D[i, j] = np.clip(d, 1e-6, 1.0)
+    D[j, i] = D[i, j]
+    same = group[:, None] == group[None, :]
+    D[same] = 0.0
+    for a, b in cl:
+        D[a, b] = D[b, a] = _BIG
+    np.fill_diagonal(D, 0.0)
+    Z = linkage(squareform(D, checks=False), method="average")
+    return _flat(Z, m, cut)
+
+
+def _flat(Z: np.ndarray, m: int, cut: float) -> np.ndarray:
+    """Flat clusters of a monotone linkage cut at ``cut`` (same as ``fcluster(..., "distance")``)."""
+    uf = _UnionFind(2 * m - 1)
+    for k, (a, b, h) in enumerate(Z[:, :3].tolist()):
+        if h > cut:
+            break
+        uf.union(int(a), m + k)
+        uf.union(int(b), m + k)
+    return _renumber(np.array([uf.find(x) for x in range(m)]))
+
+
+def _renumber(lab: np.ndarray) -> np.ndarray:
+    out = np.empty(len(lab), np.int64)
+    seen: dict[int, int] = {}
+    for k, v in enumerate(lab):
+        out[k] = seen.setdefault(int(v), len(seen))
+    return out
+
+
+def _average_sparse(m, i, j, d, cut, ml, cl) -> np.ndarray:
+    """Average linkage on a sparse graph (missing pairs have distance 1) with a heap; O(E log E)."""
+    uf = _UnionFind(m)
+    size = {k: 1 for k in range(m)}
+    # sum of similarities s = 1 - d between clusters; missing pairs contribute 0
+    nbr: dict[int, dict[int, float]] = {k: {} for k in range(m)}
+    forbid: dict[int, set[int]] = {k: set() for k in range(m)}
+    for a, b in cl:
+        forbid[a].add(b)
+        forbid[b].add(a)
+    for a, b, dist in zip(i.tolist(), j.tolist(), d.tolist(), strict=True):
+        nbr[a][b] = nbr[a].get(b, 0.0) + (1.0 - dist)
+        nbr[b][a] = nbr[b].get(a, 0.0) + (1.0 - dist)
+    for a, b in ml:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra != rb:
+            _merge(ra, rb, uf, size, nbr, forbid)
+    heap: list[tuple[float, int, int]] = []
+    for a in nbr:
+        if uf.find(a) != a:
+            continue
+        for b, s in nbr[a].items():
+            if a < b:
+                heapq.heappush(heap, (1.0 - s / (size[a] * size[b]), a, b))
+    while heap:
+        dist, a, b = heapq.heappop(heap)
+        if dist > cut:
+            break
+        if uf.find(a) != a or uf.find(b) != b or b not in nbr[a]:
+            continue
+        cur = 1.0 - nbr[a][b] / (size[a] * size[b])
+        if abs(cur - dist) > 1e-12 or b in forbid[a]:
+            continue  # stale entry
+        root = _merge(a, b, uf, size, nbr, forbid)
+        for c, s in nbr[root].items():
+            if c not in forbid[root]:
+                heapq.heappush(heap, (1.0 - s / (size[root] * size[c]), min(root, c), max(root, c)))
+    return _renumber(np.array([uf.find(k) for k in range(m)]))
+
+
+def _merge(a, b, uf, size, nbr, forbid) -> int:
+    root, other = (a, b) if a < b else (b, a)
+    uf.parent[other] = root
+    size[root] += size.pop(other)
+    for c, s in nbr.pop(other).items():
+        if c == root:
+            continue
+        nbr[root][c] = nbr[root].get(c, 0.0) + s
+        nbr[c].pop(other, None)
+        nbr[c][root] = nbr[root][c]
+    nbr[root].pop(other, None)
+    fo = forbid.pop(other)
+    for c in fo:
+        forbid[c].discard(other)
+        forbid[c].add(root)
+    forbid[root] |= fo
+    return root

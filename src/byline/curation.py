@@ -1,0 +1,262 @@
+"""Curation events (merge, split, lock, claim) and the constraints they replay as.
+
+A curation event is stored with the *signature ids* it was about when the curator made it, so it
+means the same thing on every later ``disambiguate`` or ``assign`` -- including a rebuild from
+scratch, when person ids are recomputed.  Each event becomes must-link / cannot-link constraints:
+
+``merge P1 P2``         every signature of P1 and P2 must-link (one person).
+``split P --works W``   the signatures of P on W must-link to each other and cannot-link the rest of P.
+``lock P``              P's signatures must-link to each other and cannot-link every other signature
+                        of their blocks (the model can no longer change P; curators still can).
+``claim P --works W``   the owner's signatures on W must-link to P.
+
+:class:`ConstraintSet` replays events in order and refuses one that contradicts the earlier ones
+with a :class:`~byline.ConstraintError` naming both events.  Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from byline._errors import ConstraintError
+from byline.cluster import Constraints  # the one constraints type, shared with the clusterer
+
+EVENT_KINDS = ("merge", "split", "lock", "claim")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One curation event as stored: ``payload`` holds the signature ids it constrains."""
+
+    id: int
+    kind: str
+    person: str
+    payload: Mapping[str, Any]
+    who: str = ""
+    at: str = ""
+    why: str = ""
+
+    def describe(self) -> str:
+        p = self.payload
+        if self.kind == "merge":
+            what = f"merge {p.get('from')} into {p.get('into')}"
+        elif self.kind == "split":
+            what = f"split {self.person} (works {', '.join(p.get('works', []))}) -> {p.get('new_person')}"
+        elif self.kind == "lock":
+            what = f"lock {self.person} ({len(p.get('members', []))} signatures)"
+        elif self.kind == "claim":
+            what = f"claim works {', '.join(p.get('works', []))} for {self.person}"
+        else:  # pragma: no cover - kinds are validated on the way in
+            what = f"{self.kind} {self.person}"
+        by = f" by {self.who}" if self.who else ""
+        why = f" ({self.why})" if self.why else ""
+        return f"event #{self.id} {what}{by}{why}"
+
+    def payload_json(self) -> str:
+        return json.dumps(dict(self.payload), sort_keys=True)
+
+
+@dataclass
+class ConstraintSet:
+    """Must-link components (union-find), cannot-link edges between groups, and locks.
+
+    Each constraint remembers the event that made it so a contradiction names its cause.
+    """
+
+    _parent: dict[str, str] = field(default_factory=dict)
+    _cannot: list[tuple[frozenset[str], frozenset[str], Event]] = field(default_factory=list)
+    _locks: list[tuple[frozenset[str], Event]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    # -- union-find -------------------------------------------------------------------------------
+    def find(self, x: str) -> str:
+        parent = self._parent
+        if x not in parent:
+            return x
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def _union(self, a: str, b: str) -> None:
+        self._parent.setdefault(a, a)
+        self._parent.setdefault(b, b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))  # deterministic root
+            self._parent[hi] = lo
+
+    def component(self, x: str) -> set[str]:
+        root = self.find(x)
+        return {s for s in self._parent if self.find(s) == root} | {x}
+
+    def linked(self, a: str, b: str) -> bool:
+        return a == b or self.find(a) == self.find(b)
+
+    # -- events -----------------------------------------------------------------------------------
+    def add(self, event: Event) -> None:
+        """Add one event's constraints, or raise :class:`ConstraintError` (and change nothing)."""
+        must, cannot, lock = _event_constraints(event)
+        trial = self.copy()
+        for group in must:
+            items = sorted(group)
+            for s in items[1:]:
+                trial._union(items[0], s)
+        for a, b in cannot:
+            trial._cannot.append((frozenset(a), frozenset(b), event))
+        if lock:
+            trial._locks.append((frozenset(lock), event))
+        trial._check(event)
+        self._parent, self._cannot, self._locks = trial._parent, trial._cannot, trial._locks
+        self.events.append(event)
+
+    def extend(self, events: Iterable[Event]) -> ConstraintSet:
+        for e in events:
+            self.add(e)
+        return self
+
+    def copy(self) -> ConstraintSet:
+        return ConstraintSet(dict(self._parent), list(self._cannot), list(self._locks), list(self.events))
+
+    def _check(self, event: Event) -> None:
+        for a, b, why in self._cannot:
+            roots_a = {self.find(s) for s in a}
+            clash = [s for s in b if self.find(s) in roots_a]
+            if clash:
+                other = self._blame(clash[0], exclude=why)
+                raise ConstraintError(
+                    f"contradictory curation: {_describe_new(event)} would force signature {clash[0]} "
+                    f"together with signatures that {why.describe()} separated"
+                    + (f" (linked by {other.describe()})" if other and other is not why else "")
+                    + "; refused, nothing was changed"
+                )
+        for members, why in self._locks:
+            roots = {self.find(s) for s in members}
+            if len(roots) != 1:  # cannot happen through must-links; kept for safety
+                raise ConstraintError(f"contradictory curation: {why.describe()} is broken")
+            for a, b, cwhy in self._cannot:
+                if any(self.find(s) in roots for s in a) and any(self.find(s) in roots for s in b):
+                    raise ConstraintError(
+                        f"contradictory curation: {_describe_new(event)} separates signatures of a person "
+                        f"frozen by {why.describe()}; refused, nothing was changed"
+                        if cwhy is event
+                        else f"contradictory curation: {cwhy.describe()} separates signatures frozen by "
+                        f"{why.describe()}; refused, nothing was changed"
+                    )
+
+    def _blame(self, sig: str, exclude: Event | None) -> Event | None:
+        for e in reversed(self.events):
+            if e is not exclude and e.kind in ("merge", "claim", "lock") and sig in _event_sigs(e):
+                return e
+        return None
+
+    # -- output -----------------------------------------------------------------------------------
+    def for_signatures(self, sig_ids: Iterable[str], block_of: Mapping[str, str] | None = None) -> Constraints:
+        """The pairwise constraints among ``sig_ids`` (ids not in the set are dropped).
+
+        Must-links become a chain per component (enough for any transitive clusterer); cannot-links
+        are expanded pairwise, and a lock cannot-links its component to every other signature of the
+        same block (``block_of`` maps signature id to block; without it, to every other signature).
+        """
+        present = set(sig_ids)
+        comps: dict[str, list[str]] = {}
+        for s in present:
+            if s in self._parent:
+                comps.setdefault(self.find(s), []).append(s)
+        must: list[tuple[str, str]] = []
+        for members in comps.values():
+            members.sort()
+            must.extend((members[0], m) for m in members[1:])
+        cannot: set[tuple[str, str]] = set()
+
+        def comp_of(group: Iterable[str]) -> set[str]:
+            roots = {self.find(s) for s in group}
+            out = {s for r in roots for s in comps.get(r, [])}
+            return out | {s for s in group if s in present}
+
+        for a, b, _ in self._cannot:
+            ca, cb = comp_of(a), comp_of(b)
+            for x in ca:
+                for y in cb:
+                    if x != y:
+                        cannot.add((min(x, y), max(x, y)))
+        for members, _ in self._locks:
+            inside = comp_of(members)
+            if not inside:
+                continue
+            blocks = None if block_of is None else {block_of.get(s) for s in inside}
+            for y in present - inside:
+                if blocks is not None and block_of.get(y) not in blocks:
+                    continue
+                for x in inside:
+                    cannot.add((min(x, y), max(x, y)))
+        return Constraints(tuple(sorted(must)), tuple(sorted(cannot)))
+
+    def locked_components(self) -> list[frozenset[str]]:
+        """Each lock's current component (its members plus anything curators linked to them since)."""
+        out = []
+        for members, _ in self._locks:
+            roots = {self.find(s) for s in members}
+            out.append(frozenset(s for s in self._parent if self.find(s) in roots) | members)
+        return out
+
+    def decided_by(self, a: str, b: str) -> tuple[str, Event] | None:
+        """``("must-link" | "cannot-link", event)`` when curation decides the pair ``a``, ``b``."""
+        if a != b and self.linked(a, b):
+            return "must-link", self._blame(a, exclude=None) or self._blame(b, exclude=None)  # type: ignore[return-value]
+        ra, rb = self.find(a), self.find(b)
+        for ga, gb, why in self._cannot:
+            roots_a = {self.find(s) for s in ga}
+            roots_b = {self.find(s) for s in gb}
+            if (ra in roots_a and rb in roots_b) or (ra in roots_b and rb in roots_a):
+                return "cannot-link", why
+        for members, why in self._locks:
+            roots = {self.find(s) for s in members}
+            if (ra in roots) != (rb in roots):
+                return "cannot-link", why
+        return None
+
+
+def _describe_new(event: Event) -> str:
+    return f"this {event.kind}" if event.id <= 0 else event.describe()
+
+
+def _event_sigs(event: Event) -> set[str]:
+    out: set[str] = set()
+    for v in event.payload.values():
+        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+            out.update(v)
+    return out
+
+
+def _event_constraints(
+    event: Event,
+) -> tuple[list[set[str]], list[tuple[set[str], set[str]]], set[str] | None]:
+    """(must-link groups, cannot-link group pairs, lock members) of one event."""
+    p = event.payload
+    if event.kind not in EVENT_KINDS:
+        raise ConstraintError(f"unknown curation event kind {event.kind!r} in event #{event.id}")
+    if event.kind == "merge":
+        return [set(p["a"]) | set(p["b"])], [], None
+    if event.kind == "split":
+        moved, kept = set(p["moved"]), set(p["kept"])
+        return [moved], ([(moved, kept)] if moved and kept else []), None
+    if event.kind == "lock":
+        members = set(p["members"])
+        return [members], [], members
+    # claim
+    return [set(p["signatures"]) | set(p["anchor"])], [], None
+
+
+def chain(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """Must-link pairs chaining each group's members (sorted) to its first member."""
+    out = []
+    for g in groups:
+        items = sorted(set(g))
+        out.extend((items[0], s) for s in items[1:])
+    return out

@@ -1,0 +1,476 @@
+"""Pairwise features, vectorized, from one registry.
+
+Per block, :class:`BlockData` precomputes per-signature arrays (name codes, counts, years) and sparse
+row-normalized matrices (coauthor keys, TF-IDF of titles, abstracts, venues, affiliations); a pair
+feature then *gathers* from them for whole index arrays ``(i, j)`` at once -- no Python loop per pair.
+TF-IDF weights are fitted on the block at hand (smoothed idf), so the step is pure per block.
+
+The registry :data:`FEATURES` is the one source of truth: each entry is a name and the function
+computing that column, and :data:`FEATURE_NAMES` is derived from it, so names and columns cannot drift.
+Missing information gives ``NaN`` (LightGBM routes it as "missing").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from unidecode import unidecode
+
+from byline.names import NameCounts, ParsedName, block_key, given_compatible, parse_name, surname_key
+from byline.records import Signature
+
+_WORD_RE = re.compile(r"[a-z][a-z0-9]+")
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its", "of", "on", "or", "that", "the", "to", "was", "were", "with", "we", "our", "this", "these", "those", "which", "using", "based", "via", "into", "their", "than", "then", "also", "can", "not", "new", "study", "analysis", "between", "under", "over", "toward", "towards"]
+)
+# pairs above this fraction of n*n are gathered from a dense Gram matrix, else row by row
+_GRAM_FRACTION = 1 / 16
+_GRAM_MAX_N = 4000
+_GRAM_MIN_N = 48
+
+
+def words(text: str | None) -> list[str]:
+    """Lower-case ASCII word tokens (>= 2 chars), stop words removed."""
+    if not text:
+        return []
+    return [w for w in _WORD_RE.findall(unidecode(text).lower()) if w not in STOPWORDS]
+
+
+def profile_tokens(s: Signature) -> list[str]:
+    """Tokens describing a signature's context, for nearest-neighbour candidate search."""
+    toks = [f"c:{block_key(c)}" for c in s.coauthors]
+    toks += [f"v:{w}" for w in words(s.venue)]
+    toks += words(s.title)
+    for a in s.affiliations:
+        toks += [f"a:{w}" for w in words(a)]
+    return toks
+
+
+def tfidf_matrix(
+    docs: Sequence[Sequence[str]], binary: bool = False, block_ids: np.ndarray | None = None
+) -> sp.csr_matrix:
+    """L2-normalized TF-IDF (smoothed idf, sublinear tf) of token lists.
+
+    IDF is fitted per block: with ``block_ids`` (one int per doc, docs of a block contiguous), the
+    document frequencies of each row come from its own block only, so a row's vector depends on its
+    block alone -- whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
+    """
+    vocab: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for doc in docs:
+        counts: dict[int, int] = {}
+        for t in doc:
+            k = vocab.setdefault(t, len(vocab))
+            counts[k] = counts.get(k, 0) + 1
+        for k in sorted(counts):
+            indices.append(k)
+            data.append(1.0 if binary else 1.0 + math.log(counts[k]))
+        indptr.append(len(indices))
+    n = len(docs)
+    V = max(len(vocab), 1)
+    ind = np.asarray(indices, np.int64)
+    ptr = np.asarray(indptr, np.int64)
+    val = np.asarray(data, np.float64)
+    if not binary and len(ind):
+        rows = np.repeat(np.arange(n), np.diff(ptr))
+        bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
+        blk = bid[rows]
+        _, inv, cnt = np.unique(blk * V + ind, return_inverse=True, return_counts=True)
+        df = cnt[inv]
+        nb = np.bincount(bid)[blk]
+        val *= np.log((1.0 + nb) / (1.0 + df)) + 1.0
+        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+        norms[norms == 0] = 1.0
+        val /= norms[rows]
+    return sp.csr_matrix((val, ind.astype(np.int32), ptr), shape=(n, V))
+
+
+def _codes(values: Sequence[str | None]) -> np.ndarray:
+    """Integer codes per distinct non-empty value (first-seen order); -1 for missing."""
+    table: dict[str, int] = {}
+    out = np.full(len(values), -1, dtype=np.int64)
+    for k, v in enumerate(values):
+        if v:
+            out[k] = table.setdefault(v, len(table))
+    return out
+
+
+def _eq(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """1.0 where equal, 0.0 where different, NaN where either is missing."""
+    a, b = codes[i], codes[j]
+    out = (a == b).astype(np.float32)
+    out[(a < 0) | (b < 0)] = np.nan
+    return out
+
+
+def _log_count(c: int) -> float:
+    return float("nan") if c < 0 else math.log1p(c)
+
+
+class BlockData:
+    """Per-signature arrays and matrices of one block, computed once and gathered per pair."""
+
+    def __init__(
+        self,
+        sigs: Sequence[Signature],
+        name_counts: NameCounts | None = None,
+        block_ids: np.ndarray | None = None,
+    ):
+        self.sigs = list(sigs)
+        self.n = len(self.sigs)
+        nc = name_counts or NameCounts()
+        # several blocks may share one BlockData (batching); their rows are contiguous
+        self.block_id = np.zeros(self.n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
+        if self.n and np.any(np.diff(self.block_id) < 0):
+            raise ValueError("block_ids must be non-decreasing (rows of a block contiguous)")
+        sizes = np.bincount(self.block_id) if self.n else np.zeros(1, np.int64)
+        self.block_size = sizes[self.block_id] if self.n else np.zeros(0, np.int64)
+        self.block_start = np.concatenate([[0], np.cumsum(sizes)])[self.block_id] if self.n else np.zeros(0, np.int64)
+        self.parsed: list[ParsedName] = [parse_name(s.name) for s in self.sigs]
+        P = self.parsed
+        self.given_code = _codes([p.given_joined if not p.given_is_initial else "" for p in P])
+        self.has_given = np.array([bool(p.given) for p in P])
+        self.given_full = np.array([bool(p.given) and not p.given_is_initial for p in P])
+        self.first_initial = _codes([p.first_initial for p in P])
+        self.mid1 = _codes([p.middle_initials[:1] for p in P])
+        self.mid_all = _codes([p.middle_initials for p in P])
+        self.surname = _codes([surname_key(p) for p in P])
+        self.full_name = _codes([p.full if not p.given_is_initial else "" for p in P])
+        self.log_full = np.array([_log_count(nc.count_full(p)) for p in P], np.float32)
+        self.log_given = np.array([_log_count(nc.count_given(p)) for p in P], np.float32)
+        self.log_surname = np.array([_log_count(nc.count_surname(p)) for p in P], np.float32)
+        self.log_first_last = np.array([_log_count(nc.count_first_last(p)) for p in P], np.float32)
+        fn = self.full_name
+        local = np.zeros(self.n)
+        if self.n:
+            _, inv, cnt = np.unique(self.block_id * (int(fn.max()) + 2) + fn + 1, return_inverse=True, return_counts=True)
+            local = cnt[inv].astype(np.float64)
+        self.local_full = np.where(fn >= 0, np.log1p(local), np.nan).astype(np.float32)
+        self.year = np.array([np.nan if s.year is None else float(s.year) for s in self.sigs], np.float32)
+        self.email = _codes([(s.email or "").strip().lower() for s in self.sigs])
+        self.orcid = _codes([re.sub(r"[^0-9X]", "", (s.orcid or "").upper())[-16:] for s in self.sigs])
+        self.venue_code = _codes([" ".join(words(s.venue)) for s in self.sigs])
+        self.work = _codes([s.work_id for s in self.sigs])
+        self.n_coauthors = np.array([len(s.coauthors) for s in self.sigs], np.float32)
+        self._gram_cache: dict[str, dict[int, np.ndarray]] = {}
+
+    # --- sparse matrices, built lazily -------------------------------------------------------------
+    @cached_property
+    def coauthors(self) -> sp.csr_matrix:
+        own = [block_key(p) for p in self.parsed]
+        docs = [sorted({block_key(c) for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)]
+        X = tfidf_matrix(docs, binary=True)
+        X.data[:] = 1.0  # un-normalized binary: dot product = overlap count
+        return X
+
+    @cached_property
+    def coauthor_counts(self) -> np.ndarray:
+        return np.diff(self.coauthors.indptr).astype(np.float32)
+
+    @cached_property
+    def _title_words(self) -> list[list[str]]:
+        return [words(s.title) for s in self.sigs]
+
+    @cached_property
+    def _abstract_words(self) -> list[list[str]]:
+        return [words(s.abstract) for s in self.sigs]
+
+    @cached_property
+    def title(self) -> sp.csr_matrix:
+        return tfidf_matrix(self._title_words, block_ids=self.block_id)
+
+    @cached_property
+    def abstract(self) -> sp.csr_matrix:
+        return tfidf_matrix(self._abstract_words, block_ids=self.block_id)
+
+    @cached_property
+    def venue(self) -> sp.csr_matrix:
+        return tfidf_matrix([words(s.venue) for s in self.sigs], block_ids=self.block_id)
+
+    @cached_property
+    def affiliation(self) -> sp.csr_matrix:
+        return tfidf_matrix([[w for a in s.affiliations for w in words(a)] for s in self.sigs], block_ids=self.block_id)
+
+    @cached_property
+    def keywords(self) -> sp.csr_matrix:
+        return tfidf_matrix([[unidecode(k).lower().strip() for k in s.keywords] for s in self.sigs], block_ids=self.block_id)
+
+    @cached_property
+    def text(self) -> sp.csr_matrix:
+        return tfidf_matrix(
+            [
+                t + a + [w for k in s.keywords for w in words(k)]
+                for s, t, a in zip(self.sigs, self._title_words, self._abstract_words, strict=True)
+            ],
+            block_ids=self.block_id,
+        )
+
+    def present(self, name: str) -> np.ndarray:
+        X: sp.csr_matrix = getattr(self, name)
+        return np.diff(X.indptr) > 0
+
+    def dot(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Row dot products ``X[i] . X[j]`` of one matrix (cosine for the normalized ones).
+
+        Pairs must lie inside one block. Densely paired blocks use the block's Gram matrix; the
+        rest is gathered row by row in chunks.
+        """
+        X: sp.csr_matrix = getattr(self, name)
+        out = np.empty(len(i), np.float32)
+        if len(i) == 0:
+            return out
+        cache = self._gram_cache.setdefault(name, {})
+        b = self.block_id[i]
+        bounds = np.flatnonzero(np.diff(b)) + 1 if np.all(np.diff(b) >= 0) else None
+        rest = np.ones(len(i), bool)
+        if bounds is not None:
+            starts = np.concatenate([[0], bounds])
+            stops = np.concatenate([bounds, [len(i)]])
+            for s0, s1 in zip(starts.tolist(), stops.tolist(), strict=True):
+                size = int(self.block_size[i[s0]])
+                if size < _GRAM_MIN_N or size > _GRAM_MAX_N or (s1 - s0) < _GRAM_FRACTION * size * size:
+                    continue
+                r0 = int(self.block_start[i[s0]])
+                G = cache.get(r0)
+                if G is None:
+                    Xb = X[r0 : r0 + size]
+                    G = (Xb @ Xb.T).toarray().astype(np.float32)
+                    cache[r0] = G
+                out[s0:s1] = G[i[s0:s1] - r0, j[s0:s1] - r0]
+                rest[s0:s1] = False
+        idx = np.flatnonzero(rest)
+        step = 200_000
+        for s0 in range(0, len(idx), step):
+            sel = idx[s0 : s0 + step]
+            out[sel] = np.asarray(X[i[sel]].multiply(X[j[sel]]).sum(axis=1)).ravel()
+        return out
+
+    def cosine(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        out = self.dot(name, i, j)
+        has = self.present(name)
+        out[~(has[i] & has[j])] = np.nan
+        return out
+
+    # --- name comparisons ---------------------------------------------------------------------------
+    def given_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """3 same given name, 2 prefix ("alex"/"alexander"), 1 initial agrees, 0 initials differ,
+        -1 incompatible full given names ("lei"/"li"), NaN when either has no given name."""
+        out = np.full(len(i), np.nan, np.float32)
+        both = self.has_given[i] & self.has_given[j]
+        fi_same = self.first_initial[i] == self.first_initial[j]
+        full_both = self.given_full[i] & self.given_full[j]
+        out[both & ~fi_same] = 0
+        out[both & fi_same & ~full_both] = 1
+        same = full_both & (self.given_code[i] == self.given_code[j])
+        out[same] = 3
+        rest = np.flatnonzero(full_both & fi_same & ~same)
+        if rest.size:
+            ga, gb = self.given_code[i[rest]], self.given_code[j[rest]]
+            combo = ga * (int(self.given_code.max()) + 1) + gb
+            uniq, inv = np.unique(combo, return_inverse=True)
+            first_idx = np.zeros(len(uniq), np.int64)
+            first_idx[inv[::-1]] = np.arange(len(inv))[::-1]
+            levels = np.empty(len(uniq), np.float32)
+            for u, r in enumerate(first_idx):
+                pa, pb = self.parsed[int(i[rest[r]])], self.parsed[int(j[rest[r]])]
+                levels[u] = 2.0 if given_compatible(pa, pb) else -1.0
+            out[rest] = levels[inv]
+        return out
+
+    def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
+        a, b = self.mid_all[i], self.mid_all[j]
+        out = np.where(a == b, 1.0, np.where(self.mid1[i] == self.mid1[j], 0.5, 0.0)).astype(np.float32)
+        out[(a < 0) | (b < 0)] = np.nan
+        return out
+
+
+# --- the registry -----------------------------------------------------------------------------------
+FeatureFn = Callable[[BlockData, np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    fn: FeatureFn
+    doc: str = ""
+
+
+FEATURES: list[Feature] = []
+
+
+def feature(name: str, doc: str = "") -> Callable[[FeatureFn], FeatureFn]:
+    """Register a pair feature; columns appear in registration order."""
+
+    def deco(fn: FeatureFn) -> FeatureFn:
+        if any(f.name == name for f in FEATURES):
+            raise ValueError(f"duplicate feature name {name!r}")
+        FEATURES.append(Feature(name, fn, doc or (fn.__doc__ or "").strip()))
+        return fn
+
+    return deco
+
+
+def _nan_if(x: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    x = x.astype(np.float32, copy=True)
+    x[missing] = np.nan
+    return x
+
+
+@feature("given_level", "given-name agreement: 3 same, 2 prefix, 1 initial only, 0 initials differ, -1 incompatible")
+def _f_given(d: BlockData, i, j):
+    return d.given_level(i, j)
+
+
+@feature("middle_level", "middle initials: 1 same, 0.5 first agrees, 0 differ")
+def _f_middle(d, i, j):
+    return d.middle_level(i, j)
+
+
+@feature("surname_equal")
+def _f_surname(d, i, j):
+    return _eq(d.surname, i, j)
+
+
+@feature("full_name_equal")
+def _f_full(d, i, j):
+    return _eq(d.full_name, i, j)
+
+
+@feature("name_count_full_min", "log1p count of the full name (rarer of the two)")
+def _f_cfull_min(d, i, j):
+    return np.fmin(d.log_full[i], d.log_full[j])
+
+
+@feature("name_count_full_max")
+def _f_cfull_max(d, i, j):
+    return np.fmax(d.log_full[i], d.log_full[j])
+
+
+@feature("name_count_given_min")
+def _f_cgiven(d, i, j):
+    return np.fmin(d.log_given[i], d.log_given[j])
+
+
+@feature("name_count_surname")
+def _f_csur(d, i, j):
+    return np.fmin(d.log_surname[i], d.log_surname[j])
+
+
+@feature("name_count_first_last", "log1p count of first initial + surname (how crowded the block key is)")
+def _f_cfl(d, i, j):
+    return np.fmin(d.log_first_last[i], d.log_first_last[j])
+
+
+@feature("block_size_log")
+def _f_bsize(d, i, j):
+    return np.log1p(d.block_size[i]).astype(np.float32)
+
+
+@feature("local_full_count_max", "log1p count of the full name inside this block")
+def _f_local(d, i, j):
+    return np.fmax(d.local_full[i], d.local_full[j])
+
+
+@feature("coauthor_overlap")
+def _f_co_n(d, i, j):
+    c = d.coauthor_counts
+    return _nan_if(d.dot("coauthors", i, j), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("coauthor_jaccard")
+def _f_co_j(d, i, j):
+    c = d.coauthor_counts
+    inter = d.dot("coauthors", i, j)
+    union = c[i] + c[j] - inter
+    return _nan_if(inter / np.maximum(union, 1), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("n_authors_max", "largest author list of the two (big collaborations share coauthors by chance)")
+def _f_nauth(d, i, j):
+    return np.maximum(d.n_coauthors[i], d.n_coauthors[j]) + 1
+
+
+@feature("venue_equal")
+def _f_venue_eq(d, i, j):
+    return _eq(d.venue_code, i, j)
+
+
+@feature("venue_cosine")
+def _f_venue(d, i, j):
+    return d.cosine("venue", i, j)
+
+
+@feature("year_gap")
+def _f_year(d, i, j):
+    return np.abs(d.year[i] - d.year[j])
+
+
+@feature("affiliation_cosine")
+def _f_aff(d, i, j):
+    return d.cosine("affiliation", i, j)
+
+
+@feature("email_equal")
+def _f_email(d, i, j):
+    return _eq(d.email, i, j)
+
+
+@feature("orcid_equal")
+def _f_orcid(d, i, j):
+    return _eq(d.orcid, i, j)
+
+
+@feature("title_cosine")
+def _f_title(d, i, j):
+    return d.cosine("title", i, j)
+
+
+@feature("abstract_cosine")
+def _f_abstract(d, i, j):
+    return d.cosine("abstract", i, j)
+
+
+@feature("keyword_cosine")
+def _f_kw(d, i, j):
+    return d.cosine("keywords", i, j)
+
+
+@feature("text_cosine", "title + abstract + keywords together")
+def _f_text(d, i, j):
+    return d.cosine("text", i, j)
+
+
+@feature("same_work", "both signatures on one paper (then they are different people)")
+def _f_same_work(d, i, j):
+    return _eq(d.work, i, j)
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+
+def featurize(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The ``len(i) x len(FEATURES)`` float32 feature matrix of pairs ``(i[k], j[k])`` of one block."""
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    X = np.empty((len(i), len(FEATURES)), dtype=np.float32)
+    for col, f in enumerate(FEATURES):
+        X[:, col] = f.fn(data, i, j)
+    return X
+
+
+def cannot_link_mask(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Pairs that can never be one person: incompatible full given names, or two positions on one paper."""
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    lvl = data.given_level(i, j)
+    same_work = (data.work[i] == data.work[j]) & (data.work[i] >= 0)
+    return (lvl == -1) | same_work

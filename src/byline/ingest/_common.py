@@ -1,0 +1,294 @@
+"""Helpers shared by the standard-format parsers: opening and decoding files, identifiers, years, names.
+
+Everything text-valued that a parser emits goes through :func:`byline.text.repair` here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from byline._errors import InputError
+from byline.records import Author, Provenance, Record
+from byline.text import decode_bytes, repair
+
+# Files up to this size (on disk) are decoded whole with the full fallback chain; larger ones stream
+# with the encoding detected from their first bytes.
+WHOLE_FILE_LIMIT = 8 * 1024 * 1024
+HEAD_BYTES = 64 * 1024
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    from byline.ingest import _open_binary as open_binary
+
+    return open_binary(path)
+
+
+def read_text(path: Path) -> str:
+    """The whole file as text (gunzipped, decoded, newlines normalized to ``\\n``)."""
+    with _open_binary(path) as fh:
+        try:
+            raw = fh.read()
+        except (OSError, EOFError) as exc:
+            raise InputError(f"cannot read: {exc}", file=path) from None
+    text, _ = decode_bytes(raw, file=path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def open_text(path: Path) -> IO[str]:
+    """A text stream over the file with universal newlines; small files are decoded whole.
+
+    Large files stream with the encoding of their first 64 KiB (undecodable bytes later on become U+FFFD).
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+    fh = _open_binary(path)
+    compressed = not isinstance(fh, io.BufferedReader)
+    if size <= (WHOLE_FILE_LIMIT // 8 if compressed else WHOLE_FILE_LIMIT):
+        fh.close()
+        return io.StringIO(read_text(path), newline=None)
+    try:
+        head = fh.read(HEAD_BYTES)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read: {exc}", file=path) from None
+    _, enc = decode_bytes(head, file=path)
+    if hasattr(fh, "seek"):
+        fh.seek(0)
+    if enc == "utf-8":
+        enc = "utf-8-sig"
+    return io.TextIOWrapper(fh, encoding=enc, errors="replace", newline=None)  # type: ignore[arg-type]
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(1-based line number, line without newline)`` pairs, streaming."""
+    with open_text(path) as fh:
+        try:
+            for n, line in enumerate(fh, 1):
+                yield n, line.rstrip("\n")
+        except (OSError, EOFError) as exc:  # e.g. a truncated .gz
+            raise InputError(f"cannot read: {exc}", file=path) from None
+
+
+def load_json(path: Path, text: str | None = None) -> Any:
+    """Parse a whole JSON document; a syntax error names file and line."""
+    if text is None:
+        text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=path, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", file=path) from None
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, object)`` for each non-blank line of a JSON-lines file, streaming."""
+    for n, line in iter_lines(path):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON line: {exc.msg} (column {exc.colno})", file=path, line=n) from None
+        except RecursionError:
+            raise InputError("invalid JSON line: nested too deeply", file=path, line=n) from None
+
+
+def looks_like_jsonl(head: str) -> bool:
+    """True when the first two non-blank lines each start a JSON object and the first one closes."""
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()][:2]
+    if not lines or not all(ln.startswith("{") for ln in lines):
+        return False
+    try:
+        json.loads(lines[0])
+    except ValueError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------------
+# field normalizers
+
+_DOI = re.compile(r"10\.\d{3,9}/\S+")
+
+
+def norm_doi(value: Any) -> str | None:
+    """``https://doi.org/10.1/ABC`` / ``doi:10.1/abc`` → ``10.1/abc``; ``None`` when there is no DOI."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = repair(value) or ""
+    m = _DOI.search(s)
+    if not m:
+        return None
+    return m.group().rstrip(".,;").lower()
+
+
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
+_ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+
+
+def norm_arxiv(value: Any) -> str | None:
+    """An arXiv id without version: ``http://arxiv.org/abs/1611.09520v2`` → ``1611.09520``."""
+    if value is None:
+        return None
+    s = str(value).strip()
+    m = _ARXIV_NEW.search(s) or _ARXIV_OLD.search(s)
+    return m.group(1) if m else None
+
+
+_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])")
+
+
+def norm_orcid(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    m = _ORCID.search(value)
+    return m.group(1).upper() if m else None
+
+
+MIN_YEAR = 1400
+
+
+def max_year() -> int:
+    return date.today().year + 5
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def parse_year(value: Any) -> int | None:
+    """A plausible publication year from an int or a string like ``"2014//"`` / ``"1 Jan.-Feb. 2019"``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        value = int(value)
+    if isinstance(value, int):
+        return value if MIN_YEAR <= value <= max_year() else None
+    if not isinstance(value, str):
+        return None
+    for m in _YEAR.finditer(value):
+        y = int(m.group(1))
+        if MIN_YEAR <= y <= max_year():
+            return y
+    return None
+
+
+def clean(value: Any) -> str | None:
+    """Repaired text, or ``None`` when empty / not text."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    out = repair(value)
+    return out or None
+
+
+def given_surname(given: Any, family: Any, *, particle: Any = None, suffix: Any = None) -> str | None:
+    """``"Given [particle] Family [suffix]"`` from separate parts (the one name order byline stores)."""
+    parts = [clean(given), clean(particle), clean(family), clean(suffix)]
+    out = " ".join(p for p in parts if p)
+    return out or None
+
+
+_INITIALS_ONLY = re.compile(r"^[A-Z]{1,4}$")
+
+
+def invert_name(s: str, *, expand_initials: bool = False) -> str:
+    """``"Surname, Given"`` → ``"Given Surname"``; ``"Surname, Jr., Given"`` → ``"Given Surname Jr."``.
+
+    ``expand_initials`` turns WoS-style run-together initials (``"PS"``) into ``"P. S."``.
+    """
+    parts = [p.strip() for p in s.split(",")]
+    if len(parts) < 2 or not parts[0] or not parts[-1]:
+        return s.strip().strip(",").strip()
+    if len(parts) == 2:
+        family, given, jr = parts[0], parts[1], ""
+    else:
+        family, jr, given = parts[0], parts[1], ", ".join(parts[2:])
+    if expand_initials and _INITIALS_ONLY.match(given.replace(" ", "")) and " " not in given:
+        given = " ".join(f"{c}." for c in given)
+    return " ".join(p for p in (given, family, jr) if p)
+
+
+def make_author(name: Any, affiliations: Iterable[Any] = (), email: Any = None, orcid: Any = None) -> Author | None:
+    n = clean(name)
+    if not n:
+        return None
+    affs = tuple(dict.fromkeys(a for a in (clean(x) for x in affiliations) if a))
+    return Author(name=n, affiliations=affs, email=clean(email), orcid=norm_orcid(orcid))
+
+
+def make_record(
+    path: Path,
+    fmt: str,
+    *,
+    line: int | None = None,
+    key: str | None = None,
+    title: Any = None,
+    authors: Iterable[Author | None] = (),
+    year: Any = None,
+    venue: Any = None,
+    abstract: Any = None,
+    keywords: Iterable[Any] = (),
+    ids: dict[str, Any] | None = None,
+    authors_truncated: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> Record:
+    """A :class:`Record` with every text field repaired, ids cleaned and the year checked."""
+    clean_ids: dict[str, str] = {}
+    for k, v in (ids or {}).items():
+        if v is None:
+            continue
+        if k == "doi":
+            v = norm_doi(v)
+        elif k == "arxiv":
+            v = norm_arxiv(v)
+        else:
+            v = clean(v)
+        if v:
+            clean_ids[k] = v
+    kws = list(dict.fromkeys(k for k in (clean(x) for x in keywords) if k))
+    return Record(
+        source=Provenance(file=str(path), line=line, record=None if key is None else str(key)),
+        format=fmt,
+        title=clean(title),
+        authors=[a for a in authors if a is not None],
+        year=parse_year(year),
+        venue=clean(venue),
+        abstract=clean(abstract),
+        keywords=kws,
+        ids=clean_ids,
+        authors_truncated=authors_truncated,
+        extra=extra or {},
+    )
+
+
+def dedupe_consecutive(names: list[str]) -> list[str]:
+    """Drop a name repeated on the very next line (a known IEEE RIS export defect)."""
+    out: list[str] = []
+    for n in names:
+        if out and out[-1] == n:
+            continue
+        out.append(n)
+    return out
+
+
+def is_mapping(x: Any) -> bool:
+    return isinstance(x, dict)
+
+
+def as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    return x if isinstance(x, list) else [x]

@@ -1,0 +1,164 @@
+"""OpenAlex works: a single API work, a list or ``{"results": [...]}`` page, or snapshot JSON lines (.gz).
+
+Both the current schema (``primary_location.source``) and the legacy one (``host_venue``) are read. The
+abstract is rebuilt from ``abstract_inverted_index``. Snapshot files stream line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from byline._errors import InputError
+from byline.ingest._common import (
+    as_list,
+    invert_name,
+    iter_jsonl,
+    load_json,
+    looks_like_jsonl,
+    make_author,
+    make_record,
+    read_text,
+)
+from byline.records import Author, Record
+
+NAME = "openalex"
+
+_MARKERS = ("openalex.org/W", '"authorships"', '"abstract_inverted_index"', '"host_venue"')
+
+
+def sniff(head: str, path: Path) -> float:
+    s = head.lstrip("\ufeff \t\r\n")
+    if not s.startswith(("{", "[")):
+        return 0.0
+    hits = sum(m in head for m in _MARKERS)
+    if hits >= 2 or ("openalex.org/W" in head and '"paperId"' not in head and "<feed" not in head):
+        return 0.96
+    return 0.3 if hits else 0.0
+
+
+def _first_line_is_json(path: Path) -> bool:
+    from byline.ingest import read_head
+
+    return looks_like_jsonl(read_head(path))
+
+
+def parse(path: Path) -> Iterator[Record]:
+    path = Path(path)
+    if _first_line_is_json(path):
+        for n, obj in iter_jsonl(path):
+            if obj is None:
+                continue
+            yield work_record(path, obj, line=n)
+        return
+    text = read_text(path)
+    if not text.strip():
+        raise InputError("file is empty", file=path)
+    data = load_json(path, text)
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        items = data["results"]
+    elif isinstance(data, list):
+        items = data
+    else:
+        items = [data]
+    for i, obj in enumerate(items):
+        if obj is None:
+            continue
+        yield work_record(path, obj, index=i if isinstance(data, list) or items is not data else None)
+
+
+def abstract_from_inverted_index(index: Any) -> str | None:
+    """Rebuild the abstract text from OpenAlex's ``{word: [positions]}``."""
+    if not isinstance(index, dict) or not index:
+        return None
+    slots: dict[int, str] = {}
+    for word, positions in index.items():
+        for p in as_list(positions):
+            if isinstance(p, int) and 0 <= p < 1_000_000:
+                slots[p] = str(word)
+    if not slots:
+        return None
+    return " ".join(slots[k] for k in sorted(slots))
+
+
+def _short_id(value: Any, prefix: str = "") -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    tail = value.rstrip("/").rsplit("/", 1)[-1]
+    return tail if not prefix or tail.startswith(prefix) else None
+
+
+def _author(authorship: Any) -> Author | None:
+    if not isinstance(authorship, dict):
+        return None
+    person = authorship.get("author") if isinstance(authorship.get("author"), dict) else {}
+    name = person.get("display_name")
+    if not name:
+        raw = authorship.get("raw_author_name")
+        name = invert_name(raw) if isinstance(raw, str) else None
+    insts = [i.get("display_name") for i in as_list(authorship.get("institutions")) if isinstance(i, dict)]
+    if not any(insts):
+        insts = as_list(authorship.get("raw_affiliation_strings")) or as_list(authorship.get("raw_affiliation_string"))
+    return make_author(name, [x for x in insts if isinstance(x, str)], orcid=person.get("orcid"))
+
+
+def _venue(work: dict[str, Any]) -> Any:
+    for key in ("primary_location", "host_venue"):
+        loc = work.get(key)
+        if isinstance(loc, dict):
+            src = loc.get("source") if key == "primary_location" else loc
+            if isinstance(src, dict) and src.get("display_name"):
+                return src["display_name"]
+    return None
+
+
+def work_record(path: Path, work: Any, *, line: int | None = None, index: int | None = None) -> Record:
+    """One OpenAlex work object as a :class:`Record` (also used for works embedded elsewhere)."""
+    if not isinstance(work, dict):
+        where = f"item {index}" if index is not None else "document"
+        raise InputError(f"expected an OpenAlex work object, got {type(work).__name__} ({where})", file=path, line=line)
+    ids_obj = work.get("ids") if isinstance(work.get("ids"), dict) else {}
+    oa_id = _short_id(work.get("id") or ids_obj.get("openalex"), "W")
+    ids: dict[str, Any] = {
+        "doi": work.get("doi") or ids_obj.get("doi"),
+        "openalex": oa_id,
+        "pmid": _short_id(ids_obj.get("pmid")),
+        "mag": ids_obj.get("mag"),
+    }
+    for loc in as_list(work.get("locations")) + [work.get("primary_location"), work.get("best_oa_location")]:
+        if isinstance(loc, dict):
+            url = str(loc.get("landing_page_url") or "")
+            if "arxiv.org/abs/" in url:
+                ids["arxiv"] = url
+                break
+    keywords = []
+    for kw in as_list(work.get("keywords")):
+        if isinstance(kw, dict):
+            keywords.append(kw.get("display_name") or kw.get("keyword"))
+        elif isinstance(kw, str):
+            keywords.append(kw)
+    key = oa_id if oa_id else (f"[{index}]" if index is not None else None)
+    title = work.get("title") if work.get("title") is not None else work.get("display_name")
+    return make_record(
+        path,
+        NAME,
+        line=line,
+        key=key,
+        title=title if isinstance(title, str) else None,
+        authors=[_author(a) for a in as_list(work.get("authorships"))],
+        authors_truncated=bool(work.get("is_authors_truncated")),
+        year=work.get("publication_year") or _year_of(work.get("publication_date")),
+        venue=_venue(work),
+        abstract=abstract_from_inverted_index(work.get("abstract_inverted_index")),
+        keywords=keywords,
+        ids=ids,
+        extra={"type": work.get("type")} if isinstance(work.get("type"), str) else {},
+    )
+
+
+def _year_of(date: Any) -> Any:
+    if isinstance(date, str) and re.match(r"^\d{4}", date):
+        return date[:4]
+    return None

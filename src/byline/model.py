@@ -1,0 +1,430 @@
+"""The :class:`Disambiguator`: a LightGBM pairwise classifier + constrained clustering, sklearn style.
+
+``fit`` samples candidate pairs inside labeled training blocks, trains LightGBM on part of the blocks,
+calibrates its scores with isotonic regression on the held-out blocks, and picks the clustering
+threshold that maximizes B3 F1 on ``dev`` (or, without dev, on the held-out training blocks).
+
+Model folder (``save``/``load``): ``model.txt`` (LightGBM's own text format) and ``byline-model.json``
+(format version, feature names, threshold, calibration arrays, name counts, parameters, training data
+description). Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from byline._errors import ModelError, NotFittedError
+from byline.records import Signature
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.txt"
+META_FILE = "byline-model.json"
+THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
+
+
+def _block_hash(key: str) -> int:
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16)
+
+
+class Disambiguator:
+    """Author name disambiguation model.
+
+    Parameters (stored as given; validated in :meth:`_validate_params` at ``fit``):
+        threshold: same-person probability above which clusters merge; ``None`` = choose on dev.
+        random_state: seed of pair sampling and LightGBM.
+        n_estimators, learning_rate, num_leaves, min_child_samples: LightGBM settings.
+        max_pairs_per_block: training pairs sampled per block (balanced positives / negatives).
+        calibration_fraction: share of training blocks held out for calibration (and threshold w/o dev).
+        max_block_full, knn: candidate-pair bounds for large blocks (see :mod:`byline.block`).
+        name_constraints: incompatible given names and same-paper pairs are cannot-links.
+        n_jobs: LightGBM threads.
+    """
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        random_state: int = 0,
+        n_estimators: int = 250,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 20,
+        max_pairs_per_block: int = 20_000,
+        calibration_fraction: float = 0.2,
+        max_block_full: int = 2500,
+        knn: int = 20,
+        name_constraints: bool = True,
+        n_jobs: int = 2,
+    ):
+        self.threshold = threshold
+        self.random_state = random_state
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.max_pairs_per_block = max_pairs_per_block
+        self.calibration_fraction = calibration_fraction
+        self.max_block_full = max_block_full
+        self.knn = knn
+        self.name_constraints = name_constraints
+        self.n_jobs = n_jobs
+
+    # --- sklearn-style plumbing -----------------------------------------------------------------------
+    _PARAMS = (
+        "threshold", "random_state", "n_estimators", "learning_rate", "num_leaves", "min_child_samples",
+        "max_pairs_per_block", "calibration_fraction", "max_block_full", "knn", "name_constraints", "n_jobs",
+    )
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params: Any) -> Disambiguator:
+        for k, v in params.items():
+            if k not in self._PARAMS:
+                raise ValueError(f"unknown parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items() if v != type(self)().get_params()[k]}
+        return f"Disambiguator({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def _validate_params(self) -> None:
+        def check(ok: bool, msg: str) -> None:
+            if not ok:
+                raise ValueError(f"Disambiguator: {msg}")
+
+        t = self.threshold
+        check(t is None or (isinstance(t, int | float) and 0.0 < t < 1.0), f"threshold must be in (0, 1), got {t!r}")
+        check(isinstance(self.random_state, int), "random_state must be an int")
+        for name in ("n_estimators", "num_leaves", "min_child_samples", "max_pairs_per_block", "max_block_full", "n_jobs"):
+            v = getattr(self, name)
+            check(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{name} must be a positive int, got {v!r}")
+        check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
+        check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
+        check(0.0 < float(self.calibration_fraction) < 0.9, "calibration_fraction must be in (0, 0.9)")
+
+    @property
+    def max_block_full_(self) -> int:  # pragma: no cover - alias
+        return self.max_block_full
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise NotFittedError("this Disambiguator is not fitted yet: call fit() or Disambiguator.load() first")
+
+    # --- training -------------------------------------------------------------------------------------
+    def _training_pairs(self, blocks: dict[str, list[Signature]], rng: np.random.Generator):
+        """Features and labels of sampled candidate pairs of labeled blocks (batched featurization)."""
+        from byline.block import candidate_pairs
+        from byline.features import BlockData, featurize
+        from byline.pipeline import batches
+
+        Xs, ys = [], []
+        labeled_blocks = {}
+        for key, sigs in blocks.items():
+            labeled = [s for s in sigs if s.person is not None]
+            if len(labeled) >= 2:
+                labeled_blocks[key] = labeled
+        for batch in batches(labeled_blocks):
+            rows: list[Signature] = []
+            bids, gi, gj = [], [], []
+            for k, (_, labeled) in enumerate(batch):
+                i, j = candidate_pairs(labeled, max_full=self.max_block_full, k=self.knn)
+                person = np.array([hash_label(s.person) for s in labeled])
+                y = (person[i] == person[j]).astype(np.int8)
+                cap = self.max_pairs_per_block
+                if len(i) > cap:
+                    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+                    half = cap // 2
+                    take_pos = pos if len(pos) <= half else rng.choice(pos, half, replace=False)
+                    n_neg = cap - len(take_pos)
+                    take_neg = neg if len(neg) <= n_neg else rng.choice(neg, n_neg, replace=False)
+                    sel = np.sort(np.concatenate([take_pos, take_neg]))
+                    i, j, y = i[sel], j[sel], y[sel]
+                off = len(rows)
+                rows.extend(labeled)
+                bids.append(np.full(len(labeled), k, np.int64))
+                gi.append(i.astype(np.int64) + off)
+                gj.append(j.astype(np.int64) + off)
+                ys.append(y)
+            data = BlockData(rows, self.name_counts_, np.concatenate(bids))
+            Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
+        if not Xs or sum(len(y) for y in ys) == 0:
+            raise ValueError("no labeled pairs to train on: need blocks with at least two labeled signatures")
+        return np.vstack(Xs), np.concatenate(ys), None
+
+    def fit(self, signatures: Sequence[Signature], dev: Sequence[Signature] | None = None) -> Disambiguator:
+        """Train on labeled signatures; choose the threshold on ``dev`` (or held-out train blocks)."""
+        import lightgbm as lgb
+
+        from byline.block import group_blocks
+        from byline.features import FEATURE_NAMES
+        from byline.names import NameCounts
+
+        self._validate_params()
+        signatures = list(signatures)
+        if not signatures:
+            raise ValueError("fit needs at least one signature")
+        rng = np.random.default_rng(self.random_state)
+        self.name_counts_ = NameCounts().fit(s.name for s in signatures)
+        blocks = group_blocks(signatures)
+        # held-out blocks for calibration (and threshold when there is no dev)
+        keys = sorted(blocks)
+        cut = int(round(self.calibration_fraction * 1000))
+        calib_keys = [k for k in keys if _block_hash(k) % 1000 < cut]
+        if not calib_keys or len(calib_keys) == len(keys):
+            calib_keys = keys[:: max(2, int(round(1 / self.calibration_fraction)))]
+        calib_set = set(calib_keys)
+        fit_blocks = {k: v for k, v in blocks.items() if k not in calib_set}
+        cal_blocks = {k: v for k, v in blocks.items() if k in calib_set}
+        if not fit_blocks:
+            fit_blocks, cal_blocks = cal_blocks, {}
+        X, y, _ = self._training_pairs(fit_blocks, rng)
+        if y.min() == y.max():
+            raise ValueError("training pairs are all of one class: need both same-person and different-person pairs")
+        params = {
+            "objective": "binary",
+            "learning_rate": float(self.learning_rate),
+            "num_leaves": int(self.num_leaves),
+            "min_data_in_leaf": int(self.min_child_samples),
+            "feature_fraction": 0.9,
+            "bagging_fraction": 0.8,
+            "bagging_freq": 1,
+            "lambda_l2": 1.0,
+            "seed": int(self.random_state),
+            "deterministic": True,
+            "force_col_wise": True,
+            "num_threads": int(self.n_jobs),
+            "verbose": -1,
+        }
+        ds = lgb.Dataset(X, label=y, feature_name=list(FEATURE_NAMES), free_raw_data=True)
+        self.booster_ = lgb.train(params, ds, num_boost_round=int(self.n_estimators))
+        self.feature_names_ = tuple(FEATURE_NAMES)
+        # calibration
+        self.calibration_ = None
+        if cal_blocks:
+            Xc, yc, _ = self._training_pairs(cal_blocks, np.random.default_rng(self.random_state + 1))
+            if yc.min() != yc.max():
+                self.calibration_ = _fit_isotonic(self._raw(Xc), yc)
+        self.n_train_pairs_ = int(len(y))
+        self.n_train_signatures_ = len(signatures)
+        self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
+        # threshold
+        if self.threshold is not None:
+            self.threshold_ = float(self.threshold)
+            self.threshold_source_ = "param"
+            self.threshold_scores_ = {}
+        else:
+            tune = list(dev) if dev else [s for k in cal_blocks for s in cal_blocks[k]]
+            self.threshold_source_ = "dev" if dev else "held-out train blocks"
+            if not tune:
+                self.threshold_, self.threshold_scores_ = 0.5, {}
+                self.threshold_source_ = "default"
+            else:
+                self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
+        return self
+
+    # --- scoring --------------------------------------------------------------------------------------
+    def _raw(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.booster_.predict(X, num_threads=int(self.n_jobs)), dtype=np.float64)
+
+    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated same-person probabilities for a feature matrix (columns = :data:`FEATURE_NAMES`)."""
+        self._check_fitted()
+        raw = self._raw(X)
+        if self.calibration_ is None:
+            return raw
+        xs, ys = self.calibration_
+        cal = np.interp(raw, xs, ys)
+        # keep a sliver of the raw order so isotonic plateaus do not create ties
+        return 0.999 * cal + 0.001 * raw
+
+    def score_pairs(self, signatures: Sequence[Signature], pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Probabilities for index pairs of ``signatures`` (treated as one block)."""
+        from byline.features import BlockData, featurize
+
+        self._check_fitted()
+        data = BlockData(signatures, self.name_counts_)
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return self.predict_proba_features(featurize(data, arr[:, 0], arr[:, 1]))
+
+    def predict(self, signatures: Sequence[Signature], constraints: Any = None) -> dict[str, str]:
+        """Cluster key per signature id (see :func:`byline.pipeline.run`)."""
+        from byline.pipeline import run
+
+        self._check_fitted()
+        return run(signatures, self, constraints=constraints).clusters
+
+    # --- persistence ----------------------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        import lightgbm
+
+        from byline import __version__
+
+        self._check_fitted()
+        return {
+            "format_version": FORMAT_VERSION,
+            "byline_version": __version__,
+            "lightgbm_version": lightgbm.__version__,
+            "feature_names": list(self.feature_names_),
+            "threshold": self.threshold_,
+            "threshold_source": self.threshold_source_,
+            "threshold_scores": {str(k): v for k, v in self.threshold_scores_.items()},
+            "calibration": None
+            if self.calibration_ is None
+            else {"kind": "isotonic", "x": self.calibration_[0].tolist(), "y": self.calibration_[1].tolist()},
+            "params": self.get_params(),
+            "training": {
+                "signatures": self.n_train_signatures_,
+                "pairs": self.n_train_pairs_,
+                "datasets": self.train_datasets_,
+                **getattr(self, "training_info_", {}),
+            },
+            "name_counts": self.name_counts_.to_dict(max_entries=15_000),
+        }
+
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write ``model.txt`` + ``byline-model.json`` into ``directory`` (atomically per file)."""
+        self._check_fitted()
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        meta = self.metadata()
+        _atomic_write(d / MODEL_FILE, self.booster_.model_to_string())
+        _atomic_write(d / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+        return d
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> Disambiguator:
+        """Read a model folder written by :meth:`save`; a bad folder raises :class:`ModelError`."""
+        import lightgbm as lgb
+
+        from byline.features import FEATURE_NAMES
+        from byline.names import NameCounts
+
+        d = Path(directory)
+        meta_path, model_path = d / META_FILE, d / MODEL_FILE
+        if not d.is_dir():
+            raise ModelError(f"{d}: model folder does not exist")
+        for p in (meta_path, model_path):
+            if not p.is_file():
+                raise ModelError(f"{d}: not a byline model folder ({p.name} is missing)")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{meta_path}: corrupt model metadata ({exc})") from None
+        if not isinstance(meta, dict) or "format_version" not in meta:
+            raise ModelError(f"{meta_path}: not byline model metadata (no format_version)")
+        if meta["format_version"] != FORMAT_VERSION:
+            raise ModelError(
+                f"{meta_path}: model format version {meta['format_version']!r} is not supported "
+                f"(this byline reads version {FORMAT_VERSION}); retrain the model with this version"
+            )
+        if list(meta.get("feature_names", [])) != list(FEATURE_NAMES):
+            raise ModelError(
+                f"{meta_path}: model was trained with different features than this byline computes; retrain it"
+            )
+        try:
+            booster = lgb.Booster(model_str=model_path.read_text(encoding="utf-8"))
+        except Exception as exc:  # LightGBM raises its own LightGBMError / ValueError
+            raise ModelError(f"{model_path}: corrupt LightGBM model ({str(exc).strip()[:200]})") from None
+        if booster.num_feature() != len(FEATURE_NAMES):
+            raise ModelError(f"{model_path}: model has {booster.num_feature()} features, expected {len(FEATURE_NAMES)}")
+        try:
+            params = {k: v for k, v in meta.get("params", {}).items() if k in cls._PARAMS}
+            m = cls(**params)
+            m.booster_ = booster
+            m.feature_names_ = tuple(meta["feature_names"])
+            m.threshold_ = float(meta["threshold"])
+            m.threshold_source_ = meta.get("threshold_source", "")
+            m.threshold_scores_ = {float(k): v for k, v in meta.get("threshold_scores", {}).items()}
+            cal = meta.get("calibration")
+            m.calibration_ = None if cal is None else (np.asarray(cal["x"], float), np.asarray(cal["y"], float))
+            tr = meta.get("training", {})
+            m.n_train_signatures_ = int(tr.get("signatures", 0))
+            m.n_train_pairs_ = int(tr.get("pairs", 0))
+            m.train_datasets_ = list(tr.get("datasets", []))
+            m.training_info_ = {k: v for k, v in tr.items() if k not in ("signatures", "pairs", "datasets")}
+            m.name_counts_ = NameCounts.from_dict(meta.get("name_counts", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
+        return m
+
+
+def hash_label(x: str) -> int:
+    return int(hashlib.blake2b(str(x).encode("utf-8"), digest_size=8).hexdigest(), 16) >> 1
+
+
+def _fit_isotonic(raw: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y)
+    xs = np.asarray(iso.X_thresholds_, float)
+    ys = np.asarray(iso.y_thresholds_, float)
+    if len(xs) > 400:  # keep the metadata small: subsample the breakpoints (still monotone)
+        idx = np.unique(np.linspace(0, len(xs) - 1, 400).round().astype(int))
+        xs, ys = xs[idx], ys[idx]
+    return xs, ys
+
+
+def choose_threshold(model: Disambiguator, signatures: Sequence[Signature]) -> tuple[float, dict[float, float]]:
+    """The grid threshold with the best mean (over datasets) B3 F1 on labeled ``signatures``."""
+    from byline.block import group_blocks
+    from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
+    from byline.features import cannot_link_mask
+    from byline.pipeline import BlockResult, _cluster_keys, batches, score_blocks
+
+    labeled = [s for s in signatures if s.person is not None]
+    blocks = group_blocks(labeled)
+    scored = []
+    for batch in batches(blocks):
+        data, per_block, p = score_blocks(batch, model)
+        start = 0
+        for (key, sigs), (off, _n, i, j) in zip(batch, per_block, strict=True):
+            stop = start + len(i)
+            cl = []
+            if model.name_constraints and len(i):
+                bad = cannot_link_mask(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
+                cl = list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+            scored.append((BlockResult(key, [s.id for s in sigs], [], i, j, p[start:stop]), cl, sigs))
+            start = stop
+    by_ds: dict[str, dict[str, list[str]]] = {}
+    for s in labeled:
+        by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person, []).append(s.id)
+    from byline.cluster import cluster_block
+
+    scores: dict[float, float] = {}
+    for t in THRESHOLD_GRID:
+        pred: dict[str, str] = {}
+        for res, cl, _ in scored:
+            labels = cluster_block(len(res.ids), res.pair_i, res.pair_j, res.prob, t, cannot_link=cl)
+            pred.update(zip(res.ids, _cluster_keys(res.block, res.ids, labels), strict=True))
+        f1s = []
+        for _ds, true in by_ds.items():
+            ids = {x for v in true.values() for x in v}
+            sub = {k: v for k, v in pred.items() if k in ids}
+            f1s.append(b3_precision_recall_fscore(true, labels_to_clusters(sub))[2])
+        scores[t] = float(np.mean(f1s))
+    best = max(scores.values())
+    # among ties pick the median threshold of the best ones (stable)
+    best_ts = [t for t, v in scores.items() if v >= best - 1e-9]
+    return float(best_ts[len(best_ts) // 2]), scores
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,302 @@
+"""Printed author names: parsing, normalization, compatibility, blocking keys and rarity.
+
+Every name is reduced to a :class:`ParsedName` of lower-case ASCII parts (diacritics folded with
+``unidecode``)::
+
+    "Hye-Young Lee"   given="hyeyoung" middle=""   surname="lee"  initials="hy"
+    "Lee HY"          given="h"        middle="y"  surname="lee"  initials="hy"  (PubMed style)
+    "lee, jaeseong"   given="jaeseong" middle=""   surname="lee"  initials="j"
+    "J. C. Ye"        given="j"        middle="c"  surname="ye"   initials="jc"
+    "Ludwig van Beethoven Jr."  given="ludwig" surname="van beethoven" suffix="jr"
+
+Hyphens and spaces inside a given name are dropped ("Jae-Seong" == "Jaeseong"), but a hyphenated or
+camel-cased given name still yields one initial per part ("Hye-Young" -> "hy"), so it matches "H. Y.".
+A space-separated given ("Jae Seong Lee") is read as given "jae" + middle "seong"; its ``given_joined``
+("jaeseong") is what :func:`compatible` and the features compare, so all three spellings agree.
+
+Ordering of East-Asian names ("Wang Lei") cannot be known from the string alone; it is parsed in
+Western order and :func:`compatible` also accepts the swapped reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from unidecode import unidecode
+
+PARTICLES = frozenset(
+    ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "das", "do", "la", "le", "ter", "ten", "bin", "ibn", "al", "el", "st", "saint", "mac"]
+)
+SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"])
+_INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A printed name split into normalized parts (all lower-case ASCII, no punctuation)."""
+
+    raw: str
+    given: str = ""  # first given name, hyphens removed; a single letter when only an initial is printed
+    middle: str = ""  # further given names or initials, space separated
+    surname: str = ""  # particles kept ("van beethoven")
+    initials: str = ""  # one letter per given-name part, e.g. "hy" for "Hye-Young", "jc" for "J. C."
+    suffix: str = ""
+    given_parts: tuple[str, ...] = field(default=())  # given + middle parts in order
+
+    @property
+    def given_is_initial(self) -> bool:
+        return len(self.given) <= 1
+
+    @property
+    def given_joined(self) -> str:
+        """All given parts joined: "Jae Seong" / "Jae-Seong" / "Jaeseong" -> "jaeseong"."""
+        return "".join(self.given_parts) if not self.given_is_initial else self.given
+
+    @property
+    def first_initial(self) -> str:
+        return self.given[:1]
+
+    @property
+    def full(self) -> str:
+        """Normalized "given surname" (joined given name) used for name counts."""
+        return f"{self.given_joined} {self.surname}".strip()
+
+    @property
+    def middle_initials(self) -> str:
+        return self.initials[1:]
+
+
+def normalize(s: str | None) -> str:
+    """Fold diacritics and case, keep letters, digits, spaces, hyphens and apostrophes."""
+    if not s:
+        return ""
+    s = unidecode(s).lower()
+    s = re.sub(r"[^a-z0-9\s'-]", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _split_given(raw_given: list[str], all_caps: bool = False) -> tuple[list[str], str]:
+    """Given-name tokens (original case) -> (normalized parts, initials)."""
+    parts: list[str] = []
+    initials = ""
+    for tok in raw_given:
+        # "HY" / "H.Y." / "H.-Y." / "J.C." are runs of initials
+        if _is_initials_token(tok, all_caps):
+            letters = re.sub(r"[^A-Za-z]", "", unidecode(tok)).lower()
+            for ch in letters:
+                parts.append(ch)
+                initials += ch
+            continue
+        norm = normalize(tok)
+        if not norm:
+            continue
+        # hyphenated or camel-case given names: one initial per piece
+        pieces = [p for p in re.split(r"[-']", norm) if p]
+        camel = re.findall(r"[A-Z][a-z]+", unidecode(tok))
+        if len(pieces) == 1 and len(camel) >= 2 and "".join(camel).lower() == pieces[0]:
+            pieces = [c.lower() for c in camel]
+        joined = "".join(pieces)
+        if not joined:
+            continue
+        parts.append(joined)
+        initials += "".join(p[0] for p in pieces)
+    return parts, initials
+
+
+def _is_initials_token(tok: str, all_caps: bool = False) -> bool:
+    """"HY", "H.Y.", "J.-C." are initials; in an all-capitals name only dotted or 1-letter tokens are."""
+    tok = tok.strip()
+    if all_caps and "." not in tok and len(tok) > 1:
+        return False
+    return bool(_INITIALS_RE.match(tok))
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(s: str | None) -> ParsedName:
+    """Parse a printed name; never raises (an empty or unreadable name gives empty parts)."""
+    raw = s or ""
+    text = unidecode(raw).replace("\u00a0", " ").strip()
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        return ParsedName(raw=raw)
+    suffix = ""
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    all_caps = len(letters) > 3 and letters.isupper()
+    if "," in text:
+        head, _, rest = text.partition(",")
+        rest_parts = [p.strip() for p in rest.split(",")]
+        given_str = rest_parts[0] if rest_parts else ""
+        # "Lee, Jr., John" or "Lee, John, Jr."
+        extra = [p for p in rest_parts[1:] if p]
+        if normalize(given_str).replace(" ", "") in SUFFIXES and extra:
+            suffix, given_str = normalize(given_str), extra[0]
+        elif extra and normalize(extra[0]).replace(" ", "") in SUFFIXES:
+            suffix = normalize(extra[0])
+        surname_tokens = head.split()
+        given_tokens = given_str.split()
+        if not given_tokens:  # "Lee," -> treat as plain name
+            given_tokens, surname_tokens = surname_tokens[:-1], surname_tokens[-1:]
+    else:
+        tokens = text.split()
+        while len(tokens) > 1 and normalize(tokens[-1]).replace(" ", "") in SUFFIXES:
+            suffix = normalize(tokens.pop())
+        if len(tokens) == 1:
+            surname_tokens, given_tokens = tokens, []
+        elif _is_initials_token(tokens[-1], all_caps) and not _is_initials_token(tokens[0], all_caps) and len(
+            re.sub(r"[^A-Za-z]", "", tokens[0])
+        ) > 1:
+            # PubMed/MEDLINE style "Lee HY", "van der Berg JC"
+            given_tokens, surname_tokens = [tokens[-1]], tokens[:-1]
+        else:
+            # Western order; particles before the last token belong to the surname
+            k = len(tokens) - 1
+            while k > 1 and normalize(tokens[k - 1]) in PARTICLES:
+                k -= 1
+            given_tokens, surname_tokens = tokens[:k], tokens[k:]
+    parts, initials = _split_given(given_tokens, all_caps)
+    surname = " ".join(p for p in (normalize(t) for t in surname_tokens) if p)
+    surname = surname.replace("-", " ").replace("'", "")
+    surname = re.sub(r"\s+", " ", surname).strip()
+    given = parts[0] if parts else ""
+    middle = " ".join(parts[1:])
+    return ParsedName(
+        raw=raw,
+        given=given,
+        middle=middle,
+        surname=surname,
+        initials=initials,
+        suffix=suffix,
+        given_parts=tuple(parts),
+    )
+
+
+def surname_key(name: ParsedName) -> str:
+    """Surname without spaces or particles' spacing: "van der Berg" -> "vanderberg"."""
+    return name.surname.replace(" ", "")
+
+
+def block_key(name: str | ParsedName) -> str:
+    """Default blocking key: first initial + surname, normalized ("Lei Wang" -> "l wang")."""
+    p = parse_name(name) if isinstance(name, str) else name
+    sur = surname_key(p)
+    if not sur:
+        return ""
+    return f"{p.first_initial} {sur}".strip()
+
+
+def given_compatible(a: ParsedName, b: ParsedName) -> bool:
+    """Can the given names belong to one person?
+
+    Two full given names must agree once spaces/hyphens are dropped, or one must be a prefix of the
+    other ("Alex" / "Alexander"); an initial-only form must agree with the other's initials
+    ("H. Y." vs "Hye-Young"). Missing given names are compatible with anything.
+    """
+    if not a.given or not b.given:
+        return True
+    if a.given_is_initial or b.given_is_initial:
+        ia, ib = a.initials, b.initials
+        if not ia or not ib:
+            return True
+        if ia[0] != ib[0]:
+            return False
+        # an initials run must agree with the other's initials, or with the letters of its joined given
+        short, long_ = (ia, ib) if len(ia) <= len(ib) else (ib, ia)
+        if long_.startswith(short) or short.startswith(long_):
+            return True
+        # "J. S. Lee" vs "Jaeseong Lee": initials "js" vs "j"; accept when the full joined name starts with
+        # the first initial (already known) -- middle initials are evidence, not a cannot-link
+        return True
+    ga, gb = a.given_joined, b.given_joined
+    if ga == gb:
+        return True
+    if a.given == b.given:
+        return True
+    short, long_ = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return len(short) >= 2 and long_.startswith(short)
+
+
+def compatible(a: str | ParsedName, b: str | ParsedName) -> bool:
+    """Could two printed names be the same person? ``False`` is a cannot-link.
+
+    Surnames must agree (spacing/particles ignored), else the swapped reading of a two-part name is
+    tried ("Wang Lei" vs "Lei Wang"); then the given names must be :func:`given_compatible`.
+    """
+    pa = parse_name(a) if isinstance(a, str) else a
+    pb = parse_name(b) if isinstance(b, str) else b
+    sa, sb = surname_key(pa), surname_key(pb)
+    if sa == sb or not sa or not sb:
+        return given_compatible(pa, pb)
+    # swapped order for two-token names
+    if len(pa.given_parts) == 1 and not pa.given_is_initial and pa.given == sb and sa == pb.given_joined:
+        return True
+    return len(pb.given_parts) == 1 and not pb.given_is_initial and pb.given == sa and sb == pa.given_joined
+
+
+class NameCounts:
+    """Name frequencies estimated from the data at hand (given names, surnames, full names, block keys).
+
+    ``fit`` counts each distinct (name, work) once; ``count_*`` return raw counts (0 when unseen).
+    Stored in model metadata as plain dicts (see :meth:`to_dict` / :meth:`from_dict`).
+    """
+
+    def __init__(self) -> None:
+        self.given_: Counter[str] = Counter()
+        self.surname_: Counter[str] = Counter()
+        self.full_: Counter[str] = Counter()
+        self.first_last_: Counter[str] = Counter()
+        self.total_: int = 0
+
+    def fit(self, names: Iterable[str]) -> NameCounts:
+        for s in names:
+            self.add(parse_name(s))
+        return self
+
+    def add(self, p: ParsedName) -> None:
+        self.total_ += 1
+        if not p.given_is_initial:
+            self.given_[p.given_joined] += 1
+            self.full_[p.full] += 1
+        if p.surname:
+            self.surname_[surname_key(p)] += 1
+            self.first_last_[block_key(p)] += 1
+
+    def count_given(self, p: ParsedName) -> int:
+        return self.given_.get(p.given_joined, 0) if not p.given_is_initial else -1
+
+    def count_surname(self, p: ParsedName) -> int:
+        return self.surname_.get(surname_key(p), 0)
+
+    def count_full(self, p: ParsedName) -> int:
+        return self.full_.get(p.full, 0) if not p.given_is_initial else -1
+
+    def count_first_last(self, p: ParsedName) -> int:
+        return self.first_last_.get(block_key(p), 0)
+
+    def to_dict(self, max_entries: int = 20_000) -> dict:
+        """JSON-able dict, each table truncated to its ``max_entries`` most frequent names."""
+
+        def top(c: Counter[str]) -> dict[str, int]:
+            items = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:max_entries]
+            return dict(items)
+
+        return {
+            "total": self.total_,
+            "given": top(self.given_),
+            "surname": top(self.surname_),
+            "full": top(self.full_),
+            "first_last": top(self.first_last_),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> NameCounts:
+        nc = cls()
+        nc.total_ = int(d.get("total", 0))
+        nc.given_ = Counter({str(k): int(v) for k, v in d.get("given", {}).items()})
+        nc.surname_ = Counter({str(k): int(v) for k, v in d.get("surname", {}).items()})
+        nc.full_ = Counter({str(k): int(v) for k, v in d.get("full", {}).items()})
+        nc.first_last_ = Counter({str(k): int(v) for k, v in d.get("first_last", {}).items()})
+        return nc

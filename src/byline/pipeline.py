@@ -1,0 +1,245 @@
+"""The pure core: signatures in, clusters and pair scores out (never touches the store).
+
+``run(signatures, model)`` groups signatures into blocks (:mod:`byline.block`) and calls
+:func:`disambiguate_block` on each: candidate pairs -> features -> calibrated probabilities ->
+constrained average-linkage clustering. Engines (``byline.engines``) ship exactly that per-block
+function to their workers; it depends only on its arguments, so every engine gives the same clusters.
+
+Cluster keys are ``"<block>::<smallest signature id in the cluster>"``: deterministic and independent
+of the input order. Curator must-links across blocks are applied after the per-block step by merging
+the two clusters (unless that would join a cannot-linked pair).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from byline.block import candidate_pairs, group_blocks
+from byline.cluster import Constraints, cluster_block
+from byline.features import BlockData, cannot_link_mask, featurize
+from byline.records import Signature
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.model import Disambiguator
+
+
+@dataclass
+class BlockResult:
+    """The outcome of one block: cluster key per signature id, and the scored candidate pairs."""
+
+    block: str
+    ids: list[str]
+    clusters: list[str]
+    pair_i: np.ndarray
+    pair_j: np.ndarray
+    prob: np.ndarray
+    seconds: float = 0.0
+
+    @property
+    def n_pairs(self) -> int:
+        return int(len(self.pair_i))
+
+    def pairs(self) -> Iterable[tuple[str, str, float]]:
+        """(signature id, signature id, probability) for every scored pair."""
+        for a, b, p in zip(self.pair_i.tolist(), self.pair_j.tolist(), self.prob.tolist(), strict=True):
+            yield self.ids[a], self.ids[b], p
+
+
+@dataclass
+class RunResult:
+    """All blocks: ``clusters`` maps every signature id to its cluster key."""
+
+    clusters: dict[str, str]
+    blocks: dict[str, BlockResult] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def n_pairs(self) -> int:
+        return sum(b.n_pairs for b in self.blocks.values())
+
+
+def score_blocks(
+    items: Sequence[tuple[str, Sequence[Signature]]], model: Disambiguator
+) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
+    """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
+
+    Returns the batch's :class:`BlockData`, one ``(row offset, n, i, j)`` per block (``i, j`` local to
+    the block) and the probabilities of all pairs in that order. Every feature depends on the pair's
+    own block only, so batching never changes a score.
+    """
+    model._check_fitted()
+    sigs: list[Signature] = []
+    ids = []
+    per_block = []
+    gi, gj = [], []
+    for k, (_, bsigs) in enumerate(items):
+        off = len(sigs)
+        sigs.extend(bsigs)
+        ids.append(np.full(len(bsigs), k, np.int64))
+        i, j = candidate_pairs(bsigs, max_full=model.max_block_full, k=model.knn)
+        per_block.append((off, len(bsigs), i, j))
+        gi.append(i.astype(np.int64) + off)
+        gj.append(j.astype(np.int64) + off)
+    data = BlockData(sigs, model.name_counts_, np.concatenate(ids) if ids else None)
+    i_all = np.concatenate(gi) if gi else np.zeros(0, np.int64)
+    j_all = np.concatenate(gj) if gj else np.zeros(0, np.int64)
+    if len(i_all) == 0:
+        return data, per_block, np.zeros(0, np.float64)
+    p = model.predict_proba_features(featurize(data, i_all, j_all))
+    return data, per_block, p
+
+
+def score_block(
+    sigs: Sequence[Signature], model: Disambiguator
+) -> tuple[BlockData, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs of one block and their calibrated same-person probabilities."""
+    data, per_block, p = score_blocks([("", sigs)], model)
+    _, _, i, j = per_block[0]
+    return data, i, j, p
+
+
+def _index_constraints(
+    ids: Sequence[str], constraints: Constraints
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    pos = {s: k for k, s in enumerate(ids)}
+    ml = [(pos[a], pos[b]) for a, b in constraints.must_link if a in pos and b in pos]
+    cl = [(pos[a], pos[b]) for a, b in constraints.cannot_link if a in pos and b in pos]
+    return ml, cl
+
+
+def disambiguate_blocks(
+    items: Sequence[tuple[str, Sequence[Signature]]],
+    model: Disambiguator,
+    constraints: Constraints | dict | None = None,
+    threshold: float | None = None,
+) -> list[BlockResult]:
+    """Cluster several blocks (scored in one batch: faster for many small blocks). Pure."""
+    t0 = time.perf_counter()
+    constraints = Constraints.coerce(constraints)
+    items = list(items)
+    if not items:
+        return []
+    data, per_block, p = score_blocks(items, model)
+    t = model.threshold_ if threshold is None else threshold
+    out = []
+    start = 0
+    if model.name_constraints and len(p):
+        gi = np.concatenate([i.astype(np.int64) + off for off, _, i, _ in per_block])
+        gj = np.concatenate([j.astype(np.int64) + off for off, _, _, j in per_block])
+        bad_all = cannot_link_mask(data, gi, gj)
+    else:
+        bad_all = np.zeros(len(p), bool)
+    for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):
+        stop = start + len(i)
+        pb, bad = p[start:stop], bad_all[start:stop]
+        start = stop
+        ids = [s.id for s in sigs]
+        ml, cl = _index_constraints(ids, constraints)
+        cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl)
+        out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
+    elapsed = time.perf_counter() - t0
+    total = sum(len(s) for _, s in items) or 1
+    for r in out:
+        r.seconds = elapsed * len(r.ids) / total
+    return out
+
+
+def disambiguate_block(
+    block: str,
+    sigs: Sequence[Signature],
+    model: Disambiguator,
+    constraints: Constraints | dict | None = None,
+    threshold: float | None = None,
+) -> BlockResult:
+    """Cluster one block. Pure: the result depends only on the arguments."""
+    return disambiguate_blocks([(block, sigs)], model, constraints, threshold)[0]
+
+
+def batches(
+    blocks: dict[str, list[Signature]], max_signatures: int = 20_000
+) -> list[list[tuple[str, list[Signature]]]]:
+    """Blocks packed, in order, into batches of at most ``max_signatures`` (a big block goes alone)."""
+    out: list[list[tuple[str, list[Signature]]]] = []
+    cur: list[tuple[str, list[Signature]]] = []
+    size = 0
+    for key, sigs in blocks.items():
+        if cur and size + len(sigs) > max_signatures:
+            out.append(cur)
+            cur, size = [], 0
+        cur.append((key, sigs))
+        size += len(sigs)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _cluster_keys(block: str, ids: Sequence[str], labels: np.ndarray) -> list[str]:
+    first: dict[int, str] = {}
+    for sid, lab in zip(ids, labels.tolist(), strict=True):
+        if lab not in first or sid < first[lab]:
+            first[lab] = sid
+    return [f"{block}::{first[lab]}" for lab in labels.tolist()]
+
+
+def run(
+    signatures: Iterable[Signature],
+    model: Disambiguator,
+    constraints: Constraints | dict | None = None,
+    engine: Any = None,
+) -> RunResult:
+    """Disambiguate all signatures, block by block.
+
+    ``engine`` (``byline.engines``) must offer ``map_blocks(fn, items)`` that applies
+    ``fn(block, sigs, model, constraints)`` (:func:`disambiguate_block`) to each ``(block, sigs)`` item
+    and yields the :class:`BlockResult` s; ``None`` runs in this process.
+    """
+    t0 = time.perf_counter()
+    model._check_fitted()
+    constraints = Constraints.coerce(constraints)
+    blocks = group_blocks(signatures)
+    if engine is None:
+        results = [r for batch in batches(blocks) for r in disambiguate_blocks(batch, model, constraints)]
+    else:
+        results = list(engine.map_blocks(disambiguate_block, list(blocks.items()), model, constraints))
+    out = RunResult(clusters={}, seconds=0.0)
+    for r in results:
+        out.blocks[r.block] = r
+        out.clusters.update(zip(r.ids, r.clusters, strict=True))
+    if constraints.must_link:
+        _apply_cross_block(out.clusters, constraints)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _apply_cross_block(clusters: dict[str, str], constraints: Constraints) -> None:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    members: dict[str, set[str]] = {}
+    for sid, key in clusters.items():
+        members.setdefault(key, set()).add(sid)
+    cannot = {(a, b) for a, b in constraints.cannot_link} | {(b, a) for a, b in constraints.cannot_link}
+    for a, b in constraints.must_link:
+        if a not in clusters or b not in clusters:
+            continue
+        ra, rb = find(clusters[a]), find(clusters[b])
+        if ra == rb:
+            continue
+        ma = {s for k, v in members.items() if find(k) == ra for s in v}
+        mb = {s for k, v in members.items() if find(k) == rb for s in v}
+        if any((x, y) in cannot for x in ma for y in mb):
+            continue
+        lo, hi = sorted((ra, rb))
+        parent[hi] = lo
+    for sid, key in list(clusters.items()):
+        clusters[sid] = find(key)

@@ -1,0 +1,362 @@
+"""The FastAPI application: JSON API under ``/api``, server-rendered pages elsewhere.
+
+:func:`create_app` builds an app over one store; nothing happens at import time. Everything a user
+supplied (titles, names, abstracts) reaches the pages only through autoescaping Jinja2 templates,
+and no SQL or file path is ever built from request text (uploads go to anonymous temp files).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Body, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from byline import __version__
+from byline._errors import BylineError, ConstraintError, InputError, ModelError, StoreError
+from byline.server.backend import Backend, Moved, NotFound
+from byline.server.charts import timeline
+from byline.server.security import BodySizeLimit, SecurityHeaders, TokenCheck, resolve_token
+
+HERE = Path(__file__).resolve().parent
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:#@+-]{0,199}$"
+NAME_MAX = 200
+# File extensions an uploaded listing may keep (a hint for format detection, never a path).
+SAFE_SUFFIXES = (
+    ".txt", ".bib", ".bibtex", ".ris", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".xml", ".atom", ".gz",
+)  # fmt: skip
+
+PersonId = Annotated[str, PathParam(pattern=ID_PATTERN, description="A person id")]
+WorkId = Annotated[str, PathParam(pattern=ID_PATTERN, description="A work id")]
+
+
+class CurationBody(BaseModel):
+    """Body of a curator write. ``other`` is the second person of a merge; ``works`` the works of a
+    split or a claim."""
+
+    other: str | None = Field(default=None, pattern=ID_PATTERN)
+    works: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=1000)
+    who: str = Field(default="web", min_length=1, max_length=100)
+    why: str | None = Field(default=None, max_length=2000)
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,  # every template, whatever its extension
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["pct"] = lambda x: "" if x is None else f"{100 * float(x):.0f}%"
+    env.filters["num"] = lambda x: "" if x is None else f"{float(x):.3f}"
+    env.globals["version"] = __version__
+    return env
+
+
+def _safe_suffix(filename: str | None) -> str:
+    """A file extension from an allow-list (the only part of a client's file name that is used)."""
+    if not filename:
+        return ".txt"
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
+    for suffix in sorted(SAFE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            if suffix == ".gz":
+                inner = name[: -len(".gz")]
+                return next((s for s in SAFE_SUFFIXES if s != ".gz" and inner.endswith(s)), ".txt") + ".gz"
+            return suffix
+    return ".txt"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
+
+
+async def _read_listing(request: Request, owner: str | None, filename: str | None) -> tuple[bytes, str, str | None]:
+    """The uploaded listing (multipart ``file`` part, or the raw body), a safe suffix, and the owner."""
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise StarletteHTTPException(422, "multipart upload needs a 'file' part")
+        data = await upload.read()
+        filename = filename or upload.filename
+        form_owner = form.get("owner")
+        if isinstance(form_owner, str) and form_owner.strip():
+            owner = form_owner
+    else:
+        data = await request.body()
+    if not data.strip():
+        raise StarletteHTTPException(422, "the listing is empty")
+    if owner is not None:
+        owner = owner.strip()[:NAME_MAX] or None
+    return data, _safe_suffix(filename), owner
+
+
+def create_app(
+    store_path: str | Path | None = None,
+    token: str | None = None,
+    *,
+    backend: Backend | None = None,
+    announce: bool = True,
+) -> FastAPI:
+    """The web app over the store at ``store_path`` (or over an injected ``backend``).
+
+    ``token`` is the curator bearer token; without it ``BYLINE_TOKEN`` is used, else a token is
+    generated once, printed on stderr (when ``announce``) and only its digest kept in the store.
+    The generated token, if any, is also left in ``app.state.generated_token``.
+    """
+    if backend is None:
+        if store_path is None:
+            raise InputError("create_app needs a store path or a backend")
+        from byline.server.store_backend import StoreBackend
+
+        backend = StoreBackend(store_path)
+    check, generated = resolve_token(token, backend.get_setting, backend.set_setting)
+    if generated and announce:
+        print(
+            f"byline serve: curator token (shown once, keep it): {generated}\n"
+            "  (set BYLINE_TOKEN to choose your own)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    app = FastAPI(
+        title="byline",
+        version=__version__,
+        description="Author profiles from messy publication listings: search, inspect, audit, explain, curate.",
+    )
+    app.state.backend = backend
+    app.state.generated_token = generated
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    env = _templates()
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    _install_error_handlers(app, page)
+    _api_routes(app, backend, check)
+    _page_routes(app, backend, page)
+    return app
+
+
+# ----------------------------------------------------------------------------------------------------- errors
+def _install_error_handlers(app: FastAPI, page: Any) -> None:
+    def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": status, **extra}, status_code=status)
+        return page("error.html", status=status, status_code=status, message=message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        response = error_response(request, exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        details = [
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        text = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details) or "invalid request"
+        return error_response(request, 422, f"invalid request: {text}", detail=jsonable_encoder(details))
+
+    @app.exception_handler(Moved)
+    async def moved(request: Request, exc: Moved) -> Response:
+        path = request.url.path
+        prefix = "/api/people/" if path.startswith("/api/") else "/people/"
+        target = prefix + quote(exc.new_id, safe="")
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(target, status_code=308)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(ConstraintError)
+    async def conflict(request: Request, exc: ConstraintError) -> Response:
+        return error_response(request, 409, str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        return error_response(request, 409, str(exc))
+
+    @app.exception_handler(ModelError)
+    async def no_model(request: Request, exc: ModelError) -> Response:
+        return error_response(request, 503, f"no usable model: {exc}")
+
+    @app.exception_handler(BylineError)
+    async def byline_error(request: Request, exc: BylineError) -> Response:
+        return error_response(request, 400, str(exc))
+
+
+# -------------------------------------------------------------------------------------------------------- API
+def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
+    def require_token(request: Request) -> None:
+        if not check(request.headers.get("authorization")):
+            raise StarletteHTTPException(
+                401, "a curator bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    @app.get("/api/people", tags=["people"], summary="Search people by name")
+    def api_people(
+        name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> dict[str, Any]:
+        return {"people": backend.search_people(name.strip() if name else None, limit)}
+
+    @app.get("/api/people/{person_id}", tags=["people"], summary="One person's profile (308 for merged ids)")
+    def api_person(person_id: PersonId) -> dict[str, Any]:
+        return backend.person(person_id)
+
+    @app.get("/api/works/{work_id}", tags=["works"], summary="One work with its authors and sources")
+    def api_work(work_id: WorkId) -> dict[str, Any]:
+        return backend.work(work_id)
+
+    @app.get("/api/explain", tags=["explain"], summary="Why two signatures are (not) the same person")
+    def api_explain(
+        a: Annotated[str, Query(pattern=ID_PATTERN)], b: Annotated[str, Query(pattern=ID_PATTERN)]
+    ) -> dict[str, Any]:
+        return backend.explain(a, b)
+
+    @app.get("/api/review", tags=["people"], summary="Lowest-confidence assignments first")
+    def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+        return {"items": backend.review_queue(limit)}
+
+    @app.post(
+        "/api/audit",
+        tags=["audit"],
+        summary="Audit a listing (any supported format): which works are probably not the owner's",
+        openapi_extra={
+            "requestBody": {
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "owner": {"type": "string"},
+                            },
+                            "required": ["file"],
+                        }
+                    },
+                    "text/plain": {"schema": {"type": "string"}},
+                }
+            }
+        },
+    )
+    async def api_audit(
+        request: Request,
+        owner: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
+        filename: Annotated[str | None, Query(max_length=255)] = None,
+    ) -> Any:
+        data, suffix, owner = await _read_listing(request, owner, filename)
+        return await run_in_threadpool(backend.audit, data, suffix, owner)
+
+    def curation(action: str):  # noqa: ANN202 - a route factory
+        def route(
+            request: Request, person_id: PersonId, body: Annotated[CurationBody | None, Body()] = None
+        ) -> dict[str, Any]:
+            require_token(request)
+            body = body or CurationBody()
+            if action == "merge" and not body.other:
+                raise StarletteHTTPException(422, "merge needs 'other': the person to merge into this one")
+            if action in ("split", "claim") and not body.works:
+                raise StarletteHTTPException(422, f"{action} needs 'works': a list of work ids")
+            return backend.curate(
+                action, person_id, other=body.other, works=list(body.works), who=body.who, why=body.why
+            )
+
+        route.__name__ = f"api_{action}"
+        return route
+
+    summaries = {
+        "merge": "Merge person `other` into this person (curator)",
+        "split": "Split `works` out of this person into a new one (curator)",
+        "lock": "Lock this person: later runs keep it exactly as it is (curator)",
+        "claim": "Claim `works` for this person (curator)",
+    }
+    for action, summary in summaries.items():
+        app.post(
+            f"/api/people/{{person_id}}/{action}",
+            tags=["curation"],
+            summary=summary,
+            responses={401: {"description": "missing or wrong bearer token"}},
+        )(curation(action))
+
+
+# ------------------------------------------------------------------------------------------------------ pages
+def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
+    @app.get("/", include_in_schema=False)
+    def index(name: Annotated[str | None, Query(max_length=NAME_MAX)] = None) -> HTMLResponse:
+        query = (name or "").strip()
+        people = backend.search_people(query or None, 100)
+        return page("index.html", query=query, people=people, title="Search")
+
+    @app.get("/people/{person_id}", include_in_schema=False)
+    def person_page(person_id: PersonId) -> HTMLResponse:
+        person = backend.person(person_id)
+        years: dict[int, int] = {}
+        undated = 0
+        for w in person.get("works", []):
+            if w.get("year"):
+                years[int(w["year"])] = years.get(int(w["year"]), 0) + 1
+            else:
+                undated += 1
+        if not person.get("works") and person.get("years"):
+            years = {int(k): int(v) for k, v in person["years"].items()}
+        return page(
+            "person.html", person=person, chart=timeline(years, undated=undated), title=person.get("name")
+        )
+
+    @app.get("/works/{work_id}", include_in_schema=False)
+    def work_page(work_id: WorkId) -> HTMLResponse:
+        work = backend.work(work_id)
+        return page("work.html", work=work, title=work.get("title") or work_id)
+
+    @app.get("/explain", include_in_schema=False)
+    def explain_page(
+        a: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+        b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    ) -> HTMLResponse:
+        card = backend.explain(a, b) if a and b else None
+        return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
+
+    @app.get("/review", include_in_schema=False)
+    def review_page(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
+        return page("review.html", items=backend.review_queue(limit), title="Review queue")
+
+    @app.get("/audit", include_in_schema=False)
+    def audit_page() -> HTMLResponse:
+        return page("audit.html", title="Audit a listing", result=None, owner="")
+
+    @app.post("/audit", include_in_schema=False)
+    async def audit_submit(request: Request) -> HTMLResponse:
+        data, suffix, owner = await _read_listing(request, None, None)
+        result = await run_in_threadpool(backend.audit, data, suffix, owner)
+        return page("audit.html", title="Audit a listing", result=result, owner=owner or "")
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,422 @@
+"""The web app's :class:`~byline.server.backend.Backend` over a real store.
+
+It calls the public functions of :mod:`byline.people`, :mod:`byline.explain` and :mod:`byline.store`
+and adds only thin, parametrized read queries of its own. Each server thread gets its own
+:class:`~byline.store.Store` (one SQLite connection per thread; WAL lets readers and the one writer
+work side by side). Views that need the model (flagged works, confidences, the review queue) are
+cached per *store generation*, a cheap fingerprint that changes with every ingest, disambiguate
+run and curation event.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from byline._errors import InputError, ModelError, StoreError
+from byline.server.backend import CURATION_ACTIONS, Moved, NotFound
+
+SETTINGS_SCHEMA = "CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
+MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
+MAX_CACHE = 4096
+
+_GENERATION_SQL = """
+SELECT (SELECT COALESCE(MAX(id), 0) FROM runs),
+       (SELECT COALESCE(MAX(id), 0) FROM curation_events),
+       (SELECT COUNT(*) FROM works),
+       (SELECT COUNT(*) FROM records),
+       (SELECT COUNT(*) FROM person_signatures),
+       (SELECT COUNT(*) FROM person_redirects)
+"""
+
+
+class StoreBackend:
+    """Serve one store file; ``model`` (a fitted Disambiguator or look-alike) or the default model."""
+
+    def __init__(self, path: str | Path, model: Any = None, model_loader: Callable[[], Any] | None = None):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        self._model = model
+        self._model_loader = model_loader
+        self._model_error: str | None = None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._cache_gen: tuple[Any, ...] | None = None
+        store = self._store()  # open (and migrate) once now, so errors show at start
+        from byline.people import migrate_people
+
+        with store.transaction() as con:
+            migrate_people(con)
+            con.execute(SETTINGS_SCHEMA)
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _store(self) -> Any:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            from byline.store import Store
+
+            store = Store(self.path)
+            self._local.store = store
+        return store
+
+    @property
+    def _con(self) -> Any:
+        return self._store().connection
+
+    def model(self) -> Any:
+        """The model, loaded once on first need (:class:`ModelError` when there is none)."""
+        if self._model is not None:
+            return self._model
+        with self._lock:
+            if self._model is None:
+                if self._model_error is not None:
+                    raise ModelError(self._model_error)
+                try:
+                    if self._model_loader is not None:
+                        self._model = self._model_loader()
+                    else:
+                        from byline import _store_access as sa
+
+                        self._model = sa.load_model(None)
+                except ModelError as exc:
+                    self._model_error = str(exc)
+                    raise
+        return self._model
+
+    def generation(self) -> tuple[Any, ...]:
+        return tuple(self._con.execute(_GENERATION_SQL).fetchone())
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        gen = self.generation()
+        with self._lock:
+            if gen != self._cache_gen:
+                self._cache = {}
+                self._cache_gen = gen
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            if gen == self._cache_gen:
+                if len(self._cache) >= MAX_CACHE:
+                    self._cache.clear()
+                self._cache[key] = value
+        return value
+
+    def _resolve(self, person_id: str) -> str:
+        from byline.people import resolve
+
+        try:
+            return resolve(self._con, person_id)
+        except StoreError:
+            raise NotFound("person", person_id) from None
+
+    # -- settings -----------------------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        row = self._con.execute("SELECT value FROM server_settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._store().transaction() as con:
+            con.execute("INSERT OR REPLACE INTO server_settings (key, value) VALUES (?, ?)", (key, value))
+
+    # -- thin reads ---------------------------------------------------------------------------------
+    def _assignments(self) -> dict[str, str]:
+        return dict(self._con.execute("SELECT signature_id, person_id FROM person_signatures").fetchall())
+
+    def _person_names(self) -> dict[str, str]:
+        return dict(self._con.execute("SELECT id, name FROM people").fetchall())
+
+    def _lookups(self) -> dict[str, Any]:
+        """Per-store-generation lookups for search results: years of works, signature names/affiliations."""
+
+        def compute() -> dict[str, Any]:
+            con = self._con
+            years = dict(con.execute("SELECT id, year FROM works").fetchall())
+            sigs = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, affiliations FROM signatures")}
+            return {"years": years, "sigs": sigs}
+
+        return self._cached(("lookups",), compute)
+
+    # -- Backend ------------------------------------------------------------------------------------
+    def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
+        return self._cached(("search", name, limit), lambda: self._search(name, limit))
+
+    def _search(self, name: str | None, limit: int) -> list[dict[str, Any]]:
+        from byline.people import list_people
+
+        rows = list_people(self._store(), name)[:limit]
+        look = self._lookups()
+        out = []
+        for p in rows:
+            years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
+            variants: Counter[str] = Counter()
+            affs: Counter[str] = Counter()
+            for s in p.signature_ids:
+                info = look["sigs"].get(s)
+                if info is None:
+                    continue
+                variants[info[0]] += 1
+                affs.update(json.loads(info[1] or "[]"))
+            out.append({
+                "id": p.id, "name": p.name, "locked": p.locked, "n_works": len(p.work_ids),
+                "work_ids": p.work_ids, "first_year": years[0] if years else None,
+                "last_year": years[-1] if years else None,
+                "variants": [n for n, _ in variants.most_common()] or [p.name],
+                "affiliations": [a for a, _ in affs.most_common(3)],
+            })
+        return out
+
+    def person(self, person_id: str) -> dict[str, Any]:
+        current = self._resolve(person_id)
+        if current != person_id:
+            raise Moved(person_id, current)
+        return self._cached(("person", current), lambda: self._person(current))
+
+    def _works(self, work_ids: Iterable[str]) -> dict[str, Any]:
+        store = self._store()
+        out = {}
+        for wid in work_ids:
+            try:
+                out[wid] = store.work(wid)
+            except StoreError:
+                continue
+        return out
+
+    def _person(self, pid: str) -> dict[str, Any]:
+        from byline.people import history, profile
+
+        store = self._store()
+        prof, retired = profile(store, pid)
+        works = self._works(w.work_id for w in prof.works)
+        placed = self._assignments()
+        names = self._person_names()
+        scored = self._score_person(pid, prof.name, list(works.values()), placed, names)
+
+        coauthor_person: dict[str, Counter[str]] = defaultdict(Counter)
+        for w in works.values():
+            for i, a in enumerate(w.authors):
+                other = placed.get(f"{w.id}#{i}")
+                if other and other != pid:
+                    coauthor_person[a.name][other] += 1
+        typical = scored.get("typical")
+        work_rows = []
+        for ref in prof.works:
+            w = works.get(ref.work_id)
+            item = scored["items"].get(ref.work_id)
+            work_rows.append({
+                "id": ref.work_id, "signature_id": ref.signature_id, "title": ref.title, "year": ref.year,
+                "venue": ref.venue, "printed_name": ref.printed_name, "implicit": ref.implicit,
+                "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
+                "authors_truncated": bool(w and w.authors_truncated),
+                "confidence": None if item is None else round(1.0 - item["score"], 4),
+                "flagged": bool(item and item["score"] >= FLAG_SCORE),
+            })
+        flagged = []
+        for ref in prof.works:
+            item = scored["items"].get(ref.work_id)
+            if item and item["score"] >= FLAG_SCORE:
+                flagged.append({
+                    "work_id": ref.work_id, "title": ref.title, "score": item["score"],
+                    "evidence": item["evidence"], "signature_id": ref.signature_id,
+                    "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
+                    "explain_b": typical if typical != ref.signature_id else None,
+                })
+        flagged.sort(key=lambda f: (-f["score"], f["work_id"]))
+        events = history(store, pid)
+        return {
+            "id": prof.id, "name": prof.name, "locked": prof.locked, "merged_from": retired,
+            "n_works": len(prof.works), "work_ids": prof.work_ids,
+            "variants": [n for n, _ in prof.name_variants],
+            "name_variants": [{"name": n, "count": c} for n, c in prof.name_variants],
+            "works": work_rows,
+            "coauthors": [
+                {"name": n, "count": c,
+                 "person_id": coauthor_person[n].most_common(1)[0][0] if coauthor_person.get(n) else None}
+                for n, c in prof.coauthors
+            ],
+            "affiliations": [{"name": n, "count": c} for n, c in prof.affiliations],
+            "years": {str(y): c for y, c in prof.years},
+            "topics": [{"term": t, "count": c} for t, c in prof.topics],
+            "emails": prof.emails, "orcids": prof.orcids,
+            "flagged": flagged, "scoring": scored["note"], "typical_signature": typical,
+            "history": [{"id": e.id, "action": e.kind, "who": e.who, "when": e.at, "why": e.why,
+                         "description": e.describe()} for e in events],
+        }
+
+    def _score_person(self, pid: str, name: str, works: list[Any], placed: dict[str, str],
+                      names: dict[str, str]) -> dict[str, Any]:
+        """Each work's probability of NOT being this person's (the audit of the profile as a listing)."""
+        if len(works) < 2:
+            return {"items": {}, "typical": None, "note": "a single work: nothing to compare it with"}
+        if len(works) > MAX_AUDIT_WORKS:
+            return {"items": {}, "typical": None,
+                    "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)"}
+        try:
+            model = self.model()
+        except ModelError as exc:
+            return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
+        from byline.people import audit_works
+
+        report = audit_works(works, name, model, placed=placed, person_names=names, source=pid)
+        items = {it.work_id: {"score": round(it.score, 4), "evidence": it.evidence, "signature_id": it.signature_id}
+                 for it in report.works}
+        mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
+        typical = min(mine, key=lambda it: (it.score, it.work_id)).signature_id if mine else None
+        return {"items": items, "typical": typical, "note": None}
+
+    def work(self, work_id: str) -> dict[str, Any]:
+        return self._cached(("work", work_id), lambda: self._work(work_id))
+
+    def _work(self, work_id: str) -> dict[str, Any]:
+        try:
+            w = self._store().work(work_id)
+        except StoreError:
+            raise NotFound("work", work_id) from None
+        placed = self._assignments()
+        names = self._person_names()
+        authors = []
+        for i, a in enumerate(w.authors):
+            sid = f"{w.id}#{i}"
+            pid = placed.get(sid)
+            authors.append({"name": a.name, "position": i, "affiliations": list(a.affiliations),
+                            "email": a.email, "orcid": a.orcid, "signature_id": sid,
+                            "person_id": pid, "person_name": names.get(pid) if pid else None})
+        implicit = self._con.execute(
+            "SELECT signature_id, person_id FROM person_signatures WHERE work_id = ? AND implicit = 1 "
+            "ORDER BY signature_id", (w.id,)).fetchall()
+        for sid, pid in implicit:
+            authors.append({"name": names.get(pid, ""), "position": None, "affiliations": [], "signature_id": sid,
+                            "person_id": pid, "person_name": names.get(pid), "implicit": True})
+        return {
+            "id": w.id, "title": w.title, "year": w.year, "venue": w.venue, "abstract": w.abstract,
+            "keywords": list(w.keywords), "ids": dict(w.ids), "authors_truncated": w.authors_truncated,
+            "authors": authors,
+            "sources": [{"file": r.source.file, "line": r.source.line, "record": r.source.record,
+                         "format": r.format} for r in w.records],
+        }
+
+    def explain(self, a: str, b: str) -> dict[str, Any]:
+        return self._cached(("explain", a, b), lambda: self._explain(a, b))
+
+    def _explain(self, a: str, b: str) -> dict[str, Any]:
+        from byline.explain import explain
+
+        model = self.model()
+        known = self._known_signatures([a, b])
+        missing = [s for s in (a, b) if s not in known]
+        if missing:
+            raise NotFound("signature", missing[0])
+        card = explain(self._store(), a, b, model).to_dict()
+        names = self._person_names()
+        card["same"] = card["decision"] == "same person"
+        card["score"] = card["probability"]
+        card["decided_by"] = card.get("constraint")
+        card["evidence"] = card.get("notes", [])
+        for side, key in (("a", "person_a"), ("b", "person_b")):
+            pid = card.get(key)
+            card[side]["person"] = f"{names.get(pid, '')} ({pid})" if pid else None
+            card[side]["person_id"] = pid
+        return card
+
+    def _known_signatures(self, sids: list[str]) -> set[str]:
+        con = self._con
+        known = set()
+        for s in sids:
+            if con.execute("SELECT 1 FROM signatures WHERE id = ?", (s,)).fetchone() or con.execute(
+                    "SELECT 1 FROM person_signatures WHERE signature_id = ?", (s,)).fetchone():
+                known.add(s)
+        return known
+
+    def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
+        items = self._cached(("review",), self._review)
+        return items[:limit]
+
+    def _review(self) -> list[dict[str, Any]]:
+        """The least confident assignments over every person with 2+ works (at most MAX_AUDIT_WORKS)."""
+        from byline.people import list_people
+
+        out = []
+        for p in list_people(self._store()):
+            if not 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS:
+                continue
+            view = self.person(p.id)
+            typical = view.get("typical_signature")
+            for w in view["works"]:
+                if w["confidence"] is None:
+                    continue
+                out.append({
+                    "signature_id": w["signature_id"], "name": w["printed_name"], "work_id": w["id"],
+                    "title": w["title"], "person_id": p.id, "person_name": view["name"],
+                    "confidence": w["confidence"],
+                    "explain_a": w["signature_id"] if typical and typical != w["signature_id"] else None,
+                    "explain_b": typical if typical != w["signature_id"] else None,
+                })
+        out.sort(key=lambda x: (x["confidence"], x["person_id"], x["work_id"]))
+        return out
+
+    def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
+        """Audit an uploaded listing without storing it: its works are matched to stored works (same
+        ids) by the deduplicator, then ranked like ``byline audit``."""
+        from byline.dedup import dedup
+        from byline.ingest import load_listing
+        from byline.people import audit_works
+
+        model = self.model()
+        with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            try:
+                listing = load_listing(path, owner)
+                records = list(listing.records)
+            except InputError as exc:
+                raise InputError(str(exc).replace(str(path), "upload")) from None
+        who = owner or listing.owner
+        if not who:
+            raise InputError("the listing does not name its owner: pass owner=NAME")
+        if not records:
+            raise InputError("the listing has no works")
+        works = dedup(records, existing=self._store().works(with_records=False))
+        report = audit_works(works, who, model, placed=self._assignments(), person_names=self._person_names(),
+                             source="upload")
+        result = report.to_dict()
+        result["source"] = "upload"
+        return result
+
+    def curate(self, action: str, person_id: str, *, other: str | None = None, works: list[str] | None = None,
+               who: str = "web", why: str | None = None) -> dict[str, Any]:
+        from byline import people
+
+        if action not in CURATION_ACTIONS:
+            raise InputError(f"unknown curation action {action!r}")
+        store = self._store()
+        with self._write_lock:  # one curator write at a time in this process (SQLite serializes the rest)
+            pid = self._resolve(person_id)
+            result: dict[str, Any] = {"action": action, "requested": person_id}
+            if action == "merge":
+                if not other:
+                    raise InputError("merge needs the other person's id")
+                self._resolve(other)
+                survivor = people.merge(store, pid, other, who=who, why=why or "")
+                result.update(person=survivor, merged=other)
+            elif action == "split":
+                new = people.split(store, pid, works or [], who=who, why=why or "")
+                result.update(person=pid, new_person=new)
+            elif action == "lock":
+                result.update(person=people.lock(store, pid, who=who, why=why or ""))
+            else:
+                result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
+            events = people.history(store, result["person"])
+        if events:
+            e = events[-1]
+            result["event"] = {"id": e.id, "action": e.kind, "person": e.person, "who": e.who, "when": e.at,
+                               "why": e.why, "description": e.describe()}
+        return result

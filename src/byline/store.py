@@ -1,0 +1,707 @@
+"""The embedded SQLite store: works, source records with provenance, signatures, listings.
+
+One command = one transaction: :meth:`Store.ingest` parses every input first and writes in a single
+transaction, so a file that fails midway leaves the store as it was. Re-ingesting a file changes nothing:
+record ids come from the file's content hash and the record's position in it.
+
+Schema versions and migrations
+------------------------------
+``schema_version`` holds one row, the version of the schema. :data:`MIGRATIONS` is an ordered list; entry
+``i`` upgrades version ``i`` to ``i + 1`` (so the code's version is ``len(MIGRATIONS)``). Opening a store
+runs the pending migrations, each in its own transaction; a store newer than the code is refused with a
+:class:`~byline.StoreError`. To add tables (e.g. people and curation events), **append** one entry —
+never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` or a string
+``"module:function"`` resolved lazily (so the SQL may live in the module that owns the tables)::
+
+    MIGRATIONS.append("byline.people:migrate_people")   # schema version 2
+
+A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
+``con.executescript``, which commits).
+
+Tables (version 1)::
+
+    files(hash PK, path, format, size, records, ingested_at)      one row per distinct file content
+    works(id PK, title, year, venue, abstract, authors JSON, authors_truncated, keywords JSON, ids JSON,
+          field_sources JSON, created_at, updated_at)
+    work_keys(key, work_id)                                        dedup index (doi:, arxiv:, title:, abs:)
+    records(id PK, file_hash, file, line, record_key, format, position, data JSON)   raw parsed fields
+    work_records(record_id PK, work_id)                            which work each record was merged into
+    signatures(id PK '<work_id>#<pos>', work_id, position, name, block, affiliations JSON, email, orcid)
+    listings(id PK, owner, source, file_hash, format, created_at)
+    listing_entries(listing_id, position, record_id)               the records a listing attributes to owner
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import import_module
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from byline._errors import InputError, StoreError
+from byline.dedup import Deduper, work_keys
+from byline.records import Author, Listing, Provenance, Record, Signature, Work, signatures_of, stable_id
+
+__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script"]
+
+Migration = Callable[[sqlite3.Connection], None] | str
+
+# ------------------------------------------------------------------------------------------------
+# migrations
+
+
+def execute_script(con: sqlite3.Connection, sql: str) -> None:
+    """Run several ``;``-separated statements inside the current transaction.
+
+    (``sqlite3.executescript`` would COMMIT first; migrations must stay in their transaction.)
+    """
+    stmt = ""
+    for line in sql.splitlines(keepends=True):
+        stmt += line
+        if sqlite3.complete_statement(stmt):
+            if stmt.strip():
+                con.execute(stmt)
+            stmt = ""
+    if stmt.strip():
+        con.execute(stmt)
+
+
+def _m1_core(con: sqlite3.Connection) -> None:
+    execute_script(
+        con,
+        """
+        CREATE TABLE files (
+            hash TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            format TEXT NOT NULL,
+            size INTEGER,
+            records INTEGER NOT NULL DEFAULT 0,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE works (
+            id TEXT PRIMARY KEY,
+            title TEXT,
+            year INTEGER,
+            venue TEXT,
+            abstract TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',
+            authors_truncated INTEGER NOT NULL DEFAULT 0,
+            keywords TEXT NOT NULL DEFAULT '[]',
+            ids TEXT NOT NULL DEFAULT '{}',
+            field_sources TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE work_keys (
+            key TEXT NOT NULL,
+            work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, work_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX work_keys_work ON work_keys(work_id);
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            file_hash TEXT NOT NULL REFERENCES files(hash),
+            file TEXT NOT NULL,
+            line INTEGER,
+            record_key TEXT,
+            format TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX records_file ON records(file_hash, position);
+        CREATE TABLE work_records (
+            record_id TEXT PRIMARY KEY REFERENCES records(id),
+            work_id TEXT NOT NULL REFERENCES works(id)
+        );
+        CREATE INDEX work_records_work ON work_records(work_id);
+        CREATE TABLE signatures (
+            id TEXT PRIMARY KEY,
+            work_id TEXT NOT NULL REFERENCES works(id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            block TEXT,
+            affiliations TEXT NOT NULL DEFAULT '[]',
+            email TEXT,
+            orcid TEXT,
+            UNIQUE (work_id, position)
+        );
+        CREATE INDEX signatures_block ON signatures(block);
+        CREATE TABLE listings (
+            id TEXT PRIMARY KEY,
+            owner TEXT,
+            source TEXT NOT NULL,
+            file_hash TEXT NOT NULL REFERENCES files(hash),
+            format TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE listing_entries (
+            listing_id TEXT NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records(id),
+            PRIMARY KEY (listing_id, position)
+        );
+        CREATE INDEX listing_entries_record ON listing_entries(record_id);
+        """
+    )
+
+
+# Entry i upgrades schema version i to i + 1. APPEND ONLY (see the module docstring).
+MIGRATIONS: list[Migration] = [
+    _m1_core,
+    "byline.people:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
+]
+
+
+def schema_version() -> int:
+    """The schema version this code writes (the number of migrations)."""
+    return len(MIGRATIONS)
+
+
+def _resolve_migration(m: Migration) -> Callable[[sqlite3.Connection], None]:
+    if callable(m):
+        return m
+    module, _, name = m.partition(":")
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise StoreError(f"migration {m!r} cannot be loaded: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------------------------
+# (de)serialization
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _prov_json(p: Provenance) -> dict[str, Any]:
+    return {k: v for k, v in (("file", p.file), ("line", p.line), ("record", p.record)) if v is not None}
+
+
+def _prov_from(d: dict[str, Any]) -> Provenance:
+    return Provenance(file=d.get("file", ""), line=d.get("line"), record=d.get("record"))
+
+
+def _author_json(a: Author) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": a.name}
+    if a.affiliations:
+        out["affiliations"] = list(a.affiliations)
+    if a.email:
+        out["email"] = a.email
+    if a.orcid:
+        out["orcid"] = a.orcid
+    return out
+
+
+def _author_from(d: dict[str, Any]) -> Author:
+    return Author(name=d["name"], affiliations=tuple(d.get("affiliations", ())), email=d.get("email"),
+                  orcid=d.get("orcid"))
+
+
+def _record_json(r: Record) -> str:
+    return _dumps(
+        {
+            "source": _prov_json(r.source),
+            "format": r.format,
+            "title": r.title,
+            "authors": [_author_json(a) for a in r.authors],
+            "year": r.year,
+            "venue": r.venue,
+            "abstract": r.abstract,
+            "keywords": list(r.keywords),
+            "ids": dict(r.ids),
+            "authors_truncated": r.authors_truncated,
+            "field_sources": {k: _prov_json(v) for k, v in r.field_sources.items()},
+            "extra": r.extra,
+        }
+    )
+
+
+def _record_from(data: str, *, record_id: str | None = None, work_id: str | None = None) -> Record:
+    d = json.loads(data)
+    extra = dict(d.get("extra") or {})
+    if record_id is not None:
+        extra["record_id"] = record_id
+    if work_id is not None:
+        extra["work_id"] = work_id
+    return Record(
+        source=_prov_from(d["source"]),
+        format=d["format"],
+        title=d.get("title"),
+        authors=[_author_from(a) for a in d.get("authors", [])],
+        year=d.get("year"),
+        venue=d.get("venue"),
+        abstract=d.get("abstract"),
+        keywords=list(d.get("keywords", [])),
+        ids=dict(d.get("ids", {})),
+        authors_truncated=bool(d.get("authors_truncated")),
+        field_sources={k: _prov_from(v) for k, v in (d.get("field_sources") or {}).items()},
+        extra=extra,
+    )
+
+
+def _block_of(name: str) -> str | None:
+    try:
+        from byline.names import block_key
+    except ImportError:  # pragma: no cover - names.py ships with byline
+        return None
+    return block_key(name) or None
+
+
+# ------------------------------------------------------------------------------------------------
+# parsing (pure, before any write)
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """One input file, parsed: its content hash, format, records and (maybe) listing owner."""
+
+    path: str
+    hash: str
+    size: int
+    format: str
+    records: list[Record]
+    is_listing: bool
+    owner: str | None
+
+
+def _file_hash(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    return h.hexdigest(), size
+
+
+def parse_file(
+    path: str | PathLike[str],
+    owner: str | None = None,
+    format: str = "auto",
+    on_record: Callable[[int], None] | None = None,
+) -> ParsedFile:
+    """Parse one input file completely (streaming parser, records collected). Raises InputError."""
+    from byline.ingest import FORMATS, detect_format, format_module
+
+    p = Path(path)
+    if format not in FORMATS:
+        raise InputError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
+    if not p.exists():
+        raise InputError("no such file", file=p)
+    if p.is_dir():
+        raise InputError("is a directory, not a file", file=p)
+    digest, size = _file_hash(p)
+    if size == 0:
+        raise InputError("file is empty", file=p)
+    fmt = detect_format(p) if format == "auto" else format
+    mod = format_module(fmt)
+    records: list[Record] = []
+    is_listing = hasattr(mod, "parse_listing")
+    page_owner = owner
+    try:
+        if is_listing:
+            listing = mod.parse_listing(p, owner)
+            records = listing.records
+            page_owner = listing.owner
+            if on_record is not None:
+                on_record(len(records))
+        else:
+            for r in mod.parse(p):
+                records.append(r)
+                if on_record is not None and len(records) % 1000 == 0:
+                    on_record(1000)
+            if on_record is not None:
+                on_record(len(records) % 1000)
+    except (InputError, StoreError):
+        raise
+    except (UnicodeError, ValueError, OSError, EOFError) as exc:  # a parser that let one through
+        raise InputError(f"cannot parse as {fmt}: {exc}", file=p) from exc
+    return ParsedFile(path=str(p), hash=digest, size=size, format=fmt, records=records,
+                      is_listing=is_listing or owner is not None, owner=page_owner)
+
+
+# ------------------------------------------------------------------------------------------------
+# the store
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one :meth:`Store.ingest` did."""
+
+    files: int = 0
+    records: int = 0  # records parsed
+    new_records: int = 0  # records not in the store before
+    new_works: int = 0
+    updated_works: int = 0
+    listings: list[str] = field(default_factory=list)  # ids of the listings touched (new or existing)
+    new_listings: int = 0
+    listing_entries: int = 0  # entries of the listings touched
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} file(s), {self.records} record(s) ({self.new_records} new): "
+            f"{self.new_works} new work(s), {self.updated_works} updated; "
+            f"{len(self.listings)} listing(s) with {self.listing_entries} entries ({self.new_listings} new)"
+        )
+
+
+ProgressFn = Callable[[int, int, int, str], None]
+"""progress(files_done, files_total, records_so_far, current_path)."""
+
+_CHUNK = 500
+
+
+def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+class Store:
+    """The SQLite store at ``path`` (created on first use). Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from None
+        self._con.row_factory = sqlite3.Row
+        try:
+            self._con.execute("PRAGMA foreign_keys = ON")
+            self._con.execute("PRAGMA journal_mode = WAL")
+            self._con.execute("PRAGMA synchronous = NORMAL")
+            self._con.execute("PRAGMA busy_timeout = 10000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            raise StoreError(f"{self.path}: not a byline store ({exc})") from None
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- lifecycle
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (for modules that own further tables; write inside :meth:`transaction`)."""
+        return self._con
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+        con = self._con
+        if con.in_transaction:  # nested: join the outer transaction
+            yield con
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
+
+    @property
+    def version(self) -> int:
+        row = self._con.execute("SELECT version FROM schema_version").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def _migrate(self) -> None:
+        con = self._con
+        with self.transaction():
+            con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            if con.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+                con.execute("INSERT INTO schema_version(version) VALUES (0)")
+        current = self.version
+        target = schema_version()
+        if current > target:
+            raise StoreError(
+                f"{self.path}: store schema version {current} is newer than this byline supports "
+                f"({target}); upgrade byline"
+            )
+        for v in range(current, target):
+            fn = _resolve_migration(MIGRATIONS[v])
+            with self.transaction() as c:
+                fn(c)
+                c.execute("UPDATE schema_version SET version = ?", (v + 1,))
+
+    # -- ingest
+
+    def ingest(
+        self,
+        paths: Iterable[str | PathLike[str]],
+        owner: str | None = None,
+        format: str = "auto",
+        progress: ProgressFn | None = None,
+    ) -> IngestResult:
+        """Parse every file, then write works, records, signatures and listings in ONE transaction.
+
+        Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
+        :class:`~byline.InputError` before anything is written.
+        """
+        paths = [Path(p) for p in paths]
+        if not paths:
+            raise InputError("no input files")
+        parsed: list[ParsedFile] = []
+        count = 0
+        for i, p in enumerate(paths):
+            if progress is not None:
+                progress(i, len(paths), count, str(p))
+
+            def bump(n: int, _i: int = i, _p: Path = p) -> None:
+                nonlocal count
+                count += n
+                if progress is not None:
+                    progress(_i, len(paths), count, str(_p))
+
+            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump))
+        if progress is not None:
+            progress(len(paths), len(paths), count, "")
+        try:
+            with self.transaction() as con:
+                return self._write(con, parsed)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: write failed, nothing stored: {exc}") from exc
+
+    def _write(self, con: sqlite3.Connection, parsed: list[ParsedFile]) -> IngestResult:
+        res = IngestResult(files=len(parsed))
+        now = _now()
+        # record ids: content hash + position, so the same bytes always give the same ids
+        batch: list[tuple[str, ParsedFile, int, Record]] = []
+        for pf in parsed:
+            con.execute(
+                "INSERT OR IGNORE INTO files(hash, path, format, size, records, ingested_at) VALUES (?,?,?,?,?,?)",
+                (pf.hash, pf.path, pf.format, pf.size, len(pf.records), now),
+            )
+            for pos, rec in enumerate(pf.records):
+                batch.append((stable_id("R", pf.hash, pos), pf, pos, rec))
+        res.records = len(batch)
+        known: set[str] = set()
+        ids = list(dict.fromkeys(rid for rid, *_ in batch))
+        for chunk in _chunks(ids):
+            q = f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})"
+            known.update(row[0] for row in con.execute(q, list(chunk)))
+
+        deduper: Deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=deduper.knows))
+        new_recs: list[tuple[str, ParsedFile, int, Record, Work]] = []
+        seen: set[str] = set()
+        for rid, pf, pos, rec in batch:
+            if rid in known or rid in seen:
+                continue
+            seen.add(rid)
+            new_recs.append((rid, pf, pos, rec, deduper.add(rec)))
+        res.new_records = len(new_recs)
+        changed = deduper.works(changed_only=True)
+        fresh = deduper.new_work_ids()
+        for w in changed:
+            self._put_work(con, w, new=w.id in fresh, now=now)
+        res.new_works = sum(w.id in fresh for w in changed)
+        res.updated_works = len(changed) - res.new_works
+        for rid, pf, pos, rec, w in new_recs:
+            con.execute(
+                "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (rid, pf.hash, rec.source.file, rec.source.line, rec.source.record, rec.format, pos,
+                 _record_json(rec)),
+            )
+            con.execute("INSERT INTO work_records(record_id, work_id) VALUES (?,?)", (rid, w.id))
+        for w in changed:
+            con.executemany(
+                "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)", [(k, w.id) for k in work_keys(w)]
+            )
+        # listings
+        for pf in parsed:
+            if not pf.is_listing:
+                continue
+            lid = stable_id("L", pf.hash, pf.owner or "")
+            cur = con.execute(
+                "INSERT OR IGNORE INTO listings(id, owner, source, file_hash, format, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (lid, pf.owner, pf.path, pf.hash, pf.format, now),
+            )
+            res.new_listings += cur.rowcount > 0
+            if lid not in res.listings:
+                res.listings.append(lid)
+                res.listing_entries += len(pf.records)
+            con.executemany(
+                "INSERT OR IGNORE INTO listing_entries(listing_id, position, record_id) VALUES (?,?,?)",
+                [(lid, pos, stable_id("R", pf.hash, pos)) for pos in range(len(pf.records))],
+            )
+        return res
+
+    def _put_work(self, con: sqlite3.Connection, w: Work, *, new: bool, now: str) -> None:
+        row = (
+            w.title,
+            w.year,
+            w.venue,
+            w.abstract,
+            _dumps([_author_json(a) for a in w.authors]),
+            int(w.authors_truncated),
+            _dumps(list(w.keywords)),
+            _dumps(dict(w.ids)),
+            _dumps({k: _prov_json(v) for k, v in w.field_sources.items()}),
+        )
+        if new:
+            con.execute(
+                "INSERT INTO works(title, year, venue, abstract, authors, authors_truncated, keywords, ids, "
+                "field_sources, id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*row, w.id, now, now),
+            )
+        else:
+            con.execute(
+                "UPDATE works SET title=?, year=?, venue=?, abstract=?, authors=?, authors_truncated=?, "
+                "keywords=?, ids=?, field_sources=?, updated_at=? WHERE id=?",
+                (*row, now, w.id),
+            )
+        sigs = signatures_of(w)
+        con.executemany(
+            "INSERT INTO signatures(id, work_id, position, name, block, affiliations, email, orcid) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, block=excluded.block, "
+            "affiliations=excluded.affiliations, email=excluded.email, orcid=excluded.orcid",
+            [
+                (s.id, w.id, s.position, s.name, _block_of(s.name), _dumps(list(s.affiliations)), s.email, s.orcid)
+                for s in sigs
+            ],
+        )
+        con.execute("DELETE FROM signatures WHERE work_id = ? AND position >= ?", (w.id, len(sigs)))
+
+    def _works_by_keys(self, con: sqlite3.Connection, keys: list[str],
+                       skip: Callable[[str], bool] = lambda _: False) -> list[Work]:
+        ids: list[str] = []
+        for chunk in _chunks(keys):
+            q = f"SELECT DISTINCT work_id FROM work_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            ids.extend(row[0] for row in con.execute(q, list(chunk)))
+        return [self._load_work(con, wid) for wid in dict.fromkeys(ids) if not skip(wid)]
+
+    # -- reading
+
+    def _load_work(self, con: sqlite3.Connection, wid: str, row: sqlite3.Row | None = None,
+                   with_records: bool = True) -> Work:
+        if row is None:
+            row = con.execute("SELECT * FROM works WHERE id = ?", (wid,)).fetchone()
+            if row is None:
+                raise StoreError(f"no work with id {wid!r}")
+        w = Work(
+            id=row["id"],
+            title=row["title"],
+            year=row["year"],
+            venue=row["venue"],
+            abstract=row["abstract"],
+            authors=[_author_from(a) for a in json.loads(row["authors"])],
+            authors_truncated=bool(row["authors_truncated"]),
+            keywords=list(json.loads(row["keywords"])),
+            ids=dict(json.loads(row["ids"])),
+            field_sources={k: _prov_from(v) for k, v in json.loads(row["field_sources"]).items()},
+        )
+        if with_records:
+            w.records = [
+                _record_from(r["data"], record_id=r["id"], work_id=wid)
+                for r in con.execute(
+                    "SELECT r.id, r.data FROM work_records wr JOIN records r ON r.id = wr.record_id "
+                    "WHERE wr.work_id = ? ORDER BY r.rowid",
+                    (wid,),
+                )
+            ]
+        return w
+
+    def iter_works(self, *, with_records: bool = True) -> Iterator[Work]:
+        """Every work, in creation order (streaming)."""
+        for row in self._con.execute("SELECT * FROM works ORDER BY rowid").fetchall():
+            yield self._load_work(self._con, row["id"], row, with_records)
+
+    def works(self, *, with_records: bool = True) -> list[Work]:
+        """Every work, in creation order, with its source records."""
+        return list(self.iter_works(with_records=with_records))
+
+    def work(self, work_id: str) -> Work:
+        """One work by id; :class:`~byline.StoreError` when unknown."""
+        return self._load_work(self._con, work_id)
+
+    def count(self, table: str) -> int:
+        """Row count of one of the store's tables."""
+        names = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if table not in names:
+            raise StoreError(f"no table {table!r} in the store")
+        return int(self._con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+    def _load_listing(self, row: sqlite3.Row) -> Listing:
+        recs = [
+            _record_from(r["data"], record_id=r["id"], work_id=r["work_id"])
+            for r in self._con.execute(
+                "SELECT r.id, r.data, wr.work_id FROM listing_entries le "
+                "JOIN records r ON r.id = le.record_id JOIN work_records wr ON wr.record_id = r.id "
+                "WHERE le.listing_id = ? ORDER BY le.position",
+                (row["id"],),
+            )
+        ]
+        return Listing(source=row["source"], owner=row["owner"], records=recs, id=row["id"])
+
+    def listings(self) -> list[Listing]:
+        """Every listing (records carry ``extra['work_id']`` / ``extra['record_id']``)."""
+        rows = self._con.execute("SELECT * FROM listings ORDER BY rowid").fetchall()
+        return [self._load_listing(r) for r in rows]
+
+    def listing(self, listing_id: str) -> Listing:
+        """One listing by id; :class:`~byline.StoreError` when unknown."""
+        row = self._con.execute("SELECT * FROM listings WHERE id = ?", (listing_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no listing with id {listing_id!r}")
+        return self._load_listing(row)
+
+    def listing_work_ids(self, listing_id: str) -> list[str]:
+        """The distinct work ids of a listing's entries, in entry order."""
+        self.listing(listing_id)  # raises when unknown
+        rows = self._con.execute(
+            "SELECT wr.work_id FROM listing_entries le JOIN work_records wr ON wr.record_id = le.record_id "
+            "WHERE le.listing_id = ? ORDER BY le.position",
+            (listing_id,),
+        )
+        return list(dict.fromkeys(r[0] for r in rows))
+
+    def signatures(self, block: str | None = None) -> list[Signature]:
+        """Signatures of every work (or of one block key, see :func:`byline.names.block_key`)."""
+        if block is None:
+            rows = self._con.execute("SELECT work_id FROM signatures GROUP BY work_id ORDER BY MIN(rowid)")
+        else:
+            rows = self._con.execute(
+                "SELECT work_id FROM signatures WHERE block = ? GROUP BY work_id ORDER BY MIN(rowid)", (block,)
+            )
+        out: list[Signature] = []
+        for (wid,) in rows.fetchall():
+            w = self._load_work(self._con, wid, with_records=False)
+            blocks = {
+                r[0]: r[1]
+                for r in self._con.execute("SELECT position, block FROM signatures WHERE work_id = ?", (wid,))
+            }
+            for s in signatures_of(w):
+                if block is None or blocks.get(s.position) == block:
+                    out.append(s)
+        return out

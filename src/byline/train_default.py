@@ -1,0 +1,126 @@
+"""Rebuild the shipped default model, deterministically: ``python -m byline.train_default`` (``make model``).
+
+Data, in order of preference:
+
+1. the labeled benchmark splits in ``../shared/datasets/`` beside the checkout (or ``--datasets DIR`` /
+   ``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files;
+2. otherwise a seeded synthetic corpus from :mod:`byline.synth` (train and dev drawn with different seeds).
+
+The metadata (``byline-model.json`` -> ``training``) records which source was used, the files or the
+synthetic recipe, and the seed. See docs/model.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_DIR_PARTS = ("models", "default")
+SEED = 0
+# synthetic recipe: (preset, train signatures, dev signatures)
+SYNTH_RECIPE = (
+    ("synth-aminer", 8000, 3000),
+    ("synth-pubmed", 8000, 3000),
+    ("synth-s2", 8000, 3000),
+    ("synth", 8000, 3000),
+)
+
+
+def default_model_dir() -> Path:
+    """The shipped model folder inside the installed package (no I/O)."""
+    from importlib.resources import files
+
+    return Path(str(files("byline").joinpath(*DEFAULT_DIR_PARTS)))
+
+
+def load_default_model():
+    """Load the shipped default model (only when asked for)."""
+    from byline._errors import ModelError
+    from byline.model import Disambiguator
+
+    d = default_model_dir()
+    if not (d / "byline-model.json").is_file():
+        raise ModelError(f"the shipped default model is missing at {d}; rebuild it with `make model`")
+    return Disambiguator.load(d)
+
+
+def shared_datasets_dir() -> Path | None:
+    env = os.environ.get("BYLINE_DATASETS")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[2]
+    d = repo.parent / "shared" / "datasets"
+    return d if d.is_dir() else None
+
+
+def _split_files(d: Path) -> tuple[list[Path], list[Path]]:
+    files = sorted(p for p in d.iterdir() if p.is_file() and ".jsonl" in p.name)
+    train = [p for p in files if ".train" in p.name]
+    dev = [p for p in files if ".dev" in p.name]
+    return train, dev
+
+
+def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool = False):
+    """Train the default model and save it to ``out``; returns the fitted model."""
+    from byline.model import Disambiguator
+
+    t0 = time.perf_counter()
+    datasets = datasets or shared_datasets_dir()
+    if datasets is not None and datasets.is_dir() and _split_files(datasets)[0]:
+        from byline.ingest.signatures import load_signatures
+
+        train_files, dev_files = _split_files(datasets)
+        train = load_signatures(train_files)
+        dev = load_signatures(dev_files) if dev_files else None
+        info = {
+            "source": "shared datasets",
+            "train_files": [p.name for p in train_files],
+            "dev_files": [p.name for p in dev_files],
+            "seed": seed,
+        }
+    else:
+        from byline.synth import generate
+
+        train, dev = [], []
+        for k, (preset, n_train, n_dev) in enumerate(SYNTH_RECIPE):
+            train += generate(n_train, seed=seed * 1000 + 2 * k + 1, dataset=preset)
+            dev += generate(n_dev, seed=seed * 1000 + 2 * k + 2, dataset=preset)
+        info = {
+            "source": "synthetic (byline.synth)",
+            "recipe": [
+                {"dataset": p, "train_signatures": a, "dev_signatures": b, "train_seed": seed * 1000 + 2 * k + 1,
+                 "dev_seed": seed * 1000 + 2 * k + 2}
+                for k, (p, a, b) in enumerate(SYNTH_RECIPE)
+            ],
+            "seed": seed,
+        }
+    model = Disambiguator(random_state=seed)
+    model.training_info_ = info
+    model.fit(train, dev=dev)
+    model.save(out)
+    if not quiet:
+        print(
+            f"default model: {info['source']}; {len(train)} train signatures, {model.n_train_pairs_} pairs; "
+            f"threshold {model.threshold_:.3f} (on {model.threshold_source_}); "
+            f"wrote {out} in {time.perf_counter() - t0:.1f}s",
+            file=sys.stderr,
+        )
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m byline.train_default", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=None, help="model folder (default: the package's models/default)")
+    ap.add_argument("--datasets", type=Path, default=None, help="folder of *.train / *.dev labeled JSONL files")
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args(argv)
+    out = args.out or default_model_dir()
+    build(out, args.datasets, args.seed)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

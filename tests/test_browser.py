@@ -1,0 +1,283 @@
+"""End-to-end: the real server on 127.0.0.1, driven by Debian's Chromium through Playwright.
+
+Skips (with the reason) when playwright or /usr/bin/chromium is missing. Screenshots go to
+tests/screenshots/ (git-ignored); one person page is copied to docs/person-page.png for the README.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHOTS = TESTS / "screenshots"
+DOCS_SHOT = REPO / "docs" / "person-page.png"
+TOKEN = "browser-test-token-42"
+SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
+               "004": "Jaeseong Lee"}
+
+sys.path.insert(0, str(TESTS))
+
+
+def _missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install 'byline[browser]')"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="byline-chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1200, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn serving ``app`` on 127.0.0.1 in a thread of this process."""
+
+    def __init__(self, app: object):
+        import uvicorn
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _shot(page: object, name: str) -> Path:
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _watch(page: object) -> dict[str, list[str]]:
+    """Record dialogs (auto-dismissed), page errors and requests leaving 127.0.0.1."""
+    seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "external": []}
+
+    def on_dialog(d: object) -> None:
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "about:"))
+            else seen["external"].append(r.url))
+    return seen
+
+
+def test_hostile_text_renders_inert(browser: object) -> None:
+    from _server_fakes import XSS_NAME, XSS_TITLE, FakeBackend
+    from byline.server import create_app
+
+    with LiveServer(create_app(backend=FakeBackend(), token=TOKEN)) as srv:
+        page = browser.new_page()
+        seen = _watch(page)
+        for url in ["/people/P1", "/works/W2", "/review", "/?name=Eve", "/people/P3"]:
+            page.goto(srv.url + url)
+            page.wait_for_load_state("load")
+            text = page.inner_text("main")
+            if url in ("/people/P1", "/works/W2", "/review"):
+                assert "<script>alert(1)</script>" in text  # shown as text...
+                assert 'onerror="alert(2)"' in text
+            if url in ("/people/P3", "/?name=Eve"):
+                assert XSS_NAME in text
+            assert page.locator("main img").count() == 0  # ...not turned into elements
+            assert page.locator("main script").count() == 0
+            assert page.evaluate("() => window.__pwned === undefined")
+        page.goto(srv.url + "/works/W2")
+        assert page.inner_text("#work-title") == XSS_TITLE
+        assert "<script>alert(4)</script>" in page.inner_text("#abstract")
+        page.wait_for_timeout(300)
+        _shot(page, "xss-work")
+        page.close()
+    assert seen["dialogs"] == [], "a script ran"
+    assert seen["errors"] == []
+    assert seen["external"] == []
+
+
+def test_curation_form_needs_token(browser: object) -> None:
+    from _server_fakes import FakeBackend
+    from byline.server import create_app
+
+    backend = FakeBackend()
+    with LiveServer(create_app(backend=backend, token=TOKEN)) as srv:
+        page = browser.new_page()
+        seen = _watch(page)
+        page.goto(srv.url + "/people/P1")
+        page.fill("#token", "wrong-token-123")
+        page.fill("#merge-other", "P2")
+        page.click("#merge-form button")
+        page.wait_for_selector("#curate-status.fail")
+        assert "Not authorised" in page.inner_text("#curate-status")
+        assert backend.events == []
+        page.fill("#token", TOKEN)
+        page.click("#merge-form button")
+        page.wait_for_url("**/people/P1")
+        page.wait_for_selector("#history li strong")
+        assert page.inner_text("#history li strong") == "merge"
+        assert [e["action"] for e in backend.events] == ["merge"]
+        page.goto(srv.url + "/people/P2")  # the retired id redirects
+        assert page.url.endswith("/people/P1")
+        page.close()
+    assert seen["dialogs"] == [] and seen["errors"] == []
+
+
+def _model() -> object:
+    """The shipped model when there is one, else the people tests' deterministic stand-in."""
+    from byline._errors import ModelError
+
+    try:
+        from byline import _store_access as sa
+
+        return sa.load_model(None)
+    except (ModelError, ImportError, OSError):
+        from _people_fakes import FakeModel
+
+        return FakeModel()
+
+
+@pytest.fixture(scope="module")
+def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    if _missing():
+        pytest.skip(_missing())
+    from byline import people
+    from byline.store import Store
+
+    db = tmp_path_factory.mktemp("browser") / "seeds.db"
+    model = _model()
+    with Store(db) as store:
+        for path in sorted(seeds_dir.glob("0*.txt")):
+            store.ingest([path], owner=SEED_OWNERS[path.name[:3]])
+        people.disambiguate(store, model)
+    return db, model
+
+
+def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[Path, object]) -> None:
+    from byline import people
+    from byline.server import create_app
+    from byline.server.store_backend import StoreBackend
+    from byline.store import Store
+
+    db, model = seed_store
+    with LiveServer(create_app(backend=StoreBackend(db, model=model), token=TOKEN, announce=False)) as srv:
+        page = browser.new_page()
+        seen = _watch(page)
+        # 1. search
+        page.goto(srv.url + "/")
+        page.fill("#name", "Jaeseong Lee")
+        page.press("#name", "Enter")
+        page.wait_for_selector("#results")
+        _shot(page, "search-jaeseong-lee")
+        links = page.locator("#results a.person-link")
+        assert links.count() >= 1
+        assert all("Lee" in t for t in links.all_inner_texts())
+        ids = [h.rsplit("/", 1)[-1] for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+        # 2. open the first (biggest) person
+        links.first.click()
+        page.wait_for_selector("#person-name")
+        first = page.locator("#person-id").inner_text()
+        assert first == ids[0]
+        assert "Lee" in page.inner_text("#person-name")
+        assert page.locator("#works tbody tr").count() >= 1
+        _shot(page, "person-before-merge")
+        # 3. merge the next Jaeseong Lee into it, with the token, through the page's form
+        if len(ids) < 2:
+            pytest.fail("the seeds should give more than one person named like Jaeseong Lee to merge")
+        other = ids[1]
+        n_before = page.locator("#works tbody tr").count()
+        page.fill("#token", TOKEN)
+        page.fill("#who", "browser-test")
+        page.fill("#why", "same person (test)")
+        page.fill("#merge-other", other)
+        page.click("#merge-form button")
+        page.wait_for_selector("#history li strong")
+        assert page.inner_text("#history li strong") == "merge"
+        assert page.locator("#works tbody tr").count() > n_before
+        # it persisted: the retired id redirects, and a fresh connection sees the merge
+        page.goto(srv.url + f"/people/{other}")
+        assert page.url.endswith(f"/people/{first}")
+        with Store(db) as store:
+            assert people.resolve(store.connection, other) == first
+        # 4. flagged works with their evidence (merge more namesakes in until something looks foreign)
+        k = 2
+        while page.locator("#flagged li.flag").count() == 0 and k < len(ids):
+            page.fill("#merge-other", ids[k])
+            page.click("#merge-form button")
+            page.wait_for_function(f"document.querySelectorAll('#history li').length >= {k}")
+            k += 1
+        assert page.locator("#flagged li.flag").count() >= 1, "no flagged work on a merged namesake profile"
+        flag = page.locator("#flagged li.flag").first
+        flag.locator("summary").click()
+        evidence = flag.locator("details.evidence ul li")
+        assert evidence.count() >= 1 and evidence.first.is_visible()
+        page.wait_for_timeout(200)
+        shot = _shot(page, "person-page")
+        DOCS_SHOT.parent.mkdir(exist_ok=True)
+        DOCS_SHOT.write_bytes(shot.read_bytes())
+        # 5. the explain view for the flagged work against the profile's most typical work
+        link = flag.locator("a.explain-link")
+        if link.count():
+            link.click()
+            page.wait_for_selector("#explain-card")
+            assert page.locator("#features tbody tr").count() >= 1
+            _shot(page, "explain")
+        # 6. the review queue lists low-confidence assignments
+        page.goto(srv.url + "/review")
+        assert page.locator("#review tbody tr").count() >= 1
+        _shot(page, "review")
+        page.close()
+    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []

@@ -1,0 +1,85 @@
+"""Constrained average-linkage clustering."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from byline import ConstraintError
+from byline.cluster import Constraints, _average_sparse, cluster_block
+
+
+def _pairs(n, probs):
+    i, j, p = [], [], []
+    for (a, b), v in probs.items():
+        i.append(a)
+        j.append(b)
+        p.append(v)
+    return np.array(i), np.array(j), np.array(p, float)
+
+
+def test_average_linkage_basic():
+    # 0-1-2 strongly linked, 3-4 linked, weak 2-3
+    i, j, p = _pairs(5, {(0, 1): 0.95, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.8, (2, 3): 0.6})
+    lab = cluster_block(5, i, j, p, threshold=0.5)
+    assert lab[0] == lab[1] == lab[2]
+    assert lab[3] == lab[4]
+    assert lab[0] != lab[3]  # average over the 6 cross pairs is far below 0.5
+
+
+def test_threshold_controls_merging():
+    i, j, p = _pairs(2, {(0, 1): 0.6})
+    assert cluster_block(2, i, j, p, threshold=0.5).tolist() == [0, 0]
+    assert cluster_block(2, i, j, p, threshold=0.7).tolist() == [0, 1]
+
+
+def test_cannot_link_is_never_merged():
+    i, j, p = _pairs(3, {(0, 1): 0.99, (1, 2): 0.99, (0, 2): 0.99})
+    lab = cluster_block(3, i, j, p, threshold=0.5, cannot_link=[(0, 2)])
+    assert lab[0] != lab[2]
+    assert lab[1] in (lab[0], lab[2])
+
+
+def test_must_link_is_merged():
+    i, j, p = _pairs(3, {(0, 1): 0.01, (1, 2): 0.9})
+    lab = cluster_block(3, i, j, p, threshold=0.5, must_link=[(0, 1)])
+    assert lab[0] == lab[1]
+
+
+def test_contradiction_raises():
+    with pytest.raises(ConstraintError):
+        cluster_block(2, np.array([0]), np.array([1]), np.array([0.5]), 0.5, must_link=[(0, 1)], cannot_link=[(1, 0)])
+
+
+def test_deterministic_and_labels_by_first_member():
+    rng = np.random.default_rng(0)
+    n = 40
+    i, j = np.triu_indices(n, 1)
+    p = rng.random(len(i))
+    a = cluster_block(n, i, j, p, 0.5)
+    b = cluster_block(n, i, j, p, 0.5)
+    assert a.tolist() == b.tolist()
+    assert a[0] == 0
+    firsts = [int(np.flatnonzero(a == k)[0]) for k in range(a.max() + 1)]
+    assert firsts == sorted(firsts)
+
+
+def test_sparse_matches_dense_on_small_graph():
+    rng = np.random.default_rng(1)
+    n = 30
+    i, j = np.triu_indices(n, 1)
+    keep = rng.random(len(i)) < 0.3
+    i, j = i[keep], j[keep]
+    p = rng.random(len(i)) ** 0.3
+    dense = cluster_block(n, i, j, p, 0.6)
+    sparse = _average_sparse(n, i, j, 1 - p, 0.4, [], [])
+    # same partition (labels may be numbered differently)
+    def part(lab):
+        return sorted(tuple(np.flatnonzero(lab == k)) for k in np.unique(lab))
+    assert part(dense) == part(sparse)
+
+
+def test_constraints_coerce():
+    c = Constraints.coerce({"must_link": [["a", "b"]], "cannot_link": [("c", "d")]})
+    assert c.must_link == (("a", "b"),) and c.cannot_link == (("c", "d"),)
+    assert Constraints.coerce(None) == Constraints()

@@ -1,0 +1,74 @@
+"""kill -9 at random moments of `byline disambiguate` leaves the store consistent; a re-run finishes the job."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from _people_fakes import model_dir, synth_bib
+from byline.store import Store
+
+
+def check_consistent(db: Path) -> int:
+    """Integrity + people invariants; returns how many signatures have a person (0 or all)."""
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        orphans = con.execute("SELECT COUNT(*) FROM person_signatures ps LEFT JOIN people p ON p.id = ps.person_id "
+                              "WHERE p.id IS NULL").fetchone()[0]
+        empty = con.execute("SELECT COUNT(*) FROM people p WHERE NOT EXISTS "
+                            "(SELECT 1 FROM person_signatures ps WHERE ps.person_id = p.id)").fetchone()[0]
+        unfinished = con.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL").fetchone()[0]
+        placed = con.execute("SELECT COUNT(*) FROM person_signatures").fetchone()[0]
+        total = con.execute("SELECT COUNT(*) FROM signatures").fetchone()[0]
+    finally:
+        con.close()
+    assert orphans == 0 and empty == 0 and unfinished == 0
+    assert placed in (0, total), f"half-written: {placed} of {total} signatures placed"
+    return placed
+
+
+def disambiguate_cmd(db: Path, model: Path) -> list[str]:
+    return [sys.executable, "-c", "from byline.cli import main; main()", "disambiguate", "--db", str(db),
+            "--model", str(model)]
+
+
+@pytest.mark.slow
+def test_sigkill_during_disambiguate_leaves_store_consistent(tmp_path):
+    model = model_dir(tmp_path)
+    db = tmp_path / "crash.db"
+    with Store(db) as s:
+        s.ingest([synth_bib(tmp_path / "corpus.bib", n_signatures=700, seed=5)])
+    rng = random.Random(7)
+    env = dict(os.environ)
+    killed = 0
+    for _ in range(4):
+        proc = subprocess.Popen(disambiguate_cmd(db, model), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env)
+        time.sleep(rng.uniform(0.3, 3.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        check_consistent(db)
+    assert killed >= 2, "the runs finished before the kills: make the corpus bigger"
+    done = subprocess.run(disambiguate_cmd(db, model), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert check_consistent(db) > 0
+    con = sqlite3.connect(db)
+    before = con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall()
+    con.close()
+    again = subprocess.run(disambiguate_cmd(db, model), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall() == before
+    con.close()

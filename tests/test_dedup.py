@@ -1,0 +1,156 @@
+"""Work deduplication: keys, merging, provenance, deterministic ids, linear cost."""
+
+from __future__ import annotations
+
+import random
+
+from byline.dedup import Deduper, dedup, normalize_title, record_keys
+from byline.records import Author, Provenance, Record, Work
+
+ABSTRACT = (
+    "We study the problem of disambiguating author names in large bibliographic databases where many "
+    "people share a name and one person prints their name in many ways across venues and years, and we "
+    "propose a pairwise model with constrained clustering that scales to millions of records."
+)
+
+
+def rec(line: int, file: str = "a.txt", **kw) -> Record:
+    authors = kw.pop("authors", [])
+    return Record(source=Provenance(file, line), format="test", authors=[Author(n) for n in authors], **kw)
+
+
+def test_normalize_title() -> None:
+    assert normalize_title("(Deep)  Generative Geodesics.") == "deep generative geodesics"
+    assert normalize_title("Schrödinger Bridge") == normalize_title("schrodinger bridge")
+    assert normalize_title(None) == ""
+
+
+def test_keys_priority() -> None:
+    keys = record_keys(rec(1, title="A Long Enough Title", abstract=ABSTRACT,
+                           ids={"doi": "10.1/ABC", "arxiv": "2105.00937v2"}))
+    assert keys[:3] == ["doi:10.1/abc", "arxiv:2105.00937", "title:a long enough title"]
+    assert any(k.startswith("abs:p:") for k in keys) and any(k.startswith("abs:s:") for k in keys)
+
+
+def test_match_by_doi_arxiv_and_title() -> None:
+    works = dedup(
+        [
+            rec(1, title="Paper One", ids={"doi": "10.1/X"}),
+            rec(2, title="Paper One (journal version)", ids={"doi": "10.1/x"}),
+            rec(3, title="Another Paper", ids={"arxiv": "2101.00001v1"}),
+            rec(4, title="Different title", ids={"arxiv": "2101.00001"}),
+            rec(5, title="Third Paper: A Study", year=2020),
+            rec(6, title="third paper - a study", year=2020),
+            rec(7, title="Third Paper: A Study"),  # no year: matches
+        ]
+    )
+    assert [len(w.records) for w in works] == [2, 2, 3]
+
+
+def test_title_with_different_years_or_dois_not_merged() -> None:
+    works = dedup(
+        [
+            rec(1, title="Annual Report on Things", year=2019),
+            rec(2, title="Annual Report on Things", year=2020),
+            rec(3, title="Same Title Here", ids={"doi": "10.1/a"}),
+            rec(4, title="Same Title Here", ids={"doi": "10.1/b"}),
+        ]
+    )
+    assert len(works) == 4
+
+
+def test_near_identical_abstracts_without_titles() -> None:
+    changed = ABSTRACT.replace("millions", "billions")
+    works = dedup(
+        [
+            rec(1, title="Scalable Author Disambiguation", abstract=ABSTRACT, authors=["A B", "C D"]),
+            rec(2, file="b.txt", abstract=changed),
+            rec(3, file="b.txt", abstract="A completely different abstract about protein folding " * 5),
+        ]
+    )
+    assert len(works) == 2
+    w = works[0]
+    assert len(w.records) == 2 and w.title == "Scalable Author Disambiguation"
+    assert w.field_sources["title"] == Provenance("a.txt", 1)
+
+
+def test_titled_records_with_same_abstract_but_other_titles_stay_apart() -> None:
+    works = dedup([rec(1, title="First Title Here", abstract=ABSTRACT), rec(2, title="Other Title There", abstract=ABSTRACT)])
+    assert len(works) == 2
+
+
+def test_short_abstracts_are_not_matched() -> None:
+    works = dedup([rec(1, abstract="Too short to tell."), rec(2, abstract="Too short to tell.")])
+    assert len(works) == 2
+
+
+def test_most_complete_values_and_provenance() -> None:
+    a = rec(1, title="T Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True, year=2020)
+    b = rec(2, file="b.bib", title="T Paper Title", authors=["A One", "B Two"], venue="NeurIPS",
+            abstract=ABSTRACT, ids={"doi": "10.9/z"}, keywords=["x"],
+            field_sources={"abstract": Provenance("b.bib", 5)})
+    c = rec(3, file="c.txt", title="T Paper Title", authors=["A One", "B Two", "C Three", "D Four"], year=2020)
+    (w,) = dedup([a, b, c])
+    assert [x.name for x in w.authors] == ["A One", "B Two", "C Three", "D Four"]
+    assert not w.authors_truncated
+    assert w.field_sources["authors"] == Provenance("c.txt", 3)
+    assert w.field_sources["abstract"] == Provenance("b.bib", 5)
+    assert w.venue == "NeurIPS" and w.year == 2020 and w.ids == {"doi": "10.9/z"} and w.keywords == ["x"]
+    assert [r.source.line for r in w.records] == [1, 2, 3]
+
+
+def test_non_truncated_list_beats_longer_truncated_one() -> None:
+    a = rec(1, title="Some Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True)
+    b = rec(2, title="Some Paper Title", authors=["A One", "B Two"])
+    (w,) = dedup([a, b])
+    assert len(w.authors) == 2 and not w.authors_truncated
+
+
+def test_ids_are_deterministic_and_order_independent() -> None:
+    recs = [
+        rec(1, title="Paper One Title", ids={"doi": "10.1/X"}),
+        rec(2, title="Paper One Title"),
+        rec(3, title="Paper Two Title", abstract=ABSTRACT),
+        rec(4, abstract=ABSTRACT),
+        rec(5, authors=["Lonely Author"]),
+    ]
+    ids1 = sorted(w.id for w in dedup(recs))
+    ids2 = sorted(w.id for w in dedup(list(reversed(recs))))
+    assert ids1 == ids2 and len(set(ids1)) == 3
+    assert all(i.startswith("W") and len(i) == 13 for i in ids1)
+
+
+def test_existing_works_keep_ids_and_are_never_merged_together() -> None:
+    old1 = Work(id="Wold1", title="Known Paper Title", ids={"doi": "10.1/k"})
+    old2 = Work(id="Wold2", title="Known Paper Title", year=2001)
+    works = dedup([rec(1, title="Known Paper Title", ids={"doi": "10.1/k"}), rec(2, title="Brand New Paper")],
+                  existing=[old1, old2])
+    assert [w.id for w in works][0] == "Wold1"
+    assert len(works) == 2 and works[1].id.startswith("W") and works[1].id != "Wold2"
+
+
+def test_resolve_callback_is_used() -> None:
+    stored = Work(id="Wstored", title="Stored Paper Title", abstract=ABSTRACT)
+    asked: list[list[str]] = []
+
+    def resolve(keys: list[str]) -> list[Work]:
+        asked.append(keys)
+        return [stored] if "title:stored paper title" in keys or any(k.startswith("abs:") for k in keys) else []
+
+    d = Deduper(resolve=resolve)
+    w = d.add(rec(1, abstract=ABSTRACT))
+    assert w.id == "Wstored" and asked
+    assert d.new_work_ids() == set()
+
+
+def test_many_records_scale_linearly() -> None:
+    rng = random.Random(0)
+    vocab = [f"w{i}" for i in range(5000)]
+    recs = []
+    for i in range(6000):
+        words = rng.choices(vocab, k=60)
+        recs.append(rec(i + 1, abstract=" ".join(words)))
+        if i % 3 == 0:
+            recs.append(rec(i + 1, file="dup.txt", abstract=" ".join(words) + " extra"))
+    works = dedup(recs)
+    assert len(works) == 6000

@@ -1,0 +1,456 @@
+"""Standard-format parsers on the third-party samples: detection, golden files, specific defects, bad input.
+
+Golden files live in tests/golden/formats/; regenerate with ``BYLINE_UPDATE_GOLDEN=1 pytest tests/test_ingest_formats.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from byline import InputError
+from byline.ingest import FORMAT_MODULES, detect_format, format_module, load_records
+from byline.records import Record
+
+pytestmark = pytest.mark.shared
+
+UPDATE = os.environ.get("BYLINE_UPDATE_GOLDEN") == "1"
+
+# Sample folder -> the format every file in it must be detected as (WoS is an override below).
+EXPECTED_FORMAT = {
+    "bibtex": "bibtex",
+    "ris": "ris",
+    "openalex_api": "openalex",
+    "openalex_jsonl": "openalex",
+    "semanticscholar": "s2",
+    "arxiv_atom": "arxiv",
+    "csl_json": "csl",
+    "csv": "csv",
+}
+OVERRIDES = {"rispy__example_wos.ris": "wos"}
+
+
+def sample_files(samples_dir: Path) -> list[Path]:
+    return sorted(p for p in samples_dir.glob("*/*") if p.is_file())
+
+
+def _sample_ids() -> list[str]:
+    from conftest import SHARED
+
+    root = SHARED / "samples"
+    if not root.is_dir():
+        return []
+    return [f"{p.parent.name}/{p.name}" for p in sample_files(root)]
+
+
+SAMPLES = _sample_ids()
+
+
+def record_json(rec: Record, root: Path) -> dict:
+    d = dataclasses.asdict(rec)
+
+    def rel(prov: dict) -> dict:
+        try:
+            prov["file"] = Path(prov["file"]).relative_to(root).as_posix()
+        except ValueError:
+            pass
+        return prov
+
+    d["source"] = rel(d["source"])
+    d["field_sources"] = {k: rel(v) for k, v in d["field_sources"].items()}
+    d["authors"] = [{k: list(v) if isinstance(v, tuple) else v for k, v in a.items()} for a in d["authors"]]
+    return d
+
+
+def golden_name(rel: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._=-]+", "_", rel.replace("/", "__")) + ".json"
+
+
+def parse_sample(samples_dir: Path, rel: str) -> tuple[str, list[Record]]:
+    path = samples_dir / rel
+    fmt = detect_format(path)
+    return fmt, list(load_records(path, fmt))
+
+
+# ------------------------------------------------------------------------------------------------
+# detection and golden files
+
+
+@pytest.mark.parametrize("rel", SAMPLES)
+def test_detect_format_on_every_sample(samples_dir: Path, rel: str) -> None:
+    path = samples_dir / rel
+    expected = OVERRIDES.get(path.name, EXPECTED_FORMAT[path.parent.name])
+    assert detect_format(path) == expected
+
+
+def test_sniffers_are_distinct(samples_dir: Path) -> None:
+    """Every sample has exactly one confident (>= 0.5) standard-format sniffer."""
+    from byline.ingest import read_head
+
+    names = [n for n in FORMAT_MODULES if n not in ("listing", "signatures")]
+    for path in sample_files(samples_dir):
+        head = read_head(path)
+        confident = [n for n in names if format_module(n).sniff(head, path) >= 0.5]
+        assert len(confident) == 1, (path.name, confident)
+
+
+def test_seed_listings_do_not_look_like_standard_formats(seeds_dir: Path) -> None:
+    from byline.ingest import read_head
+
+    names = [n for n in FORMAT_MODULES if n not in ("listing", "signatures")]
+    for path in sorted(seeds_dir.glob("*.txt")):
+        head = read_head(path)
+        assert all(format_module(n).sniff(head, path) < 0.5 for n in names), path.name
+
+
+@pytest.mark.parametrize("rel", SAMPLES)
+def test_golden(samples_dir: Path, golden_dir: Path, rel: str) -> None:
+    fmt, records = parse_sample(samples_dir, rel)
+    assert records, "every sample yields records"
+    got = {"format": fmt, "records": [record_json(r, samples_dir) for r in records]}
+    gold = golden_dir / "formats" / golden_name(rel)
+    if UPDATE or not gold.exists():
+        if not UPDATE:
+            pytest.fail(f"golden file {gold.name} missing: run with BYLINE_UPDATE_GOLDEN=1")
+        gold.parent.mkdir(parents=True, exist_ok=True)
+        gold.write_text(json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    want = json.loads(gold.read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(got, ensure_ascii=False, sort_keys=True)) == want
+
+
+@pytest.mark.parametrize("rel", SAMPLES)
+def test_sample_invariants(samples_dir: Path, rel: str) -> None:
+    """Whatever the format: repaired text, clean ids, plausible years, 1-based lines."""
+    _, records = parse_sample(samples_dir, rel)
+    for r in records:
+        for text in [r.title, r.venue, r.abstract, *[a.name for a in r.authors], *r.keywords]:
+            if text is not None:
+                assert text == text.strip() and "  " not in text and "\n" not in text and "&amp;" not in text
+        for a in r.authors:
+            assert a.name and "{" not in a.name and "\\" not in a.name
+        if "doi" in r.ids:
+            assert r.ids["doi"].startswith("10.") and r.ids["doi"] == r.ids["doi"].lower()
+        if "arxiv" in r.ids:
+            assert not re.search(r"v\d+$", r.ids["arxiv"])
+        assert r.year is None or 1400 <= r.year <= 2100
+        assert r.source.line is None or r.source.line >= 1
+
+
+# ------------------------------------------------------------------------------------------------
+# specific checks from the samples README
+
+
+def names(rec: Record) -> list[str]:
+    return [a.name for a in rec.authors]
+
+
+def test_bibtex_specifics(samples_dir: Path) -> None:
+    b = samples_dir / "bibtex"
+    (gensim,) = load_records(b / "zotero-better-bibtex__Wrong ring-above import #1115.bib")
+    assert names(gensim) == ["Radim Řehůřek", "Petr Sojka"]
+    assert gensim.title == "Software Framework for Topic Modelling with Large Corpora"
+    assert gensim.year == 2010 and gensim.source.line == 1
+    kuhne, godel = load_records(b / "zotero-better-bibtex__Qiqqa.bib")
+    assert names(kuhne) == ["Thomas Kühne"] and names(godel) == ["Kurt Gödel"]
+    assert kuhne.source.line == 8 and kuhne.keywords == ["MLM", "ontological versus linguistic"]
+    (gbk,) = load_records(b / "python-bibtexparser__gbk_test.bib")
+    assert names(gbk) == ["凯撒"] and gbk.venue == "测试期刊" and gbk.source.record == "凯撒2013"
+    (macro,) = load_records(b / "python-bibtexparser__features2.bib")
+    assert macro.title == "Cool Stuff" and macro.venue == "My International Conference"
+    assert names(macro) == ["John Doe"] and macro.year == 2014
+    (paren,) = load_records(b / "zotero-better-bibtex__Issues with round instead of curly braces do not import correctly #871.bib")
+    assert names(paren) == ["Drew V. McDermott", "Gerald J. Sussman"]
+    assert paren.title == "The CONNIVER Reference Manual" and paren.venue == "MIT Artificial Intelligence Laboratory"
+
+
+def test_ris_specifics(samples_dir: Path) -> None:
+    r = samples_dir / "ris"
+    rayyan = list(load_records(r / "asreview__ris_issue_992.txt"))
+    assert len(rayyan) == 19
+    assert rayyan[0].keywords[:3] == ["Health Facility Administration", "Joint Commission", "Standards"]
+    assert len(rayyan[0].keywords) == 13 and rayyan[0].keywords[-1] == "Patient Education"
+    ieee = list(load_records(r / "litstudy__example.ris"))
+    assert len(ieee) == 25
+    assert names(ieee[0]) == ["G. Kalbe"]  # the duplicated AU line is dropped
+    assert "M. Bobák" in names(ieee[1])
+    assert ieee[0].ids["doi"] == "10.1109/mcse.2018.2884139"
+    (ru,) = load_records(r / "rispy__example_utf_chars.ris")
+    assert names(ru)[0] == "Yu E. Dobrokhotova"
+    assert ru.abstract.startswith("Состояние") and ru.abstract.endswith("late reproductive period")
+    ovid = list(load_records(r / "asreview__ovid_zotero.ris"))
+    assert len(ovid) == 6 and names(ovid[0])[0] == "Ines A Trindade"
+
+
+def test_wos_specifics(samples_dir: Path) -> None:
+    path = samples_dir / "ris" / "rispy__example_wos.ris"
+    assert detect_format(path) == "wos"
+    recs = list(load_records(path))
+    assert [r.format for r in recs] == ["wos", "wos"]
+    assert names(recs[0])[:2] == ["P. S. Parkes-Loach", "A. P. Majeed"]
+    assert recs[0].title.startswith("Interactions stabilizing the structure of the core light-harvesting complex")
+    assert recs[0].ids["doi"] == "10.1021/bi049798f" and recs[0].venue == "BIOCHEMISTRY"
+    # handed to the RIS parser explicitly, it is still read as WoS
+    assert [r.ids["doi"] for r in load_records(path, "ris")] == [r.ids["doi"] for r in recs]
+
+
+def test_openalex_specifics(samples_dir: Path) -> None:
+    (w,) = load_records(samples_dir / "openalex_api" / "openalex-python__W2741809807.json")
+    assert len(w.authors) == 9 and "Vincent Larivière" in names(w) and "Juan Pablo Alperín" in names(w)
+    assert w.ids["doi"] == "10.7717/peerj.4375" and w.ids["openalex"] == "W2741809807"
+    assert w.abstract.startswith("Despite growing interest in Open Access")
+    assert w.authors[0].orcid == "0000-0003-1613-5981" and w.venue == "PeerJ"
+    (legacy,) = load_records(samples_dir / "openalex_api" / "openalex-python__W-api-response.json")
+    assert legacy.venue == "Physical Review Letters" and names(legacy) == ["B. P. Abbott"]
+    jl = samples_dir / "openalex_jsonl"
+    plain = list(load_records(jl / "go-openalex__works_updated_date=2023-05-16_part_000.jsonl"))
+    packed = list(load_records(jl / "go-openalex__works_updated_date=2023-05-16_part_000.gz"))
+    assert len(plain) == len(packed) == 27
+    assert [r.ids for r in plain] == [r.ids for r in packed]
+    assert plain[0].authors == [] and [r.source.line for r in plain] == list(range(1, 28))
+
+
+def test_semanticscholar_specifics(samples_dir: Path) -> None:
+    s = samples_dir / "semanticscholar"
+    (cit,) = load_records(s / "semanticscholar__Citation.json")
+    assert cit.title.startswith("Learning to Throw") and cit.ids["doi"] == "10.1109/lra.2022.3229266"
+    (ref,) = load_records(s / "semanticscholar__Reference.json")
+    assert ref.ids["arxiv"] == "1402.0030" and names(ref) == ["A. Mnih", "Karol Gregor"]
+    (null,) = load_records(s / "semanticscholar__PaperWithNullValues.json")
+    assert null.authors == [] and null.ids == {"s2": "2d5673caa9e6af3a7b82a43f19ee920992db07ad"}
+    batch = list(load_records(s / "semanticscholar__test_get_papers_not_found_warning.yaml"))
+    assert len(batch) == 3  # the null element (id not found) is skipped
+    assert names(batch[0]) == ["Marianne Bertrand", "E. Duflo", "S. Mullainathan"]
+
+
+def test_arxiv_specifics(samples_dir: Path) -> None:
+    a = samples_dir / "arxiv_atom"
+    page = list(load_records(a / "arxiv__deep dream-0.atom"))
+    assert len(page) == 10
+    assert page[0].title == ("Hierarchical Neural Representation of Dreamed Objects Revealed by Brain "
+                             "Decoding with Deep Neural Network Features")
+    assert page[0].ids == {"arxiv": "1611.09520"} and page[0].source.line == 10
+    assert page[1].ids["doi"] == "10.3847/0004-637x/820/2/107"
+    (new,) = load_records(a / "arxiv.py__id_1707.08567_s0_m100_6a1afebfc6a3.json")
+    assert new.ids["arxiv"] == "1707.08567" and "Dirk Wübben" in names(new) and len(new.authors) == 34
+
+
+def test_csl_specifics(samples_dir: Path) -> None:
+    c = samples_dir / "csl_json"
+    (joss,) = load_records(c / "manubot__arxiv-joss-csl_raw.json")
+    assert joss.year == 2017 and names(joss)[0] == "Arfon M Smith" and joss.ids["arxiv"] == "1707.02264"
+    (null,) = load_records(c / "manubot__null-date-parts-csl_raw.json")
+    assert null.year is None and null.title is None and null.ids["doi"] == "10.22541/au.149693987.70506124"
+    (excess,) = load_records(c / "manubot__excess-date-parts-csl_raw.json")
+    assert excess.year == 2018
+    pandoc = list(load_records(c / "zotero-better-bibtex__Pandoc-LaTeX-SCHOMD Citation Export.csl.json"))
+    assert pandoc[0].title == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
+    assert pandoc[0].year == 2014 and names(pandoc[0])[0] == "Nancy K Adams"
+    sport = list(load_records(c / "zotero-better-bibtex__Deterministic ordering for CSL #1178 #1400.csl.json"))
+    assert len(sport) == 26
+    all_names = {n for r in sport for n in names(r)}
+    assert {"IAAF", "TIME USA", "Court of Arbitration for Sport"} <= all_names
+    assert sport[0].ids["doi"] == "10.1177/0193723504268729"  # shortDOI 10/fqd6hj resolved from URL
+
+
+def test_csv_specifics(samples_dir: Path) -> None:
+    c = samples_dir / "csv"
+    ieee = list(load_records(c / "litstudy__ieee.csv"))
+    assert len(ieee) == 10 and names(ieee[0]) == ["P. Kogge", "J. Shalf"]
+    assert ieee[0].authors[0].affiliations == ("University of Notre Dame",)
+    assert ieee[0].title == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for Computer Architecture'
+    springer = list(load_records(c / "litstudy__springer.csv"))
+    assert names(springer[0]) == ["Araz R. Aliev", "Nigar T. Ismayilova"]
+    assert names(springer[2]) == ["Barnabás Bede", "Martine Ceberio", "Martine De Cock", "Vladik Kreinovich"]
+    embase = list(load_records(c / "asreview__embase.csv"))
+    assert names(embase[0]) == ["R. Liu", "D. G. Adler"]
+    assert embase[0].year == 2014 and embase[0].venue == "Endoscopic Ultrasound"
+    semi = list(load_records(c / "asreview__generic_semicolon.csv"))
+    assert len(semi) == 2 and names(semi[0]) == ["Karl Marx", "Astrid Lindgren"] and semi[0].year == 2014
+
+
+# ------------------------------------------------------------------------------------------------
+# bad input
+
+STANDARD = ["bibtex", "ris", "wos", "openalex", "s2", "arxiv", "csv", "csl"]
+
+
+@pytest.mark.parametrize("fmt", STANDARD)
+def test_empty_file(tmp_path: Path, fmt: str) -> None:
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        list(load_records(p, fmt))
+    p.write_bytes(b"  \n\n \r\n")
+    with pytest.raises(InputError, match=r"empty\.txt"):
+        list(load_records(p, fmt))
+
+
+@pytest.mark.parametrize("fmt", STANDARD)
+def test_binary_file(tmp_path: Path, fmt: str) -> None:
+    p = tmp_path / "image.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match=r"image\.png"):
+        list(load_records(p, fmt))
+
+
+def test_binary_file_auto(tmp_path: Path) -> None:
+    p = tmp_path / "blob.bin"
+    p.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputError, match=r"blob\.bin.*binary"):
+        detect_format(p)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "line"),
+    [
+        ("openalex", '{\n "id": "https://openalex.org/W1",\n "title": "x",\n "authorships": [\n', 5),
+        ("s2", '{"paperId": "abc",\n "title": "Trunc', 2),
+        ("csl", '[\n {"type": "article", "title": "A"},\n {"type": ', 3),
+        ("openalex", '{"id": "https://openalex.org/W1", "title": "a"}\n{"id": "https://openalex.org/W2", "ti', 2),
+    ],
+)
+def test_truncated_json_names_file_and_line(tmp_path: Path, fmt: str, text: str, line: int) -> None:
+    p = tmp_path / "cut.json"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(load_records(p, fmt))
+    assert info.value.file == str(p) and info.value.line == line
+    assert f"cut.json:{line}" in str(info.value)
+
+
+def test_truncated_xml_names_line(tmp_path: Path) -> None:
+    p = tmp_path / "cut.atom"
+    p.write_text('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n<title>A</ti',
+                 encoding="utf-8")
+    with pytest.raises(InputError, match=r"cut\.atom:\d"):
+        list(load_records(p, "arxiv"))
+
+
+def test_truncated_gzip(tmp_path: Path, samples_dir: Path) -> None:
+    raw = (samples_dir / "openalex_jsonl" / "go-openalex__works_updated_date=2023-05-16_part_000.gz").read_bytes()
+    p = tmp_path / "cut.jsonl.gz"
+    p.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(InputError, match=r"cut\.jsonl\.gz"):
+        list(load_records(p, "openalex"))
+
+
+def test_broken_bibtex_entry_names_line(tmp_path: Path) -> None:
+    p = tmp_path / "broken.bib"
+    p.write_text("@article{a, title={Fine}}\n\n@article{b,\n  title = {never closed\n@misc{c, title={x}}\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.bib:3"):
+        list(load_records(p, "bibtex"))
+
+
+def test_wrong_encoding_is_recovered(tmp_path: Path) -> None:
+    p = tmp_path / "latin1.bib"
+    p.write_bytes("@article{k, author={Jürgen Müller and Zoë Ståhl}, title={Über Straßen}, year=1999}\n"
+                  .encode("cp1252"))
+    (r,) = load_records(p)
+    assert names(r) == ["Jürgen Müller", "Zoë Ståhl"] and r.title == "Über Straßen"
+    p = tmp_path / "utf16.ris"
+    p.write_bytes("TY  - JOUR\nAU  - Müller, Jürgen\nTI  - Ünïcödé\nER  - \n".encode("utf-16"))
+    (r,) = load_records(p)
+    assert names(r) == ["Jürgen Müller"] and r.title == "Ünïcödé"
+
+
+def test_cp874_mojibake_in_a_file_is_repaired(tmp_path: Path) -> None:
+    p = tmp_path / "moji.ris"
+    p.write_text("TY  - JOUR\nAU  - Bรผhler, Anna\nTI  - Thai title ภาษาไทย stays\nER  - \n", encoding="utf-8")
+    (r,) = load_records(p)
+    assert names(r) == ["Anna Bühler"] and r.title == "Thai title ภาษาไทย stays"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("openalex", '["not a work"]'),
+        ("s2", "[1, 2]"),
+        ("csl", '{"items": 5}'),
+        ("csv", "foo,bar\n1,2\n"),
+        ("ris", "just some text\nwithout tags\n"),
+        ("wos", "hello world\n"),
+        ("s2", "interactions: 5\n"),
+    ],
+)
+def test_wrong_shape_is_an_input_error(tmp_path: Path, fmt: str, text: str) -> None:
+    p = tmp_path / "odd.txt"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"odd\.txt"):
+        list(load_records(p, fmt))
+
+
+def test_absurd_values(tmp_path: Path) -> None:
+    p = tmp_path / "absurd.json"
+    p.write_text(json.dumps([{"paperId": "x", "year": 99999, "title": "  A \u0000 b  ", "authors": [None, {"name": ""}],
+                              "externalIds": {"DOI": "not a doi"}}]), encoding="utf-8")
+    (r,) = load_records(p, "s2")
+    assert r.year is None and r.title == "A b" and r.authors == [] and "doi" not in r.ids
+
+
+def test_csv_mapping_override(tmp_path: Path) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text("Paper;Who;When;Where\nA study;Ann Lee; Bo Chen;2020;Nature\n", encoding="utf-8")
+    from byline.ingest import csv as csv_fmt
+
+    with pytest.raises(InputError, match="no title"):
+        list(csv_fmt.parse(p))
+    (r,) = csv_fmt.parse(p, mapping={"title": "Paper", "authors": "Who", "year": "When", "venue": "Where"})
+    assert r.title == "A study" and names(r) == ["Ann Lee"] and r.year is None  # ';' is the delimiter
+    with pytest.raises(InputError, match="not in the header"):
+        list(csv_fmt.parse(p, mapping={"title": "Nope"}))
+    with pytest.raises(InputError, match="unknown field"):
+        list(csv_fmt.parse(p, mapping={"colour": "Paper"}))
+
+
+# ------------------------------------------------------------------------------------------------
+# streaming
+
+
+@pytest.mark.parametrize("fmt", ["openalex", "ris", "csv"])
+def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """Above the whole-file limit, records come out before a defect near the end is even read."""
+    from byline.ingest import _common
+
+    monkeypatch.setattr(_common, "WHOLE_FILE_LIMIT", 4096)
+    monkeypatch.setattr(_common, "HEAD_BYTES", 1024)
+    n = 2000
+    if fmt == "openalex":
+        body = "".join(json.dumps({"id": f"https://openalex.org/W{i}", "title": f"Paper {i}",
+                                   "authorships": []}) + "\n" for i in range(n)) + "{broken\n"
+    elif fmt == "ris":
+        body = "".join(f"TY  - JOUR\nTI  - Paper {i}\nAU  - Lee, Ann\nER  - \n\n" for i in range(n))
+        body += "TY  - JOUR\nTI  - Último\nER  - \n"
+    else:
+        body = "Title,Authors,Year\n" + "".join(f"Paper {i},Ann Lee,2020\n" for i in range(n)) + '"unclosed,x\n'
+    p = tmp_path / f"big.{fmt}"
+    p.write_text(body, encoding="utf-8")
+    it = load_records(p, fmt)
+    first = next(it)
+    assert first.title == "Paper 0"
+    if fmt == "openalex":
+        got = [first]
+        with pytest.raises(InputError, match=rf"big\.openalex:{n + 1}"):
+            for r in it:
+                got.append(r)
+        assert len(got) == n
+    else:
+        rest = list(it)
+        assert len(rest) >= n - 1
+
+
+def test_gzip_jsonl_roundtrip_streams(tmp_path: Path) -> None:
+    p = tmp_path / "works.jsonl.gz"
+    with gzip.open(p, "wt", encoding="utf-8") as fh:
+        for i in range(50):
+            fh.write(json.dumps({"id": f"https://openalex.org/W{i}", "display_name": f"T{i}",
+                                 "publication_year": 2000 + i % 20}) + "\n")
+    assert detect_format(p) == "openalex"
+    recs = list(load_records(p))
+    assert [r.title for r in recs] == [f"T{i}" for i in range(50)] and recs[3].source.line == 4

@@ -1,0 +1,219 @@
+"""The SQLite store: one transaction per ingest, idempotent re-ingest, migrations, accessors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import byline.store as store_mod
+from byline._errors import InputError, StoreError
+from byline.store import MIGRATIONS, Store, execute_script, schema_version
+
+SEED_OWNERS = {
+    "000_197f605d59620965": "Jaeseong Lee",
+    "001_b01ce36d20cf986e": "Beomsu Kim",
+    "002_8d4a6e81199c5ac4": "YoungJoon Yoo",
+    "003_f3f2e4098cc4bdf5": "Nojun Kwak",
+    "004_7708ce01b97304fb": "Jaeseong Lee",
+}
+
+ABSTRACT = (
+    "We study the problem of disambiguating author names in large bibliographic databases where many "
+    "people share a name and one person prints their name in many ways across venues and years."
+)
+
+
+def _profile(path: Path, owner: str = "Lee, Ann", n: int = 3, start: int = 0) -> Path:
+    lines = [owner]
+    for i in range(start, start + n):
+        lines += [f"Paper Title Number {i}", f"Lee, Ann, Kim, Bo{'b' * (i % 3)}", f"{ABSTRACT} Variant {i}."]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _counts(s: Store) -> dict[str, int]:
+    return {t: s.count(t) for t in ("files", "works", "records", "work_records", "work_keys", "signatures",
+                                    "listings", "listing_entries")}
+
+
+def _ingest_seeds(s: Store, seeds_dir: Path) -> None:
+    for seed, owner in SEED_OWNERS.items():
+        s.ingest([seeds_dir / f"{seed}.txt"], owner=owner)
+
+
+def test_seed_acceptance(tmp_path: Path, seeds_dir: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        _ingest_seeds(s, seeds_dir)
+        assert s.count("listing_entries") == 61
+        works = s.works()
+        assert len(works) == 58
+        shared = [w for w in works if len(w.records) > 1]
+        assert len(shared) == 3
+        for w in shared:
+            files = sorted(Path(r.source.file).name[:3] for r in w.records)
+            assert files == ["000", "004"]
+        assert {ls.owner for ls in s.listings()} == set(SEED_OWNERS.values())
+        assert sum(len(ls.records) for ls in s.listings()) == 61
+
+
+def test_reingest_is_idempotent(tmp_path: Path, seeds_dir: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        _ingest_seeds(s, seeds_dir)
+        before = _counts(s)
+        ids = [w.id for w in s.works()]
+        sigs = [x.id for x in s.signatures()]
+        res = s.ingest([seeds_dir / "000_197f605d59620965.txt"], owner="Jaeseong Lee")
+        assert res.new_records == 0 and res.new_works == 0 and res.new_listings == 0
+        _ingest_seeds(s, seeds_dir)
+        assert _counts(s) == before
+        assert [w.id for w in s.works()] == ids and [x.id for x in s.signatures()] == sigs
+
+
+def test_ids_are_stable_across_stores(tmp_path: Path, seeds_dir: Path) -> None:
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        _ingest_seeds(a, seeds_dir)
+        _ingest_seeds(b, seeds_dir)
+        assert [w.id for w in a.works()] == [w.id for w in b.works()]
+        assert [x.id for x in a.listings()] == [x.id for x in b.listings()]
+
+
+def test_new_records_merge_into_stored_works(tmp_path: Path, seeds_dir: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        s.ingest([seeds_dir / "004_7708ce01b97304fb.txt"], owner="Jaeseong Lee")
+        ids_before = {w.id for w in s.works()}
+        res = s.ingest([seeds_dir / "000_197f605d59620965.txt"])
+        assert res.updated_works == 3 and res.new_works == 3
+        works = s.works()
+        assert len(works) == 12 and ids_before <= {w.id for w in works}
+        merged = [w for w in works if len(w.records) == 2]
+        assert len(merged) == 3 and all(w.title and w.authors for w in merged)
+        # signatures follow the merged author lists
+        for w in merged:
+            assert [x.id for x in s.signatures() if x.work_id == w.id] == [f"{w.id}#{i}" for i in range(len(w.authors))]
+
+
+def test_failing_file_leaves_store_untouched(tmp_path: Path) -> None:
+    good = _profile(tmp_path / "good.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02 binary")
+    with Store(tmp_path / "b.db") as s:
+        s.ingest([_profile(tmp_path / "first.txt", start=10)])
+        before = _counts(s)
+        with pytest.raises(InputError, match="bad.txt"):
+            s.ingest([good, bad])
+        assert _counts(s) == before
+        with pytest.raises(InputError, match="no such file"):
+            s.ingest([good, tmp_path / "missing.txt"])
+        assert _counts(s) == before
+
+
+def test_write_failure_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(tmp_path / "b.db") as s:
+        s.ingest([_profile(tmp_path / "first.txt", start=10)])
+        before = _counts(s)
+        calls = {"n": 0}
+        real = Store._put_work
+
+        def flaky(self, con, w, *, new, now):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise sqlite3.OperationalError("disk I/O error (simulated)")
+            return real(self, con, w, new=new, now=now)
+
+        monkeypatch.setattr(Store, "_put_work", flaky)
+        with pytest.raises(StoreError, match="nothing stored"):
+            s.ingest([_profile(tmp_path / "second.txt", start=20)])
+        assert calls["n"] == 2
+        assert _counts(s) == before
+    with Store(tmp_path / "b.db") as s:  # and still after reopening
+        assert _counts(s) == before
+
+
+def test_accessors_and_unknown_ids(tmp_path: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        res = s.ingest([_profile(tmp_path / "p.txt")])
+        (lid,) = res.listings
+        listing = s.listing(lid)
+        assert listing.owner == "Ann Lee" and listing.id == lid and len(listing.records) == 3
+        wid = listing.records[0].extra["work_id"]
+        assert s.work(wid).title == "Paper Title Number 0"
+        assert s.listing_work_ids(lid) == [r.extra["work_id"] for r in listing.records]
+        sigs = s.signatures(block="a lee")
+        assert len(sigs) == 3 and all(x.name == "Ann Lee" and x.position == 0 for x in sigs)
+        assert len(s.signatures()) == 6
+        with pytest.raises(StoreError, match="no work"):
+            s.work("Wnope")
+        with pytest.raises(StoreError, match="no listing"):
+            s.listing("Lnope")
+        with pytest.raises(StoreError, match="no table"):
+            s.count("nope")
+
+
+def test_non_listing_file_without_owner_is_not_a_listing(tmp_path: Path) -> None:
+    pytest.importorskip("byline.ingest.bibtex")
+    bib = tmp_path / "x.bib"
+    bib.write_text("@article{k1, title={A Paper About Names}, author={Lee, Ann and Kim, Bo}, year={2020}}\n")
+    with Store(tmp_path / "b.db") as s:
+        res = s.ingest([bib], format="bibtex")
+        assert res.listings == [] and s.count("works") == 1
+        res = s.ingest([bib], format="bibtex", owner="Ann Lee")
+        assert len(res.listings) == 1 and s.count("works") == 1
+
+
+def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "b.db"
+    with Store(db) as s:
+        assert s.version == schema_version() == len(MIGRATIONS)
+
+    def m_people(con: sqlite3.Connection) -> None:
+        execute_script(con, "CREATE TABLE mig_test_a (id TEXT PRIMARY KEY);\nCREATE TABLE mig_test_b (id INTEGER PRIMARY KEY);")
+
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m_people, "tests_migration_helper:nope"])
+    with pytest.raises(StoreError, match="cannot be loaded"):
+        Store(db)
+    with sqlite3.connect(db) as con:  # the first new migration committed, the broken one did not
+        assert con.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS) + 1
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m_people, f"{__name__}:_m_string"])
+    with Store(db) as s:
+        assert s.version == len(MIGRATIONS) + 2
+        assert s.count("mig_test_a") == 0 and s.count("mig_test_b") == 0 and s.count("extra_table") == 0
+
+
+def _m_string(con: sqlite3.Connection) -> None:
+    con.execute("CREATE TABLE extra_table (x INTEGER)")
+
+
+def test_schema_newer_than_code_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    Store(db).close()
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(StoreError, match="newer"):
+        Store(db)
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    f = tmp_path / "x.db"
+    f.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a byline store"):
+        Store(f)
+    with pytest.raises(StoreError, match="directory"):
+        Store(tmp_path)
+
+
+def test_empty_input_list_and_bad_format(tmp_path: Path) -> None:
+    with Store(tmp_path / "b.db") as s:
+        with pytest.raises(InputError):
+            s.ingest([])
+        with pytest.raises(InputError, match="unknown format"):
+            s.ingest([_profile(tmp_path / "p.txt")], format="nope")
+
+
+def test_progress_callback(tmp_path: Path) -> None:
+    seen = []
+    with Store(tmp_path / "b.db") as s:
+        s.ingest([_profile(tmp_path / "a.txt"), _profile(tmp_path / "b.txt", start=5)],
+                 progress=lambda done, total, recs, cur: seen.append((done, total, recs)))
+    assert seen[-1] == (2, 2, 6)
