@@ -373,6 +373,8 @@ class Config:
     docs: Path
     n_jobs: int
     speed_max_pairs: int
+    s2and_n_iter: int = 25
+    s2and_train_pairs: int = 100_000
     skip_s2and: bool = False
     skip_byline: bool = False
     notes: list[str] = field(default_factory=list)
@@ -415,7 +417,8 @@ def run_s2and(cfg: Config, files: dict[str, dict[str, list[Path]]], data_root: P
         log(f"S2AND train {name}")
         tr = measure(
             [py, str(S2AND_DIR / "run_s2and.py"), "train", "--data", str(d), "--model", str(model),
-             "--n-jobs", str(cfg.n_jobs), *(["--smoke"] if cfg.smoke else [])],
+             "--n-jobs", str(cfg.n_jobs), "--n-iter", str(cfg.s2and_n_iter), "--train-pairs", str(cfg.s2and_train_pairs),
+             *(["--smoke"] if cfg.smoke else [])],
             env=env, log_to=logs.with_name(logs.name + "_train"),
         ).check()
         log(f"S2AND train {name}: {tr.wall_seconds:.1f}s, {tr.peak_rss_mb:.0f} MB")
@@ -443,7 +446,10 @@ def run_s2and(cfg: Config, files: dict[str, dict[str, list[Path]]], data_root: P
             "s2and_own_eval": dj["s2and_eval"],
             "stage_seconds": {"train": tj["seconds"], "disambiguate": dj["seconds"]},
             "train_pairs": tj["train_pairs"],
+            "val_pairs": tj["val_pairs"],
+            "hyperopt_rounds": tj["n_iter"],
             "eps": tj["best_params"].get("eps"),
+            "pairwise_best_params": tj.get("pairwise_best_params"),
         }
     return results
 
@@ -454,7 +460,8 @@ def run_byline(cfg: Config, files: dict[str, dict[str, list[Path]]]) -> tuple[di
     train_files = [str(p) for v in files.values() for p in v["train"]]
     dev_files = [str(p) for v in files.values() for p in v["dev"]]
     log("byline train (all train files, --dev all dev files)")
-    tr = measure([*bl, "train", *train_files, "--dev", *dev_files, "--out", str(model)],
+    dev_opts = [x for f in dev_files for x in ("--dev", f)]  # typer: --dev is repeated per file
+    tr = measure([*bl, "train", *train_files, *dev_opts, "--out", str(model)],
                  log_to=cfg.work / "logs" / "byline_train").check()
     log(f"byline train: {tr.wall_seconds:.1f}s, {tr.peak_rss_mb:.0f} MB")
     results: dict[str, Any] = {}
@@ -648,7 +655,8 @@ def render_section(report: dict[str, Any], command: str) -> str:
         "- Otherwise S2AND's recommended settings (its `transfer_experiment_seed_paper.py`): all other feature "
         "groups, a second \"nameless\" model averaged in, LightGBM with monotone constraints and 25 hyperopt "
         "rounds, 100k training pairs, 10k validation pairs, average-linkage FastCluster with `eps` tuned by 25 "
-        "hyperopt rounds for B3 F1 on dev, default constraints on; one model per dataset. The Rust featurizer "
+        "hyperopt rounds for B3 F1 on dev, default constraints on; one model per dataset. "
+        + s2and_settings_note(report) + " The Rust featurizer "
         "(`s2and-rust`) builds the distance matrices; S2AND's all-Rust Arrow `predict` path needs Arrow "
         "bundles made by repository scripts that the wheel does not ship, so clustering runs on precomputed "
         "distances (the path `Clusterer.fit` uses).",
@@ -665,6 +673,21 @@ def render_section(report: dict[str, Any], command: str) -> str:
         SECTION_END,
     ]
     return "\n".join(lines) + "\n"
+
+
+def s2and_settings_note(report: dict[str, Any]) -> str:
+    """What this run actually used (it can deviate from the defaults, e.g. on a loaded machine)."""
+    rows = report["systems"].get("s2and", {})
+    if not rows:
+        return ""
+    rounds = sorted({r.get("hyperopt_rounds") for r in rows.values()})
+    pairs = ", ".join(f"{n}: {r.get('train_pairs')}" for n, r in sorted(rows.items()))
+    note = f"This run: {'/'.join(map(str, rounds))} hyperopt rounds; training pairs used ({pairs})."
+    if report["data"].get("smoke"):
+        note += " SMOKE settings: 2 rounds over a small tree space, 3k pairs — not S2AND's real accuracy."
+    elif rounds != [25]:
+        note += " Fewer rounds than S2AND's default, to fit the session's time budget: S2AND may lose a little accuracy."
+    return note
 
 
 def replace_section(md_path: Path, section: str) -> None:
@@ -782,6 +805,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=Path, default=None, help="where to write the reports (default docs/)")
     ap.add_argument("--n-jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--speed-max-pairs", type=int, default=300_000)
+    ap.add_argument("--s2and-n-iter", type=int, default=25, help="S2AND hyperopt rounds (its default: 25)")
+    ap.add_argument("--s2and-train-pairs", type=int, default=100_000, help="S2AND training pairs (its script: 100k)")
     ap.add_argument("--skip-s2and", action="store_true")
     ap.add_argument("--skip-byline", action="store_true")
     a = ap.parse_args(argv)
@@ -790,7 +815,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg = Config(
         datasets=a.datasets, synthetic=a.synthetic, smoke=a.smoke, signatures=a.signatures, seed=a.seed,
         venv=a.venv, work=work, docs=docs, n_jobs=a.n_jobs, speed_max_pairs=a.speed_max_pairs,
-        skip_s2and=a.skip_s2and, skip_byline=a.skip_byline,
+        skip_s2and=a.skip_s2and, skip_byline=a.skip_byline, s2and_n_iter=a.s2and_n_iter,
+        s2and_train_pairs=a.s2and_train_pairs,
     )
     command = "python benchmarks/compare.py " + " ".join(argv)
     run(cfg, command.strip())

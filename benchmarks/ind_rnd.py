@@ -119,7 +119,7 @@ def rnd(sigs, model) -> dict:
     gold = {s.id: s.person for s in sigs}
     blocks = group_blocks(sigs)
     n_new_clusters = 0
-    for bkey, bsigs in blocks.items():
+    for bsigs in blocks.values():
         new = [s.id for s in bsigs if s.id in held]
         if not new:
             continue

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _people_fakes import model_dir
 from typer.testing import CliRunner
 
+from _people_fakes import model_dir
 from byline.cli import app
 
 OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",

@@ -177,7 +177,7 @@ def test_curation_form_needs_token(browser: object) -> None:
 
 
 def _model() -> object:
-    """The shipped model when there is one, else the people tests' deterministic stand-in."""
+    """The shipped model when there is one, else a deterministic stand-in."""
     from byline._errors import ModelError
 
     try:
@@ -185,9 +185,9 @@ def _model() -> object:
 
         return sa.load_model(None)
     except (ModelError, ImportError, OSError):
-        from _people_fakes import FakeModel
+        from _server_fakes import TinyModel
 
-        return FakeModel()
+        return TinyModel()
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +207,8 @@ def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
 
 
 def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[Path, object]) -> None:
+    from playwright.sync_api import expect
+
     from byline import people
     from byline.server import create_app
     from byline.server.store_backend import StoreBackend
@@ -257,17 +259,14 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         while page.locator("#flagged li.flag").count() == 0 and k < len(ids):
             page.fill("#merge-other", ids[k])
             page.click("#merge-form button")
-            page.wait_for_function(f"document.querySelectorAll('#history li').length >= {k}")
+            expect(page.locator("#history li")).to_have_count(k)
             k += 1
         assert page.locator("#flagged li.flag").count() >= 1, "no flagged work on a merged namesake profile"
         flag = page.locator("#flagged li.flag").first
         flag.locator("summary").click()
         evidence = flag.locator("details.evidence ul li")
         assert evidence.count() >= 1 and evidence.first.is_visible()
-        page.wait_for_timeout(200)
-        shot = _shot(page, "person-page")
-        DOCS_SHOT.parent.mkdir(exist_ok=True)
-        DOCS_SHOT.write_bytes(shot.read_bytes())
+        _shot(page, "person-merged")
         # 5. the explain view for the flagged work against the profile's most typical work
         link = flag.locator("a.explain-link")
         if link.count():
@@ -279,5 +278,15 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         page.goto(srv.url + "/review")
         assert page.locator("#review tbody tr").count() >= 1
         _shot(page, "review")
+        # 7. the biggest profile of the store, evidence open: the README's screenshot
+        page.goto(srv.url + "/")
+        page.locator("#results a.person-link").first.click()
+        page.wait_for_selector("#person-name")
+        if page.locator("#flagged li.flag").count():
+            page.locator("#flagged li.flag summary").first.click()
+        page.wait_for_timeout(200)
+        shot = _shot(page, "person-page")
+        DOCS_SHOT.parent.mkdir(exist_ok=True)
+        DOCS_SHOT.write_bytes(shot.read_bytes())
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []

@@ -154,3 +154,8 @@ def test_many_records_scale_linearly() -> None:
             recs.append(rec(i + 1, file="dup.txt", abstract=" ".join(words) + " extra"))
     works = dedup(recs)
     assert len(works) == 6000
+
+
+def test_other_ids_match() -> None:
+    works = dedup([rec(1, ids={"s2": "123"}, authors=["A B"]), rec(2, ids={"s2": "123"}, authors=["A B", "C D"])])
+    assert len(works) == 1 and len(works[0].authors) == 2

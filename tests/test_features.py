@@ -28,7 +28,7 @@ def _block():
 
 
 def test_names_and_columns_come_from_one_registry():
-    assert FEATURE_NAMES == tuple(f.name for f in FEATURES)
+    assert tuple(f.name for f in FEATURES) == FEATURE_NAMES
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
     sigs = _block()
     i, j = np.triu_indices(len(sigs), 1)

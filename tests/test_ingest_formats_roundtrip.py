@@ -243,7 +243,7 @@ def test_roundtrip_fixed(tmp_path: Path, kind: str) -> None:
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéèçñøåłřůß", min_size=2, max_size=10)
 _CAP = st.builds(lambda first, rest: first + rest, st.sampled_from("ABCDEFGHIJKLMNOPRSTUVWZÄÖÜÉŁŘ"), _WORD)
-_SENTENCE = st.lists(st.one_of(_WORD, _CAP, st.sampled_from(["of", "and", "2020", "ĳ", "数据", "α"])),
+_SENTENCE = st.lists(st.one_of(_WORD, _CAP, st.sampled_from(["of", "and", "2020", "Ø", "数据", "α"])),
                      min_size=1, max_size=12).map(" ".join)
 _PAPER = st.builds(
     Paper,

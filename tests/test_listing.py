@@ -307,3 +307,17 @@ def test_big_listing_streams(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert peak < size / 2
+
+
+def test_standard_format_samples_are_not_listings(samples_dir: Path) -> None:
+    from byline.ingest import read_head
+    from byline.ingest.listing import sniff
+
+    files = [p for p in sorted(samples_dir.rglob("*")) if p.is_file() and p.name != "README.md"]
+    assert files
+    for p in files:
+        try:
+            head = read_head(p)
+        except InputError:
+            continue
+        assert sniff(head, p) < 0.5, p.name

@@ -218,3 +218,27 @@ def test_openapi_and_docs(client: TestClient) -> None:
                  "/api/people/{person_id}/claim"]:
         assert path in spec["paths"], path
     assert client.get("/docs").status_code == 200
+
+
+def test_serve_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from byline.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output and "--db" in result.output
+    missing = tmp_path / "nope.db"
+    result = runner.invoke(app, ["serve", "--db", str(missing)])
+    assert result.exit_code != 0 and not missing.exists()
+    calls = []
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    from byline.store import Store
+
+    Store(tmp_path / "s.db").close()
+    monkeypatch.setenv(TOKEN_ENV, "cli-token-12345")
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False}]

@@ -217,3 +217,5 @@ def test_progress_callback(tmp_path: Path) -> None:
         s.ingest([_profile(tmp_path / "a.txt"), _profile(tmp_path / "b.txt", start=5)],
                  progress=lambda done, total, recs, cur: seen.append((done, total, recs)))
     assert seen[-1] == (2, 2, 6)
+    with Store(tmp_path / "b.db") as s:
+        assert s.ingest(str(tmp_path / "a.txt")).files == 1  # one path given as a string

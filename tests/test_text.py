@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byline import InputError
-from byline.text import decode_bytes, fix_cp874_mojibake, repair, strip_latex
+from byline.text import decode_bytes, decode_latex_accents, fix_cp874_mojibake, repair, strip_latex
 
 
 def _as_cp874(s: str) -> str:
@@ -128,3 +128,18 @@ def test_decode_bytes_total(raw: bytes) -> None:
 )
 def test_strip_latex(latex: str, plain: str) -> None:
     assert strip_latex(latex) == plain
+
+
+@pytest.mark.parametrize(
+    ("latex", "plain"),
+    [
+        (r"S\'eminaire Lotharingien", "Séminaire Lotharingien"),
+        (r"Fran\c{c}ois and Fran\c cois", "François and François"),
+        (r"Erd\H{o}s", "Erdős"),
+        (r"P\v{r}\'\i{}hoda", "Příhoda"),
+        (r"Stra\ss e, \L{}ukasz, {\o}", "Straße, Łukasz, ø"),
+        (r"$\alpha$-stable \emph{x} 50\%", r"$\alpha$-stable \emph{x} 50\%"),  # only accents are touched
+    ],
+)
+def test_decode_latex_accents(latex: str, plain: str) -> None:
+    assert decode_latex_accents(latex) == plain

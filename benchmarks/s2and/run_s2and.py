@@ -78,6 +78,10 @@ def _load(path: Path) -> Any:
         return json.load(fh)
 
 
+def _jsonable(d: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: (v if isinstance(v, int | float | str) else str(v)) for k, v in (d or {}).items()}
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -187,9 +191,18 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
     papers = {**train_papers, **dev_papers}
     clusters = {**{f"train/{k}": v for k, v in train_clusters.items()}, **{f"dev/{k}": v for k, v in dev_clusters.items()}}
 
-    n_iter = 3 if args.smoke else 25
-    train_pairs = 5000 if args.smoke else 100000
-    val_pairs = 2000 if args.smoke else 10000
+    n_iter = 2 if args.smoke else args.n_iter
+    train_pairs = 3000 if args.smoke else args.train_pairs
+    val_pairs = 1000 if args.smoke else args.val_pairs
+    pairwise_space = None
+    if args.smoke:  # S2AND's default space grows 1000-2500 trees per trial: far too slow for a smoke run
+        from hyperopt.pyll import scope
+
+        pairwise_space = {
+            "learning_rate": hp.loguniform("learning_rate", -3, -1),
+            "num_leaves": scope.int(hp.quniform("num_leaves", 8, 32, 1)),
+            "n_estimators": scope.int(hp.quniform("n_estimators", 50, 100, 1)),
+        }
     features = [f for f in FEATURES_TO_USE if f != "embedding_similarity"]  # no SPECTER offline
     nameless = [f for f in features if f not in NAME_FEATURES]
     featurizer_info = FeaturizationInfo(features_to_use=features, featurizer_version=FEATURIZER_VERSION)
@@ -216,9 +229,13 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
     )
     X_train, y_train, nameless_X_train = train
     X_val, y_val, nameless_X_val = val
+    for what, y in (("training", y_train), ("dev", y_val)):
+        if len(set(np.asarray(y).tolist())) < 2:
+            raise SystemExit(f"S2AND needs same-person and different-person {what} pairs; {data} has one class only")
     t_feat = time.perf_counter()
 
     pairwise = PairwiseModeler(
+        search_space=dict(pairwise_space) if pairwise_space else None,
         n_iter=n_iter,
         monotone_constraints=featurizer_info.lightgbm_monotone_constraints,
         random_state=SEED,
@@ -226,6 +243,7 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
     )
     pairwise.fit(X_train, y_train, X_val, y_val)
     nameless_pairwise = PairwiseModeler(
+        search_space=dict(pairwise_space) if pairwise_space else None,
         n_iter=n_iter,
         monotone_constraints=nameless_info.lightgbm_monotone_constraints,
         random_state=SEED,
@@ -265,6 +283,10 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
         "features": features,
         "nameless_features": nameless,
         "n_iter": n_iter,
+        "train_pairs_requested": train_pairs,
+        "val_pairs_requested": val_pairs,
+        "pairwise_best_params": _jsonable(pairwise.best_params),
+        "nameless_best_params": _jsonable(nameless_pairwise.best_params),
         "best_params": {k: float(v) for k, v in (clusterer.best_params or {}).items()},
         "seconds": {
             "name_counts": t_counts - t0,
@@ -393,7 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--model", required=True, help="model folder")
         p.add_argument("--n-jobs", type=int, default=2)
         if name == "train":
-            p.add_argument("--smoke", action="store_true", help="tiny settings (3 hyperopt rounds, 5k pairs)")
+            p.add_argument("--smoke", action="store_true", help="tiny settings (2 rounds, 3k pairs, small trees)")
+            p.add_argument("--n-iter", type=int, default=25, help="hyperopt rounds (S2AND's default: 25)")
+            p.add_argument("--train-pairs", type=int, default=100_000, help="S2AND's script: 100k")
+            p.add_argument("--val-pairs", type=int, default=10_000, help="S2AND's script: 10k")
         if name == "disambiguate":
             p.add_argument("--out", default=None, help="write {original signature id: cluster} here")
         if name == "speed":

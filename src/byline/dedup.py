@@ -1,6 +1,7 @@
 """Work deduplication: source records → works.
 
-Two records are the same work when they share a DOI, an arXiv id, a normalized title (and the same year
+Two records are the same work when they share a DOI, an arXiv id (or an OpenAlex / S2 / PubMed id), a
+normalized title (and the same year
 when both have one), or — when at least one of them has no title — near-identical abstracts (the same
 first or last 8 words, found through an index of those keys — linear cost, never quadratic — and a word-set
 Jaccard ≥ ``abstract_threshold``). Records whose DOIs (or arXiv ids) differ are never merged.
@@ -32,6 +33,12 @@ ABSTRACT_THRESHOLD = 0.9
 _MIN_ABSTRACT_TOKENS = 20
 _AFFIX_TOKENS = 8
 _MIN_TITLE_CHARS = 8
+# A key shared by more groups than this is boilerplate ("in this paper we propose a novel method"):
+# it stops collecting groups and only its first groups are checked, so matching stays linear.
+_MAX_GROUPS_PER_KEY = 64
+
+# Further identifiers that mark one paper (exact match only; a mismatch does not veto a merge).
+_OTHER_ID_KINDS = ("openalex", "s2", "pmid")
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -79,6 +86,10 @@ def _keys(title: str | None, abstract: str | None, ids: dict[str, str]) -> list[
     arx = _norm_arxiv(ids.get("arxiv"))
     if arx:
         out.append(f"arxiv:{arx}")
+    for kind in _OTHER_ID_KINDS:
+        v = ids.get(kind)
+        if v and str(v).strip():
+            out.append(f"{kind}:{str(v).strip().lower()}")
     t = normalize_title(title)
     if len(t) >= _MIN_TITLE_CHARS:
         out.append(f"title:{t}")
@@ -87,7 +98,8 @@ def _keys(title: str | None, abstract: str | None, ids: dict[str, str]) -> list[
 
 
 def record_keys(rec: Record) -> list[str]:
-    """Index keys of a record, strongest first: ``doi:``, ``arxiv:``, ``title:``, ``abs:p:``/``abs:s:``."""
+    """Index keys of a record, strongest first: ``doi:``, ``arxiv:``, ``openalex:``/``s2:``/``pmid:``,
+    ``title:``, ``abs:p:``/``abs:s:``."""
     return _keys(rec.title, rec.abstract, rec.ids)
 
 
@@ -147,6 +159,12 @@ class _Group:
     shingles: list[frozenset[str]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     changed: bool = False
+    norm_title: str | None = None  # cache of normalize_title(work.title)
+
+    def title_key(self) -> str:
+        if self.norm_title is None:
+            self.norm_title = normalize_title(self.work.title)
+        return self.norm_title
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -184,7 +202,7 @@ class Deduper:
         g = self._groups[gi]
         for k in keys:
             slots = self._index.setdefault(k, [])
-            if gi not in slots:
+            if len(slots) < _MAX_GROUPS_PER_KEY and gi not in slots:
                 slots.append(gi)
                 g.keys.append(k)
 
@@ -216,18 +234,20 @@ class Deduper:
 
     def _match(self, rec: Record, keys: list[str]) -> int | None:
         abstract_sh: frozenset[str] | None = None
+        rec_title = normalize_title(rec.title) if rec.title else ""
         for key in keys:
+            is_title, is_abs = key.startswith("title:"), key.startswith("abs:")
             for gi in self._index.get(key, ()):
                 g = self._groups[gi]
+                if is_abs and rec_title and g.work.title and rec_title != g.title_key():
+                    continue
                 if not self._compatible(g, rec):
                     continue
-                if key.startswith("title:"):
+                if is_title:
                     if rec.year is not None and g.work.year is not None and rec.year != g.work.year:
                         continue
                     return gi
-                if key.startswith("abs:"):
-                    if rec.title and g.work.title and normalize_title(rec.title) != normalize_title(g.work.title):
-                        continue
+                if is_abs:
                     if abstract_sh is None:
                         abstract_sh = _shingles(_abstract_tokens(rec.abstract))
                     if any(_jaccard(abstract_sh, s) >= self.abstract_threshold for s in g.shingles):
@@ -252,6 +272,7 @@ class Deduper:
         g = self._groups[gi]
         merge_record(g.work, rec)
         g.changed = True
+        g.norm_title = None
         if rec.abstract:
             toks = _abstract_tokens(rec.abstract)
             if len(toks) >= _MIN_ABSTRACT_TOKENS:

@@ -29,17 +29,17 @@ _WORD_RE = re.compile(r"[a-z][a-z0-9]+")
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its", "of", "on", "or", "that", "the", "to", "was", "were", "with", "we", "our", "this", "these", "those", "which", "using", "based", "via", "into", "their", "than", "then", "also", "can", "not", "new", "study", "analysis", "between", "under", "over", "toward", "towards"]
 )
-# pairs above this fraction of n*n are gathered from a dense Gram matrix, else row by row
-_GRAM_FRACTION = 1 / 16
-_GRAM_MAX_N = 4000
-_GRAM_MIN_N = 48
+# blocks up to this size get their pair dot products from one sparse block-diagonal Gram matrix
+_GRAM_MAX_N = 3000
 
 
 def words(text: str | None) -> list[str]:
     """Lower-case ASCII word tokens (>= 2 chars), stop words removed."""
     if not text:
         return []
-    return [w for w in _WORD_RE.findall(unidecode(text).lower()) if w not in STOPWORDS]
+    if not text.isascii():
+        text = unidecode(text)
+    return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
 
 
 def profile_tokens(s: Signature) -> list[str]:
@@ -58,39 +58,37 @@ def tfidf_matrix(
     """L2-normalized TF-IDF (smoothed idf, sublinear tf) of token lists.
 
     IDF is fitted per block: with ``block_ids`` (one int per doc, docs of a block contiguous), the
-    document frequencies of each row come from its own block only, so a row's vector depends on its
-    block alone -- whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
+    document frequencies of each row come from its own block only, and each block gets its own
+    columns, so ``X @ X.T`` is block-diagonal and a row's vector depends on its block alone --
+    whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
     """
-    vocab: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for doc in docs:
-        counts: dict[int, int] = {}
-        for t in doc:
-            k = vocab.setdefault(t, len(vocab))
-            counts[k] = counts.get(k, 0) + 1
-        for k in sorted(counts):
-            indices.append(k)
-            data.append(1.0 if binary else 1.0 + math.log(counts[k]))
-        indptr.append(len(indices))
     n = len(docs)
-    V = max(len(vocab), 1)
-    ind = np.asarray(indices, np.int64)
-    ptr = np.asarray(indptr, np.int64)
-    val = np.asarray(data, np.float64)
-    if not binary and len(ind):
-        rows = np.repeat(np.arange(n), np.diff(ptr))
-        bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
-        blk = bid[rows]
-        _, inv, cnt = np.unique(blk * V + ind, return_inverse=True, return_counts=True)
-        df = cnt[inv]
-        nb = np.bincount(bid)[blk]
-        val *= np.log((1.0 + nb) / (1.0 + df)) + 1.0
-        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
+    vocab: dict[str, int] = {}
+    flat = np.fromiter(
+        (vocab.setdefault(t, len(vocab)) for d in docs for t in d), dtype=np.int64, count=int(lengths.sum())
+    )
+    if flat.size == 0:
+        return sp.csr_matrix((n, 1), dtype=np.float64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
+    V = len(vocab)
+    # one entry per (row, term) with its count; columns are (block, term) pairs
+    entry, tf = np.unique(rows * V + flat, return_counts=True)
+    e_rows = entry // V
+    e_term = entry % V
+    e_blk = bid[e_rows]
+    cols, inv, df = np.unique(e_blk * V + e_term, return_inverse=True, return_counts=True)
+    if binary:
+        val = np.ones(len(entry), np.float64)
+    else:
+        nb = np.bincount(bid, minlength=int(bid.max()) + 1)[e_blk]
+        val = (1.0 + np.log(tf)) * (np.log((1.0 + nb) / (1.0 + df[inv])) + 1.0)
+        norms = np.sqrt(np.bincount(e_rows, weights=val * val, minlength=n))
         norms[norms == 0] = 1.0
-        val /= norms[rows]
-    return sp.csr_matrix((val, ind.astype(np.int32), ptr), shape=(n, V))
+        val /= norms[e_rows]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(e_rows, minlength=n))])
+    return sp.csr_matrix((val, inv.astype(np.int32), indptr), shape=(n, len(cols)))
 
 
 def _codes(values: Sequence[str | None]) -> np.ndarray:
@@ -160,16 +158,14 @@ class BlockData:
         self.venue_code = _codes([" ".join(words(s.venue)) for s in self.sigs])
         self.work = _codes([s.work_id for s in self.sigs])
         self.n_coauthors = np.array([len(s.coauthors) for s in self.sigs], np.float32)
-        self._gram_cache: dict[str, dict[int, np.ndarray]] = {}
+        self._gram_cache: dict[str, sp.csr_matrix] = {}
 
     # --- sparse matrices, built lazily -------------------------------------------------------------
     @cached_property
     def coauthors(self) -> sp.csr_matrix:
         own = [block_key(p) for p in self.parsed]
         docs = [sorted({block_key(c) for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)]
-        X = tfidf_matrix(docs, binary=True)
-        X.data[:] = 1.0  # un-normalized binary: dot product = overlap count
-        return X
+        return tfidf_matrix(docs, binary=True, block_ids=self.block_id)  # 0/1: dot = overlap count
 
     @cached_property
     def coauthor_counts(self) -> np.ndarray:
@@ -203,16 +199,6 @@ class BlockData:
     def keywords(self) -> sp.csr_matrix:
         return tfidf_matrix([[unidecode(k).lower().strip() for k in s.keywords] for s in self.sigs], block_ids=self.block_id)
 
-    @cached_property
-    def text(self) -> sp.csr_matrix:
-        return tfidf_matrix(
-            [
-                t + a + [w for k in s.keywords for w in words(k)]
-                for s, t, a in zip(self.sigs, self._title_words, self._abstract_words, strict=True)
-            ],
-            block_ids=self.block_id,
-        )
-
     def present(self, name: str) -> np.ndarray:
         X: sp.csr_matrix = getattr(self, name)
         return np.diff(X.indptr) > 0
@@ -220,33 +206,26 @@ class BlockData:
     def dot(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Row dot products ``X[i] . X[j]`` of one matrix (cosine for the normalized ones).
 
-        Pairs must lie inside one block. Densely paired blocks use the block's Gram matrix; the
-        rest is gathered row by row in chunks.
+        Pairs must lie inside one block. Columns are block-specific, so ``X @ X.T`` over the blocks
+        of at most ``_GRAM_MAX_N`` rows is block-diagonal: it is computed once and gathered; pairs of
+        bigger blocks (sparse candidate pairs) are multiplied row by row in chunks.
         """
         X: sp.csr_matrix = getattr(self, name)
         out = np.empty(len(i), np.float32)
         if len(i) == 0:
             return out
-        cache = self._gram_cache.setdefault(name, {})
-        b = self.block_id[i]
-        bounds = np.flatnonzero(np.diff(b)) + 1 if np.all(np.diff(b) >= 0) else None
-        rest = np.ones(len(i), bool)
-        if bounds is not None:
-            starts = np.concatenate([[0], bounds])
-            stops = np.concatenate([bounds, [len(i)]])
-            for s0, s1 in zip(starts.tolist(), stops.tolist(), strict=True):
-                size = int(self.block_size[i[s0]])
-                if size < _GRAM_MIN_N or size > _GRAM_MAX_N or (s1 - s0) < _GRAM_FRACTION * size * size:
-                    continue
-                r0 = int(self.block_start[i[s0]])
-                G = cache.get(r0)
-                if G is None:
-                    Xb = X[r0 : r0 + size]
-                    G = (Xb @ Xb.T).toarray().astype(np.float32)
-                    cache[r0] = G
-                out[s0:s1] = G[i[s0:s1] - r0, j[s0:s1] - r0]
-                rest[s0:s1] = False
-        idx = np.flatnonzero(rest)
+        small = self.block_size[i] <= _GRAM_MAX_N
+        if small.any():
+            G = self._gram_cache.get(name)
+            if G is None:
+                keep = (self.block_size <= _GRAM_MAX_N).astype(np.float64)
+                Xs = sp.csr_matrix(sp.diags(keep) @ X) if not keep.all() else X
+                G = (Xs @ Xs.T).tocsr()
+                G.sort_indices()
+                self._gram_cache[name] = G
+            si = np.flatnonzero(small)
+            out[si] = np.asarray(G[i[si], j[si]]).ravel()
+        idx = np.flatnonzero(~small)
         step = 200_000
         for s0 in range(0, len(idx), step):
             sel = idx[s0 : s0 + step]
@@ -442,11 +421,6 @@ def _f_abstract(d, i, j):
 @feature("keyword_cosine")
 def _f_kw(d, i, j):
     return d.cosine("keywords", i, j)
-
-
-@feature("text_cosine", "title + abstract + keywords together")
-def _f_text(d, i, j):
-    return d.cosine("text", i, j)
 
 
 @feature("same_work", "both signatures on one paper (then they are different people)")

@@ -23,7 +23,7 @@ EXPORT_FORMATS = ("json", "csv", "parquet")
 
 _TOKEN = re.compile(r"[a-z][a-z0-9\-]{2,}")
 _EXTRA_STOP = frozenset(
-    ["paper", "propose", "proposed", "propose", "approach", "method", "methods", "results", "result", "show", "shows", "using", "based", "novel", "new", "study", "work", "also", "can", "however", "model", "models", "existing", "performance", "task", "tasks", "data", "achieve", "achieves", "improve", "improves", "improved", "significantly", "significant", "state-of-the-art", "via", "use", "used", "two", "one", "first", "well", "large", "small", "while", "across", "different", "various", "recent", "recently", "further", "thus", "demonstrate", "introduce", "framework", "present", "problem", "key", "leading", "without", "within", "able", "previous", "achieving", "even", "many", "experiments", "experimental", "extensive", "effective", "effectively", "efficient"]
+    ["paper", "propose", "proposed", "propose", "approach", "method", "methods", "results", "result", "show", "shows", "using", "based", "novel", "new", "study", "work", "also", "can", "however", "model", "models", "existing", "performance", "task", "tasks", "data", "achieve", "achieves", "improve", "improves", "improved", "significantly", "significant", "state-of-the-art", "via", "use", "used", "two", "one", "first", "well", "large", "small", "while", "across", "different", "various", "recent", "recently", "further", "thus", "demonstrate", "introduce", "framework", "present", "problem", "key", "leading", "without", "within", "able", "previous", "achieving", "even", "many", "experiments", "experimental", "extensive", "effective", "effectively", "efficient", "address", "approaches", "despite", "including", "number", "field", "paper", "works", "given", "images", "image"]
 )
 
 

@@ -34,6 +34,7 @@ Tables (version 1)::
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import sqlite3
@@ -190,8 +191,13 @@ def _prov_json(p: Provenance) -> dict[str, Any]:
     return {k: v for k, v in (("file", p.file), ("line", p.line), ("record", p.record)) if v is not None}
 
 
+@functools.lru_cache(maxsize=65536)
+def _prov(file: str, line: int | None, record: str | None) -> Provenance:
+    return Provenance(file=file, line=line, record=record)
+
+
 def _prov_from(d: dict[str, Any]) -> Provenance:
-    return Provenance(file=d.get("file", ""), line=d.get("line"), record=d.get("record"))
+    return _prov(d.get("file", ""), d.get("line"), d.get("record"))
 
 
 def _author_json(a: Author) -> dict[str, Any]:
@@ -315,19 +321,22 @@ def parse_file(
     is_listing = hasattr(mod, "parse_listing")
     page_owner = owner
     try:
-        if is_listing:
+        get_owner = None
+        if hasattr(mod, "iter_listing"):  # streaming listing parser: progress while parsing
+            stream, get_owner = mod.iter_listing(p, owner)
+        elif is_listing:
             listing = mod.parse_listing(p, owner)
-            records = listing.records
-            page_owner = listing.owner
-            if on_record is not None:
-                on_record(len(records))
+            stream, page_owner = iter(listing.records), listing.owner
         else:
-            for r in mod.parse(p):
-                records.append(r)
-                if on_record is not None and len(records) % 1000 == 0:
-                    on_record(1000)
-            if on_record is not None:
-                on_record(len(records) % 1000)
+            stream = mod.parse(p)
+        for r in stream:
+            records.append(r)
+            if on_record is not None and len(records) % 1000 == 0:
+                on_record(1000)
+        if on_record is not None:
+            on_record(len(records) % 1000)
+        if get_owner is not None:
+            page_owner = get_owner()
     except (InputError, StoreError):
         raise
     except (UnicodeError, ValueError, OSError, EOFError) as exc:  # a parser that let one through
@@ -467,6 +476,8 @@ class Store:
         Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
         :class:`~byline.InputError` before anything is written.
         """
+        if isinstance(paths, str | PathLike):
+            paths = [paths]
         paths = [Path(p) for p in paths]
         if not paths:
             raise InputError("no input files")
@@ -633,9 +644,18 @@ class Store:
         return w
 
     def iter_works(self, *, with_records: bool = True) -> Iterator[Work]:
-        """Every work, in creation order (streaming)."""
+        """Every work, in creation order."""
+        by_work: dict[str, list[Record]] = {}
+        if with_records:
+            for r in self._con.execute(
+                "SELECT wr.work_id, r.id, r.data FROM work_records wr JOIN records r ON r.id = wr.record_id "
+                "ORDER BY r.rowid"
+            ):
+                by_work.setdefault(r[0], []).append(_record_from(r[2], record_id=r[1], work_id=r[0]))
         for row in self._con.execute("SELECT * FROM works ORDER BY rowid").fetchall():
-            yield self._load_work(self._con, row["id"], row, with_records)
+            w = self._load_work(self._con, row["id"], row, with_records=False)
+            w.records = by_work.pop(w.id, [])
+            yield w
 
     def works(self, *, with_records: bool = True) -> list[Work]:
         """Every work, in creation order, with its source records."""

@@ -18,7 +18,7 @@ import ftfy
 
 from byline._errors import InputError
 
-__all__ = ["repair", "decode_bytes", "strip_latex", "fix_cp874_mojibake"]
+__all__ = ["repair", "decode_bytes", "strip_latex", "decode_latex_accents", "fix_cp874_mojibake"]
 
 # --------------------------------------------------------------------------------------------------
 # cp874 mojibake: UTF-8 bytes decoded as Thai Windows-874 ("Bühler" -> "Bรผhler").
@@ -120,9 +120,10 @@ def repair(s: str | None) -> str | None:
         if not _ENTITY.search(s):
             break
         s = html.unescape(s)
-    s = fix_cp874_mojibake(s)
-    s = ftfy.fix_text(s, unescape_html=False, normalization="NFC")
-    s = _INVISIBLE.sub("", s)
+    if not s.isascii() or "\x1b" in s:  # ASCII text has no mojibake for ftfy to fix (a fast path)
+        s = fix_cp874_mojibake(s)
+        s = ftfy.fix_text(s, unescape_html=False, normalization="NFC")
+        s = _INVISIBLE.sub("", s)
     s = _CONTROL.sub(" ", s)
     return _WS.sub(" ", s).strip()
 
@@ -254,15 +255,48 @@ def _detect(raw: bytes) -> str | None:
 _LATEX_CMD = re.compile(r"\\[A-Za-z]+\*?|\\.")
 
 
+_L2T: list[object] = []
+
+
+def _latex2text() -> object | None:
+    if not _L2T:
+        try:
+            from pylatexenc.latex2text import LatexNodes2Text
+
+            _L2T.append(LatexNodes2Text(math_mode="verbatim", keep_comments=True))
+        except Exception:  # pragma: no cover - pylatexenc comes with bibtexparser
+            _L2T.append(None)
+    return _L2T[0]
+
+
 def strip_latex(s: str | None) -> str | None:
     """LaTeX accents and commands to Unicode, braces removed: ``{\\"u}`` → ``ü``, ``{\\sc X}`` → ``X``."""
-    if s is None or ("\\" not in s and "{" not in s and "}" not in s and "~" not in s):
+    if s is None:
         return s
+    if "\\" not in s:
+        return s.replace("{", "").replace("}", "").replace("~", " ") if ("{" in s or "}" in s or "~" in s) else s
+    conv = _latex2text()
     try:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        out = LatexNodes2Text(math_mode="verbatim", keep_comments=True).latex_to_text(s)
+        out = conv.latex_to_text(s) if conv is not None else _LATEX_CMD.sub("", s)  # type: ignore[attr-defined]
     except Exception:
         out = _LATEX_CMD.sub("", s)
     out = out.replace("{", "").replace("}", "")
     return unicodedata.normalize("NFC", out)
+
+
+# An accent command with its letter: \'e  \'{e}  {\'e}  \"{\i}  \v R  \c{c}  \ss  \o  \L ...
+_ACCENT = re.compile(
+    r"\{?\\(?:['\"`^~=.]\s*(?:\{\\?[A-Za-z]\}|\\?[A-Za-z](?:\{\})?)|[uvHcdbrk](?:\s*\{\\?[A-Za-z]\}|\s+[A-Za-z])"
+    r"|(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![A-Za-z])(?:\{\}|\s)?)\}?"
+)
+
+
+def decode_latex_accents(s: str | None) -> str | None:
+    """Decode only LaTeX accent commands (``S\\'eminaire`` → ``Séminaire``), leaving math and the rest alone.
+
+    For sources that are mostly plain text with the odd LaTeX accent (arXiv metadata), where
+    :func:`strip_latex` would be too eager.
+    """
+    if s is None or "\\" not in s:
+        return s
+    return unicodedata.normalize("NFC", _ACCENT.sub(lambda m: strip_latex(m.group()) or "", s))

@@ -46,7 +46,8 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
         task = bar.add_task("ingest", total=len(paths), records=0, current="")
 
         def update(files_done: int, files_total: int, records: int, current: str) -> None:
-            bar.update(task, completed=files_done, records=records, current=Path(current).name if current else "")
+            bar.update(task, completed=files_done, records=records,
+                       current=Path(current).name if current else "writing to the store…")
 
         yield update
 

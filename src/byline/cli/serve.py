@@ -14,6 +14,9 @@ def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
+    new_token: Annotated[
+        bool, typer.Option("--new-token", help="Forget the stored curator token and print a new one.")
+    ] = False,
 ) -> None:
     """Serve the web pages and the JSON API (OpenAPI at /docs).
 
@@ -25,7 +28,15 @@ def serve(
 
     if not db.exists():
         raise InputError(f"no store at {db}: run `byline ingest ... --db {db}` first", file=db)
+    if new_token:
+        from byline.server.security import TOKEN_SETTING
+        from byline.server.store_backend import StoreBackend
+
+        StoreBackend(db).delete_setting(TOKEN_SETTING)
     app = create_app(db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"byline: warning: listening on {host}: over plain HTTP the curator token travels in "
+                   "clear; put a TLS proxy in front", err=True)
     typer.echo(f"byline: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

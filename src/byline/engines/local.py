@@ -77,7 +77,10 @@ class LocalEngine(Engine):
                 for b in range(len(batches)):
                     yield from futures[b].result()
         except (OSError, BrokenProcessPool) as exc:
-            raise EngineError(f"local engine: a worker process failed: {exc}") from exc
+            raise EngineError(
+                f"local engine: a worker process failed: {exc or type(exc).__name__} (workers are spawned: a "
+                "script using them must guard its entry point with `if __name__ == '__main__':`)"
+            ) from exc
 
 
 def _batches(items: list[BlockItem], target: int) -> list[list[BlockItem]]:

@@ -18,6 +18,7 @@ from xml.sax.handler import ContentHandler, feature_external_ges, feature_namesp
 from byline._errors import InputError
 from byline.ingest._common import _open_binary, make_author, make_record, read_text
 from byline.records import Record
+from byline.text import decode_latex_accents as _accents
 
 NAME = "arxiv"
 
@@ -157,11 +158,11 @@ def _record(path: Path, e: dict[str, Any], wrapped: bool) -> Record:
         # In a JSON wrapper the line is the line inside the body string.
         line=None if wrapped else e.get("line"),
         key=(e.get("id") or "").strip() or None,
-        title=e.get("title"),
-        authors=[make_author(a["name"], a["affiliations"]) for a in e["authors"]],
+        title=_accents(e.get("title")),
+        authors=[make_author(_accents(a["name"]), a["affiliations"]) for a in e["authors"]],
         year=(e.get("published") or "")[:4] or None,
-        venue=e.get("journal_ref"),
-        abstract=e.get("summary"),
+        venue=_accents(e.get("journal_ref")),
+        abstract=_accents(e.get("summary")),
         keywords=e["categories"],
         ids=ids,
         extra={"comment": e["comment"].strip()} if e.get("comment") else {},

@@ -2,7 +2,8 @@
 
 bibtexparser (v2) splits the file into blocks; byline resolves ``@string`` macros itself (case-insensitive
 names, ``#`` concatenation, macro chains, month macros), then decodes LaTeX (``{\\"u}`` → ``ü``).
-Entries may use braces or parentheses, and a comma-first layout. BibTeX is read whole (macros are global).
+Entries may use braces or parentheses, and a comma-first layout. Large files stream in pieces cut at ``@`` lines (macros are resolved
+across pieces).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from byline._errors import InputError
-from byline.ingest._common import clean, given_surname, make_author, make_record, read_text
+from byline.ingest._common import clean, given_surname, iter_lines, make_author, make_record
 from byline.records import Author, Record
 from byline.text import strip_latex
 
@@ -133,35 +134,60 @@ def _keywords(value: str | None) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
+CHUNK_LINES = 20000
+_BLOCK_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
+
+
+def _chunks(path: Path) -> Iterator[tuple[int, str]]:
+    """``(first line number, text)`` pieces of the file, cut only where a line starts a new ``@`` block.
+
+    byline resolves ``@string`` macros itself, so the pieces can be parsed one at a time: a large file
+    streams instead of being handed to bibtexparser whole.
+    """
+    buf: list[str] = []
+    first = 1
+    for n, line in iter_lines(path):
+        if len(buf) >= CHUNK_LINES and _BLOCK_START.match(line):
+            yield first, "\n".join(buf) + "\n"
+            buf, first = [], n
+        buf.append(line)
+    if buf:
+        yield first, "\n".join(buf) + "\n"
+
+
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
-    text = read_text(path)
-    if not text.strip():
-        raise InputError("file is empty", file=path)
-    try:
-        lib = bibtexparser.parse_string(text, parse_stack=[])
-    except Exception as exc:  # bibtexparser raises assorted errors on pathological input
-        raise InputError(f"not readable as BibTeX: {exc}", file=path) from None
     macros: dict[str, str] = {}
-    found_entry = False
-    for block in lib.blocks:
-        if isinstance(block, bibmodel.ParsingFailedBlock):
-            line = (block.start_line or 0) + 1
-            lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
-            msg = lines[-1] if lines else "syntax error"
-            raise InputError(f"BibTeX entry does not parse: {msg}", file=path, line=line)
-        if isinstance(block, (bibmodel.DuplicateBlockKeyBlock, bibmodel.DuplicateFieldKeyBlock)):
-            block = block.ignore_error_block
-        if isinstance(block, bibmodel.String):
-            macros[block.key.lower()] = _resolve(str(block.value), macros)
-        elif isinstance(block, bibmodel.Entry):
-            found_entry = True
-            yield _record(path, block, macros)
-    if not found_entry and "@" not in text:
+    found_entry, blank = False, True
+    for first, text in _chunks(path):
+        if text.strip():
+            blank = False
+        else:
+            continue
+        try:
+            lib = bibtexparser.parse_string(text, parse_stack=[])
+        except Exception as exc:  # bibtexparser raises assorted errors on pathological input
+            raise InputError(f"not readable as BibTeX: {exc}", file=path, line=first) from None
+        for block in lib.blocks:
+            line = first + (block.start_line or 0)
+            if isinstance(block, bibmodel.ParsingFailedBlock):
+                lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
+                msg = lines[-1] if lines else "syntax error"
+                raise InputError(f"BibTeX entry does not parse: {msg}", file=path, line=line)
+            if isinstance(block, (bibmodel.DuplicateBlockKeyBlock, bibmodel.DuplicateFieldKeyBlock)):
+                block = block.ignore_error_block
+            if isinstance(block, bibmodel.String):
+                macros[block.key.lower()] = _resolve(str(block.value), macros)
+            elif isinstance(block, bibmodel.Entry):
+                found_entry = True
+                yield _record(path, block, macros, line)
+    if blank:
+        raise InputError("file is empty", file=path)
+    if not found_entry:
         raise InputError("no BibTeX entries found", file=path)
 
 
-def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str]) -> Record:
+def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
     fields: dict[str, str] = {}
     for f in entry.fields:
         k = f.key.lower().strip()
@@ -193,7 +219,7 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str]) -> Record
     return make_record(
         path,
         NAME,
-        line=(entry.start_line or 0) + 1,
+        line=line,
         key=entry.key,
         title=get("title"),
         authors=[a for a in authors if a is not None],

@@ -20,7 +20,7 @@ names already seen on the page, never ahead).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ _COMMENTS_HINT = re.compile(
     r"conference|workshop|journal|camera[- ]ready|version|in press|appendix|supplementary)\b",
     re.IGNORECASE,
 )
+_TAGGED_LINE = re.compile(r"^[A-Z][A-Z0-9](?:  - | {1,2}\S)")
 _ET_AL = re.compile(r",?\s*\bet\s+al\.?\s*$", re.IGNORECASE)
 
 PARTICLES = frozenset(["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "das", "do", "la", "le", "ter", "ten", "bin", "ibn", "al", "el", "st"])
@@ -240,10 +241,13 @@ def detect_shape(head: str) -> tuple[str | None, float]:
     if lines[0].startswith(("{", "[", "<", "@", "%")) or lines[0][:3] in ("TY ", "TY\t"):
         return None, 0.0
     n = len(lines)
+    tagged = sum(bool(_TAGGED_LINE.match(ln)) for ln in lines)
+    if tagged > n * 0.3:  # RIS / Web of Science field tags
+        return None, 0.0
     feed = sum(bool(_FEED_HEAD.match(ln)) for ln in lines)
     arx = sum(bool(_ARXIV_LINE.match(ln)) for ln in lines)
     abst = sum(bool(_ABSTRACT_LINE.match(ln)) for ln in lines)
-    pairs = sum(parse_pair_line(ln) is not None for ln in lines[1:])
+    pairs = sum(len(parse_pair_line(ln) or ()) >= 2 for ln in lines[1:])
     scores = {
         "feed": min(1.0, 0.5 + feed / max(1, n / 3) * 0.45) if feed >= 1 and n >= 2 else 0.0,
         "arxiv": min(0.95, 0.55 + arx / max(1, n) * 0.8) if arx >= 1 else 0.0,
@@ -524,11 +528,22 @@ def parse(path: str | Path, shape: str | None = None) -> Iterator[Record]:
     return _records(Path(path), None, shape, {})
 
 
-def parse_listing(path: str | Path, owner: str | None = None, shape: str | None = None) -> Listing:
-    """A listing: the page's records and its owner (read from the page when it names one; ``owner`` wins)."""
+def iter_listing(
+    path: str | Path, owner: str | None = None, shape: str | None = None
+) -> tuple[Iterator[Record], Callable[[], str | None]]:
+    """Streaming form of :func:`parse_listing`: ``(records, owner)``; call ``owner()`` after the records."""
     meta: dict[str, Any] = {}
     if owner:
         owner = _repair(owner) or None
-    records = list(_records(Path(path), owner, shape, meta))
-    page_owner = meta.get("owner") if "owner_line" in meta else None
-    return Listing(source=str(path), owner=owner or page_owner, records=records)
+
+    def get_owner() -> str | None:
+        return owner or (meta.get("owner") if "owner_line" in meta else None)
+
+    return _records(Path(path), owner, shape, meta), get_owner
+
+
+def parse_listing(path: str | Path, owner: str | None = None, shape: str | None = None) -> Listing:
+    """A listing: the page's records and its owner (read from the page when it names one; ``owner`` wins)."""
+    records, get_owner = iter_listing(path, owner, shape)
+    recs = list(records)
+    return Listing(source=str(path), owner=get_owner(), records=recs)

@@ -224,26 +224,26 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
     def api_people(
         name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> dict[str, Any]:
-        return {"people": backend.search_people(name.strip() if name else None, limit)}
+    ) -> JSONResponse:
+        return JSONResponse({"people": backend.search_people(name.strip() if name else None, limit)})
 
     @app.get("/api/people/{person_id}", tags=["people"], summary="One person's profile (308 for merged ids)")
-    def api_person(person_id: PersonId) -> dict[str, Any]:
-        return backend.person(person_id)
+    def api_person(person_id: PersonId) -> JSONResponse:
+        return JSONResponse(backend.person(person_id))
 
     @app.get("/api/works/{work_id}", tags=["works"], summary="One work with its authors and sources")
-    def api_work(work_id: WorkId) -> dict[str, Any]:
-        return backend.work(work_id)
+    def api_work(work_id: WorkId) -> JSONResponse:
+        return JSONResponse(backend.work(work_id))
 
     @app.get("/api/explain", tags=["explain"], summary="Why two signatures are (not) the same person")
     def api_explain(
         a: Annotated[str, Query(pattern=ID_PATTERN)], b: Annotated[str, Query(pattern=ID_PATTERN)]
-    ) -> dict[str, Any]:
-        return backend.explain(a, b)
+    ) -> JSONResponse:
+        return JSONResponse(backend.explain(a, b))
 
     @app.get("/api/review", tags=["people"], summary="Lowest-confidence assignments first")
-    def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
-        return {"items": backend.review_queue(limit)}
+    def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:
+        return JSONResponse({"items": backend.review_queue(limit)})
 
     @app.post(
         "/api/audit",

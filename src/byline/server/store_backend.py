@@ -51,6 +51,7 @@ class StoreBackend:
         self._write_lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._cache_gen: tuple[Any, ...] | None = None
+        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
         store = self._store()  # open (and migrate) once now, so errors show at start
         from byline.people import migrate_people
 
@@ -96,19 +97,25 @@ class StoreBackend:
         return tuple(self._con.execute(_GENERATION_SQL).fetchone())
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key and store generation (concurrent misses wait for the first)."""
         gen = self.generation()
         with self._lock:
             if gen != self._cache_gen:
-                self._cache = {}
+                self._cache, self._key_locks = {}, {}
                 self._cache_gen = gen
             if key in self._cache:
                 return self._cache[key]
-        value = compute()
-        with self._lock:
-            if gen == self._cache_gen:
-                if len(self._cache) >= MAX_CACHE:
-                    self._cache.clear()
-                self._cache[key] = value
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if gen == self._cache_gen and key in self._cache:
+                    return self._cache[key]
+            value = compute()
+            with self._lock:
+                if gen == self._cache_gen:
+                    if len(self._cache) >= MAX_CACHE:
+                        self._cache, self._key_locks = {}, {}
+                    self._cache[key] = value
         return value
 
     def _resolve(self, person_id: str) -> str:
@@ -127,6 +134,10 @@ class StoreBackend:
     def set_setting(self, key: str, value: str) -> None:
         with self._store().transaction() as con:
             con.execute("INSERT OR REPLACE INTO server_settings (key, value) VALUES (?, ?)", (key, value))
+
+    def delete_setting(self, key: str) -> None:
+        with self._store().transaction() as con:
+            con.execute("DELETE FROM server_settings WHERE key = ?", (key,))
 
     # -- thin reads ---------------------------------------------------------------------------------
     def _assignments(self) -> dict[str, str]:
@@ -214,6 +225,7 @@ class StoreBackend:
             item = scored["items"].get(ref.work_id)
             work_rows.append({
                 "id": ref.work_id, "signature_id": ref.signature_id, "title": ref.title, "year": ref.year,
+                "abstract_start": _snippet(w.abstract if w else None),
                 "venue": ref.venue, "printed_name": ref.printed_name, "implicit": ref.implicit,
                 "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
                 "authors_truncated": bool(w and w.authors_truncated),
@@ -226,6 +238,7 @@ class StoreBackend:
             if item and item["score"] >= FLAG_SCORE:
                 flagged.append({
                     "work_id": ref.work_id, "title": ref.title, "score": item["score"],
+                    "abstract_start": _snippet(works[ref.work_id].abstract if ref.work_id in works else None),
                     "evidence": item["evidence"], "signature_id": ref.signature_id,
                     "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
                     "explain_b": typical if typical != ref.signature_id else None,
@@ -321,6 +334,8 @@ class StoreBackend:
         card["score"] = card["probability"]
         card["decided_by"] = card.get("constraint")
         card["evidence"] = card.get("notes", [])
+        for f in card["features"]:
+            f["abs_contribution"] = abs(f["contribution"]) if f.get("contribution") is not None else 0.0
         for side, key in (("a", "person_a"), ("b", "person_b")):
             pid = card.get(key)
             card[side]["person"] = f"{names.get(pid, '')} ({pid})" if pid else None
@@ -420,3 +435,11 @@ class StoreBackend:
             result["event"] = {"id": e.id, "action": e.kind, "person": e.person, "who": e.who, "when": e.at,
                                "why": e.why, "description": e.describe()}
         return result
+
+
+def _snippet(text: str | None, n: int = 90) -> str | None:
+    """The start of an abstract, to name a work that has no title."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"

@@ -8,6 +8,9 @@
   const saved = sessionStorage.getItem("byline-token");
   if (saved) tokenInput.value = saved;
   tokenInput.addEventListener("change", () => sessionStorage.setItem("byline-token", tokenInput.value));
+  const whoInput = document.getElementById("who");
+  const savedWho = sessionStorage.getItem("byline-who");
+  if (savedWho) whoInput.value = savedWho;
 
   function show(message, ok) {
     status.textContent = message;
@@ -32,6 +35,7 @@
         body.works = form.elements.claim_works.value.split(",").map((s) => s.trim()).filter(Boolean);
       }
       sessionStorage.setItem("byline-token", tokenInput.value);
+      sessionStorage.setItem("byline-who", whoInput.value);
       show("Working…", true);
       let response;
       try {

@@ -1,0 +1,71 @@
+"""The evidence card: feature values, SHAP contributions, probability, and curation that decides a pair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from _people_fakes import BIO, ML, FakeModel, model_dir, write_bib
+from byline import StoreError
+from byline import people as P
+from byline._store_access import load_model
+from byline.explain import explain
+from byline.features import FEATURE_NAMES
+from byline.store import Store
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "t.db")
+    s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
+    yield s
+    s.close()
+
+
+def jl_sig(s: Store, word: str) -> str:
+    w = next(w for w in s.works(with_records=False) if word in w.title)
+    return f"{w.id}#{[a.name for a in w.authors].index('Jaeseong Lee')}"
+
+
+def test_card_with_real_model_has_contributions(store, tmp_path):
+    model = load_model(model_dir(tmp_path))
+    P.disambiguate(store, model)
+    card = explain(store, jl_sig(store, "Message passing"), jl_sig(store, "Graph neural"), model)
+    d = card.to_dict()
+    assert [f["name"] for f in d["features"]] == list(FEATURE_NAMES)
+    contrib = [f["contribution"] for f in d["features"]]
+    assert all(c is not None for c in contrib)
+    # SHAP values + bias add up to the booster's raw score
+    X = [[f["value"] if f["value"] is not None else float("nan") for f in d["features"]]]
+    raw = float(model.booster_.predict(X, raw_score=True)[0])
+    assert abs(sum(contrib) + d["bias"] - raw) < 1e-3
+    text = card.render()
+    assert "probability same person" in text and "coauthor_overlap" in text
+
+
+def test_curation_decides_the_pair(store):
+    m = FakeModel()
+    P.disambiguate(store, m)
+    a, b = jl_sig(store, "Soil microbiome"), jl_sig(store, "Message passing")
+    pa = store.connection.execute("SELECT person_id FROM person_signatures WHERE signature_id = ?", (a,)).fetchone()[0]
+    pb = store.connection.execute("SELECT person_id FROM person_signatures WHERE signature_id = ?", (b,)).fetchone()[0]
+    assert explain(store, a, b, m).constraint is None
+    P.merge(store, pa, pb, who="ann", why="same person, checked CV")
+    card = explain(store, a, b, m)
+    assert card.constraint.startswith("must-link by curation") and "ann" in card.constraint
+    assert card.decision == "same person" and card.to_dict()["same_person_now"]
+    with pytest.raises(StoreError, match="unknown signature"):
+        explain(store, a, "Wnope#0", m)
+
+
+def test_name_rule_is_reported(tmp_path):
+    s = Store(tmp_path / "n.db")
+    s.ingest([write_bib(tmp_path / "n.bib", [
+        ("x1", "Graph networks", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2020),
+        ("x2", "Graph networks two", ["Jinwoo Lee", "Minho Kim"], "NeurIPS", 2021)])])
+    ids = [w.id for w in s.works(with_records=False)]
+    card = explain(s, f"{ids[0]}#0", f"{ids[1]}#0", FakeModel())
+    assert card.constraint and "incompatible given names" in card.constraint
+    assert card.decision == "different people"
+    s.close()

@@ -1,0 +1,145 @@
+"""Disambiguator: fit / predict / save / load, errors, determinism, pipeline constraints."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from byline import ModelError, NotFittedError
+from byline.features import FEATURE_NAMES
+from byline.model import META_FILE, MODEL_FILE, Disambiguator
+from byline.pipeline import disambiguate_block, disambiguate_blocks, run
+from byline.synth import generate
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    train = generate(700, seed=11, dataset="synth")
+    dev = generate(300, seed=12, dataset="synth")
+    return train, dev
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus):
+    train, dev = corpus
+    return Disambiguator(n_estimators=15, random_state=0).fit(train, dev=dev)
+
+
+def test_init_only_stores_params_and_validates_at_fit(corpus):
+    m = Disambiguator(threshold=2.0)
+    assert m.threshold == 2.0  # stored as given
+    with pytest.raises(ValueError, match="threshold"):
+        m.fit(corpus[0])
+    with pytest.raises(ValueError, match="n_estimators"):
+        Disambiguator(n_estimators=0).fit(corpus[0])
+
+
+def test_not_fitted_error_is_value_and_attribute_error(corpus):
+    m = Disambiguator()
+    with pytest.raises(NotFittedError):
+        m.predict(corpus[1])
+    assert issubclass(NotFittedError, ValueError)
+    assert issubclass(NotFittedError, AttributeError)
+    with pytest.raises(AttributeError):
+        m.save("/nonexistent/never")
+
+
+def test_fit_predict(fitted, corpus):
+    _, dev = corpus
+    assert fitted.threshold_source_ == "dev"
+    assert 0 < fitted.threshold_ < 1
+    assert fitted.feature_names_ == FEATURE_NAMES
+    pred = fitted.predict(dev)
+    assert set(pred) == {s.id for s in dev}
+    # better than all-singletons on synthetic data
+    from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
+
+    true = labels_to_clusters({s.id: s.person for s in dev})
+    _, _, f = b3_precision_recall_fscore(true, labels_to_clusters(pred))
+    _, _, f_single = b3_precision_recall_fscore(true, {s.id: [s.id] for s in dev})
+    assert f > f_single + 0.05
+
+
+def test_probabilities_are_calibrated_range(fitted, corpus):
+    sigs = corpus[1][:20]
+    p = fitted.score_pairs(sigs, [(0, 1), (2, 3)])
+    assert p.shape == (2,) and np.all((p >= 0) & (p <= 1))
+
+
+def test_save_load_roundtrip(fitted, corpus, tmp_path):
+    _, dev = corpus
+    fitted.save(tmp_path / "m")
+    assert (tmp_path / "m" / MODEL_FILE).is_file()
+    meta = json.loads((tmp_path / "m" / META_FILE).read_text())
+    assert meta["format_version"] == 1 and meta["feature_names"] == list(FEATURE_NAMES)
+    loaded = Disambiguator.load(tmp_path / "m")
+    assert loaded.threshold_ == fitted.threshold_
+    assert loaded.predict(dev) == fitted.predict(dev)
+
+
+def test_corrupt_and_incompatible_models(fitted, tmp_path):
+    d = tmp_path / "m"
+    fitted.save(d)
+    with pytest.raises(ModelError, match="does not exist"):
+        Disambiguator.load(tmp_path / "nope")
+    (d / MODEL_FILE).write_text("garbage\n")
+    with pytest.raises(ModelError, match="corrupt LightGBM model"):
+        Disambiguator.load(d)
+    fitted.save(d)
+    meta = json.loads((d / META_FILE).read_text())
+    meta["format_version"] = 99
+    (d / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="format version"):
+        Disambiguator.load(d)
+    meta["format_version"] = 1
+    meta["feature_names"] = ["x"]
+    (d / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="different features"):
+        Disambiguator.load(d)
+    (d / META_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="corrupt model metadata"):
+        Disambiguator.load(d)
+    (d / META_FILE).unlink()
+    with pytest.raises(ModelError, match="missing"):
+        Disambiguator.load(d)
+
+
+def test_deterministic_training(corpus, fitted, tmp_path):
+    train, dev = corpus
+    again = Disambiguator(n_estimators=15, random_state=0).fit(train, dev=dev)
+    assert again.booster_.model_to_string() == fitted.booster_.model_to_string()
+    assert again.threshold_ == fitted.threshold_
+
+
+def test_batching_and_order_do_not_change_clusters(fitted, corpus):
+    _, dev = corpus
+    a = run(dev, fitted).clusters
+    b = run(list(reversed(dev)), fitted).clusters
+    assert a == b
+    from byline.block import group_blocks
+
+    items = list(group_blocks(dev).items())[:10]
+    batched = disambiguate_blocks(items, fitted)
+    single = [disambiguate_block(k, v, fitted) for k, v in items]
+    assert [r.clusters for r in batched] == [r.clusters for r in single]
+    assert all(np.allclose(x.prob, y.prob) for x, y in zip(batched, single, strict=True))
+
+
+def test_constraints_in_pipeline(fitted, corpus):
+    _, dev = corpus
+    res = run(dev, fitted)
+    # pick a predicted cluster with >= 2 members and split it with a cannot-link
+    by_key = {}
+    for sid, key in res.clusters.items():
+        by_key.setdefault(key, []).append(sid)
+    members = next(v for v in by_key.values() if len(v) >= 2)
+    a, b = members[0], members[1]
+    split = run(dev, fitted, constraints={"cannot_link": [(a, b)]}).clusters
+    assert split[a] != split[b]
+    # must-link two signatures of different predicted clusters (maybe different blocks)
+    keys = sorted(by_key)
+    x, y = by_key[keys[0]][0], by_key[keys[-1]][0]
+    merged = run(dev, fitted, constraints={"must_link": [(x, y)]}).clusters
+    assert merged[x] == merged[y]

@@ -1,0 +1,245 @@
+"""The web app over a real store (seed listings + a hostile BibTeX file), with a tiny stand-in model."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from _server_fakes import TinyModel  # noqa: E402
+from byline.server import create_app  # noqa: E402
+from byline.server.security import TOKEN_SETTING  # noqa: E402
+from byline.server.store_backend import StoreBackend  # noqa: E402
+
+TOKEN = "store-test-token-123"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+HTML = {"accept": "text/html"}
+SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
+               "004": "Jaeseong Lee"}
+HOSTILE_BIB = r"""@article{x1,
+  title = {Deep <script>alert(1)</script> nets <img src=x onerror="alert(2)"> $\alpha$-stable </td>},
+  author = {Lee, Jaeseong and Evil, Mallory <b onmouseover=alert(3)>},
+  journal = {J. <i>Tests</i>},
+  year = {2021},
+  abstract = {We show <script>alert(4)</script> and \emph{LaTeX} $x^2$ & broken <div},
+}
+@article{x2,
+  title = {Graph nets for molecules},
+  author = {Lee, Jaeseong and Kim, Minho},
+  journal = {NeurIPS},
+  year = {2020},
+}
+"""
+
+
+def _dump(db: Path) -> list[str]:
+    """Every row of every people/curation table (to prove a refused write changed nothing)."""
+    con = sqlite3.connect(db)
+    try:
+        out = []
+        for table in ("people", "person_signatures", "person_redirects", "curation_events", "works", "listings"):
+            out += [f"{table}:{r}" for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]  # noqa: S608
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from byline import people
+    from byline.store import Store
+
+    folder = tmp_path_factory.mktemp("server_store")
+    bib = folder / "hostile.bib"
+    bib.write_text(HOSTILE_BIB, encoding="utf-8")
+    db = folder / "seeds.db"
+    with Store(db) as store:
+        for path in sorted(seeds_dir.glob("0*.txt")):
+            store.ingest([path], owner=SEED_OWNERS[path.name[:3]])
+        store.ingest([bib])
+        people.disambiguate(store, TinyModel())
+    return db
+
+
+@pytest.fixture()
+def db(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built store per test (curation tests change it)."""
+    copy = tmp_path / "store.db"
+    src = sqlite3.connect(built)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return copy
+
+
+@pytest.fixture()
+def client(db: Path) -> TestClient:
+    return TestClient(create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN))
+
+
+def _people(client: TestClient, name: str | None = None) -> list[dict]:
+    r = client.get("/api/people", params={"name": name} if name else {})
+    assert r.status_code == 200
+    return r.json()["people"]
+
+
+def test_search_person_work(client: TestClient) -> None:
+    found = _people(client, "Jaeseong Lee")
+    assert found and all("Lee" in p["name"] for p in found)
+    assert [p["n_works"] for p in found] == sorted((p["n_works"] for p in found), reverse=True)
+    p = client.get(f"/api/people/{found[0]['id']}").json()
+    assert p["id"] == found[0]["id"] and p["works"] and p["variants"]
+    for key in ("coauthors", "affiliations", "topics", "years", "flagged", "history", "name_variants"):
+        assert key in p
+    w = client.get(f"/api/works/{p['works'][0]['id']}").json()
+    assert w["id"] == p["works"][0]["id"] and w["sources"] and w["sources"][0]["file"].endswith(".txt")
+    assert any(a.get("person_id") == p["id"] for a in w["authors"])
+    beomsu = _people(client, "Beomsu Kim")
+    assert beomsu and beomsu[0]["name"] == "Beomsu Kim"
+    assert len(_people(client)) > len(found)
+
+
+def test_unknown_ids_are_404_json(client: TestClient) -> None:
+    for url in ("/api/people/P000000000000", "/api/works/W000000000000"):
+        r = client.get(url)
+        assert r.status_code == 404 and r.json()["error"].startswith("no ")
+    r = client.get("/api/explain", params={"a": "W000000000000#0", "b": "W000000000000#1"})
+    assert r.status_code == 404 and "signature" in r.json()["error"]
+
+
+def test_explain_and_review(client: TestClient) -> None:
+    p = _people(client, "Jaeseong Lee")[0]
+    view = client.get(f"/api/people/{p['id']}").json()
+    other = _people(client, "Jaegul Choo")[0]
+    other_view = client.get(f"/api/people/{other['id']}").json()
+    a, b = view["works"][0]["signature_id"], other_view["works"][0]["signature_id"]
+    card = client.get("/api/explain", params={"a": a, "b": b}).json()
+    assert card["a"]["id"] == a and card["b"]["id"] == b
+    assert 0.0 <= card["probability"] <= 1.0 and card["features"]
+    assert card["decision"] == "different people"
+    html = client.get("/explain", params={"a": a, "b": b}, headers=HTML).text
+    assert 'id="explain-card"' in html and "Different people" in html
+    items = client.get("/api/review", params={"limit": 5}).json()["items"]
+    assert 1 <= len(items) <= 5
+    assert [i["confidence"] for i in items] == sorted(i["confidence"] for i in items)
+    assert client.get("/review", headers=HTML).status_code == 200
+
+
+def test_writes_without_token_change_nothing(client: TestClient, db: Path) -> None:
+    a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
+    wid = client.get(f"/api/people/{a}").json()["works"][0]["id"]
+    before = _dump(db)
+    for action, body in [("merge", {"other": b}), ("split", {"works": [wid]}), ("lock", {}),
+                         ("claim", {"works": [wid]})]:
+        for headers in ({}, {"Authorization": "Bearer not-the-token"}):
+            r = client.post(f"/api/people/{a}/{action}", json=body, headers=headers)
+            assert r.status_code == 401 and r.json()["error"]
+    assert _dump(db) == before
+
+
+def test_merge_redirects_and_persists(client: TestClient, db: Path) -> None:
+    a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
+    n = client.get(f"/api/people/{a}").json()["n_works"] + client.get(f"/api/people/{b}").json()["n_works"]
+    r = client.post(f"/api/people/{a}/merge", json={"other": b, "who": "tester", "why": "same person"}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    assert r.json()["person"] == a and r.json()["event"]["action"] == "merge"
+    r = client.get(f"/api/people/{b}", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == f"/api/people/{a}"
+    merged = client.get(f"/api/people/{b}").json()
+    assert merged["id"] == a and merged["n_works"] == n and b in merged["merged_from"]
+    assert merged["history"][-1]["who"] == "tester" and merged["history"][-1]["why"] == "same person"
+    r = client.get(f"/people/{b}", headers=HTML, follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == f"/people/{a}"
+    # a brand-new app on the same file sees it (persisted, not cached)
+    fresh = TestClient(create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN))
+    assert fresh.get(f"/api/people/{b}").json()["id"] == a
+    # merging again is a clear 4xx, and the same curation the CLI records
+    r = client.post(f"/api/people/{a}/merge", json={"other": b}, headers=AUTH)
+    assert r.status_code == 400 and "same person" in r.json()["error"]
+    from byline import people
+    from byline.store import Store
+
+    with Store(db) as store:
+        events = people.history(store, a)
+    assert [e.kind for e in events] == ["merge"] and events[0].who == "tester"
+
+
+def test_split_lock_claim(client: TestClient) -> None:
+    biggest = _people(client)[0]
+    view = client.get(f"/api/people/{biggest['id']}").json()
+    assert view["n_works"] >= 2
+    wid = view["works"][-1]["id"]
+    r = client.post(f"/api/people/{biggest['id']}/split", json={"works": [wid]}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    new = r.json()["new_person"]
+    assert client.get(f"/api/people/{new}").json()["work_ids"] == [wid]
+    assert wid not in client.get(f"/api/people/{biggest['id']}").json()["work_ids"]
+    r = client.post(f"/api/people/{new}/lock", headers=AUTH)
+    assert r.status_code == 200 and client.get(f"/api/people/{new}").json()["locked"] is True
+    # the split-off work cannot be merged back: the split forbids it (contradiction refused, 409)
+    r = client.post(f"/api/people/{biggest['id']}/claim", json={"works": [wid]}, headers=AUTH)
+    assert r.status_code == 409 and "contradict" in r.json()["error"]
+    r = client.post(f"/api/people/{biggest['id']}/split", json={"works": ["W000000000000"]}, headers=AUTH)
+    assert r.status_code == 400
+    r = client.post("/api/people/P000000000000/lock", headers=AUTH)
+    assert r.status_code == 404
+
+
+def test_audit_upload_does_not_store(client: TestClient, db: Path, seeds_dir: Path) -> None:
+    before = _dump(db)
+    seed = next(seeds_dir.glob("003_*.txt"))
+    r = client.post("/api/audit", params={"owner": "Nojun Kwak", "filename": seed.name}, content=seed.read_bytes())
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["owner"] == "Nojun Kwak" and len(out["works"]) >= 5
+    assert [w["score"] for w in out["works"]] == sorted((w["score"] for w in out["works"]), reverse=True)
+    assert all(w["evidence"] for w in out["works"])
+    con = sqlite3.connect(db)
+    stored = {wid for (wid,) in con.execute("SELECT id FROM works")}
+    con.close()
+    assert {w["work_id"] for w in out["works"]} <= stored  # matched to the stored works' ids
+    r = client.post("/api/audit", files={"file": ("listing.txt", seed.read_bytes())}, data={"owner": "Nojun Kwak"})
+    assert r.status_code == 200 and r.json()["works"] == out["works"]
+    assert _dump(db) == before
+    r = client.post("/api/audit", params={"filename": "x.json"}, content=b'{"truncated": [1, 2')
+    assert r.status_code == 400 and "upload" in r.json()["error"] and "/tmp" not in r.json()["error"]
+    page = client.post("/audit", files={"file": ("l.txt", seed.read_bytes())}, data={"owner": "Nojun Kwak"})
+    assert page.status_code == 200 and 'id="audit"' in page.text
+
+
+def test_hostile_text_is_inert(client: TestClient) -> None:
+    everyone = client.get("/api/people", params={"limit": 500}).json()["people"]
+    evil = [p for p in everyone if "onmouseover" in p["name"]]
+    assert evil, "the hostile BibTeX author should be a person"
+    pages = [f"/people/{evil[0]['id']}", "/?name=Jaeseong+Lee", "/", "/review?limit=500"]
+    view = client.get(f"/api/people/{evil[0]['id']}").json()
+    pages.append(f"/works/{view['works'][0]['id']}")
+    assert "<script>" in view["works"][0]["title"]  # stored as the source printed it...
+    for url in pages:
+        html = client.get(url, headers=HTML).text
+        assert "<script>alert" not in html, url  # ...and rendered as text
+        assert "<img src=x" not in html and "<b onmouseover" not in html and "<i>Tests" not in html, url
+        if url.startswith(("/people/", "/works/")):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b onmouseover=alert(3)&gt;" in html, url
+
+
+def test_generated_token_is_stored_hashed(db: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BYLINE_TOKEN", raising=False)
+    app = create_app(db)
+    token = app.state.generated_token
+    assert token and token in capsys.readouterr().err
+    con = sqlite3.connect(db)
+    (stored,) = con.execute("SELECT value FROM server_settings WHERE key = ?", (TOKEN_SETTING,)).fetchone()
+    con.close()
+    assert token not in stored and len(stored) == 64
+    again = create_app(db)
+    assert again.state.generated_token is None and capsys.readouterr().err == ""
