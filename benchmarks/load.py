@@ -51,13 +51,13 @@ def byline(*args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
-def build_seed_store(folder: Path) -> Path:
+def build_seed_store(folder: Path, model: Path | None = None) -> Path:
     if not SEEDS.is_dir():
         sys.exit(f"load: {SEEDS} is absent; pass --db or --url")
     db = folder / "seeds.db"
     for path in sorted(SEEDS.glob("0*.txt")):
         byline("ingest", str(path), "--owner", SEED_OWNERS[path.name[:3]], "--db", str(db))
-    byline("disambiguate", "--db", str(db))
+    byline("disambiguate", "--db", str(db), *(["--model", str(model)] if model else []))
     return db
 
 
@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--db", type=Path, help="serve this store instead of one built from the seeds")
     ap.add_argument("--url", help="a server already running on the loopback interface")
+    ap.add_argument("--model", type=Path, help="model folder for disambiguating the seeds (default: shipped)")
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS:
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.url:
                 url = args.url.rstrip("/")
             else:
-                db = args.db or build_seed_store(Path(tmp))
+                db = args.db or build_seed_store(Path(tmp), args.model)
                 port = free_port()
                 url = f"http://127.0.0.1:{port}"
                 proc = start_server(db, port)

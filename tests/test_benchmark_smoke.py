@@ -128,9 +128,9 @@ def tiny_synthetic(compare, tmp_path_factory):
     src = compare.make_synthetic(work / "synth", 600, 3, presets=("synth-s2",))
     files = compare.convert.discover(src)
     small = compare.subset_blocks(files, work / "subset", max_blocks=6)
-    # keep exactly one small dev block
+    # keep exactly one small dev block (taken from the full dev file)
     dev = small["synth-s2"]["dev"][0]
-    lines = [obj for _, obj in compare.convert.iter_lines(dev)]
+    lines = [obj for _, obj in compare.convert.iter_lines(files["synth-s2"]["dev"][0])]
     people: dict[str, list[str]] = {}
     for obj in lines:
         people.setdefault(obj["block"], []).append(obj["person_id"])

@@ -83,3 +83,16 @@ def test_constraints_coerce():
     c = Constraints.coerce({"must_link": [["a", "b"]], "cannot_link": [("c", "d")]})
     assert c.must_link == (("a", "b"),) and c.cannot_link == (("c", "d"),)
     assert Constraints.coerce(None) == Constraints()
+
+
+def test_cut_linkage_matches_cluster_block():
+    from byline.cluster import block_linkage, cut_linkage
+
+    rng = np.random.default_rng(3)
+    n = 25
+    i, j = np.triu_indices(n, 1)
+    p = rng.random(len(i)) ** 2
+    cl = [(0, 1), (2, 7)]
+    Z = block_linkage(n, i, j, p, cl)
+    for t in (0.2, 0.4, 0.5, 0.7):
+        assert cut_linkage(Z, n, t).tolist() == cluster_block(n, i, j, p, t, cannot_link=cl).tolist()

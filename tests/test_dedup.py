@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from byline.dedup import Deduper, dedup, normalize_title, record_keys
 from byline.records import Author, Provenance, Record, Work
 
@@ -159,3 +162,23 @@ def test_many_records_scale_linearly() -> None:
 def test_other_ids_match() -> None:
     works = dedup([rec(1, ids={"s2": "123"}, authors=["A B"]), rec(2, ids={"s2": "123"}, authors=["A B", "C D"])])
     assert len(works) == 1 and len(works[0].authors) == 2
+
+
+_TITLES = st.sampled_from([None, "A Paper On Names", "a paper on names!", "Another Paper Title", "Short"])
+_IDS = st.sampled_from([{}, {"doi": "10.1/a"}, {"doi": "10.1/b"}, {"arxiv": "2101.00001v2"}, {"arxiv": "2101.00001"}])
+_ABSTRACTS = st.sampled_from([None, ABSTRACT, ABSTRACT + " More.", "Something else entirely. " * 10])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _IDS, _ABSTRACTS, st.sampled_from([None, 2019, 2020])), max_size=12))
+def test_dedup_partitions_records(rows) -> None:
+    recs = [rec(i + 1, title=t, ids=dict(ids), abstract=a, year=y) for i, (t, ids, a, y) in enumerate(rows)]
+    works = dedup(recs)
+    held = [id(r) for w in works for r in w.records]
+    assert sorted(held) == sorted(id(r) for r in recs)  # every record in exactly one work
+    assert len({w.id for w in works}) == len(works)
+    for w in works:  # never two different DOIs (or arXiv ids) in one work
+        for kind in ("doi", "arxiv"):
+            vals = {r.ids[kind].removesuffix("v2") for r in w.records if kind in r.ids}
+            assert len(vals) <= 1
+    assert [w.id for w in dedup(recs)] == [w.id for w in works]  # deterministic

@@ -248,7 +248,8 @@ _SENTENCE = st.lists(st.one_of(_WORD, _CAP, st.sampled_from(["of", "and", "2020"
 _PAPER = st.builds(
     Paper,
     title=_SENTENCE,
-    authors=st.lists(st.tuples(_CAP, _CAP), min_size=1, max_size=5),
+    # unique: RIS drops an author repeated on the next line (an IEEE export defect)
+    authors=st.lists(st.tuples(_CAP, _CAP), min_size=1, max_size=5, unique=True),
     year=st.one_of(st.none(), st.integers(1900, 2025)),
     venue=st.one_of(st.none(), _SENTENCE),
     doi=st.one_of(st.none(), st.from_regex(r"10\.[0-9]{4}/[a-z0-9.]{1,12}[a-z0-9]", fullmatch=True)),

@@ -321,3 +321,28 @@ def test_standard_format_samples_are_not_listings(samples_dir: Path) -> None:
         except InputError:
             continue
         assert sniff(head, p) < 0.5, p.name
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "n"),
+    [
+        ("Jaeseong Lee\nA Paper Title\nLee, Jaeseong, Kim, Bo\nThe abstract of it.\n", "profile", 1),
+        ("Jaeseong Lee\nAbstract: one abstract.\nAbstract: two.\n", "abstracts", 2),
+        ("Jaeseong Lee\nAn abstract that is long enough to be one, about things.\narXiv:2101.00001\n", "arxiv", 1),
+        ("Jaeseong Lee\nLGJan 1, 2020\nA TitleAnn Lee, Jaeseong Lee\nabstract\n", "feed", 1),
+    ],
+)
+def test_page_heading_names_the_owner(tmp_path: Path, text: str, shape: str, n: int) -> None:
+    f = tmp_path / "page.txt"
+    f.write_text(text)
+    listing = parse_listing(f)
+    assert listing.owner == "Jaeseong Lee"
+    assert len(listing.records) == n and {r.extra["shape"] for r in listing.records} == {shape}
+    assert parse_listing(f, "Other Person").owner == "Other Person"
+
+
+def test_absurd_year_is_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "feed.txt"
+    f.write_text("CVJan 1, 9999\nA Good TitleAnn Lee, Bo Kim\nAn abstract.\n")
+    (r,) = parse(f)
+    assert r.year is None and r.extra["date"] == "9999-01-01" and r.title == "A Good Title"

@@ -149,3 +149,24 @@ def test_store_stays_consistent_when_a_command_fails(store):
     with pytest.raises(InputError):
         P.split(store, person_of_work(store, "Soil"), [])
     assert snapshot(store) == before
+
+
+def test_merge_of_incompatible_names_is_refused(store):
+    P.disambiguate(store, FakeModel())
+    jl_id = person_of_work(store, "Soil")
+    kim = P.list_people(store, "Minho Kim")[0].id
+    before = snapshot(store)
+    with pytest.raises(ConstraintError, match="incompatible"):
+        P.merge(store, jl_id, kim)
+    assert snapshot(store) == before
+    assert P.history(store, jl_id) == []
+
+
+def test_people_json_and_profile(store):
+    P.disambiguate(store, FakeModel())
+    prof, retired = P.profile(store, person_of_work(store, "Soil"))
+    d = prof.to_dict()
+    assert d["name"] == "Jaeseong Lee" and len(d["work_ids"]) == 3 and retired == []
+    assert {c["name"] for c in d["coauthors"]} == {"Hana Cho", "Tom Baker"}
+    assert [y["year"] for y in d["years"]] == [2015, 2016, 2018]
+    assert any(t["name"] in {"soil", "paddy", "microbiome"} for t in d["topics"])

@@ -219,3 +219,16 @@ def test_progress_callback(tmp_path: Path) -> None:
     assert seen[-1] == (2, 2, 6)
     with Store(tmp_path / "b.db") as s:
         assert s.ingest(str(tmp_path / "a.txt")).files == 1  # one path given as a string
+
+
+def test_same_content_twice_and_other_owner(tmp_path: Path) -> None:
+    a = _profile(tmp_path / "a.txt")
+    b = tmp_path / "copy.txt"
+    b.write_bytes(a.read_bytes())
+    with Store(tmp_path / "b.db") as s:
+        res = s.ingest([a, b, a])
+        assert res.new_records == 3 and len(res.listings) == 1 and s.count("listing_entries") == 3
+        res = s.ingest([b], owner="Bo Kim")  # same page claimed by someone else: a second listing
+        assert res.new_records == 0 and res.new_listings == 1
+        assert sorted(x.owner for x in s.listings()) == ["Ann Lee", "Bo Kim"]
+        assert s.count("works") == 3 and s.count("listing_entries") == 6

@@ -257,7 +257,7 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
         pairwise.classifier,
         cluster_model=FastCluster(linkage="average"),
         search_space={"eps": hp.uniform("choice", 0, 1)},
-        n_iter=n_iter,
+        n_iter=2 if args.smoke else 25,  # clustering on precomputed distances is cheap: always S2AND's 25
         n_jobs=args.n_jobs,
         use_cache=False,
         nameless_classifier=nameless_pairwise.classifier,
@@ -283,6 +283,7 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
         "features": features,
         "nameless_features": nameless,
         "n_iter": n_iter,
+        "cluster_n_iter": 2 if args.smoke else 25,
         "train_pairs_requested": train_pairs,
         "val_pairs_requested": val_pairs,
         "pairwise_best_params": _jsonable(pairwise.best_params),
@@ -416,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--n-jobs", type=int, default=2)
         if name == "train":
             p.add_argument("--smoke", action="store_true", help="tiny settings (2 rounds, 3k pairs, small trees)")
-            p.add_argument("--n-iter", type=int, default=25, help="hyperopt rounds (S2AND's default: 25)")
+            p.add_argument("--n-iter", type=int, default=25, help="pairwise hyperopt rounds (S2AND's default: 25)")
             p.add_argument("--train-pairs", type=int, default=100_000, help="S2AND's script: 100k")
             p.add_argument("--val-pairs", type=int, default=10_000, help="S2AND's script: 10k")
         if name == "disambiguate":

@@ -182,15 +182,18 @@ def cluster(sigs: Sequence[Signature], model: Any, constraints: Any, engine: Any
     return dict(run(sigs, model, constraints=constraints, engine=engine).clusters)
 
 
-def engine(name: str | None) -> Any:
-    """``local`` (None: run in-process) or ``spark`` (imported lazily)."""
-    if name in (None, "", "local"):
+def engine(name: Any) -> Any:
+    """An engine from :func:`byline.engines.get_engine` (``local`` or ``spark``); None stays None (in-process)."""
+    if name is None:
         return None
-    try:
-        from byline import engines
-    except ImportError as exc:  # pragma: no cover
-        raise InputError(f"engine {name!r} is not available: {exc}") from None
-    getter = getattr(engines, "get_engine", None) or getattr(engines, "get", None)
-    if getter is None:
-        raise InputError(f"unknown engine {name!r}; choose local or spark")
-    return getter(name)
+    from byline.engines import get_engine
+
+    return get_engine(name)
+
+
+def engine_name(engine: Any) -> str:
+    if engine is None:
+        return "inline"
+    if isinstance(engine, str):
+        return engine
+    return str(getattr(engine, "name", None) or type(engine).__name__)

@@ -167,6 +167,10 @@ def cluster_block(
 
 
 def _average_dense(m, i, j, d, cut, group, cl) -> np.ndarray:
+    return _flat(_linkage_dense(m, i, j, d, group, cl), m, cut)
+
+
+def _linkage_dense(m, i, j, d, group, cl) -> np.ndarray:
     from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
@@ -178,8 +182,33 @@ def _average_dense(m, i, j, d, cut, group, cl) -> np.ndarray:
     for a, b in cl:
         D[a, b] = D[b, a] = _BIG
     np.fill_diagonal(D, 0.0)
-    Z = linkage(squareform(D, checks=False), method="average")
-    return _flat(Z, m, cut)
+    return linkage(squareform(D, checks=False), method="average")
+
+
+def block_linkage(
+    n: int, i: np.ndarray, j: np.ndarray, p: np.ndarray, cannot_link: Iterable[tuple[int, int]] = ()
+) -> np.ndarray | None:
+    """The full average-linkage dendrogram of a block (``None`` when too big for a dense matrix).
+
+    Cut it at several thresholds with :func:`cut_linkage` -- used to choose the threshold, where
+    re-clustering per candidate threshold would repeat the same merges.
+    """
+    if n < 2 or n > DENSE_MAX:
+        return None
+    d = 1.0 - np.asarray(p, dtype=np.float64)
+    return _linkage_dense(n, np.asarray(i, np.int64), np.asarray(j, np.int64), d, np.arange(n), list(cannot_link))
+
+
+def cut_linkage(Z: np.ndarray | None, n: int, threshold: float) -> np.ndarray:
+    """Flat labels of :func:`block_linkage` at a probability threshold (same as :func:`cluster_block`)."""
+    if Z is None:
+        return np.zeros(n, np.int64)
+    lab = _flat(Z, n, 1.0 - float(threshold))
+    # number by smallest member, like cluster_block
+    order: dict[int, int] = {}
+    for v in lab.tolist():
+        order.setdefault(v, len(order))
+    return np.array([order[v] for v in lab.tolist()], np.int64)
 
 
 def _flat(Z: np.ndarray, m: int, cut: float) -> np.ndarray:

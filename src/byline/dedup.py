@@ -57,7 +57,7 @@ def _abstract_tokens(abstract: str | None) -> list[str]:
 
 
 def _shingles(tokens: list[str], k: int = 1) -> frozenset[str]:
-    if len(tokens) < k:
+    if k == 1 or len(tokens) < k:
         return frozenset(tokens)
     return frozenset(" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1))
 
@@ -160,6 +160,7 @@ class _Group:
     keys: list[str] = field(default_factory=list)
     changed: bool = False
     norm_title: str | None = None  # cache of normalize_title(work.title)
+    all_keys: dict[str, None] = field(default_factory=dict)  # every key seen (``keys``: those indexed)
 
     def title_key(self) -> str:
         if self.norm_title is None:
@@ -201,6 +202,7 @@ class Deduper:
     def _register(self, gi: int, keys: Iterable[str]) -> None:
         g = self._groups[gi]
         for k in keys:
+            g.all_keys.setdefault(k, None)
             slots = self._index.setdefault(k, [])
             if len(slots) < _MAX_GROUPS_PER_KEY and gi not in slots:
                 slots.append(gi)
@@ -301,6 +303,15 @@ class Deduper:
         """All works (or only those created or changed by :meth:`add`), in first-seen order."""
         self._finalize()
         return [g.work for g in self._groups if g.changed or not changed_only]
+
+    def changed_with_keys(self) -> list[tuple[Work, list[str]]]:
+        """The created or changed works, each with every index key it holds (records' and merged fields')."""
+        self._finalize()
+        return [
+            (g.work, list(dict.fromkeys([*_keys(g.work.title, g.work.abstract, g.work.ids), *g.all_keys])))
+            for g in self._groups
+            if g.changed
+        ]
 
     def new_work_ids(self) -> set[str]:
         self._finalize()

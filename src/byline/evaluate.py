@@ -52,7 +52,7 @@ def b3_precision_recall_fscore(
     rev_t, rev_p = _invert(tc), _invert(pc)
     inter: dict[tuple[str, str], int] = {}
     precision = recall = 0.0
-    for item in tset:
+    for item in sorted(tset, key=str):
         kp, kt = rev_p[item], rev_t[item]
         key = (kp, kt)
         if key not in inter:

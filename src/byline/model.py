@@ -45,23 +45,23 @@ class Disambiguator:
         calibration_fraction: share of training blocks held out for calibration (and threshold w/o dev).
         max_block_full, knn: candidate-pair bounds for large blocks (see :mod:`byline.block`).
         name_constraints: incompatible given names and same-paper pairs are cannot-links.
-        n_jobs: LightGBM threads.
+        n_jobs: LightGBM threads (1: engines run one process per core; OpenMP oversubscription is slow).
     """
 
     def __init__(
         self,
         threshold: float | None = None,
         random_state: int = 0,
-        n_estimators: int = 250,
-        learning_rate: float = 0.05,
-        num_leaves: int = 31,
+        n_estimators: int = 120,
+        learning_rate: float = 0.1,
+        num_leaves: int = 15,
         min_child_samples: int = 20,
         max_pairs_per_block: int = 20_000,
         calibration_fraction: float = 0.2,
         max_block_full: int = 2500,
         knn: int = 20,
         name_constraints: bool = True,
-        n_jobs: int = 2,
+        n_jobs: int = 1,
     ):
         self.threshold = threshold
         self.random_state = random_state
@@ -397,20 +397,27 @@ def choose_threshold(model: Disambiguator, signatures: Sequence[Signature]) -> t
     by_ds: dict[str, dict[str, list[str]]] = {}
     for s in labeled:
         by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person, []).append(s.id)
-    from byline.cluster import cluster_block
+    from byline.cluster import block_linkage, cluster_block, cut_linkage
 
+    trees = [block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) for res, cl, _ in scored]
     scores: dict[float, float] = {}
     for t in THRESHOLD_GRID:
         pred: dict[str, str] = {}
-        for res, cl, _ in scored:
-            labels = cluster_block(len(res.ids), res.pair_i, res.pair_j, res.prob, t, cannot_link=cl)
+        for (res, cl, _), Z in zip(scored, trees, strict=True):
+            n = len(res.ids)
+            if n == 1:
+                labels = np.zeros(1, np.int64)
+            elif Z is not None:
+                labels = cut_linkage(Z, n, t)
+            else:
+                labels = cluster_block(n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl)
             pred.update(zip(res.ids, _cluster_keys(res.block, res.ids, labels), strict=True))
         f1s = []
         for _ds, true in by_ds.items():
             ids = {x for v in true.values() for x in v}
             sub = {k: v for k, v in pred.items() if k in ids}
             f1s.append(b3_precision_recall_fscore(true, labels_to_clusters(sub))[2])
-        scores[t] = float(np.mean(f1s))
+        scores[t] = round(float(np.mean(f1s)), 9)
     best = max(scores.values())
     # among ties pick the median threshold of the best ones (stable)
     best_ts = [t for t, v in scores.items() if v >= best - 1e-9]

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from byline import _store_access as sa
-from byline._errors import InputError, StoreError
+from byline._errors import ConstraintError, InputError, StoreError
 from byline._person_ids import follow, match_people, new_person_id
 from byline.block import block_of
 from byline.curation import Constraints, ConstraintSet, Event
@@ -313,7 +313,11 @@ def _finish_run(conn: Any, run_id: int, stats: Mapping[str, Any]) -> None:
 
 
 def disambiguate(store: Any, model: Any, engine: Any = None) -> RunReport:
-    """Cluster every signature of the store and persist people with stable ids (one transaction)."""
+    """Cluster every signature of the store and persist people with stable ids (one transaction).
+
+    ``engine``: None (in this process), an engine name (``"local"``, ``"spark"``) or an engine object
+    from :func:`byline.engines.get_engine`; every engine gives the same clusters.
+    """
     t0 = time.perf_counter()
     with _transaction(store) as conn:
         events = _events(conn)
@@ -322,11 +326,12 @@ def disambiguate(store: Any, model: Any, engine: Any = None) -> RunReport:
         block = corpus.blocks
         sigs = [corpus.signatures[s] for s in sorted(corpus.signatures)]
         constraints = cs.for_signatures(block, block_of=block)
-        clusters = _cluster_keys(sigs, model, constraints, engine, block)
+        eng = sa.engine(engine) if isinstance(engine, str) else engine
+        clusters = _cluster_keys(sigs, model, constraints, eng, block)
         old = _assignments(conn)
         m = match_people(old, clusters, _taken_ids(conn))
         person_of = m.person_of(clusters)
-        run_id = _start_run(conn, "disambiguate", model, getattr(engine, "name", engine))
+        run_id = _start_run(conn, "disambiguate", model, sa.engine_name(engine))
         _write_people(conn, run_id, person_of, corpus, cs, old)
         for a, b in sorted(m.redirects.items()):
             conn.execute("INSERT OR REPLACE INTO person_redirects (old_id, new_id, run_id, reason) VALUES (?,?,?,?)",
@@ -366,6 +371,23 @@ def _refresh_person(conn: Any, pid: str, corpus: Corpus | None = None) -> None:
         conn.execute("UPDATE people SET name = ? WHERE id = ?", (_person_name(sids, corpus), pid))
 
 
+def _check_name_rules(corpus: Corpus, a: Iterable[str], b: Iterable[str], what: str) -> None:
+    """Refuse to force together signatures the engine always keeps apart (one paper, incompatible names)."""
+    sa_ = [corpus.signatures[x] for x in a if x in corpus.signatures]
+    sb_ = [corpus.signatures[x] for x in b if x in corpus.signatures]
+    works_a = {s.work_id: s for s in sa_}
+    for s in sb_:
+        if s.work_id in works_a and works_a[s.work_id].id != s.id:
+            raise ConstraintError(f"{what} refused: work {s.work_id} would have two authors in one person "
+                                  f"({works_a[s.work_id].name!r} and {s.name!r}); nothing was changed")
+    names_a = {x.name for x in sa_}
+    for nb in sorted({x.name for x in sb_}):
+        for na in sorted(names_a):
+            if not compatible(na, nb):
+                raise ConstraintError(f"{what} refused: the names {na!r} and {nb!r} are incompatible (different "
+                                      "given names), so the engine would always keep them apart; nothing was changed")
+
+
 def merge(store: Any, p1: str, p2: str, who: str = "", why: str = "") -> str:
     """Merge person ``p2`` into ``p1``; ``p2`` then redirects to ``p1``. Returns the survivor's id."""
     with _transaction(store) as conn:
@@ -373,6 +395,8 @@ def merge(store: Any, p1: str, p2: str, who: str = "", why: str = "") -> str:
         (locked_b,) = conn.execute("SELECT locked FROM people WHERE id = ?", (b,)).fetchone()
         if a == b:
             raise InputError(f"{p1} and {p2} are already the same person ({a})")
+        corpus = load_corpus(store, _claimed_implicit(_events(conn)))
+        _check_name_rules(corpus, members(conn, a), members(conn, b), f"merge of {b} into {a}")
         cs = constraint_set(conn)
         ev = Event(_next_event_id(conn), "merge", a, {"into": a, "from": b, "a": members(conn, a),
                                                          "b": members(conn, b)}, who, _now(), why)
@@ -383,7 +407,7 @@ def merge(store: Any, p1: str, p2: str, who: str = "", why: str = "") -> str:
             conn.execute("UPDATE people SET locked = 1 WHERE id = ?", (a,))
         conn.execute("INSERT OR REPLACE INTO person_redirects (old_id, new_id, run_id, reason) VALUES (?,?,?,?)",
                      (b, a, None, f"merge (event #{ev.id})"))
-        _refresh_person(conn, a, load_corpus(store))
+        _refresh_person(conn, a, corpus)
     return a
 
 
@@ -472,6 +496,7 @@ def claim(store: Any, pid: str, works: Sequence[str], who: str = "", why: str = 
                 raise InputError(f"work {wid} has no author whose name is compatible with {pname!r}: "
                                  + "; ".join(a.name for a in w.authors))
             sigs.append(f"{wid}#{pos}")
+        _check_name_rules(corpus, members(conn, p), [x for x in sigs if "#owner:" not in x], f"claim for {p}")
         cs = constraint_set(conn)
         ev = Event(_next_event_id(conn), "claim", p, {"works": list(works), "signatures": sigs,
                                                        "anchor": members(conn, p), "implicit": implicit},
@@ -620,9 +645,15 @@ def assign_pending(store: Any, model: Any, max_members: int = 50) -> AssignRepor
         attached = 0
         new_people = 0
         person_of: dict[str, str] = {}
+        by_block: dict[str, list[str]] = defaultdict(list)
+        for sid, bb in block.items():
+            by_block[bb].append(sid)
+        pending_by_block: dict[str, list[str]] = defaultdict(list)
+        for sid in pending:
+            pending_by_block[block[sid]].append(sid)
         for b in affected:
-            in_block = [s for s, bb in block.items() if bb == b]
-            new_sigs = [s for s in pending if block[s] == b]
+            in_block = by_block[b]
+            new_sigs = pending_by_block[b]
             constraints = cs.for_signatures(in_block, block_of=block)
             cannot = {frozenset(p) for p in constraints.cannot_link}
             people: dict[str, list[str]] = defaultdict(list)
@@ -790,8 +821,7 @@ def _text_signal(s: Signature) -> int:
     return sum(bool(x) for x in (s.title, s.abstract, s.venue, s.coauthors, s.affiliations, s.keywords))
 
 
-TEXT_WEIGHT = 0.3  # share of the audit score given to text outlierness, when the model is flat
-FLAT_SPREAD = 0.02  # std of the works' mean probabilities below which a listing counts as flat
+TEXT_WEIGHT = 0.3  # share of the audit score given to text outlierness in abstract-only listings
 
 
 def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mapping[str, str] | None = None,
@@ -799,10 +829,10 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
     """Score each work against the other works of the same listing (pure given the model).
 
     score = 1 - (log-odds mean of the) pairwise probabilities that the owner's signature on the work and
-    on each other work are one person (pulled toward 0.5 when the work carries little evidence); when the model barely
-    separates the listing's works (:data:`FLAT_SPREAD`), blended (:data:`TEXT_WEIGHT`) with how far
-    the work's TF-IDF similarity to the rest of the listing falls below the listing's median (on the
-    synthetic IND benchmark text alone ranks worse than the model, so it only breaks ties); +0.1 when disambiguation put it in another person than most of the
+    on each other work are one person (pulled toward 0.5 when the work carries little evidence); in listings without any
+    coauthor (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF
+    similarity to the rest of the listing falls below the listing's median (elsewhere text is left
+    to the model: on the synthetic IND benchmark blending it in everywhere cost 0.035 AUC); +0.1 when disambiguation put it in another person than most of the
     listing; 0.97 when the owner's name is not among a complete author list. Evidence strings say what
     drove each score.
     """
@@ -822,8 +852,8 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
     text_sim: dict[int, float] = {}
     for k, (i, _) in enumerate(valid):
         text_sim[i] = tfidf[k]
-    means = [float(np.nanmean(P[i])) for i in range(len(works)) if not np.all(np.isnan(P[i]))]
-    flat = len(means) >= 3 and float(np.std(means)) < FLAT_SPREAD
+    # abstracts only (no coauthors anywhere): the model sees little but text, so text also ranks
+    flat = len(valid) >= 3 and not any(s.coauthors for _, s in valid)
     sims = [v for v in text_sim.values() if v is not None]
     median_sim = float(np.median(sims)) if len(sims) >= 3 else None
     majority = Counter(placed.get(s.id) for _, s in valid if placed.get(s.id)).most_common(1)
@@ -866,7 +896,7 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
             if median_sim is not None and median_sim > 0:
                 # relative text outlierness: 0 at or above the listing's median similarity, 1 at zero
                 outlier = min(max((median_sim - sim) / median_sim, 0.0), 1.0)
-                if flat:  # the model barely separates this listing's works: text breaks the tie
+                if flat:  # abstract-only listing: the model sees little but text, so text ranks too
                     score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * outlier
                 ev.append(f"text similarity to the rest of the listing: {sim:.2f} (listing median "
                           f"{median_sim:.2f})" + (": an outlier" if outlier > 0.5 else ""))

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from byline._errors import InputError, StoreError
-from byline.dedup import Deduper, work_keys
+from byline.dedup import Deduper
 from byline.records import Author, Listing, Provenance, Record, Signature, Work, signatures_of, stable_id
 
 __all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script"]
@@ -530,24 +530,28 @@ class Store:
             seen.add(rid)
             new_recs.append((rid, pf, pos, rec, deduper.add(rec)))
         res.new_records = len(new_recs)
-        changed = deduper.works(changed_only=True)
+        changed = deduper.changed_with_keys()
         fresh = deduper.new_work_ids()
-        for w in changed:
+        for w, _ in changed:
             self._put_work(con, w, new=w.id in fresh, now=now)
-        res.new_works = sum(w.id in fresh for w in changed)
+        res.new_works = sum(w.id in fresh for w, _ in changed)
         res.updated_works = len(changed) - res.new_works
-        for rid, pf, pos, rec, w in new_recs:
-            con.execute(
-                "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+        con.executemany(
+            "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (
                 (rid, pf.hash, rec.source.file, rec.source.line, rec.source.record, rec.format, pos,
-                 _record_json(rec)),
-            )
-            con.execute("INSERT INTO work_records(record_id, work_id) VALUES (?,?)", (rid, w.id))
-        for w in changed:
-            con.executemany(
-                "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)", [(k, w.id) for k in work_keys(w)]
-            )
+                 _record_json(rec))
+                for rid, pf, pos, rec, _ in new_recs
+            ),
+        )
+        con.executemany(
+            "INSERT INTO work_records(record_id, work_id) VALUES (?,?)", ((rid, w.id) for rid, *_, w in new_recs)
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)",
+            ((k, w.id) for w, keys in changed for k in keys),
+        )
         # listings
         for pf in parsed:
             if not pf.is_listing:

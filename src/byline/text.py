@@ -273,6 +273,7 @@ def strip_latex(s: str | None) -> str | None:
     """LaTeX accents and commands to Unicode, braces removed: ``{\\"u}`` → ``ü``, ``{\\sc X}`` → ``X``."""
     if s is None:
         return s
+    s = decode_latex_accents(s) or ""
     if "\\" not in s:
         return s.replace("{", "").replace("}", "").replace("~", " ") if ("{" in s or "}" in s or "~" in s) else s
     conv = _latex2text()
@@ -284,11 +285,32 @@ def strip_latex(s: str | None) -> str | None:
     return unicodedata.normalize("NFC", out)
 
 
-# An accent command with its letter: \'e  \'{e}  {\'e}  \"{\i}  \v R  \c{c}  \ss  \o  \L ...
-_ACCENT = re.compile(
-    r"\{?\\(?:['\"`^~=.]\s*(?:\{\\?[A-Za-z]\}|\\?[A-Za-z](?:\{\})?)|[uvHcdbrk](?:\s*\{\\?[A-Za-z]\}|\s+[A-Za-z])"
-    r"|(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![A-Za-z])(?:\{\}|\s)?)\}?"
-)
+# LaTeX accent commands, decoded with a table (pylatexenc is slow to start per string).
+_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+              ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "d": "\u0323",
+              "b": "\u0331", "r": "\u030a", "k": "\u0328"}
+_SPECIAL = {"ss": "ß", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ"}
+def _accent_core(k: str) -> str:
+    return (
+        rf"\\(?:(?P<sym{k}>['\"`^~=.])\s*(?:\{{(?P<la{k}>\\?[A-Za-z])\}}|(?P<lb{k}>\\?[A-Za-z])(?:\{{\}})?)"
+        rf"|(?P<word{k}>[uvHcdbrk])(?:\s*\{{(?P<lc{k}>\\?[A-Za-z])\}}|\s+(?P<ld{k}>[A-Za-z]))"
+        rf"|(?P<sp{k}>ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![A-Za-z])(?:\{{\}}|\s)?)"
+    )
+
+
+# Left to right, an accent wrapped in its own braces ({\"u}) or bare (\"u, \"{u}).
+_ACCENT = re.compile(r"\{" + _accent_core("1") + r"\}|" + _accent_core("2"))
+
+
+def _accent(m: re.Match[str]) -> str:
+    g = {k[:-1]: v for k, v in m.groupdict().items() if v is not None}
+    if "sp" in g:
+        return _SPECIAL[g["sp"]]
+    acc = g.get("sym") or g.get("word") or ""
+    letter = g.get("la") or g.get("lb") or g.get("lc") or g.get("ld") or ""
+    letter = {"\\i": "i", "\\j": "j"}.get(letter, letter.lstrip("\\"))
+    return unicodedata.normalize("NFC", letter + _COMBINING[acc])
 
 
 def decode_latex_accents(s: str | None) -> str | None:
@@ -299,4 +321,4 @@ def decode_latex_accents(s: str | None) -> str | None:
     """
     if s is None or "\\" not in s:
         return s
-    return unicodedata.normalize("NFC", _ACCENT.sub(lambda m: strip_latex(m.group()) or "", s))
+    return _ACCENT.sub(_accent, s)

@@ -21,7 +21,7 @@ _PROGRESS_BYTES = 5 * 1024 * 1024
 def _formats_help() -> str:
     from byline.ingest import FORMATS
 
-    return "Input format: " + ", ".join(FORMATS) + "."
+    return "Input format: " + "|".join(FORMATS) + " (auto: detected from the file)."
 
 
 @contextlib.contextmanager
@@ -57,7 +57,7 @@ def ingest(
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", help="auto|listing|bibtex|ris|openalex|s2|arxiv|csv|signatures")] = "auto",
+    format: Annotated[str, typer.Option("--format", help=_formats_help())] = "auto",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Parse the files and store their works (deduplicated) and listings, in one transaction."""
@@ -118,13 +118,17 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         print_json({"works": [work_json(w) for w in items]})
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "year", "title", "authors", "sources", title=f"{len(items)} works")
     for w in items:
-        title = w.title or (f"[dim](abstract) {w.abstract[:60]}…[/dim]" if w.abstract else "[dim]-[/dim]")
+        if w.title:
+            title = escape(w.title)
+        else:
+            title = f"[dim](abstract) {escape(w.abstract[:60])}…[/dim]" if w.abstract else "[dim]-[/dim]"
         authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
-        table.add_row(w.id, str(w.year or ""), title, authors, str(len(w.records)))
+        table.add_row(w.id, str(w.year or ""), title, escape(authors), str(len(w.records)))
     Console().print(table)
 
 
@@ -147,12 +151,14 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         print_json({"listings": [listing_json(x) for x in items]})
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "owner", "entries", "works", "source", title=f"{len(items)} listings")
     for x in items:
         d = listing_json(x)
-        table.add_row(d["id"], d["owner"] or "[dim]-[/dim]", str(d["entries"]), str(len(d["works"])), d["source"])
+        owner = escape(d["owner"]) if d["owner"] else "[dim]-[/dim]"
+        table.add_row(d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"]))
     Console().print(table)
 
 

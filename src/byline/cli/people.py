@@ -44,10 +44,9 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Cluster every signature in the store into people with stable ids (replays curation)."""
-        from byline import _store_access as sa
         from byline.people import disambiguate as run
 
-        report = run(_store(db), _model(model), engine=sa.engine(engine))
+        report = run(_store(db), _model(model), engine=None if engine == "local" else engine)
         if json_:
             print_json(report.to_dict())
             return

@@ -12,6 +12,8 @@ of the local engine. pyspark is imported only when a Spark engine is used.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import pickle
 import shutil
@@ -31,6 +33,24 @@ from byline.engines.base import BlockFn, BlockItem, Engine
 ITEM_COL = "_item"
 RESULT_SCHEMA = "_item long, result binary"
 CLUSTER_SCHEMA = "signature_id string, block string, cluster string"
+
+
+# Per Python-worker cache of unpickled payloads (model, args): Spark reuses its Python workers, so
+# each worker unpickles the model once per job instead of once per block.
+_PAYLOADS: dict[str, Any] = {}
+
+
+def _payload(blob: bytes, key: str) -> Any:
+    obj = _PAYLOADS.get(key)
+    if obj is None:
+        _PAYLOADS.clear()
+        obj = _PAYLOADS[key] = pickle.loads(blob)
+        flat = [*obj[:1], *obj[1]] if isinstance(obj[1], tuple) else list(obj)
+        for a in flat:  # one Spark task = one core: keep the model single-threaded there
+            if hasattr(a, "n_jobs"):
+                with contextlib.suppress(AttributeError):
+                    a.n_jobs = 1
+    return obj
 
 
 def _require_pyspark() -> Any:
@@ -94,6 +114,7 @@ class SparkEngine(Engine):
                 b = b.master(self.master)
             defaults = {
                 "spark.ui.enabled": "false",
+                "spark.ui.showConsoleProgress": "false",
                 "spark.sql.execution.arrow.pyspark.enabled": "true",
                 "spark.sql.adaptive.enabled": "false",  # fixed partitioning: reproducible task layout
                 "spark.driver.memory": "2g",
@@ -136,6 +157,7 @@ class SparkEngine(Engine):
                                  pa.array(pos_in_item, pa.int64()))
         table = table.append_column(ITEM_COL, pa.array(item_of, pa.int64()))
         payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        key = hashlib.sha1(payload).hexdigest()
 
         def run_group(pdf: Any) -> Any:
             import pickle as _p
@@ -143,8 +165,9 @@ class SparkEngine(Engine):
             import pandas as pd
 
             from byline.engines import frames as _f
+            from byline.engines.spark import _payload
 
-            f, a = _p.loads(payload)
+            f, a = _payload(payload, key)
             pdf = pdf.sort_values(_f.ORD_COL, kind="stable")
             res = f(str(pdf[_f.BLOCK_COL].iloc[0]), _f.from_pandas(pdf), *a)
             return pd.DataFrame({ITEM_COL: [int(pdf[ITEM_COL].iloc[0])],
@@ -179,17 +202,15 @@ class SparkEngine(Engine):
 
         spark = self.session()
         payload = pickle.dumps((model, constraints), protocol=pickle.HIGHEST_PROTOCOL)
+        key = hashlib.sha1(payload).hexdigest()
 
         def run_group(pdf: Any) -> Any:
-            import pickle as _p
-
             import pandas as pd
 
             from byline.engines import frames as _f
+            from byline.engines.spark import _payload
 
-            m, c = _p.loads(payload)
-            if hasattr(m, "n_jobs"):
-                m.n_jobs = 1
+            m, c = _payload(payload, key)
             pdf = pdf.sort_values(_f.ORD_COL, kind="stable")
             block = str(pdf[_f.BLOCK_COL].iloc[0])
             r = disambiguate_block(block, _f.from_pandas(pdf), m, c)

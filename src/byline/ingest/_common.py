@@ -244,8 +244,13 @@ def make_record(
     ids: dict[str, Any] | None = None,
     authors_truncated: bool = False,
     extra: dict[str, Any] | None = None,
+    field_lines: dict[str, int | None] | None = None,
 ) -> Record:
-    """A :class:`Record` with every text field repaired, ids cleaned and the year checked."""
+    """A :class:`Record` with every text field repaired, ids cleaned and the year checked.
+
+    ``field_lines`` gives the line each record field (``title``, ``authors``, ``year``, ``venue``,
+    ``abstract``, ``keywords``, ``ids``) was read from; lines other than ``line`` go to ``field_sources``.
+    """
     clean_ids: dict[str, str] = {}
     for k, v in (ids or {}).items():
         if v is None:
@@ -259,8 +264,14 @@ def make_record(
         if v:
             clean_ids[k] = v
     kws = list(dict.fromkeys(k for k in (clean(x) for x in keywords) if k))
+    rec_key = None if key is None else str(key)
+    field_sources = {
+        name: Provenance(file=str(path), line=ln, record=rec_key)
+        for name, ln in (field_lines or {}).items()
+        if ln is not None and ln != line
+    }
     return Record(
-        source=Provenance(file=str(path), line=line, record=None if key is None else str(key)),
+        source=Provenance(file=str(path), line=line, record=rec_key),
         format=fmt,
         title=clean(title),
         authors=[a for a in authors if a is not None],
@@ -270,6 +281,7 @@ def make_record(
         keywords=kws,
         ids=clean_ids,
         authors_truncated=authors_truncated,
+        field_sources=field_sources,
         extra=extra or {},
     )
 

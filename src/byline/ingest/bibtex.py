@@ -29,6 +29,7 @@ _KNOWN = {
     "mastersthesis", "phdthesis", "misc", "techreport", "unpublished", "online", "report", "thesis",
     "string", "preamble", "comment", "proceedings", "collection", "dataset", "software", "patent", "electronic",
 }
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "school", "institution", "publisher")
 _MONTHS = {
     m[:3]: m
     for m in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -54,6 +55,8 @@ def sniff(head: str, path: Path) -> float:
 
 def _split_concat(raw: str) -> list[str]:
     """Split a raw BibTeX value on top-level ``#``."""
+    if "#" not in raw:
+        return [raw]
     parts, buf, depth, in_quote = [], [], 0, False
     for ch in raw:
         if ch == "{":
@@ -189,10 +192,16 @@ def parse(path: Path) -> Iterator[Record]:
 
 def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
     fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for f in entry.fields:
         k = f.key.lower().strip()
         if k not in fields:
             fields[k] = _resolve(str(f.value), macros)
+            if f.start_line is not None:
+                lines[k] = line - (entry.start_line or 0) + f.start_line
+
+    def line_of(*names: str) -> int | None:
+        return next((lines[n] for n in names if n in lines and fields.get(n, "").strip()), None)
 
     def get(*names: str) -> str | None:
         for n in names:
@@ -225,9 +234,18 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         authors=[a for a in authors if a is not None],
         authors_truncated=truncated,
         year=year,
-        venue=get("journal", "journaltitle", "booktitle", "series", "school", "institution", "publisher"),
+        venue=get(*_VENUE_FIELDS),
         abstract=get("abstract"),
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
         extra={"type": entry.entry_type.lower(), "key": clean(entry.key)},
+        field_lines={
+            "title": line_of("title"),
+            "authors": line_of("author"),
+            "year": line_of("year", "date"),
+            "venue": line_of(*_VENUE_FIELDS),
+            "abstract": line_of("abstract"),
+            "keywords": line_of("keywords"),
+            "ids": line_of("doi", "eprint"),
+        },
     )

@@ -320,12 +320,26 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield n, text
 
 
+def _plausible_year(year: int) -> bool:
+    from byline.ingest._common import MIN_YEAR, max_year
+
+    return MIN_YEAR <= year <= max_year()
+
+
 def _year_of_arxiv(aid: str) -> int | None:
     m = re.match(r"^(\d{2})(\d{2})\.", aid) or re.match(r"^[a-z\-.A-Z]+/(\d{2})(\d{2})", aid)
     if not m:
         return None
     yy = int(m.group(1))
     return (1900 + yy) if yy >= 91 else (2000 + yy)
+
+
+def _heading(line: tuple[int, str], meta: dict[str, Any]) -> None:
+    """A page heading; a bare person name there is the page's owner ("Jaeseong Lee")."""
+    n, text = line
+    meta.setdefault("headings", []).append(text)
+    if "owner_line" not in meta and is_person_name(text, max_tokens=4):
+        meta["owner"], meta["owner_line"] = text, n
 
 
 def _parse_profile(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, Any]) -> Iterator[_Entry]:
@@ -349,9 +363,12 @@ def _parse_profile(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str,
             pending = None
             continue
         if pending is not None:
-            if cur is None:
-                cur = _Entry(start=pending[0])
-            cur.add_abstract(pending[1], pending[0])
+            if cur is None and len(pending[1].split()) <= 8:
+                _heading(pending, meta)  # a short line before the first entry: the page's heading
+            else:
+                if cur is None:
+                    cur = _Entry(start=pending[0])
+                cur.add_abstract(pending[1], pending[0])
         pending = (n, text) if len(text) <= _MAX_HEADER_CHARS else None
         if pending is None:
             if cur is None:
@@ -377,7 +394,9 @@ def _parse_feed(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, An
             if cur is not None and not cur.empty():
                 yield cur
             year = int(m.group("year"))
-            cur = _Entry(start=n, year=year, lines={"year": n})
+            cur = _Entry(start=n)
+            if _plausible_year(year):  # "Jan 1, 9999" keeps its date in extra, not as a year
+                cur.year, cur.lines["year"] = year, n
             month = _MONTHS[m.group("mon").lower()]
             cur.extra.update(
                 {
@@ -410,6 +429,7 @@ def _parse_feed(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, An
                     known.update(bl.authors)
                     continue
                 if len(text.split()) <= 8:  # a page heading, not part of an entry
+                    _heading((n, text), meta)
                     cur = None
                     continue
         cur.add_abstract(text, n)
@@ -428,15 +448,18 @@ def _parse_abstracts(path: Path, lines: Iterator[tuple[int, str]], meta: dict[st
             cur.add_abstract(m.group("rest").strip(), n)
         elif cur is not None:
             cur.add_abstract(text, n)
-        # text before the first "Abstract:" is a page heading
+        else:  # text before the first "Abstract:" is the page's heading
+            _heading((n, text), meta)
     if cur is not None and not cur.empty():
         yield cur
 
 
 def _parse_arxiv(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, Any]) -> Iterator[_Entry]:
     cur: _Entry | None = None
+    seen_entry = False
     for n, text in lines:
         m = _ARXIV_LINE.match(text)
+        seen_entry = seen_entry or cur is not None
         if m:
             aid = m.group("id")
             rest = m.group("rest").strip()
@@ -473,6 +496,9 @@ def _parse_arxiv(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, A
         am = _ABSTRACT_LINE.match(text)
         if am:
             text = am.group("rest").strip()
+        elif cur is None and not seen_entry and len(text.split()) <= 8 and not text.endswith("."):
+            _heading((n, text), meta)
+            continue
         if cur is not None and cur.abstract and "comments" not in cur.extra and not am:
             # a second long line before any identifier: a new entry (the previous one has no id)
             yield cur

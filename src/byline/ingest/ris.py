@@ -71,6 +71,7 @@ def parse(path: Path) -> Iterator[Record]:
         yield from lines
 
     fields: dict[str, list[str]] | None = None
+    tag_lines: dict[str, int] = {}
     start = 0
     last_tag: str | None = None
     count = 0
@@ -82,18 +83,19 @@ def parse(path: Path) -> Iterator[Record]:
             if tag == "TY":
                 if fields is not None:
                     count += 1
-                    yield _record(path, start, fields)
-                fields, start = {"TY": [value]}, n
+                    yield _record(path, start, fields, tag_lines)
+                fields, start, tag_lines = {"TY": [value]}, n, {"TY": n}
             elif tag == "ER":
                 if fields is not None:
                     count += 1
-                    yield _record(path, start, fields)
+                    yield _record(path, start, fields, tag_lines)
                 fields, last_tag = None, None
                 continue
             else:
                 if fields is None:  # a record without TY
-                    fields, start = {}, n
+                    fields, start, tag_lines = {}, n, {}
                 fields.setdefault(tag, []).append(value)
+                tag_lines.setdefault(tag, n)
             last_tag = tag
         elif line.strip() and fields is not None and last_tag is not None:
             vals = fields[last_tag]
@@ -103,7 +105,7 @@ def parse(path: Path) -> Iterator[Record]:
                 vals[-1] = f"{vals[-1]} {line.strip()}".strip()
     if fields is not None and len(fields) > 1:
         count += 1
-        yield _record(path, start, fields)
+        yield _record(path, start, fields, tag_lines)
     if count == 0:
         raise InputError("no RIS records found (no 'TY  - ' lines)", file=path)
 
@@ -116,7 +118,7 @@ def _first(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str | None:
     return None
 
 
-def _record(path: Path, line: int, fields: dict[str, list[str]]) -> Record:
+def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict[str, int]) -> Record:
     names: list[str] = []
     for t in _AUTHOR_TAGS:
         names.extend(v for v in fields.get(t, []) if v.strip())
@@ -150,4 +152,13 @@ def _record(path: Path, line: int, fields: dict[str, list[str]]) -> Record:
         keywords=keywords,
         ids=ids,
         extra={"type": (fields.get("TY") or [""])[0]},
+        field_lines=_field_lines(tag_lines),
     )
+
+
+_FIELD_TAGS = {"title": _TITLE_TAGS, "authors": _AUTHOR_TAGS, "year": _YEAR_TAGS, "venue": _VENUE_TAGS,
+               "abstract": _ABSTRACT_TAGS, "keywords": ("KW",), "ids": ("DO", "DI", "M3")}
+
+
+def _field_lines(tag_lines: dict[str, int]) -> dict[str, int | None]:
+    return {f: next((tag_lines[t] for t in tags if t in tag_lines), None) for f, tags in _FIELD_TAGS.items()}

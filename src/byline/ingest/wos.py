@@ -36,6 +36,7 @@ def sniff(head: str, path: Path) -> float:
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
     fields: dict[str, list[str]] | None = None
+    tag_lines: dict[str, int] = {}
     start = 0
     last: str | None = None
     count = 0
@@ -63,21 +64,22 @@ def parse(path: Path) -> Iterator[Record]:
         if tag == "PT":
             if fields is not None:
                 count += 1
-                yield _record(path, start, fields)
-            fields, start = {}, n
+                yield _record(path, start, fields, tag_lines)
+            fields, start, tag_lines = {}, n, {}
         elif tag == "ER":
             if fields is not None:
                 count += 1
-                yield _record(path, start, fields)
+                yield _record(path, start, fields, tag_lines)
             fields, last = None, None
             continue
         if fields is None:
-            fields, start = {}, n
+            fields, start, tag_lines = {}, n, {}
         fields.setdefault(tag, []).append(value)
+        tag_lines.setdefault(tag, n)
         last = tag
     if fields:
         count += 1
-        yield _record(path, start, fields)
+        yield _record(path, start, fields, tag_lines)
     if not seen_any:
         raise InputError("file is empty", file=path)
     if count == 0:
@@ -89,7 +91,7 @@ def _one(fields: dict[str, list[str]], tag: str) -> str | None:
     return vals[0] if vals else None
 
 
-def _record(path: Path, line: int, fields: dict[str, list[str]]) -> Record:
+def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict[str, int]) -> Record:
     short = fields.get("AU", [])
     full = fields.get("AF", [])
     names = full if len(full) >= len(short) and full else short
@@ -126,4 +128,13 @@ def _record(path: Path, line: int, fields: dict[str, list[str]]) -> Record:
         keywords=keywords,
         ids={"doi": _one(fields, "DI"), "pmid": _one(fields, "PM"), "wos": ut},
         extra={"type": _one(fields, "PT") or "", "emails": emails, "addresses": unlinked},
+        field_lines={
+            "title": tag_lines.get("TI"),
+            "authors": tag_lines.get("AF" if names is full else "AU"),
+            "year": tag_lines.get("PY"),
+            "venue": tag_lines.get("SO"),
+            "abstract": tag_lines.get("AB"),
+            "keywords": tag_lines.get("DE", tag_lines.get("ID")),
+            "ids": tag_lines.get("DI"),
+        },
     )

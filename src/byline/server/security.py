@@ -18,6 +18,8 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from byline._errors import InputError
+
 TOKEN_ENV = "BYLINE_TOKEN"
 TOKEN_SETTING = "server.token_sha256"
 
@@ -62,7 +64,7 @@ def resolve_token(
         token = os.environ.get(TOKEN_ENV) or None
     if token is not None:
         if len(token) < 8:
-            raise ValueError(f"the curator token ({TOKEN_ENV}) must be at least 8 characters")
+            raise InputError(f"the curator token ({TOKEN_ENV}) must be at least 8 characters")
         return TokenCheck(digest(token)), None
     stored = get_setting(TOKEN_SETTING)
     if stored:

@@ -25,6 +25,8 @@ SETTINGS_SCHEMA = "CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY 
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 4096
+MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
+MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
 _GENERATION_SQL = """
 SELECT (SELECT COALESCE(MAX(id), 0) FROM runs),
@@ -151,9 +153,12 @@ class StoreBackend:
 
         def compute() -> dict[str, Any]:
             con = self._con
-            years = dict(con.execute("SELECT id, year FROM works").fetchall())
+            years, labels = {}, {}
+            for wid, year, title, abstract in con.execute("SELECT id, year, title, abstract FROM works"):
+                years[wid] = year
+                labels[wid] = title or _snippet(abstract, 70)
             sigs = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, affiliations FROM signatures")}
-            return {"years": years, "sigs": sigs}
+            return {"years": years, "labels": labels, "sigs": sigs}
 
         return self._cached(("lookups",), compute)
 
@@ -183,6 +188,9 @@ class StoreBackend:
                 "last_year": years[-1] if years else None,
                 "variants": [n for n, _ in variants.most_common()] or [p.name],
                 "affiliations": [a for a, _ in affs.most_common(3)],
+                "example_work": next(
+                    (look["labels"][w] for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
+                     if look["labels"].get(w)), None),
             })
         return out
 
@@ -356,13 +364,13 @@ class StoreBackend:
         return items[:limit]
 
     def _review(self) -> list[dict[str, Any]]:
-        """The least confident assignments over every person with 2+ works (at most MAX_AUDIT_WORKS)."""
+        """The least confident assignments over the people with 2..MAX_AUDIT_WORKS works (the biggest
+        MAX_REVIEW_PEOPLE of them)."""
         from byline.people import list_people
 
         out = []
-        for p in list_people(self._store()):
-            if not 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS:
-                continue
+        candidates = [p for p in list_people(self._store()) if 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS]
+        for p in candidates[:MAX_REVIEW_PEOPLE]:
             view = self.person(p.id)
             typical = view.get("typical_signature")
             for w in view["works"]:
@@ -399,6 +407,9 @@ class StoreBackend:
             raise InputError("the listing does not name its owner: pass owner=NAME")
         if not records:
             raise InputError("the listing has no works")
+        if len(records) > MAX_UPLOAD_WORKS:
+            raise InputError(f"the listing has {len(records)} entries; the web audit takes at most "
+                             f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)")
         works = dedup(records, existing=self._store().works(with_records=False))
         report = audit_works(works, who, model, placed=self._assignments(), person_names=self._person_names(),
                              source="upload")
