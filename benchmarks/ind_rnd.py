@@ -46,9 +46,10 @@ def _ap(scores: list[float], labels: list[int]) -> float:
 def _pseudo_work(sig):
     from byline.records import Author, Work
 
-    names = list(sig.coauthors)
-    names.insert(min(max(sig.position, 0), len(names)), sig.name)
-    return Work(id=sig.id, title=sig.title, authors=[Author(n) for n in names], year=sig.year, venue=sig.venue,
+    authors = [Author(n) for n in sig.coauthors]
+    me = Author(sig.name, affiliations=tuple(sig.affiliations), email=sig.email, orcid=sig.orcid)
+    authors.insert(min(max(sig.position, 0), len(authors)), me)
+    return Work(id=sig.id, title=sig.title, authors=authors, year=sig.year, venue=sig.venue,
                 abstract=sig.abstract, keywords=list(sig.keywords))
 
 
@@ -173,7 +174,7 @@ def rnd(sigs, model) -> dict:
             "new_clusters_for_unplaced": n_new_clusters, "seconds": round(time.perf_counter() - t0, 1)}
 
 
-def load_data(n: int, seed: int) -> dict[str, list]:
+def load_data(n: int, seed: int, presets: list[str] | None = None) -> dict[str, list]:
     dev = sorted(DATASETS.glob("*.dev*")) if DATASETS.is_dir() else []
     if dev:
         from byline.ingest.signatures import load_signatures
@@ -184,7 +185,7 @@ def load_data(n: int, seed: int) -> dict[str, list]:
         return dict(out)
     from byline.synth import generate
 
-    return {f"SYNTHETIC (byline.synth n={n} seed={seed})": generate(n, seed=seed)}
+    return {f"SYNTHETIC {p} (n={n} seed={seed})": generate(n, seed=seed, dataset=p) for p in presets or ["synth"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,13 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
     ap.add_argument("--n", type=int, default=4000, help="synthetic signatures when no dev data is present")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--preset", action="append", default=None,
+                    help="byline.synth preset(s) for the synthetic corpus (repeatable; default: synth)")
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     from byline._store_access import load_model
 
     model = load_model(args.model)
     results = {}
-    for name, sigs in load_data(args.n, args.seed).items():
+    for name, sigs in load_data(args.n, args.seed, args.preset).items():
         results[name] = {"signatures": len(sigs), "ind": ind(sigs, model, seed=args.seed), "rnd": rnd(sigs, model)}
         print(name, json.dumps(results[name], indent=2), flush=True)
     if args.append_docs:

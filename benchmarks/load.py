@@ -103,11 +103,19 @@ async def discover(url: str) -> list[str]:
                     sigs.append(w["signature_id"])
         if len(sigs) >= 2:
             paths.append(f"/api/explain?a={quote(sigs[0], safe='')}&b={quote(sigs[1], safe='')}")
+        paths += ["/api/review?limit=20", "/review", "/"]
+        for path in paths[-3:] + paths[-4:-3]:  # warm the slow first computations (cached per store state)
+            await client.get(path)
     return paths
 
 
-async def run_load(url: str, paths: list[str], clients: int, seconds: float) -> dict:
+async def run_load(url: str, paths: list[str], clients: int, seconds: float, server_pid: int | None = None) -> dict:
     import httpx
+    import psutil
+
+    server = psutil.Process(server_pid) if server_pid else None
+    me = psutil.Process()
+    cpu0 = (sum(server.cpu_times()[:2]) if server else None, sum(me.cpu_times()[:2]))
 
     latencies: list[float] = []
     by_kind: Counter[str] = Counter()
@@ -136,6 +144,8 @@ async def run_load(url: str, paths: list[str], clients: int, seconds: float) -> 
         t0 = time.perf_counter()
         await asyncio.gather(*(one_client(i) for i in range(clients)))
         wall = time.perf_counter() - t0
+    server_cpu = sum(server.cpu_times()[:2]) - cpu0[0] if server else None
+    client_cpu = sum(me.cpu_times()[:2]) - cpu0[1]
 
     lat = sorted(latencies)
     q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) >= 2 else [lat[0]] * 99
@@ -150,6 +160,9 @@ async def run_load(url: str, paths: list[str], clients: int, seconds: float) -> 
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "distinct_urls": len(paths),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / len(lat), 2) if server_cpu is not None else None,
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(lat), 2),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -202,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
                 proc = start_server(db, port)
             asyncio.run(wait_ready(url, proc))
             paths = asyncio.run(discover(url))
-            result = asyncio.run(run_load(url, paths, args.clients, args.seconds))
+            result = asyncio.run(run_load(url, paths, args.clients, args.seconds, proc.pid if proc else None))
         finally:
             if proc is not None:
                 proc.terminate()

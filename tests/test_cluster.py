@@ -96,3 +96,10 @@ def test_cut_linkage_matches_cluster_block():
     Z = block_linkage(n, i, j, p, cl)
     for t in (0.2, 0.4, 0.5, 0.7):
         assert cut_linkage(Z, n, t).tolist() == cluster_block(n, i, j, p, t, cannot_link=cl).tolist()
+
+
+def test_far_pairs_between_components_are_ignored():
+    # 0-1 close, 2-3 close, 1-2 far: two components; the far pair must not leak into either
+    i, j, p = _pairs(4, {(0, 1): 0.9, (2, 3): 0.9, (1, 2): 0.1, (0, 3): 0.05})
+    lab = cluster_block(4, i, j, p, threshold=0.5)
+    assert lab.tolist() == [0, 0, 1, 1]

@@ -19,8 +19,6 @@ from byline import InputError
 from byline.ingest import FORMAT_MODULES, detect_format, format_module, load_records
 from byline.records import Record
 
-pytestmark = pytest.mark.shared
-
 UPDATE = os.environ.get("BYLINE_UPDATE_GOLDEN") == "1"
 
 # Sample folder -> the format every file in it must be detected as (WoS is an override below).
@@ -37,6 +35,7 @@ EXPECTED_FORMAT = {
 OVERRIDES = {"rispy__example_wos.ris": "wos"}
 
 
+@pytest.mark.shared
 def sample_files(samples_dir: Path) -> list[Path]:
     return sorted(p for p in samples_dir.glob("*/*") if p.is_file())
 
@@ -71,6 +70,7 @@ def golden_name(rel: str) -> str:
     return re.sub(r"[^A-Za-z0-9._=-]+", "_", rel.replace("/", "__")) + ".json"
 
 
+@pytest.mark.shared
 def parse_sample(samples_dir: Path, rel: str) -> tuple[str, list[Record]]:
     path = samples_dir / rel
     fmt = detect_format(path)
@@ -81,6 +81,7 @@ def parse_sample(samples_dir: Path, rel: str) -> tuple[str, list[Record]]:
 # detection and golden files
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("rel", SAMPLES)
 def test_detect_format_on_every_sample(samples_dir: Path, rel: str) -> None:
     path = samples_dir / rel
@@ -88,6 +89,7 @@ def test_detect_format_on_every_sample(samples_dir: Path, rel: str) -> None:
     assert detect_format(path) == expected
 
 
+@pytest.mark.shared
 def test_sniffers_are_distinct(samples_dir: Path) -> None:
     """Every sample has exactly one confident (>= 0.5) standard-format sniffer."""
     from byline.ingest import read_head
@@ -99,6 +101,7 @@ def test_sniffers_are_distinct(samples_dir: Path) -> None:
         assert len(confident) == 1, (path.name, confident)
 
 
+@pytest.mark.shared
 def test_seed_listings_do_not_look_like_standard_formats(seeds_dir: Path) -> None:
     from byline.ingest import read_head
 
@@ -108,6 +111,7 @@ def test_seed_listings_do_not_look_like_standard_formats(seeds_dir: Path) -> Non
         assert all(format_module(n).sniff(head, path) < 0.5 for n in names), path.name
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("rel", SAMPLES)
 def test_golden(samples_dir: Path, golden_dir: Path, rel: str) -> None:
     fmt, records = parse_sample(samples_dir, rel)
@@ -123,6 +127,7 @@ def test_golden(samples_dir: Path, golden_dir: Path, rel: str) -> None:
     assert json.loads(json.dumps(got, ensure_ascii=False, sort_keys=True)) == want
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("rel", SAMPLES)
 def test_sample_invariants(samples_dir: Path, rel: str) -> None:
     """Whatever the format: repaired text, clean ids, plausible years, 1-based lines."""
@@ -149,6 +154,7 @@ def names(rec: Record) -> list[str]:
     return [a.name for a in rec.authors]
 
 
+@pytest.mark.shared
 def test_bibtex_specifics(samples_dir: Path) -> None:
     b = samples_dir / "bibtex"
     (gensim,) = load_records(b / "zotero-better-bibtex__Wrong ring-above import #1115.bib")
@@ -168,6 +174,7 @@ def test_bibtex_specifics(samples_dir: Path) -> None:
     assert paren.title == "The CONNIVER Reference Manual" and paren.venue == "MIT Artificial Intelligence Laboratory"
 
 
+@pytest.mark.shared
 def test_ris_specifics(samples_dir: Path) -> None:
     r = samples_dir / "ris"
     rayyan = list(load_records(r / "asreview__ris_issue_992.txt"))
@@ -186,6 +193,7 @@ def test_ris_specifics(samples_dir: Path) -> None:
     assert len(ovid) == 6 and names(ovid[0])[0] == "Ines A Trindade"
 
 
+@pytest.mark.shared
 def test_wos_specifics(samples_dir: Path) -> None:
     path = samples_dir / "ris" / "rispy__example_wos.ris"
     assert detect_format(path) == "wos"
@@ -198,6 +206,7 @@ def test_wos_specifics(samples_dir: Path) -> None:
     assert [r.ids["doi"] for r in load_records(path, "ris")] == [r.ids["doi"] for r in recs]
 
 
+@pytest.mark.shared
 def test_openalex_specifics(samples_dir: Path) -> None:
     (w,) = load_records(samples_dir / "openalex_api" / "openalex-python__W2741809807.json")
     assert len(w.authors) == 9 and "Vincent Larivière" in names(w) and "Juan Pablo Alperín" in names(w)
@@ -214,6 +223,7 @@ def test_openalex_specifics(samples_dir: Path) -> None:
     assert plain[0].authors == [] and [r.source.line for r in plain] == list(range(1, 28))
 
 
+@pytest.mark.shared
 def test_semanticscholar_specifics(samples_dir: Path) -> None:
     s = samples_dir / "semanticscholar"
     (cit,) = load_records(s / "semanticscholar__Citation.json")
@@ -227,6 +237,7 @@ def test_semanticscholar_specifics(samples_dir: Path) -> None:
     assert names(batch[0]) == ["Marianne Bertrand", "E. Duflo", "S. Mullainathan"]
 
 
+@pytest.mark.shared
 def test_arxiv_specifics(samples_dir: Path) -> None:
     a = samples_dir / "arxiv_atom"
     page = list(load_records(a / "arxiv__deep dream-0.atom"))
@@ -239,6 +250,7 @@ def test_arxiv_specifics(samples_dir: Path) -> None:
     assert new.ids["arxiv"] == "1707.08567" and "Dirk Wübben" in names(new) and len(new.authors) == 34
 
 
+@pytest.mark.shared
 def test_csl_specifics(samples_dir: Path) -> None:
     c = samples_dir / "csl_json"
     (joss,) = load_records(c / "manubot__arxiv-joss-csl_raw.json")
@@ -257,6 +269,7 @@ def test_csl_specifics(samples_dir: Path) -> None:
     assert sport[0].ids["doi"] == "10.1177/0193723504268729"  # shortDOI 10/fqd6hj resolved from URL
 
 
+@pytest.mark.shared
 def test_csv_specifics(samples_dir: Path) -> None:
     c = samples_dir / "csv"
     ieee = list(load_records(c / "litstudy__ieee.csv"))
@@ -276,7 +289,7 @@ def test_csv_specifics(samples_dir: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 # bad input
 
-STANDARD = ["bibtex", "ris", "wos", "openalex", "s2", "arxiv", "csv", "csl"]
+STANDARD = ["bibtex", "ris", "wos", "medline", "openalex", "s2", "arxiv", "csv", "csl"]
 
 
 @pytest.mark.parametrize("fmt", STANDARD)
@@ -331,6 +344,7 @@ def test_truncated_xml_names_line(tmp_path: Path) -> None:
         list(load_records(p, "arxiv"))
 
 
+@pytest.mark.shared
 def test_truncated_gzip(tmp_path: Path, samples_dir: Path) -> None:
     raw = (samples_dir / "openalex_jsonl" / "go-openalex__works_updated_date=2023-05-16_part_000.gz").read_bytes()
     p = tmp_path / "cut.jsonl.gz"
@@ -375,6 +389,7 @@ def test_cp874_mojibake_in_a_file_is_repaired(tmp_path: Path) -> None:
         ("csv", "foo,bar\n1,2\n"),
         ("ris", "just some text\nwithout tags\n"),
         ("wos", "hello world\n"),
+        ("medline", "hello world\n"),
         ("s2", "interactions: 5\n"),
     ],
 )
@@ -471,3 +486,75 @@ def test_bibtex_streams_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert [(r.source.line, r.title, r.venue) for r in whole] == [(r.source.line, r.title, r.venue) for r in pieces]
     assert pieces[-1].venue == "Journal of Pieces" and names(pieces[-1]) == ["Ann Müller", "Bo Lee"]
     assert pieces[1].source.line == 10
+
+
+def test_csv_scopus_layout(tmp_path: Path) -> None:
+    p = tmp_path / "scopus.csv"
+    p.write_bytes(
+        '\ufeff"Authors","Author full names","Author(s) ID","Title","Year","Source title","DOI",'
+        '"Affiliations","Authors with affiliations","Abstract","Author Keywords","EID"\n'
+        '"Doe J.; Roe R.-K.","Doe, Jane (111); Roe, Ri-Kyu (222)","111; 222","A title","2023","Some Journal",'
+        '"10.1000/ABC","Univ A; Univ B; Univ C","Doe J., Univ A, Town; Roe R.-K., Univ B","An abstract.",'
+        '"one; two","2-s2.0-1"\n'.encode())
+    assert detect_format(p) == "csv"
+    (r,) = load_records(p)
+    assert names(r) == ["Jane Doe", "Ri-Kyu Roe"]
+    assert [a.affiliations for a in r.authors] == [("Univ A, Town",), ("Univ B",)]
+    assert r.year == 2023 and r.venue == "Some Journal" and r.ids == {"doi": "10.1000/abc"}
+    assert r.keywords == ["one", "two"] and r.source.record == "2-s2.0-1"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_large_file_encodings_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    from byline.ingest import _common
+
+    monkeypatch.setattr(_common, "WHOLE_FILE_LIMIT", 1024)
+    p = tmp_path / "big.ris"
+    p.write_bytes("".join(f"TY  - JOUR\nTI  - Größe {i}\nAU  - Müller, Jürgen\nER  - \n\n" for i in range(500))
+                  .encode(encoding))
+    recs = list(load_records(p))
+    assert len(recs) == 500 and recs[0].title == "Größe 0" and names(recs[-1]) == ["Jürgen Müller"]
+
+
+def test_medline(tmp_path: Path) -> None:
+    p = tmp_path / "pubmed-export.txt"
+    p.write_text(
+        "PMID- 123\nOWN - NLM\nDP  - 2020 Feb\nTI  - A long title that wraps\n      onto a second line.\n"
+        "LID - S0000 [pii]\nLID - 10.1000/XYZ [doi]\nAB  - Abstract text.\n"
+        "FAU - O'Connor, Rebecca E\nAU  - O'Connor RE\nAUID- ORCID: 0000-0002-1825-0097\n"
+        "AD  - School of Biosciences, University of Kent,\n      Canterbury, UK.\n"
+        "FAU - Pérez-de la Fuente, Ricardo\nAU  - Pérez-de la Fuente R\nJT  - Some Journal\nOT  - Dinosaur\n\n"
+        "PMID- 456\nTI  - Second.\nAU  - Zhu Q\n", encoding="utf-8")
+    assert detect_format(p) == "medline"
+    first, second = load_records(p)
+    assert first.title == "A long title that wraps onto a second line." and first.year == 2020
+    assert names(first) == ["Rebecca E O'Connor", "Ricardo Pérez-de la Fuente"]
+    assert first.authors[0].orcid == "0000-0002-1825-0097"
+    assert first.authors[0].affiliations == ("School of Biosciences, University of Kent, Canterbury, UK.",)
+    assert first.ids == {"pmid": "123", "doi": "10.1000/xyz"} and first.venue == "Some Journal"
+    assert second.source.line == 19 and names(second) == ["Q. Zhu"]
+    assert [r.ids["pmid"] for r in load_records(p, "ris")] == ["123", "456"]  # handed to RIS: read as MEDLINE
+
+
+def test_ris_with_extraneous_text(tmp_path: Path) -> None:
+    p = tmp_path / "export.ris"
+    p.write_text("Record #1 of 2\nProvider: X\n1.\nTY  - JOUR\nT1  - First\nA1  - Marx, Karl\nY1  - 2014//\n"
+                 "ER  -\n\nRecord #2 of 2\n2.\nTY  - JOUR\nT1  - Second\nER  -\n", encoding="utf-8")
+    assert detect_format(p) == "ris"
+    a, b = load_records(p)
+    assert (a.title, names(a), a.year, a.source.line) == ("First", ["Karl Marx"], 2014, 4)
+    assert b.title == "Second"
+
+
+def test_ris_from_web_of_science_and_tsv(tmp_path: Path) -> None:
+    p = tmp_path / "wos_as_ris.txt"
+    p.write_text("TY  - JOUR\nAU  - Alceste, F\nAU  - Luke, TJ\nAU  - Dobrokhotova, Yu E.\nTI  - Holding\nPY  - 2018\n"
+                 "AN  - WOS:000444108200009\nN1  - Times Cited:  5\nTotal Times Cited:  7\nER  -\n", encoding="utf-8")
+    (r,) = load_records(p)
+    assert names(r) == ["F. Alceste", "T. J. Luke", "Yu E. Dobrokhotova"] and r.source.record == "WOS:000444108200009"
+    t = tmp_path / "generic.tsv"
+    t.write_text("abstract\tfirst_authors\ttitle\tpublication_year\nAbc, def.\t['Marx, Karl', 'Lindgren, Astrid']\t"
+                 "Title of reference\t2014//\n", encoding="utf-8")
+    assert detect_format(t) == "csv"
+    (r,) = load_records(t)
+    assert names(r) == ["Karl Marx", "Astrid Lindgren"] and r.year == 2014 and r.abstract == "Abc, def."

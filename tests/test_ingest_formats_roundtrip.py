@@ -97,6 +97,25 @@ def write_wos(papers: list[Paper]) -> str:
     return "\n".join(out) + "\n"
 
 
+def write_medline(papers: list[Paper]) -> str:
+    out = []
+    for i, p in enumerate(papers):
+        lines = [f"PMID- {1000 + i}", "OWN - NLM"]
+        if p.year is not None:
+            lines.append(f"DP  - {p.year} Jan")
+        lines.append(f"TI  - {p.title}")
+        if p.doi:
+            lines.append(f"LID - {p.doi} [doi]")
+        if p.abstract:
+            lines.append(f"AB  - {p.abstract}")
+        for g, f in p.authors:
+            lines += [f"FAU - {f}, {g}", f"AU  - {f} {g[0]}", "AD  - Some University,", "      Some Town."]
+        if p.venue:
+            lines.append(f"JT  - {p.venue}")
+        out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
 def _inverted(text: str | None) -> dict[str, list[int]] | None:
     if not text:
         return None
@@ -187,6 +206,7 @@ WRITERS: dict[str, tuple[Writer, str, str]] = {
     "bibtex": (write_bibtex, "out.bib", "bibtex"),
     "ris": (write_ris, "out.ris", "ris"),
     "wos": (write_wos, "savedrecs.txt", "wos"),
+    "medline": (write_medline, "pubmed.txt", "medline"),
     "openalex_json": (write_openalex_json, "works.json", "openalex"),
     "openalex_jsonl": (write_openalex_jsonl, "works.jsonl", "openalex"),
     "s2": (write_s2, "papers.json", "s2"),
@@ -272,10 +292,10 @@ def test_roundtrip_generated(kind: str, papers: list[Paper]) -> None:
 # ------------------------------------------------------------------------------------------------
 # fuzzing: arbitrary input never raises anything but InputError
 
-PARSERS = ["bibtex", "ris", "wos", "openalex", "s2", "arxiv", "csv", "csl"]
+PARSERS = ["bibtex", "ris", "wos", "medline", "openalex", "s2", "arxiv", "csv", "csl"]
 
 # Text that looks a little like each format, so the fuzzer gets past the first line.
-_PREFIXES = st.sampled_from(["", "@article{k,\n", "TY  - JOUR\n", "PT J\nAU ", "{\"id\": \"https://openalex.org/W1\",",
+_PREFIXES = st.sampled_from(["", "@article{k,\n", "TY  - JOUR\n", "PT J\nAU ", "PMID- 1\nTI  - ", "{\"id\": \"https://openalex.org/W1\",",
                              "[{\"paperId\": ", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>",
                              "Title,Authors,Year\n", "[{\"type\": \"article\", \"issued\": ", "interactions:\n- "])
 
@@ -331,3 +351,31 @@ def test_fuzz_truncated_and_mutated_samples(data: st.DataObject) -> None:
         mutated[i] = data.draw(st.integers(0, 255))
     fmt = data.draw(st.sampled_from(PARSERS))
     _parse_file(fmt, bytes(mutated))
+
+
+# Structured fuzz: JSON documents with the right keys and arbitrary values of any type.
+_JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+                       st.text(max_size=20))
+_KEYS = {
+    "openalex": ["id", "doi", "title", "display_name", "publication_year", "publication_date", "ids", "authorships",
+                 "author", "display_name", "institutions", "raw_author_name", "raw_affiliation_strings", "orcid",
+                 "primary_location", "source", "host_venue", "locations", "landing_page_url", "keywords",
+                 "abstract_inverted_index", "is_authors_truncated", "type", "results"],
+    "s2": ["paperId", "title", "authors", "name", "year", "venue", "publicationVenue", "journal", "abstract",
+           "externalIds", "DOI", "ArXiv", "citingPaper", "citedPaper", "data", "fieldsOfStudy", "corpusId"],
+    "csl": ["id", "type", "title", "author", "family", "given", "literal", "issued", "date-parts", "raw",
+            "container-title", "DOI", "URL", "abstract", "keyword", "items"],
+}
+
+
+@pytest.mark.parametrize("fmt", list(_KEYS))
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_fuzz_json_shapes(fmt: str, data: st.DataObject) -> None:
+    keys = st.sampled_from(_KEYS[fmt])
+    doc = data.draw(st.recursive(
+        _JSON_LEAF,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=6)),
+        max_leaves=25))
+    _parse_file(fmt, json.dumps(doc).encode("utf-8"))
+    _parse_file(fmt, (json.dumps(doc) + "\n" + json.dumps(doc) + "\n").encode("utf-8"))

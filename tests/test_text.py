@@ -90,6 +90,7 @@ def test_decode_bytes_chain() -> None:
     assert decode_bytes("abc ü".encode()[:-1]) == ("abc ", "utf-8")
 
 
+@pytest.mark.shared
 def test_decode_bytes_gbk(samples_dir) -> None:
     raw = (samples_dir / "bibtex" / "python-bibtexparser__gbk_test.bib").read_bytes()
     text, enc = decode_bytes(raw)

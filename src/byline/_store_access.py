@@ -163,6 +163,35 @@ def proba_in(model: Any, data: Any, i: Sequence[int] | np.ndarray, j: Sequence[i
     return p
 
 
+def pair_scores(model: Any, a: Sequence[Signature], b: Sequence[Signature],
+                context: Iterable[Signature] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """(calibrated probabilities, uncalibrated model probabilities) for the pairs ``(a[k], b[k])``.
+
+    The uncalibrated ones keep the model's full ordering (isotonic calibration has plateaus), which
+    matters when many pairs are ranked against each other (audit); without a LightGBM booster both are equal.
+    """
+    from byline.features import cannot_link_mask, featurize
+
+    uniq: dict[str, Signature] = {}
+    for s in [*a, *b, *context]:
+        uniq.setdefault(s.id, s)
+    sigs = list(uniq.values())
+    pos = {s.id: k for k, s in enumerate(sigs)}
+    i = np.array([pos[s.id] for s in a], dtype=np.int64)
+    j = np.array([pos[s.id] for s in b], dtype=np.int64)
+    if len(i) == 0:
+        return np.zeros(0), np.zeros(0)
+    data = block_data(model, sigs)
+    X = featurize(data, i, j)
+    cal = np.asarray(model.predict_proba_features(X), dtype=np.float64)
+    booster = getattr(model, "booster_", None)
+    raw = cal if booster is None else np.asarray(booster.predict(X), dtype=np.float64)
+    if getattr(model, "name_constraints", False):
+        bad = cannot_link_mask(data, i, j)
+        cal, raw = np.where(bad, 0.0, cal), np.where(bad, 0.0, raw)
+    return cal, raw
+
+
 def pair_proba(model: Any, a: Sequence[Signature], b: Sequence[Signature],
                context: Iterable[Signature] = ()) -> np.ndarray:
     """Probabilities for the pairs ``(a[k], b[k])``; ``context`` adds signatures to fit TF-IDF and counts on."""

@@ -128,7 +128,9 @@ def cluster_block(
     comp_sorted = comp[order]
     bounds = np.flatnonzero(np.diff(comp_sorted)) + 1
     members_list = np.split(order, bounds)
-    # scored pairs per component
+    # scored pairs per component (pairs between components never matter: they are above the cut)
+    inside = comp[i] == comp[j]
+    i, j, d = i[inside], j[inside], d[inside]
     pair_comp = comp[i]
     pair_order = np.argsort(pair_comp, kind="stable")
     pc_sorted = pair_comp[pair_order]

@@ -39,7 +39,8 @@ class Event:
     at: str = ""
     why: str = ""
 
-    def describe(self) -> str:
+    def describe(self, new: bool = False) -> str:
+        """One line; ``new``: the event is being proposed, not stored ("this merge ..." instead of "event #n")."""
         p = self.payload
         if self.kind == "merge":
             what = f"merge {p.get('from')} into {p.get('into')}"
@@ -53,7 +54,7 @@ class Event:
             what = f"{self.kind} {self.person}"
         by = f" by {self.who}" if self.who else ""
         why = f" ({self.why})" if self.why else ""
-        return f"event #{self.id} {what}{by}{why}"
+        return f"this {what}{by}{why}" if new else f"event #{self.id} {what}{by}{why}"
 
     def payload_json(self) -> str:
         return json.dumps(dict(self.payload), sort_keys=True)
@@ -128,12 +129,16 @@ class ConstraintSet:
             roots_a = {self.find(s) for s in a}
             clash = [s for s in b if self.find(s) in roots_a]
             if clash:
-                other = self._blame(clash[0], exclude=why)
+                if why is event:  # the new event separates what earlier events joined
+                    other = self._blame(clash[0], exclude=event)
+                    raise ConstraintError(
+                        f"contradictory curation: {_describe_new(event)} would separate signature {clash[0]} "
+                        "from signatures " + (f"that {other.describe()} joined" if other else "it is linked to")
+                        + "; refused, nothing was changed"
+                    )
                 raise ConstraintError(
-                    f"contradictory curation: {_describe_new(event)} would force signature {clash[0]} "
-                    f"together with signatures that {why.describe()} separated"
-                    + (f" (linked by {other.describe()})" if other and other is not why else "")
-                    + "; refused, nothing was changed"
+                    f"contradictory curation: {_describe_new(event)} would join signature {clash[0]} "
+                    f"with signatures that {why.describe()} separated; refused, nothing was changed"
                 )
         for members, why in self._locks:
             roots = {self.find(s) for s in members}
@@ -223,7 +228,7 @@ class ConstraintSet:
 
 
 def _describe_new(event: Event) -> str:
-    return f"this {event.kind}" if event.id <= 0 else event.describe()
+    return event.describe(new=True)
 
 
 def _event_sigs(event: Event) -> set[str]:

@@ -12,8 +12,9 @@ Every public function that writes is one SQLite transaction: a crash at any mome
 it was before the command, and re-running the command finishes the job.
 
 Signatures come from the store's works (:func:`byline.records.signatures_of`), plus *implicit owner
-signatures*: a listing claims its author-less works (abstract-only pages) for its owner, so those works
-get one signature printed as the owner's name (id ``<work id>#owner:<hash>``).
+signatures*: a listing claims its works for its owner, so a work without authors (abstract-only pages),
+or with a cut author list ("et al.") that does not show the owner, gets one signature printed as the
+owner's name (id ``<work id>#owner:<hash>``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from byline._errors import ConstraintError, InputError, StoreError
 from byline._person_ids import follow, match_people, new_person_id
 from byline.block import block_of
 from byline.curation import Constraints, ConstraintSet, Event
-from byline.names import compatible, normalize, parse_name
+from byline.names import ParsedName, compatible, normalize, parse_name
 from byline.profiles import Profile, display_name, summarize
 from byline.records import Signature, Work, signatures_of, stable_id
 
@@ -150,7 +151,10 @@ def load_corpus(store: Any, extra_implicit: Iterable[tuple[str, str]] = ()) -> C
     claimed = {(wid, normalize(n)) for wid, n in extra_implicit}
     for wid, owner in pairs:
         w = works.get(wid)
-        if w is None or (w.authors and (wid, normalize(owner)) not in claimed):
+        if w is None:
+            continue
+        cut_off = w.authors_truncated and _owner_signature(w, owner) is None  # "et al." may hide the owner
+        if w.authors and not cut_off and (wid, normalize(owner)) not in claimed:
             continue
         s = implicit_signature(w, owner)
         sigs[s.id] = s
@@ -258,7 +262,8 @@ def _write_people(conn: Any, run_id: int, person_of: Mapping[str, str], corpus: 
                   cs: ConstraintSet, old: Mapping[str, str], blocks: set[str] | None = None) -> None:
     """Persist ``person_of`` (signature -> person) for ``blocks`` (None: everything).
 
-    Rows of people whose membership did not change keep their ``updated_run``.
+    Rows of people whose membership did not change keep their ``updated_run``; a signature row keeps
+    the ``run_id`` of the run that last moved it.
     """
     block = corpus.blocks
     groups: dict[str, list[str]] = defaultdict(list)
@@ -268,6 +273,7 @@ def _write_people(conn: Any, run_id: int, person_of: Mapping[str, str], corpus: 
     old_groups: dict[str, set[str]] = defaultdict(set)
     for sid, pid in old.items():
         old_groups[pid].add(sid)
+    last_run = dict(conn.execute("SELECT signature_id, run_id FROM person_signatures").fetchall())
     if blocks is None:
         conn.execute("DELETE FROM person_signatures")
         keep = set(groups)
@@ -297,7 +303,7 @@ def _write_people(conn: Any, run_id: int, person_of: Mapping[str, str], corpus: 
             "INSERT INTO person_signatures (signature_id, person_id, block, work_id, implicit, run_id) "
             "VALUES (?,?,?,?,?,?)",
             [(s, pid, block[s], corpus.signatures[s].work_id, int(s in corpus.implicit),
-              run_id if old.get(s) != pid else None) for s in sids],
+              run_id if old.get(s) != pid else last_run.get(s)) for s in sids],
         )
 
 
@@ -456,15 +462,29 @@ def lock(store: Any, pid: str, who: str = "", why: str = "") -> str:
     return p
 
 
+def _loose_match(printed: str, target: ParsedName) -> bool:
+    """Surname-first or shouted forms the parser may misread ("KUMAR Amit", "Lee Jaeseong"): some token
+    equals the target's surname and another starts with its first initial."""
+    toks = normalize(printed).replace(",", " ").replace(".", " ").split()
+    sur = target.surname.replace(" ", "")
+    if not sur or sur not in toks or len(toks) < 2:
+        return False
+    rest = [t for t in toks if t != sur]
+    return bool(rest) and bool(target.first_initial) and rest[0].startswith(target.first_initial)
+
+
 def _owner_signature(work: Work, name: str) -> int | None:
     """The author position on ``work`` printed most like ``name`` (None if no compatible one)."""
     target = parse_name(name)
     best: tuple[int, int] | None = None
     for i, a in enumerate(work.authors):
-        if not compatible(a.name, target):
+        if compatible(a.name, target):
+            p = parse_name(a.name)
+            rank = 0 if normalize(a.name) == normalize(name) else (1 if p.given_joined == target.given_joined else 2)
+        elif _loose_match(a.name, target):
+            rank = 3
+        else:
             continue
-        p = parse_name(a.name)
-        rank = 0 if normalize(a.name) == normalize(name) else (1 if p.given_joined == target.given_joined else 2)
         if best is None or rank < best[0]:
             best = (rank, i)
     return None if best is None else best[1]
@@ -828,12 +848,12 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
                 person_names: Mapping[str, str] | None = None, source: str = "") -> AuditReport:
     """Score each work against the other works of the same listing (pure given the model).
 
-    score = 1 - (log-odds mean of the) pairwise probabilities that the owner's signature on the work and
-    on each other work are one person (pulled toward 0.5 when the work carries little evidence); in listings without any
+    score = 1 - the log-odds mean of the (uncalibrated) pairwise probabilities that the owner's signature
+    on the work and on each other work are one person (pulled toward 0.5 when the work carries little evidence); in listings without any
     coauthor (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF
     similarity to the rest of the listing falls below the listing's median (elsewhere text is left
-    to the model: on the synthetic IND benchmark blending it in everywhere cost 0.035 AUC); +0.1 when disambiguation put it in another person than most of the
-    listing; 0.97 when the owner's name is not among a complete author list. Evidence strings say what
+    to the model: on the synthetic IND benchmark blending it in everywhere cost 0.035 AUC); +0.1 when
+    disambiguation put it in another person than most of the listing; 0.97 when the owner's name is not among a complete author list. Evidence strings say what
     drove each score.
     """
     placed = placed or {}
@@ -841,13 +861,15 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
     owner_sigs: list[tuple[Work, Signature | None, str]] = [(w, *owner_signature(w, owner)) for w in works]
     valid = [(i, s) for i, (_, s, _) in enumerate(owner_sigs) if s is not None]
     n = len(valid)
-    P = np.full((len(works), len(works)), np.nan)
+    P = np.full((len(works), len(works)), np.nan)  # calibrated: shown in the evidence
+    R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
     if n >= 2:
         ii, jj = np.triu_indices(n, k=1)
-        probs = sa.pair_proba(model, [valid[a][1] for a in ii], [valid[b][1] for b in jj])
-        for a, b, p in zip(ii, jj, probs, strict=True):
+        probs, raw = sa.pair_scores(model, [valid[a][1] for a in ii], [valid[b][1] for b in jj])
+        for a, b, p, r in zip(ii, jj, probs, raw, strict=True):
             ia, ib = valid[a][0], valid[b][0]
             P[ia, ib] = P[ib, ia] = p
+            R[ia, ib] = R[ib, ia] = r
     tfidf = _text_sims([s for _, s in valid])
     text_sim: dict[int, float] = {}
     for k, (i, _) in enumerate(valid):
@@ -883,7 +905,8 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
             ev.append(f"same-person probability vs the other {len(others)} works: mean {mean_p:.2f}, "
                       f"max {float(np.nanmax(row)):.2f} (closest: {_label(works[top])})")
             # average in log-odds: one confident "different" counts more than in a plain mean
-            lo = np.log(np.clip(others, 1e-4, 1 - 1e-4) / (1 - np.clip(others, 1e-4, 1 - 1e-4)))
+            raw = np.clip(R[i][~np.isnan(R[i])], 1e-4, 1 - 1e-4)
+            lo = np.log(raw / (1 - raw))
             score = 1.0 - float(1.0 / (1.0 + np.exp(-np.mean(lo))))
             signal = _text_signal(s)
             if signal <= 1:

@@ -107,7 +107,8 @@ def summarize(
     co = Counter(c for s in sigs for c in dict.fromkeys(s.coauthors) if c not in own)
     aff = Counter(a for s in sigs for a in dict.fromkeys(s.affiliations) if a)
     years = Counter(s.year for s in sigs if s.year)
-    topic = Counter()
+    topic: Counter[str] = Counter()  # works mentioning a term
+    tf: Counter[str] = Counter()  # mentions of a term
     seen_works: set[str] = set()
     works = []
     for s in sigs:
@@ -117,7 +118,9 @@ def summarize(
         works.append(
             WorkRef(s.work_id, s.id, s.title, s.year, s.venue, s.name, list(s.coauthors), s.id in implicit)
         )
-        topic.update(set(terms(" ".join(filter(None, [s.title, s.abstract, " ".join(s.keywords)])), stop)))
+        words = terms(" ".join(filter(None, [s.title, s.abstract, " ".join(s.keywords)])), stop)
+        topic.update(set(words))
+        tf.update(words)
     return Profile(
         id=person_id,
         name=display_name(s.name for s in sigs if s.id not in implicit) or display_name(names),
@@ -127,7 +130,7 @@ def summarize(
         affiliations=aff.most_common(top),
         years=sorted(years.items()),
         topics=sorted(((t, n) for t, n in topic.items() if n > 1 or len(works) == 1),
-                      key=lambda kv: (-kv[1], kv[0]))[:top],
+                      key=lambda kv: (-kv[1], -tf[kv[0]], kv[0]))[:top],
         emails=sorted({s.email for s in sigs if s.email}),
         orcids=sorted({s.orcid for s in sigs if s.orcid}),
         locked=locked,

@@ -104,6 +104,39 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _WS = re.compile(r"\s+")
 
 
+# What ftfy would change besides mojibake: its ligature, control-character and width tables, plus C1
+# controls, terminal escapes, surrogates, odd line breaks and curly quotes (ftfy uncurls them).
+def _char_class(codepoints: set[int]) -> re.Pattern[str]:
+    cps = sorted(codepoints)
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{body}]")
+
+
+def _ftfy_targets() -> re.Pattern[str]:
+    from ftfy import chardata
+
+    cps = set(chardata.LIGATURES) | set(chardata.CONTROL_CHARS) | set(chardata.WIDTH_MAP)
+    cps |= set(range(0x80, 0xA0)) | set(range(0xD800, 0xE000)) | {0x1B, 0x2028, 0x2029, 0x02BC}
+    cps |= set(range(0x2018, 0x2020))
+    return _char_class(cps)
+
+
+_FTFY_TARGETS = _ftfy_targets()
+
+
+def _ftfy_needed(s: str) -> bool:
+    """False for text ftfy would leave as is (checked cheaply: ftfy.fix_text is ~5x slower)."""
+    from ftfy.badness import is_bad
+
+    return bool(_FTFY_TARGETS.search(s)) or is_bad(s) or not unicodedata.is_normalized("NFC", s)
+
+
 def repair(s: str | None) -> str | None:
     """Repair one text field: mojibake (ftfy + cp874), HTML entities, control chars, whitespace.
 
@@ -120,12 +153,17 @@ def repair(s: str | None) -> str | None:
         if not _ENTITY.search(s):
             break
         s = html.unescape(s)
-    if not s.isascii() or "\x1b" in s:  # ASCII text has no mojibake for ftfy to fix (a fast path)
-        s = fix_cp874_mojibake(s)
-        s = ftfy.fix_text(s, unescape_html=False, normalization="NFC")
-        s = _INVISIBLE.sub("", s)
-    s = _CONTROL.sub(" ", s)
-    return _WS.sub(" ", s).strip()
+    for _ in range(3):  # until stable: removing a stray control character can expose more mojibake
+        before = s
+        if not s.isascii() or "\x1b" in s:  # ASCII text has no mojibake for ftfy to fix (a fast path)
+            s = fix_cp874_mojibake(s)
+            if _ftfy_needed(s):
+                s = ftfy.fix_text(s, unescape_html=False, normalization="NFC")
+            s = _INVISIBLE.sub("", s)
+        s = _WS.sub(" ", _CONTROL.sub(" ", s)).strip()
+        if s == before:
+            break
+    return s
 
 
 # --------------------------------------------------------------------------------------------------

@@ -20,12 +20,14 @@ from pathlib import Path
 
 DEFAULT_DIR_PARTS = ("models", "default")
 SEED = 0
-# synthetic recipe: (preset, train signatures, dev signatures)
+# synthetic recipe: (preset, train signatures, dev signatures, focus block or None). The focus-block part is
+# one big ambiguous block ("Wang, L"), so the model also sees the crowded blocks of large corpora.
 SYNTH_RECIPE = (
-    ("synth-aminer", 8000, 3000),
-    ("synth-pubmed", 8000, 3000),
-    ("synth-s2", 8000, 3000),
-    ("synth", 8000, 3000),
+    ("synth-aminer", 8000, 3000, None),
+    ("synth-pubmed", 8000, 3000, None),
+    ("synth-s2", 8000, 3000, None),
+    ("synth", 8000, 3000, None),
+    ("synth-aminer", 3000, 1500, "Wang, L"),
 )
 
 
@@ -85,15 +87,21 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
         from byline.synth import generate
 
         train, dev = [], []
-        for k, (preset, n_train, n_dev) in enumerate(SYNTH_RECIPE):
-            train += generate(n_train, seed=seed * 1000 + 2 * k + 1, dataset=preset)
-            dev += generate(n_dev, seed=seed * 1000 + 2 * k + 2, dataset=preset)
+        for k, (preset, n_train, n_dev, focus) in enumerate(SYNTH_RECIPE):
+            part_train = generate(n_train, seed=seed * 1000 + 2 * k + 1, dataset=preset, focus_block=focus)
+            part_dev = generate(n_dev, seed=seed * 1000 + 2 * k + 2, dataset=preset, focus_block=focus)
+            if focus:  # its own dataset name: blocks and the dev average keep it apart
+                for sig in part_train + part_dev:
+                    sig.dataset = f"{preset}-focus"
+                    sig.id = f"focus-{sig.id}"
+            train += part_train
+            dev += part_dev
         info = {
             "source": "synthetic (byline.synth)",
             "recipe": [
-                {"dataset": p, "train_signatures": a, "dev_signatures": b, "train_seed": seed * 1000 + 2 * k + 1,
-                 "dev_seed": seed * 1000 + 2 * k + 2}
-                for k, (p, a, b) in enumerate(SYNTH_RECIPE)
+                {"dataset": p, "train_signatures": a, "dev_signatures": b, "focus_block": f,
+                 "train_seed": seed * 1000 + 2 * k + 1, "dev_seed": seed * 1000 + 2 * k + 2}
+                for k, (p, a, b, f) in enumerate(SYNTH_RECIPE)
             ],
             "seed": seed,
         }

@@ -31,6 +31,7 @@ from byline.engines import frames
 from byline.engines.base import BlockFn, BlockItem, Engine
 
 ITEM_COL = "_item"
+BUCKET_COL = "_bucket"
 RESULT_SCHEMA = "_item long, result binary"
 CLUSTER_SCHEMA = "signature_id string, block string, cluster string"
 
@@ -88,16 +89,20 @@ class SparkEngine(Engine):
         session: Any = None,
         partitions: int | None = None,
         tmp_dir: str | None = None,
+        bucket_signatures: int = 5_000,
     ):
         self.master = master
         self.app_name = app_name
         self.conf = dict(conf or {})
         self.partitions = partitions
         self.tmp_dir = tmp_dir
+        self.bucket_signatures = bucket_signatures
         self._session = session
         self._owns_session = session is None
         if partitions is not None and partitions < 1:
             raise EngineError(f"spark engine: partitions must be >= 1, not {partitions!r}")
+        if bucket_signatures < 1:
+            raise EngineError(f"spark engine: bucket_signatures must be >= 1, not {bucket_signatures!r}")
 
     def __repr__(self) -> str:
         return f"SparkEngine(master={self.master!r})"
@@ -139,27 +144,33 @@ class SparkEngine(Engine):
         if self.partitions:
             return self.partitions
         cores = self.session().sparkContext.defaultParallelism
-        return int(min(400, max(2 * cores, n_signatures // 5000)))
+        return int(min(400, max(2 * cores, n_signatures // 20_000)))
 
     # -- the primitive ----------------------------------------------------------------------------------
     def map_blocks(self, fn: BlockFn, items: Sequence[BlockItem], *args: Any) -> Iterator[Any]:
+        """Signatures -> Parquet -> ``groupBy(bucket).applyInPandas`` -> Parquet -> results in input order.
+
+        A bucket is a run of consecutive blocks of about ``bucket_signatures`` signatures (a big block
+        is a bucket of its own): one pandas call per bucket instead of per block, same per-block calls.
+        """
         items = list(items)
         if not items:
             return
         spark = self.session()
         sigs = [s for _, ss in items for s in ss]
-        table = frames.to_table(sigs)
+        bucket_of_item = _buckets([len(ss) for _, ss in items], self.bucket_signatures)
         item_of = [k for k, (_, ss) in enumerate(items) for _ in ss]
-        pos_in_item = [p for _, ss in items for p in range(len(ss))]
+        table = frames.to_table(sigs)
         table = table.set_column(table.schema.get_field_index(frames.BLOCK_COL), frames.BLOCK_COL,
                                  pa.array([items[k][0] for k in item_of], pa.string()))
         table = table.set_column(table.schema.get_field_index(frames.ORD_COL), frames.ORD_COL,
-                                 pa.array(pos_in_item, pa.int64()))
+                                 pa.array([p for _, ss in items for p in range(len(ss))], pa.int64()))
         table = table.append_column(ITEM_COL, pa.array(item_of, pa.int64()))
-        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        table = table.append_column(BUCKET_COL, pa.array([bucket_of_item[k] for k in item_of], pa.int64()))
+        payload = _dumps((fn, args))
         key = hashlib.sha1(payload).hexdigest()
 
-        def run_group(pdf: Any) -> Any:
+        def run_bucket(pdf: Any) -> Any:
             import pickle as _p
 
             import pandas as pd
@@ -168,10 +179,13 @@ class SparkEngine(Engine):
             from byline.engines.spark import _payload
 
             f, a = _payload(payload, key)
-            pdf = pdf.sort_values(_f.ORD_COL, kind="stable")
-            res = f(str(pdf[_f.BLOCK_COL].iloc[0]), _f.from_pandas(pdf), *a)
-            return pd.DataFrame({ITEM_COL: [int(pdf[ITEM_COL].iloc[0])],
-                                 "result": [_p.dumps(res, protocol=_p.HIGHEST_PROTOCOL)]})
+            pdf = pdf.sort_values([ITEM_COL, _f.ORD_COL], kind="stable")
+            out_items, out_res = [], []
+            for item, g in pdf.groupby(ITEM_COL, sort=True):
+                res = f(str(g[_f.BLOCK_COL].iloc[0]), _f.from_pandas(g), *a)
+                out_items.append(int(item))
+                out_res.append(_p.dumps(res, protocol=_p.HIGHEST_PROTOCOL))
+            return pd.DataFrame({ITEM_COL: out_items, "result": out_res})
 
         with tempfile.TemporaryDirectory(prefix="byline-spark-", dir=self.tmp_dir) as tmp:
             src, dst = Path(tmp) / "signatures.parquet", Path(tmp) / "results.parquet"
@@ -179,7 +193,7 @@ class SparkEngine(Engine):
             try:
                 spark.conf.set("spark.sql.shuffle.partitions", str(self._partitions(len(sigs))))
                 df = spark.read.parquet(str(src))
-                df.groupBy(ITEM_COL).applyInPandas(run_group, schema=RESULT_SCHEMA).write.parquet(str(dst))
+                df.groupBy(BUCKET_COL).applyInPandas(run_bucket, schema=RESULT_SCHEMA).write.parquet(str(dst))
             except Exception as exc:
                 raise EngineError(f"spark engine: job failed: {_short(exc)}") from exc
             res = pq.read_table(dst).sort_by(ITEM_COL)
@@ -195,34 +209,46 @@ class SparkEngine(Engine):
     ) -> int:
         """Read signatures Parquet (:func:`byline.engines.frames.write_parquet`), write clusters Parquet.
 
+        Everything stays in Spark: blocks are hashed into buckets (``xxhash64(_block)``), each bucket is
+        one ``applyInPandas`` call that runs :func:`byline.pipeline.disambiguate_block` per block in it.
         Output columns: ``signature_id, block, cluster``; one Parquet folder, replaced atomically.
-        Returns the number of signatures written. Must-links across blocks are not applied here.
+        Returns the number of signatures. Must-links across blocks are not applied here.
         """
-        from byline.pipeline import disambiguate_block
+        from pyspark.sql import functions as F
 
         spark = self.session()
-        payload = pickle.dumps((model, constraints), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps((model, constraints))
         key = hashlib.sha1(payload).hexdigest()
 
-        def run_group(pdf: Any) -> Any:
+        def run_bucket(pdf: Any) -> Any:
             import pandas as pd
 
             from byline.engines import frames as _f
             from byline.engines.spark import _payload
+            from byline.pipeline import disambiguate_block
 
             m, c = _payload(payload, key)
-            pdf = pdf.sort_values(_f.ORD_COL, kind="stable")
-            block = str(pdf[_f.BLOCK_COL].iloc[0])
-            r = disambiguate_block(block, _f.from_pandas(pdf), m, c)
-            return pd.DataFrame({"signature_id": r.ids, "block": block, "cluster": r.clusters})
+            pdf = pdf.sort_values([_f.BLOCK_COL, _f.ORD_COL], kind="stable")
+            ids: list[str] = []
+            blocks: list[str] = []
+            clusters: list[str] = []
+            for block, g in pdf.groupby(_f.BLOCK_COL, sort=True):
+                r = disambiguate_block(str(block), _f.from_pandas(g), m, c)
+                ids += r.ids
+                blocks += [str(block)] * len(r.ids)
+                clusters += r.clusters
+            return pd.DataFrame({"signature_id": ids, "block": blocks, "cluster": clusters})
 
         out = Path(out_path)
         tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
         try:
             df = spark.read.parquet(str(signatures_path))
             n = df.count()
-            spark.conf.set("spark.sql.shuffle.partitions", str(self._partitions(n)))
-            df.groupBy(frames.BLOCK_COL).applyInPandas(run_group, schema=CLUSTER_SCHEMA).write.mode(
+            parts = self._partitions(n)
+            n_buckets = max(parts, n // max(1, self.bucket_signatures))
+            spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+            df = df.withColumn(BUCKET_COL, F.pmod(F.xxhash64(F.col(frames.BLOCK_COL)), F.lit(n_buckets)))
+            df.groupBy(BUCKET_COL).applyInPandas(run_bucket, schema=CLUSTER_SCHEMA).write.mode(
                 "overwrite").parquet(str(tmp))
         except Exception as exc:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -231,6 +257,24 @@ class SparkEngine(Engine):
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         os.replace(tmp, out)
         return int(n)
+
+
+def _dumps(obj: Any) -> bytes:
+    """Pickle with pyspark's cloudpickle (functions defined in ``__main__`` travel by value)."""
+    from pyspark import cloudpickle
+
+    return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _buckets(sizes: Sequence[int], target: int) -> list[int]:
+    """Bucket number of each item: consecutive items grouped to about ``target`` signatures."""
+    out, b, cur = [], 0, 0
+    for n in sizes:
+        if cur and cur + n > target:
+            b, cur = b + 1, 0
+        out.append(b)
+        cur += n
+    return out
 
 
 def _short(exc: BaseException) -> str:

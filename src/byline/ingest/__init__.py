@@ -29,6 +29,7 @@ FORMAT_MODULES: dict[str, str] = {
     "bibtex": "byline.ingest.bibtex",
     "ris": "byline.ingest.ris",
     "wos": "byline.ingest.wos",
+    "medline": "byline.ingest.medline",
     "openalex": "byline.ingest.openalex",
     "s2": "byline.ingest.semanticscholar",
     "arxiv": "byline.ingest.arxiv",

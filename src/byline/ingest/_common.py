@@ -63,6 +63,8 @@ def open_text(path: Path) -> IO[str]:
         fh.seek(0)
     if enc == "utf-8":
         enc = "utf-8-sig"
+    elif enc.startswith(("utf-16", "utf-32")):
+        enc = enc[:6]  # let the codec read the byte-order mark itself
     return io.TextIOWrapper(fh, encoding=enc, errors="replace", newline=None)  # type: ignore[arg-type]
 
 
@@ -201,7 +203,7 @@ def given_surname(given: Any, family: Any, *, particle: Any = None, suffix: Any 
     return out or None
 
 
-_INITIALS_ONLY = re.compile(r"^[A-Z]{1,4}$")
+_INITIALS_ONLY = re.compile(r"^[A-Z]{1,3}$")
 
 
 def invert_name(s: str, *, expand_initials: bool = False) -> str:

@@ -21,21 +21,24 @@ from byline.records import Record
 
 NAME = "csv"
 
-FIELDS = ("title", "authors", "year", "venue", "abstract", "doi", "keywords", "affiliations", "arxiv", "pmid",
-          "id", "date")
+FIELDS = ("title", "authors", "year", "venue", "abstract", "doi", "keywords", "affiliations",
+          "authors_with_affiliations", "arxiv", "pmid", "id", "date")
 
 # Known header names (lower-cased, stripped), most specific first.
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "document title", "item title", "article title", "ti", "primary_title", "paper title"),
     "authors": ("author full names", "authors", "author names", "author", "author(s)", "first_authors",
-                "au", "af", "creators", "author list"),
+                "af", "au", "creators", "author list"),
     "year": ("year", "publication year", "publication_year", "py", "pubyear", "pub year", "year published"),
     "venue": ("source title", "publication title", "journal", "journal title", "venue", "secondary_title",
               "container-title", "source", "so", "journal/book", "publication", "conference"),
     "abstract": ("abstract", "ab", "original abstract", "summary"),
     "doi": ("doi", "item doi", "di", "doi link"),
     "keywords": ("author keywords", "keywords", "index keywords", "de", "tags"),
-    "affiliations": ("author affiliations", "affiliations", "c1"),
+    # one affiliation per author, ';'-separated (IEEE); Scopus' "Affiliations" lists distinct ones, unaligned
+    "affiliations": ("author affiliations",),
+    # Scopus: "Hao J., Dept X, Univ Y; High R., Dept Z"
+    "authors_with_affiliations": ("authors with affiliations",),
     "arxiv": ("arxiv", "arxiv id", "eprint", "arxiv_id"),
     "pmid": ("pubmed id", "pmid", "pm"),
     "id": ("id", "eid", "ut (unique wos id)", "accession number", "record id"),
@@ -148,7 +151,7 @@ def _list_literal(s: str) -> list[str] | None:
     if s.startswith("[") and s.endswith("]"):
         try:
             val = ast.literal_eval(s)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
+        except Exception:  # literal_eval raises many kinds on odd input
             return None
         if isinstance(val, (list, tuple)):
             return [str(x) for x in val if x is not None]
@@ -245,8 +248,12 @@ _VENUE_YEAR = re.compile(r"^(?P<venue>.+?)\s*\((?P<year>\d{4})\).*$")
 def _record(path: Path, line: int, row: list[str], cols: dict[str, int]) -> Record:
     names = split_authors(_cell(row, cols, "authors"))
     affs_cell = _cell(row, cols, "affiliations")
-    affs = [a.strip() for a in affs_cell.split(";")] if affs_cell and ";" in affs_cell else []
-    per_author = affs if len(affs) == len(names) else [None] * len(names)
+    affs = [a.strip() for a in affs_cell.split(";")] if affs_cell else []
+    with_affs = _cell(row, cols, "authors_with_affiliations")
+    if with_affs:
+        parts = [p.strip() for p in with_affs.split(";")]
+        affs = [p.split(",", 1)[1].strip() if "," in p else "" for p in parts]
+    per_author: list[str | None] = list(affs) if len(affs) == len(names) else [None] * len(names)
     authors = [make_author(n, [a] if a else []) for n, a in zip(names, per_author, strict=True)]
     venue = _cell(row, cols, "venue")
     year: Any = _cell(row, cols, "year")

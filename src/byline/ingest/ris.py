@@ -3,7 +3,8 @@
 A tolerant streaming reader rather than rispy: BOM, CRLF mixed with bare CR, lines without a tag continue
 the previous field (each one is a new value for list tags such as ``KW`` and ``AU``), an author repeated on
 the next line is dropped (IEEE Xplore exports), records without ``ER`` end at the next ``TY``.
-A Web of Science field-tagged file handed to this parser is read by :mod:`byline.ingest.wos`.
+A Web of Science or MEDLINE file handed to this parser is read by :mod:`byline.ingest.wos` /
+:mod:`byline.ingest.medline`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from byline._errors import InputError
-from byline.ingest import wos
+from byline.ingest import medline, wos
 from byline.ingest._common import (
     dedupe_consecutive,
     invert_name,
@@ -35,7 +36,7 @@ _ABSTRACT_TAGS = ("AB", "N2")
 
 
 def sniff(head: str, path: Path) -> float:
-    if wos.sniff(head, path) >= 0.5:
+    if wos.sniff(head, path) >= 0.5 or medline.sniff(head, path) >= 0.5:
         return 0.0
     lines = [ln for ln in head.splitlines()[:400] if ln.strip()]
     if not lines:
@@ -64,6 +65,9 @@ def parse(path: Path) -> Iterator[Record]:
     first = buffered[-1][1].lstrip("\ufeff")
     if re.match(r"^(FN|VR|PT) ", first):
         yield from wos.parse(path)
+        return
+    if first.startswith("PMID-"):
+        yield from medline.parse(path)
         return
 
     def all_lines() -> Iterator[tuple[int, str]]:
@@ -122,7 +126,7 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
     names: list[str] = []
     for t in _AUTHOR_TAGS:
         names.extend(v for v in fields.get(t, []) if v.strip())
-    names = dedupe_consecutive([invert_name(n) for n in names])
+    names = dedupe_consecutive([invert_name(n, expand_initials=True) for n in names])
     truncated = bool(names) and names[-1].lower() in ("et al.", "et al", "others")
     if truncated:
         names = names[:-1]

@@ -63,6 +63,8 @@ def _parse_cassette(path: Path, text: str) -> Iterator[Record]:
         raise InputError("reading a YAML cassette needs PyYAML (pip install pyyaml)", file=path) from None
     try:
         doc = yaml.safe_load(text)
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", file=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=path,
@@ -84,6 +86,8 @@ def _parse_cassette(path: Path, text: str) -> Iterator[Record]:
             data = json.loads(body)
         except json.JSONDecodeError as exc:
             raise InputError(f"interaction {i}: response body is not JSON ({exc.msg})", file=path) from None
+        except RecursionError:
+            raise InputError(f"interaction {i}: response body nested too deeply", file=path) from None
         yield from _records(path, data, line=None, where=f"interaction {i}")
 
 

@@ -8,6 +8,7 @@ and no SQL or file path is ever built from request text (uploads go to anonymous
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from byline import __version__
 from byline._errors import BylineError, ConstraintError, InputError, ModelError, StoreError
-from byline.server.backend import Backend, Moved, NotFound
+from byline.server.backend import MISS, Backend, Moved, NotFound
 from byline.server.charts import timeline
 from byline.server.security import BodySizeLimit, SecurityHeaders, TokenCheck, resolve_token
 
@@ -213,7 +214,23 @@ def _install_error_handlers(app: FastAPI, page: Any) -> None:
 
 
 # -------------------------------------------------------------------------------------------------------- API
+def _reader(backend: Backend) -> Callable[..., Awaitable[Any]]:
+    """``await read("person", pid)``: a cached answer straight away when the backend can ``peek``
+    (no thread hop), else the backend call in the thread pool (it may read the store and score)."""
+    peek = getattr(backend, "peek", None)
+
+    async def read(method: str, *args: Any) -> Any:
+        if peek is not None:
+            hit = peek(method, *args)
+            if hit is not MISS:
+                return hit
+        return await run_in_threadpool(getattr(backend, method), *args)
+
+    return read
+
+
 def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
+    read = _reader(backend)
     def require_token(request: Request) -> None:
         if not check(request.headers.get("authorization")):
             raise StarletteHTTPException(
@@ -221,29 +238,29 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
             )
 
     @app.get("/api/people", tags=["people"], summary="Search people by name")
-    def api_people(
+    async def api_people(
         name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> JSONResponse:
-        return JSONResponse({"people": backend.search_people(name.strip() if name else None, limit)})
+        return JSONResponse({"people": await read("search_people", name.strip() if name else None, limit)})
 
     @app.get("/api/people/{person_id}", tags=["people"], summary="One person's profile (308 for merged ids)")
-    def api_person(person_id: PersonId) -> JSONResponse:
-        return JSONResponse(backend.person(person_id))
+    async def api_person(person_id: PersonId) -> JSONResponse:
+        return JSONResponse(await read("person", person_id))
 
     @app.get("/api/works/{work_id}", tags=["works"], summary="One work with its authors and sources")
-    def api_work(work_id: WorkId) -> JSONResponse:
-        return JSONResponse(backend.work(work_id))
+    async def api_work(work_id: WorkId) -> JSONResponse:
+        return JSONResponse(await read("work", work_id))
 
     @app.get("/api/explain", tags=["explain"], summary="Why two signatures are (not) the same person")
-    def api_explain(
+    async def api_explain(
         a: Annotated[str, Query(pattern=ID_PATTERN)], b: Annotated[str, Query(pattern=ID_PATTERN)]
     ) -> JSONResponse:
-        return JSONResponse(backend.explain(a, b))
+        return JSONResponse(await read("explain", a, b))
 
     @app.get("/api/review", tags=["people"], summary="Lowest-confidence assignments first")
-    def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:
-        return JSONResponse({"items": backend.review_queue(limit)})
+    async def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONResponse:
+        return JSONResponse({"items": await read("review_queue", limit)})
 
     @app.post(
         "/api/audit",
@@ -309,15 +326,16 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
 
 # ------------------------------------------------------------------------------------------------------ pages
 def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
+    read = _reader(backend)
     @app.get("/", include_in_schema=False)
-    def index(name: Annotated[str | None, Query(max_length=NAME_MAX)] = None) -> HTMLResponse:
+    async def index(name: Annotated[str | None, Query(max_length=NAME_MAX)] = None) -> HTMLResponse:
         query = (name or "").strip()
-        people = backend.search_people(query or None, 100)
+        people = await read("search_people", query or None, 100)
         return page("index.html", query=query, people=people, title="Search")
 
     @app.get("/people/{person_id}", include_in_schema=False)
-    def person_page(person_id: PersonId) -> HTMLResponse:
-        person = backend.person(person_id)
+    async def person_page(person_id: PersonId) -> HTMLResponse:
+        person = await read("person", person_id)
         years: dict[int, int] = {}
         undated = 0
         for w in person.get("works", []):
@@ -332,21 +350,21 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         )
 
     @app.get("/works/{work_id}", include_in_schema=False)
-    def work_page(work_id: WorkId) -> HTMLResponse:
-        work = backend.work(work_id)
+    async def work_page(work_id: WorkId) -> HTMLResponse:
+        work = await read("work", work_id)
         return page("work.html", work=work, title=work.get("title") or work_id)
 
     @app.get("/explain", include_in_schema=False)
-    def explain_page(
+    async def explain_page(
         a: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
         b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     ) -> HTMLResponse:
-        card = backend.explain(a, b) if a and b else None
+        card = await read("explain", a, b) if a and b else None
         return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
 
     @app.get("/review", include_in_schema=False)
-    def review_page(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
-        return page("review.html", items=backend.review_queue(limit), title="Review queue")
+    async def review_page(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
+        return page("review.html", items=await read("review_queue", limit), title="Review queue")
 
     @app.get("/audit", include_in_schema=False)
     def audit_page() -> HTMLResponse:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from byline._errors import StoreError
 
 CURATION_ACTIONS = ("merge", "split", "lock", "claim")
+MISS = object()  # what an optional ``peek(method, *args)`` returns when it has no cached answer
 
 
 class NotFound(StoreError):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from byline._errors import InputError, ModelError, StoreError
-from byline.server.backend import CURATION_ACTIONS, Moved, NotFound
+from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
 SETTINGS_SCHEMA = "CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
@@ -119,6 +119,31 @@ class StoreBackend:
                         self._cache, self._key_locks = {}, {}
                     self._cache[key] = value
         return value
+
+    def peek(self, method: str, *args: Any) -> Any:
+        """The cached result of ``method(*args)`` if there is one, else :data:`MISS` (never computes).
+
+        Lets the app answer warm reads on the event loop without a thread hop.
+        """
+        if method == "person":
+            current = self._resolve(args[0])
+            if current != args[0]:
+                raise Moved(args[0], current)
+            key: tuple[Any, ...] = ("person", current)
+        elif method == "search_people":
+            key = ("search", *args)
+        elif method == "review_queue":
+            key = ("review",)
+        elif method in ("work", "explain"):
+            key = (method, *args)
+        else:
+            return MISS
+        gen = self.generation()
+        with self._lock:
+            if gen != self._cache_gen or key not in self._cache:
+                return MISS
+            value = self._cache[key]
+        return value[: args[0]] if method == "review_queue" else value
 
     def _resolve(self, person_id: str) -> str:
         from byline.people import resolve
