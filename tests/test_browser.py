@@ -150,6 +150,8 @@ def test_hostile_text_renders_inert(browser: object) -> None:
 
 
 def test_curation_form_needs_token(browser: object) -> None:
+    from playwright.sync_api import expect
+
     from _server_fakes import FakeBackend
     from byline.server import create_app
 
@@ -172,6 +174,14 @@ def test_curation_form_needs_token(browser: object) -> None:
         assert [e["action"] for e in backend.events] == ["merge"]
         page.goto(srv.url + "/people/P2")  # the retired id redirects
         assert page.url.endswith("/people/P1")
+        # split the checked works out, then lock (the token stays in the tab)
+        page.check('#works input[value="W1"]')
+        page.click("#split-form button")
+        expect(page.locator("#history li")).to_have_count(2)
+        page.click("#lock-form button")
+        expect(page.locator("#history li")).to_have_count(3)
+        assert [e["action"] for e in backend.events] == ["merge", "split", "lock"]
+        assert backend.events[1]["works"] == ["W1"] and backend.people["P1"]["locked"] is True
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == []
 

@@ -119,3 +119,16 @@ def test_reader_duplicate_ids(tmp_path):
     p = _write(tmp_path / "dup.jsonl", [CANON, CANON])
     with pytest.raises(InputError, match="duplicate"):
         load_signatures(p)
+
+
+def test_reader_s2and_signature_shape(tmp_path):
+    line = {
+        "signature_id": "123___0", "paper_id": 123, "cluster_id": "7",
+        "author_info": {"position": 0, "block": "s smith", "given_block": "s smith", "first": "Sam", "middle": "J.",
+                        "last": "Smith", "suffix": "Jr.", "affiliations": [], "email": None},
+        "title": "On things", "year": 2011, "authors": [{"position": 0, "author_name": "Sam J. Smith"},
+                                                      {"position": 1, "author_name": "Ann Lee"}],
+    }
+    (s,) = load_signatures(_write(tmp_path / "pubmed.dev.jsonl", [line]))
+    assert (s.name, s.block, s.person, s.title, s.year, s.work_id) == ("Sam J. Smith Jr.", "s smith", "7", "On things", 2011, "123")
+    assert s.coauthors == ("Ann Lee",)

@@ -103,3 +103,21 @@ def test_far_pairs_between_components_are_ignored():
     i, j, p = _pairs(4, {(0, 1): 0.9, (2, 3): 0.9, (1, 2): 0.1, (0, 3): 0.05})
     lab = cluster_block(4, i, j, p, threshold=0.5)
     assert lab.tolist() == [0, 0, 1, 1]
+
+
+def test_sparse_path_honours_constraints(monkeypatch):
+    import byline.cluster as C
+
+    rng = np.random.default_rng(7)
+    n = 40
+    i, j = np.triu_indices(n, 1)
+    p = rng.random(len(i)) ** 0.2
+    cl = [(0, 1), (5, 9), (3, 30)]
+    ml = [(2, 17)]
+    dense = cluster_block(n, i, j, p, 0.55, must_link=ml, cannot_link=cl)
+    monkeypatch.setattr(C, "DENSE_MAX", 5)
+    sparse = cluster_block(n, i, j, p, 0.55, must_link=ml, cannot_link=cl)
+    for a, b in cl:
+        assert sparse[a] != sparse[b]
+    assert sparse[2] == sparse[17]
+    assert sparse.tolist() == dense.tolist()

@@ -11,8 +11,7 @@ import pytest
 from byline import synth
 from byline._errors import EngineError
 from byline.block import group_blocks
-from byline.engines import Engine, LocalEngine, get_engine
-from byline.engines import frames
+from byline.engines import Engine, LocalEngine, frames, get_engine
 from byline.engines.spark import spark_available
 from byline.model import Disambiguator
 from byline.pipeline import run
@@ -23,16 +22,17 @@ SPARK_MISSING = spark_available()
 @pytest.fixture(scope="module")
 def model() -> Disambiguator:
     train = synth.generate(3000, seed=101) + synth.generate(1500, seed=102, dataset="synth-pubmed")
-    return Disambiguator(n_estimators=30, random_state=0, n_jobs=1).fit(train)
+    # a small max_block_full so that the bounded candidate-pair path runs on a small corpus
+    return Disambiguator(n_estimators=30, random_state=0, n_jobs=1, max_block_full=500).fit(train)
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list:
     # mixed flavours, one big ambiguous block (bounded candidate pairs) and many small ones
     return (
-        synth.generate(2000, seed=7)
-        + synth.generate(600, seed=8, dataset="synth-aminer")
-        + synth.generate(2700, seed=9, dataset="synth-big", focus_block="Lee, J")
+        synth.generate(1200, seed=7)
+        + synth.generate(400, seed=8, dataset="synth-aminer")
+        + synth.generate(700, seed=9, dataset="synth-big", focus_block="Lee, J")
     )
 
 
@@ -91,9 +91,15 @@ def _echo(block: str, sigs, tag: str) -> tuple[str, int, str, str]:
     return block, len(sigs), sigs[0].id, tag
 
 
+if not SPARK_MISSING:  # Spark's Python workers cannot import this test module: ship it by value
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
 @pytest.mark.parametrize("name", ENGINES)
 def test_map_blocks_keeps_input_order(name: str, request: pytest.FixtureRequest, corpus) -> None:
-    items = list(group_blocks(corpus[:3000]).items())[::-1]  # not sorted: order must still be kept
+    items = list(group_blocks(corpus).items())[::-1]  # not sorted: order must still be kept
     out = list(_engine(name, request).map_blocks(_echo, items, "x"))
     assert out == [(b, len(s), s[0].id, "x") for b, s in items]
 

@@ -558,3 +558,25 @@ def test_ris_from_web_of_science_and_tsv(tmp_path: Path) -> None:
     assert detect_format(t) == "csv"
     (r,) = load_records(t)
     assert names(r) == ["Karl Marx", "Astrid Lindgren"] and r.year == 2014 and r.abstract == "Abc, def."
+
+
+def test_csv_multiline_cells_keep_start_lines(tmp_path: Path) -> None:
+    p = tmp_path / "ieee.csv"
+    p.write_text('"Document Title",Authors,"Publication Year","Abstract"\r\n'
+                 '"First ""quoted"" title","P. Kogge; J. Shalf","2013","Line one\r\nline two\r\n\r\nline four"\r\n'
+                 '"Second",Ann Lee,2014,short\r\n', encoding="utf-8")
+    a, b = load_records(p)
+    assert a.title == 'First "quoted" title' and a.abstract == "Line one line two line four"
+    assert (a.source.line, b.source.line) == (2, 6) and names(b) == ["Ann Lee"]
+
+
+def test_s2_bulk_dataset_lines(tmp_path: Path) -> None:
+    p = tmp_path / "papers-part0.jsonl"
+    line = {"corpusid": 42, "externalids": {"DOI": "10.1000/ABC", "ArXiv": "2101.00001", "CorpusId": "42"},
+            "title": "Bulk paper", "authors": [{"authorId": "1", "name": "Ann Lee"}], "venue": "Venue",
+            "year": 2021, "publicationvenueid": None}
+    p.write_text(json.dumps(line) + "\n" + json.dumps({**line, "corpusid": 43}) + "\n", encoding="utf-8")
+    assert detect_format(p) == "s2"
+    a, b = load_records(p)
+    assert a.ids == {"doi": "10.1000/abc", "arxiv": "2101.00001", "corpus_id": "42"} and a.source.line == 1
+    assert names(a) == ["Ann Lee"] and b.source.record == "CorpusId:43"

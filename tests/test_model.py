@@ -143,3 +143,13 @@ def test_constraints_in_pipeline(fitted, corpus):
     x, y = by_key[keys[0]][0], by_key[keys[-1]][0]
     merged = run(dev, fitted, constraints={"must_link": [(x, y)]}).clusters
     assert merged[x] == merged[y]
+
+
+def test_fit_without_labels_is_an_input_error():
+    from dataclasses import replace
+
+    from byline import InputError
+
+    sigs = [replace(s, person=None) for s in generate(50, seed=3)]
+    with pytest.raises(InputError, match="no labeled pairs"):
+        Disambiguator(n_estimators=5).fit(sigs)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _people_fakes import BIO, ML, FakeModel, model_dir, write_bib
 from typer.testing import CliRunner
 
+from _people_fakes import BIO, ML, FakeModel, model_dir, write_bib
 from byline import people as P
 from byline.cli import app
 from byline.store import Store

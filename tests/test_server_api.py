@@ -241,4 +241,32 @@ def test_serve_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_ENV, "cli-token-12345")
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False}]
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False,
+                      "timeout_keep_alive": 30}]
+
+
+def test_any_text_is_escaped_property() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from markupsafe import escape
+
+    backend = FakeBackend()
+    client = TestClient(create_app(backend=backend, token=TOKEN))
+    pieces = st.sampled_from(["<script>", "</script>", "<img src=x onerror=alert(1)>", "\"'", "&amp;", "$\\x$",
+                              "</td></tr></table>", "{{ 7*7 }}", "{% raw %}", "<!--", "]]>", "\u202e", "é"])
+    texts = st.lists(st.one_of(pieces, st.text(max_size=8)), min_size=1, max_size=6).map("".join)
+
+    skeleton = client.get("/people/P1", headers=HTML).text
+
+    @settings(max_examples=40, deadline=None)
+    @given(title=texts, name=texts)
+    def check(title: str, name: str) -> None:
+        backend.people["P1"]["works"][0]["title"] = title
+        backend.people["P1"]["name"] = name
+        html = client.get("/people/P1", headers=HTML).text
+        assert str(escape(title)) in html and str(escape(name)) in html
+        if "<" in title and title not in skeleton:  # (e.g. "</script>" is in our own markup)
+            assert title not in html
+        assert "<script>" not in html.replace('<script src="/static/app.js" defer>', "")
+
+    check()

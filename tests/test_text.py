@@ -144,3 +144,18 @@ def test_strip_latex(latex: str, plain: str) -> None:
 )
 def test_decode_latex_accents(latex: str, plain: str) -> None:
     assert decode_latex_accents(latex) == plain
+
+
+@given(st.text(max_size=30) | st.text(alphabet="aeÃÂ©¼¶â€™œ\x9d\xa0ü \u206a\ufb01ｆ", max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_repair_fast_path_matches_ftfy(s: str) -> None:
+    """Skipping ftfy for text it would not change never changes the result."""
+    import byline.text as text_mod
+
+    fast = repair(s)
+    original = text_mod._ftfy_needed
+    try:
+        text_mod._ftfy_needed = lambda _s: True
+        assert repair(s) == fast
+    finally:
+        text_mod._ftfy_needed = original

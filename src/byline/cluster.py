@@ -102,22 +102,23 @@ def cluster_block(
     d = 1.0 - np.asarray(p, dtype=np.float64)
     cut = 1.0 - float(threshold)
     ml = [(int(a), int(b)) for a, b in must_link if a != b]
-    cl = {(min(a, b), max(a, b)) for a, b in cannot_link if a != b}
     if n == 0:
         return np.zeros(0, np.int64)
+    cl_arr = np.asarray(list(cannot_link), dtype=np.int64).reshape(-1, 2)
+    cl_arr = cl_arr[cl_arr[:, 0] != cl_arr[:, 1]]
+    cla, clb = np.minimum(cl_arr[:, 0], cl_arr[:, 1]), np.maximum(cl_arr[:, 0], cl_arr[:, 1])
     # must-link groups
     uf = _UnionFind(n)
     for a, b in ml:
         uf.union(a, b)
     group = np.array([uf.find(k) for k in range(n)]) if ml else np.arange(n)
-    for a, b in cl:
-        if group[a] == group[b]:
-            raise ConstraintError(f"items {a} and {b} are both must-linked and cannot-linked")
-    # drop scored pairs that are cannot-linked; mark them as such
-    if cl:
-        key = i * n + j
-        cl_codes = np.array([a * n + b for a, b in cl], dtype=np.int64)
-        bad = np.isin(key, cl_codes)
+    clash = np.flatnonzero(group[cla] == group[clb])
+    if clash.size:
+        a, b = int(cla[clash[0]]), int(clb[clash[0]])
+        raise ConstraintError(f"items {a} and {b} are both must-linked and cannot-linked")
+    # drop scored pairs that are cannot-linked
+    if cla.size:
+        bad = np.isin(np.minimum(i, j) * n + np.maximum(i, j), cla * n + clb)
         i, j, d = i[~bad], j[~bad], d[~bad]
     close = d <= cut
     ci = np.concatenate([i[close], np.array([a for a, _ in ml], np.int64)])
@@ -128,12 +129,17 @@ def cluster_block(
     comp_sorted = comp[order]
     bounds = np.flatnonzero(np.diff(comp_sorted)) + 1
     members_list = np.split(order, bounds)
-    # scored pairs per component (pairs between components never matter: they are above the cut)
+    # pairs and constraints per component (those between components never matter: above the cut)
     inside = comp[i] == comp[j]
     i, j, d = i[inside], j[inside], d[inside]
-    pair_comp = comp[i]
-    pair_order = np.argsort(pair_comp, kind="stable")
-    pc_sorted = pair_comp[pair_order]
+    pair_order = np.argsort(comp[i], kind="stable")
+    pc_sorted = comp[i][pair_order]
+    cl_in = comp[cla] == comp[clb]
+    cla, clb = cla[cl_in], clb[cl_in]
+    cl_order = np.argsort(comp[cla], kind="stable")
+    cc_sorted = comp[cla][cl_order]
+    ml_arr = np.asarray(ml, dtype=np.int64).reshape(-1, 2)
+    local = np.full(n, -1, np.int64)
     result_parts: list[tuple[np.ndarray, np.ndarray]] = []
     for members in members_list:
         members = np.sort(members)
@@ -146,16 +152,18 @@ def cluster_block(
         c = comp[members[0]]
         lo, hi = np.searchsorted(pc_sorted, [c, c + 1])
         sel = pair_order[lo:hi]
-        local = np.full(n, -1, np.int64)
         local[members] = np.arange(len(members))
         li, lj, ld = local[i[sel]], local[j[sel]], d[sel]
-        lml = [(local[a], local[b]) for a, b in ml if local[a] >= 0]
-        lcl = [(local[a], local[b]) for a, b in cl if local[a] >= 0 and local[b] >= 0]
-        lgroup = group[members]
+        lo, hi = np.searchsorted(cc_sorted, [c, c + 1])
+        csel = cl_order[lo:hi]
+        lcl = list(zip(local[cla[csel]].tolist(), local[clb[csel]].tolist(), strict=True))
         if len(members) <= DENSE_MAX:
-            sub = _average_dense(len(members), li, lj, ld, cut, lgroup, lcl)
+            sub = _average_dense(len(members), li, lj, ld, cut, group[members], lcl)
         else:
+            mine = ml_arr[comp[ml_arr[:, 0]] == c] if len(ml_arr) else ml_arr
+            lml = list(zip(local[mine[:, 0]].tolist(), local[mine[:, 1]].tolist(), strict=True))
             sub = _average_sparse(len(members), li, lj, ld, cut, lml, lcl)
+        local[members] = -1
         result_parts.append((members, sub))
     # number labels by smallest member
     firsts = []
@@ -233,59 +241,66 @@ def _renumber(lab: np.ndarray) -> np.ndarray:
 
 
 def _average_sparse(m, i, j, d, cut, ml, cl) -> np.ndarray:
-    """Average linkage on a sparse graph (missing pairs have distance 1) with a heap; O(E log E)."""
+    """Average linkage on a sparse graph (missing pairs have distance 1) with a heap; O(E log E).
+
+    Cannot-links enter as a similarity of ``-1e9``: any cluster pair containing one has an average
+    distance far above the cut, so it is never merged (the same device as the dense path).
+    """
     uf = _UnionFind(m)
     size = {k: 1 for k in range(m)}
     # sum of similarities s = 1 - d between clusters; missing pairs contribute 0
     nbr: dict[int, dict[int, float]] = {k: {} for k in range(m)}
-    forbid: dict[int, set[int]] = {k: set() for k in range(m)}
-    for a, b in cl:
-        forbid[a].add(b)
-        forbid[b].add(a)
     for a, b, dist in zip(i.tolist(), j.tolist(), d.tolist(), strict=True):
         nbr[a][b] = nbr[a].get(b, 0.0) + (1.0 - dist)
-        nbr[b][a] = nbr[b].get(a, 0.0) + (1.0 - dist)
+        nbr[b][a] = nbr[a][b]
+    for a, b in cl:
+        nbr[a][b] = nbr[a].get(b, 0.0) - _BIG
+        nbr[b][a] = nbr[a][b]
     for a, b in ml:
         ra, rb = uf.find(a), uf.find(b)
         if ra != rb:
-            _merge(ra, rb, uf, size, nbr, forbid)
+            _merge(ra, rb, uf, size, nbr)
     heap: list[tuple[float, int, int]] = []
     for a in nbr:
         if uf.find(a) != a:
             continue
         for b, s in nbr[a].items():
             if a < b:
-                heapq.heappush(heap, (1.0 - s / (size[a] * size[b]), a, b))
+                dist = 1.0 - s / (size[a] * size[b])
+                if dist <= cut:
+                    heap.append((dist, a, b))
+    heapq.heapify(heap)
+    alive = size  # roots are exactly the keys of ``size``
     while heap:
         dist, a, b = heapq.heappop(heap)
         if dist > cut:
             break
-        if uf.find(a) != a or uf.find(b) != b or b not in nbr[a]:
+        if a not in alive or b not in alive or b not in nbr[a]:
             continue
         cur = 1.0 - nbr[a][b] / (size[a] * size[b])
-        if abs(cur - dist) > 1e-12 or b in forbid[a]:
+        if abs(cur - dist) > 1e-12:
             continue  # stale entry
-        root = _merge(a, b, uf, size, nbr, forbid)
+        root = _merge(a, b, uf, size, nbr)
+        sr = size[root]
         for c, s in nbr[root].items():
-            if c not in forbid[root]:
-                heapq.heappush(heap, (1.0 - s / (size[root] * size[c]), min(root, c), max(root, c)))
+            nd = 1.0 - s / (sr * size[c])
+            if nd <= cut:
+                heapq.heappush(heap, (nd, min(root, c), max(root, c)))
     return _renumber(np.array([uf.find(k) for k in range(m)]))
 
 
-def _merge(a, b, uf, size, nbr, forbid) -> int:
+def _merge(a, b, uf, size, nbr) -> int:
     root, other = (a, b) if a < b else (b, a)
     uf.parent[other] = root
     size[root] += size.pop(other)
+    nr = nbr[root]
     for c, s in nbr.pop(other).items():
         if c == root:
             continue
-        nbr[root][c] = nbr[root].get(c, 0.0) + s
-        nbr[c].pop(other, None)
-        nbr[c][root] = nbr[root][c]
-    nbr[root].pop(other, None)
-    fo = forbid.pop(other)
-    for c in fo:
-        forbid[c].discard(other)
-        forbid[c].add(root)
-    forbid[root] |= fo
+        v = nr.get(c, 0.0) + s
+        nr[c] = v
+        nc = nbr[c]
+        del nc[other]
+        nc[root] = v
+    nr.pop(other, None)
     return root

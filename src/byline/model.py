@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from byline._errors import ModelError, NotFittedError
+from byline._errors import InputError, ModelError, NotFittedError
 from byline.records import Signature
 
 FORMAT_VERSION = 1
@@ -52,8 +52,8 @@ class Disambiguator:
         self,
         threshold: float | None = None,
         random_state: int = 0,
-        n_estimators: int = 120,
-        learning_rate: float = 0.1,
+        n_estimators: int = 100,
+        learning_rate: float = 0.12,
         num_leaves: int = 15,
         min_child_samples: int = 20,
         max_pairs_per_block: int = 20_000,
@@ -157,7 +157,7 @@ class Disambiguator:
             data = BlockData(rows, self.name_counts_, np.concatenate(bids))
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
-            raise ValueError("no labeled pairs to train on: need blocks with at least two labeled signatures")
+            raise InputError("no labeled pairs to train on: need blocks with at least two labeled signatures")
         return np.vstack(Xs), np.concatenate(ys), None
 
     def fit(self, signatures: Sequence[Signature], dev: Sequence[Signature] | None = None) -> Disambiguator:
@@ -171,7 +171,7 @@ class Disambiguator:
         self._validate_params()
         signatures = list(signatures)
         if not signatures:
-            raise ValueError("fit needs at least one signature")
+            raise InputError("fit needs at least one signature")
         rng = np.random.default_rng(self.random_state)
         self.name_counts_ = NameCounts().fit(s.name for s in signatures)
         blocks = group_blocks(signatures)
@@ -188,7 +188,7 @@ class Disambiguator:
             fit_blocks, cal_blocks = cal_blocks, {}
         X, y, _ = self._training_pairs(fit_blocks, rng)
         if y.min() == y.max():
-            raise ValueError("training pairs are all of one class: need both same-person and different-person pairs")
+            raise InputError("training pairs are all of one class: need both same-person and different-person pairs")
         params = {
             "objective": "binary",
             "learning_rate": float(self.learning_rate),

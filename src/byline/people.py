@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -574,18 +573,29 @@ class PersonRow:
 
 
 def list_people(store: Any, name: str | None = None) -> list[PersonRow]:
-    """Stored people (optionally those whose name variants are compatible with ``name``), biggest first."""
+    """Stored people, biggest first; with ``name``, those whose name or a printed variant matches it
+    (compatible, and the same given name when both are written in full)."""
     with sa.read(store) as conn:
         rows = conn.execute("SELECT id, name, block, locked FROM people").fetchall()
         sig_rows = conn.execute("SELECT person_id, signature_id FROM person_signatures").fetchall()
     by_person: dict[str, list[str]] = defaultdict(list)
     for pid, sid in sig_rows:
         by_person[pid].append(sid)
+        variants: dict[str, set[str]] = defaultdict(set)
+        if name:
+            for pid, printed in conn.execute(
+                    "SELECT DISTINCT ps.person_id, s.name FROM person_signatures ps "
+                    "JOIN signatures s ON s.id = ps.signature_id"):
+                variants[pid].add(printed)
     out = [PersonRow(r[0], r[1], r[2], bool(r[3]), sorted(by_person.get(r[0], []))) for r in rows]
     if name:
         target = parse_name(name)
         key = normalize(name)
-        out = [p for p in out if compatible(p.name, target) and _strict_match(p.name, name, key)]
+
+        def matches(printed: str) -> bool:
+            return compatible(printed, target) and _strict_match(printed, name, key)
+
+        out = [p for p in out if matches(p.name) or any(matches(v) for v in sorted(variants.get(p.id, ())))]
     out.sort(key=lambda p: (-len(p.signature_ids), p.name, p.id))
     return out
 
@@ -849,7 +859,8 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
     """Score each work against the other works of the same listing (pure given the model).
 
     score = 1 - the log-odds mean of the (uncalibrated) pairwise probabilities that the owner's signature
-    on the work and on each other work are one person (pulled toward 0.5 when the work carries little evidence); in listings without any
+    on the work and on each other work are one person (scored as if the owner's name were moderately
+    common: its rarity is the same for every work, see :func:`byline._store_access.pair_scores`) (pulled toward 0.5 when the work carries little evidence); in listings without any
     coauthor (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF
     similarity to the rest of the listing falls below the listing's median (elsewhere text is left
     to the model: on the synthetic IND benchmark blending it in everywhere cost 0.035 AUC); +0.1 when
@@ -865,7 +876,8 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
     R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
     if n >= 2:
         ii, jj = np.triu_indices(n, k=1)
-        probs, raw = sa.pair_scores(model, [valid[a][1] for a in ii], [valid[b][1] for b in jj])
+        probs, raw = sa.pair_scores(model, [valid[a][1] for a in ii], [valid[b][1] for b in jj],
+                                    neutral_name_counts=True)
         for a, b, p, r in zip(ii, jj, probs, raw, strict=True):
             ia, ib = valid[a][0], valid[b][0]
             P[ia, ib] = P[ib, ia] = p
@@ -980,6 +992,3 @@ def _text_sims(sigs: Sequence[Signature]) -> list[float | None]:
         out.append(float(row @ rest / denom) if denom else 0.0)
     return out
 
-
-def _path_like(x: Any) -> bool:
-    return isinstance(x, Path) or (isinstance(x, str) and Path(x).exists())

@@ -38,7 +38,9 @@ def serve(
         typer.echo(f"byline: warning: listening on {host}: over plain HTTP the curator token travels in "
                    "clear; put a TLS proxy in front", err=True)
     typer.echo(f"byline: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # keep-alive longer than uvicorn's 5 s: a busy client reusing a connection the server just closed
+    # sees a reset, not a slow answer
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=30)
 
 
 def register(app: typer.Typer) -> None:

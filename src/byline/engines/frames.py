@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from byline._errors import InputError
-from byline.block import block_of
+from byline.block import group_blocks
 from byline.records import Signature
 
 _STR = pa.string()
@@ -48,14 +48,15 @@ SCHEMA = pa.schema([*COLUMNS, (BLOCK_COL, _STR), (ORD_COL, pa.int64())])
 
 
 def to_table(signatures: Iterable[Signature]) -> pa.Table:
-    """Signatures -> Arrow table with :data:`SCHEMA` (``_block`` = :func:`byline.block.block_of`)."""
+    """Signatures -> Arrow table with :data:`SCHEMA` (``_block`` = the key of :func:`byline.block.group_blocks`)."""
     sigs = list(signatures)
+    key_of = {id(s): key for key, ss in group_blocks(sigs).items() for s in ss}
     cols: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
     for k, s in enumerate(sigs):
         for n, _ in COLUMNS:
             v = getattr(s, n)
             cols[n].append(list(v) if n in _LISTS else v)
-        cols[BLOCK_COL].append(block_of(s))
+        cols[BLOCK_COL].append(key_of[id(s)])
         cols[ORD_COL].append(k)
     return pa.table(cols, schema=SCHEMA)
 
@@ -128,6 +129,4 @@ def read_parquet(path: str | os.PathLike[str]) -> list[Signature]:
 
 def items_of(signatures: Sequence[Signature]) -> list[tuple[str, list[Signature]]]:
     """(block, signatures) items exactly as :func:`byline.block.group_blocks` makes them."""
-    from byline.block import group_blocks
-
     return list(group_blocks(signatures).items())

@@ -125,6 +125,7 @@ class SparkEngine(Engine):
                 "spark.driver.memory": "2g",
                 "spark.python.worker.reuse": "true",
                 "spark.sql.session.timeZone": "UTC",
+                "spark.python.daemon.module": "byline.engines._spark_daemon",
             }
             for k, v in {**defaults, **self.conf}.items():
                 b = b.config(k, v)

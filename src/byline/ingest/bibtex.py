@@ -8,6 +8,7 @@ across pieces).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,15 +168,20 @@ def parse(path: Path) -> Iterator[Record]:
             blank = False
         else:
             continue
+        log = logging.getLogger("bibtexparser")
+        level = log.level
+        log.setLevel(logging.ERROR)  # its warnings repeat what the InputError below says
         try:
             lib = bibtexparser.parse_string(text, parse_stack=[])
         except Exception as exc:  # bibtexparser raises assorted errors on pathological input
             raise InputError(f"not readable as BibTeX: {exc}", file=path, line=first) from None
+        finally:
+            log.setLevel(level)
         for block in lib.blocks:
             line = first + (block.start_line or 0)
             if isinstance(block, bibmodel.ParsingFailedBlock):
                 lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
-                msg = lines[-1] if lines else "syntax error"
+                msg = lines[-1] if lines else "syntax error (an entry or value that is never closed?)"
                 raise InputError(f"BibTeX entry does not parse: {msg}", file=path, line=line)
             if isinstance(block, (bibmodel.DuplicateBlockKeyBlock, bibmodel.DuplicateFieldKeyBlock)):
                 block = block.ignore_error_block

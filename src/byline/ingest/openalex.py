@@ -66,7 +66,7 @@ def parse(path: Path) -> Iterator[Record]:
     for i, obj in enumerate(items):
         if obj is None:
             continue
-        yield work_record(path, obj, index=i if isinstance(data, list) or items is not data else None)
+        yield work_record(path, obj, index=i)
 
 
 def abstract_from_inverted_index(index: Any) -> str | None:

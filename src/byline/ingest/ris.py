@@ -16,6 +16,7 @@ from pathlib import Path
 from byline._errors import InputError
 from byline.ingest import medline, wos
 from byline.ingest._common import (
+    clean,
     dedupe_consecutive,
     invert_name,
     iter_lines,
@@ -27,7 +28,7 @@ from byline.records import Record
 NAME = "ris"
 
 _TAG = re.compile(r"^\ufeff?([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
-_LIST_TAGS = {"AU", "A1", "KW", "A2", "A3", "A4", "ED"}
+_LIST_TAGS = {"AU", "A1", "KW", "A2", "A3", "A4", "ED", "AD"}
 _AUTHOR_TAGS = ("AU", "A1")
 _TITLE_TAGS = ("TI", "T1", "CT", "ST")
 _VENUE_TAGS = ("T2", "JO", "JF", "JA", "J2", "BT", "T3", "PB")
@@ -137,8 +138,11 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         if "arxiv.org/abs/" in url:
             ids["arxiv"] = url
     an = _first(fields, ("AN",))
-    if an and an.isdigit() and (fields.get("DB") or [""])[0].lower().startswith("pubmed"):
-        ids["pmid"] = an
+    source_db = " ".join((fields.get("DB") or [""])[:1] + (fields.get("DP") or [""])[:1]).lower()
+    if an and an.strip().isdigit() and ("pubmed" in source_db or "nlm" in source_db or "medline" in source_db):
+        ids["pmid"] = an.strip()
+    # AD lists addresses for the record, not per author: only a single author can be given them safely.
+    addresses = [a for a in (clean(x) for x in fields.get("AD", [])) if a]
     keywords: list[str] = []
     for kw in fields.get("KW", []):
         keywords.extend(k for k in re.split(r"\s*;\s*", kw) if k)
@@ -148,14 +152,14 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         line=line,
         key=_first(fields, ("ID", "AN")),
         title=_first(fields, _TITLE_TAGS),
-        authors=[make_author(n) for n in names],
+        authors=[make_author(n, addresses if len(names) == 1 else ()) for n in names],
         authors_truncated=truncated,
         year=_first(fields, _YEAR_TAGS),
         venue=_first(fields, _VENUE_TAGS),
         abstract=_first(fields, _ABSTRACT_TAGS),
         keywords=keywords,
         ids=ids,
-        extra={"type": (fields.get("TY") or [""])[0]},
+        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {})},
         field_lines=_field_lines(tag_lines),
     )
 

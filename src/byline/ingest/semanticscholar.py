@@ -25,7 +25,9 @@ from byline.records import Record
 
 NAME = "s2"
 
-_MARKERS = ('"paperId"', '"citingPaper"', '"citedPaper"', '"externalIds"', '"corpusId"', '"authorId"')
+# camelCase from the Graph API, lower case in the bulk datasets ("papers" JSONL)
+_MARKERS = ('"paperId"', '"citingPaper"', '"citedPaper"', '"externalIds"', '"corpusId"', '"authorId"',
+            '"externalids"', '"corpusid"', '"publicationvenueid"')
 
 
 def sniff(head: str, path: Path) -> float:
@@ -126,7 +128,8 @@ def _venue(paper: dict[str, Any]) -> Any:
 
 def paper_record(path: Path, paper: dict[str, Any], *, line: int | None = None, index: int | None = None) -> Record:
     """One Graph API paper object as a :class:`Record`."""
-    ext = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    ext_raw = paper.get("externalIds", paper.get("externalids"))
+    ext = ext_raw if isinstance(ext_raw, dict) else {}
     authors = []
     for a in as_list(paper.get("authors")):
         if isinstance(a, dict):
@@ -134,8 +137,8 @@ def paper_record(path: Path, paper: dict[str, Any], *, line: int | None = None, 
         elif isinstance(a, str):
             authors.append(make_author(a))
     pid = paper.get("paperId")
-    corpus = paper.get("corpusId") or ext.get("CorpusId")
-    key = pid or (f"[{index}]" if index is not None else None)
+    corpus = paper.get("corpusId") or paper.get("corpusid") or ext.get("CorpusId")
+    key = pid or (f"CorpusId:{corpus}" if corpus is not None else None) or (f"[{index}]" if index is not None else None)
     return make_record(
         path,
         NAME,
@@ -143,7 +146,7 @@ def paper_record(path: Path, paper: dict[str, Any], *, line: int | None = None, 
         key=key,
         title=paper.get("title"),
         authors=authors,
-        year=paper.get("year") or paper.get("publicationDate"),
+        year=paper.get("year") or paper.get("publicationDate") or paper.get("publicationdate"),
         venue=_venue(paper),
         abstract=paper.get("abstract"),
         keywords=[f for f in as_list(paper.get("fieldsOfStudy")) if isinstance(f, str)],

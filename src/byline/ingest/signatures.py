@@ -30,8 +30,10 @@ from byline.records import Author, Provenance, Record, Signature
 NAME = "signatures"
 
 _SIG_ID_KEYS = ("signature_id", "sig_id", "signatureId", "id")
-_PERSON_KEYS = ("person_id", "cluster_id", "author_id", "person", "label")
+_PERSON_KEYS = ("person_id", "cluster_id", "person", "label", "gold_cluster", "author_id")
 _BLOCK_KEYS = ("block", "author_info_given_block", "given_block", "author_info_block")
+# S2AND's own signatures carry ``author_id`` (a Semantic Scholar id, not a gold label); it is used as the
+# label only when nothing better is present.
 
 
 def sniff(head: str, path: Path) -> float:
@@ -137,13 +139,11 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
     if author is None:
         author = obj.get("author_info")
     paper = obj.get("paper")
-    flat = author is None and paper is None
-    if flat:
-        author = paper = obj
+    # flat lines keep author and/or paper fields at top level
     if author is None:
-        author = {}
+        author = obj
     if paper is None:
-        paper = {}
+        paper = obj
     if not isinstance(author, dict) or not isinstance(paper, dict):
         raise InputError("fields 'author' and 'paper' must be JSON objects", file=file, line=line)
     name = _first(author, ("name", "author_info_full_name", "full_name", "author_name"))
@@ -152,7 +152,7 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
     if name is None:
         parts = [
             _first(author, (k, f"author_info_{k}")) or _first(obj, (f"author_info_{k}",))
-            for k in ("first", "middle", "last")
+            for k in ("first", "middle", "last", "suffix")
         ]
         if parts[2]:
             name = " ".join(str(p) for p in parts if p)
@@ -186,6 +186,8 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
     affiliations = _str_list(_first(author, ("affiliations", "author_info_affiliations", "affiliation")), "affiliations", file, line)
     person = _first(obj, _PERSON_KEYS)
     block = _first(obj, _BLOCK_KEYS)
+    if block is None and author is not obj:
+        block = _first(author, (*_BLOCK_KEYS, "given_block"))
     dataset = _first(obj, ("dataset",)) or default_dataset
     title = _str_or_none(_first(paper, ("title", "paper_title")))
     abstract = _str_or_none(_first(paper, ("abstract", "paper_abstract")))

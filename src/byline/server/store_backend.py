@@ -24,7 +24,7 @@ from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 SETTINGS_SCHEMA = "CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
-MAX_CACHE = 4096
+MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
 MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
@@ -403,7 +403,8 @@ class StoreBackend:
                     continue
                 out.append({
                     "signature_id": w["signature_id"], "name": w["printed_name"], "work_id": w["id"],
-                    "title": w["title"], "person_id": p.id, "person_name": view["name"],
+                    "title": w["title"], "abstract_start": w.get("abstract_start"),
+                    "person_id": p.id, "person_name": view["name"],
                     "confidence": w["confidence"],
                     "explain_a": w["signature_id"] if typical and typical != w["signature_id"] else None,
                     "explain_b": typical if typical != w["signature_id"] else None,
