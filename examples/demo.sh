@@ -10,7 +10,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 set -x
 byline ingest "$here/wang_lei_profile.txt" --owner "Lei Wang" --db "$db"
 byline ingest "$here/more_papers.bib" --db "$db"
-byline works --db "$db"
+byline listings --db "$db"
 byline disambiguate --db "$db"
 byline people --name "Lei Wang" --db "$db"
 byline audit "$here/wang_lei_profile.txt" --owner "Lei Wang" --db "$db"

@@ -56,7 +56,7 @@ def _engine(name: str, request: pytest.FixtureRequest) -> Engine:
     if name == "local-inprocess":
         return get_engine("local")
     if name == "local-pool":
-        return get_engine("local", workers=2, min_parallel=0, batch_signatures=1500)
+        return get_engine("local", workers=2, min_parallel=0, batch_signatures=700)
     return request.getfixturevalue("spark_engine")
 
 
@@ -85,6 +85,17 @@ def test_same_clusters_on_every_dev_file(name: str, request: pytest.FixtureReque
     for path in dev:
         sigs = load_signatures([path])
         assert run(sigs, model, engine=engine).clusters == run(sigs, model).clusters, path.name
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_batched_block_function(name: str, request: pytest.FixtureRequest, model, corpus) -> None:
+    from byline.pipeline import disambiguate_blocks
+
+    expected = run(corpus, model)
+    items = list(group_blocks(corpus).items())
+    got = list(_engine(name, request).map_blocks(disambiguate_blocks, items, model, None, batched=True))
+    assert [r.block for r in got] == [b for b, _ in items]
+    assert {sid: key for r in got for sid, key in zip(r.ids, r.clusters, strict=True)} == expected.clusters
 
 
 def _echo(block: str, sigs, tag: str) -> tuple[str, int, str, str]:

@@ -427,7 +427,7 @@ def test_csv_mapping_override(tmp_path: Path) -> None:
 # streaming
 
 
-@pytest.mark.parametrize("fmt", ["openalex", "ris", "csv"])
+@pytest.mark.parametrize("fmt", ["openalex", "s2", "csl", "ris", "csv"])
 def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     """Above the whole-file limit, records come out before a defect near the end is even read."""
     from byline.ingest import _common
@@ -438,6 +438,12 @@ def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt
     if fmt == "openalex":
         body = "".join(json.dumps({"id": f"https://openalex.org/W{i}", "title": f"Paper {i}",
                                    "authorships": []}) + "\n" for i in range(n)) + "{broken\n"
+    elif fmt == "s2":
+        body = "".join(json.dumps({"paperId": f"p{i}", "title": f"Paper {i}", "authors": None}) + "\n"
+                       for i in range(n)) + "{broken\n"
+    elif fmt == "csl":
+        body = "".join(json.dumps({"id": f"i{i}", "type": "article", "title": f"Paper {i}"}) + "\n"
+                       for i in range(n)) + "{broken\n"
     elif fmt == "ris":
         body = "".join(f"TY  - JOUR\nTI  - Paper {i}\nAU  - Lee, Ann\nER  - \n\n" for i in range(n))
         body += "TY  - JOUR\nTI  - Último\nER  - \n"
@@ -448,9 +454,9 @@ def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt
     it = load_records(p, fmt)
     first = next(it)
     assert first.title == "Paper 0"
-    if fmt == "openalex":
+    if fmt in ("openalex", "s2", "csl"):
         got = [first]
-        with pytest.raises(InputError, match=rf"big\.openalex:{n + 1}"):
+        with pytest.raises(InputError, match=rf"big\.{fmt}:{n + 1}"):
             for r in it:
                 got.append(r)
         assert len(got) == n
@@ -580,3 +586,13 @@ def test_s2_bulk_dataset_lines(tmp_path: Path) -> None:
     a, b = load_records(p)
     assert a.ids == {"doi": "10.1000/abc", "arxiv": "2101.00001", "corpus_id": "42"} and a.source.line == 1
     assert names(a) == ["Ann Lee"] and b.source.record == "CorpusId:43"
+
+
+def test_s2_author_with_papers_and_recommendations(tmp_path: Path) -> None:
+    p = tmp_path / "author.json"
+    p.write_text(json.dumps({"authorId": "1", "name": "Ann Lee", "papers": [
+        {"paperId": "a", "title": "One", "authors": [{"authorId": "1", "name": "Ann Lee"}]},
+        {"paperId": "b", "title": "Two", "authors": []}]}), encoding="utf-8")
+    assert [r.title for r in load_records(p, "s2")] == ["One", "Two"]
+    p.write_text(json.dumps({"recommendedPapers": [{"paperId": "c", "title": "Three"}]}), encoding="utf-8")
+    assert [r.title for r in load_records(p, "s2")] == ["Three"]

@@ -170,3 +170,32 @@ def test_people_json_and_profile(store):
     assert {c["name"] for c in d["coauthors"]} == {"Hana Cho", "Tom Baker"}
     assert [y["year"] for y in d["years"]] == [2015, 2016, 2018]
     assert any(t["name"] in {"soil", "paddy", "microbiome"} for t in d["topics"])
+
+
+def test_redirect_chains_are_followed(store, tmp_path):
+    store.ingest([write_bib(tmp_path / "astro.bib", [
+        ("as1", "Dark matter halos of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2010),
+        ("as2", "Rotation curves of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2011)])])
+    P.disambiguate(store, FakeModel())
+    ids = [p.id for p in jl(store)]
+    assert len(ids) >= 3
+    a, b, c = ids[:3]
+    P.merge(store, b, c)  # c -> b
+    P.merge(store, a, b)  # b -> a, so c -> b -> a
+    assert P.profile(store, c)[0].id == a
+    assert set(P.profile(store, a)[1]) >= {b, c}
+    P.disambiguate(store, FakeModel())  # replayed: still one person under the survivor's id
+    assert len(jl(store)) == 1 and jl(store)[0].id == a
+
+
+def test_locked_person_does_not_take_new_signatures_on_assign(store, tmp_path):
+    m = FakeModel()
+    P.disambiguate(store, m)
+    bio = person_of_work(store, "Soil")
+    P.lock(store, bio)
+    before = set(P.members(store.connection, bio))
+    new = write_bib(tmp_path / "dup.bib", [
+        ("d1", "Rice paddy soil microbiome diversity", ["Jaeseong Lee", "Hana Cho", "Tom Baker"], "Soil Biology", 2024)])
+    P.assign(store, [new], m)
+    assert set(P.members(store.connection, bio)) == before
+    assert person_of_work(store, "diversity") != bio or "Rice paddy soil microbiome diversity" not in str(before)

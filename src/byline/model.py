@@ -296,7 +296,10 @@ class Disambiguator:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         meta = self.metadata()
-        _atomic_write(d / MODEL_FILE, self.booster_.model_to_string())
+        model_text = self.booster_.model_to_string()
+        meta["model_sha256"] = hashlib.sha256(model_text.encode("utf-8")).hexdigest()
+        # model.txt first, metadata last: the metadata (with the model's checksum) commits the pair
+        _atomic_write(d / MODEL_FILE, model_text)
         _atomic_write(d / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
         return d
 
@@ -331,7 +334,17 @@ class Disambiguator:
                 f"{meta_path}: model was trained with different features than this byline computes; retrain it"
             )
         try:
-            booster = lgb.Booster(model_str=model_path.read_text(encoding="utf-8"))
+            model_text = model_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{model_path}: cannot read the LightGBM model ({exc})") from None
+        want = meta.get("model_sha256")
+        if want is not None and hashlib.sha256(model_text.encode("utf-8")).hexdigest() != want:
+            raise ModelError(
+                f"{model_path}: corrupt LightGBM model (its checksum does not match {META_FILE}; "
+                "the folder was modified or half-written)"
+            )
+        try:
+            booster = lgb.Booster(model_str=model_text)
         except Exception as exc:  # LightGBM raises its own LightGBMError / ValueError
             raise ModelError(f"{model_path}: corrupt LightGBM model ({str(exc).strip()[:200]})") from None
         if booster.num_feature() != len(FEATURE_NAMES):

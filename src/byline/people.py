@@ -128,9 +128,14 @@ class Corpus:
     implicit: set[str]
     listings: list[sa.ListingRow]
 
+    _blocks: dict[str, str] | None = None
+
     @property
     def blocks(self) -> dict[str, str]:
-        return {sid: _block(s) for sid, s in self.signatures.items()}
+        """Signature id -> block key (computed once)."""
+        if self._blocks is None or len(self._blocks) != len(self.signatures):
+            self._blocks = {sid: _block(s) for sid, s in self.signatures.items()}
+        return self._blocks
 
 
 def _block(s: Signature) -> str:
@@ -246,7 +251,12 @@ class RunReport:
 def _cluster_keys(sigs: Sequence[Signature], model: Any, constraints: Constraints, engine: Any,
                   block: Mapping[str, str]) -> dict[str, str]:
     """sig id -> a cluster key unique across blocks."""
-    raw = sa.cluster(list(sigs), model, constraints, engine)
+    try:
+        raw = sa.cluster(list(sigs), model, constraints, engine)
+    except ConstraintError as exc:
+        raise ConstraintError(
+            f"stored curation events conflict with the engine's own rules (two authors of one paper, or "
+            f"incompatible given names): {exc}; see `byline history` for the events involved") from exc
     return {sid: f"{block[sid]}\x1f{key}" for sid, key in raw.items()}
 
 

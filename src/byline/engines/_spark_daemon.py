@@ -7,8 +7,9 @@ scipy, scikit-learn and LightGBM already imported, instead of importing them its
 from __future__ import annotations
 
 if __name__ == "__main__":
+    from pyspark.daemon import manager
+
     import byline.engines.frames  # noqa: F401
     import byline.pipeline  # noqa: F401
-    from pyspark.daemon import manager
 
     manager()

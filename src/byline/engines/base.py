@@ -24,8 +24,15 @@ class Engine(ABC):
     name: str = "engine"
 
     @abstractmethod
-    def map_blocks(self, fn: BlockFn, items: Sequence[BlockItem], *args: Any) -> Iterator[Any]:
-        """Yield ``fn(block, sigs, *args)`` for each ``(block, sigs)`` of ``items``, in input order.
+    def map_blocks(
+        self, fn: BlockFn, items: Sequence[BlockItem], *args: Any, batched: bool = False
+    ) -> Iterator[Any]:
+        """Yield one result per ``(block, sigs)`` of ``items``, in input order.
+
+        ``batched=False``: the result of ``fn(block, sigs, *args)`` per item.
+        ``batched=True``: ``fn(list_of_items, *args)`` returns a list with one result per item; the
+        engine chooses the batches (consecutive items), so ``fn`` must give each item the result it
+        would get alone (e.g. :func:`byline.pipeline.disambiguate_blocks`).
 
         ``fn`` must be a module-level function (so it can be shipped to other processes) that depends
         only on its arguments; ``args`` are shipped once per worker.

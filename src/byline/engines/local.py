@@ -17,17 +17,25 @@ from byline.engines.base import BlockFn, BlockItem, Engine
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(fn: BlockFn, args: tuple[Any, ...]) -> None:
+def _init_worker(fn: BlockFn, args: tuple[Any, ...], batched: bool) -> None:
     for a in args:  # each worker is one process on one core: keep libraries single-threaded there
         if hasattr(a, "n_jobs"):
             with contextlib.suppress(AttributeError):  # a read-only attribute stays as it is
                 a.n_jobs = 1
-    _WORKER["fn"], _WORKER["args"] = fn, args
+    _WORKER["fn"], _WORKER["args"], _WORKER["batched"] = fn, args, batched
+
+
+def _call(fn: BlockFn, batch: list[BlockItem], args: tuple[Any, ...], batched: bool) -> list[Any]:
+    if batched:
+        out = list(fn(batch, *args))
+        if len(out) != len(batch):
+            raise EngineError(f"batched block function returned {len(out)} results for {len(batch)} blocks")
+        return out
+    return [fn(block, sigs, *args) for block, sigs in batch]
 
 
 def _run_batch(batch: list[BlockItem]) -> list[Any]:
-    fn, args = _WORKER["fn"], _WORKER["args"]
-    return [fn(block, sigs, *args) for block, sigs in batch]
+    return _call(_WORKER["fn"], batch, _WORKER["args"], _WORKER["batched"])
 
 
 class LocalEngine(Engine):
@@ -41,7 +49,7 @@ class LocalEngine(Engine):
 
     name = "local"
 
-    def __init__(self, workers: int | None = None, min_parallel: int = 20_000, batch_signatures: int = 4_000):
+    def __init__(self, workers: int | None = None, min_parallel: int = 20_000, batch_signatures: int = 10_000):
         self.workers = workers
         self.min_parallel = min_parallel
         self.batch_signatures = batch_signatures
@@ -59,20 +67,23 @@ class LocalEngine(Engine):
     def n_workers(self) -> int:
         return self.workers or os.cpu_count() or 1
 
-    def map_blocks(self, fn: BlockFn, items: Sequence[BlockItem], *args: Any) -> Iterator[Any]:
+    def map_blocks(
+        self, fn: BlockFn, items: Sequence[BlockItem], *args: Any, batched: bool = False
+    ) -> Iterator[Any]:
         items = list(items)
         n = sum(len(s) for _, s in items)
         workers = self.n_workers()
-        if workers <= 1 or len(items) < 2 or n < self.min_parallel:
-            for block, sigs in items:
-                yield fn(block, sigs, *args)
-            return
         batches = _batches(items, self.batch_signatures)
+        if workers <= 1 or len(batches) < 2 or n < self.min_parallel:
+            for batch in batches:
+                yield from _call(fn, batch, args, batched)
+            return
         order = sorted(range(len(batches)), key=lambda b: -sum(len(s) for _, s in batches[b]))
         # spawn: fresh interpreters, safe with OpenMP-using libraries (fork after OpenMP can hang)
         ctx = mp.get_context("spawn")
         try:
-            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(fn, args)) as ex:
+            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(fn, args, batched)) as ex:
                 futures: dict[int, Future[list[Any]]] = {b: ex.submit(_run_batch, batches[b]) for b in order}
                 for b in range(len(batches)):
                     yield from futures[b].result()

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from byline._errors import EngineError
 from byline.engines import frames
 from byline.engines.base import BlockFn, BlockItem, Engine
+from byline.engines.local import _call
 
 ITEM_COL = "_item"
 BUCKET_COL = "_bucket"
@@ -148,7 +149,9 @@ class SparkEngine(Engine):
         return int(min(400, max(2 * cores, n_signatures // 20_000)))
 
     # -- the primitive ----------------------------------------------------------------------------------
-    def map_blocks(self, fn: BlockFn, items: Sequence[BlockItem], *args: Any) -> Iterator[Any]:
+    def map_blocks(
+        self, fn: BlockFn, items: Sequence[BlockItem], *args: Any, batched: bool = False
+    ) -> Iterator[Any]:
         """Signatures -> Parquet -> ``groupBy(bucket).applyInPandas`` -> Parquet -> results in input order.
 
         A bucket is a run of consecutive blocks of about ``bucket_signatures`` signatures (a big block
@@ -181,12 +184,13 @@ class SparkEngine(Engine):
 
             f, a = _payload(payload, key)
             pdf = pdf.sort_values([ITEM_COL, _f.ORD_COL], kind="stable")
-            out_items, out_res = [], []
+            out_items, batch = [], []
             for item, g in pdf.groupby(ITEM_COL, sort=True):
-                res = f(str(g[_f.BLOCK_COL].iloc[0]), _f.from_pandas(g), *a)
                 out_items.append(int(item))
-                out_res.append(_p.dumps(res, protocol=_p.HIGHEST_PROTOCOL))
-            return pd.DataFrame({ITEM_COL: out_items, "result": out_res})
+                batch.append((str(g[_f.BLOCK_COL].iloc[0]), _f.from_pandas(g)))
+            results = _call(f, batch, a, batched)
+            return pd.DataFrame({ITEM_COL: out_items,
+                                 "result": [_p.dumps(r, protocol=_p.HIGHEST_PROTOCOL) for r in results]})
 
         with tempfile.TemporaryDirectory(prefix="byline-spark-", dir=self.tmp_dir) as tmp:
             src, dst = Path(tmp) / "signatures.parquet", Path(tmp) / "results.parquet"
@@ -211,7 +215,7 @@ class SparkEngine(Engine):
         """Read signatures Parquet (:func:`byline.engines.frames.write_parquet`), write clusters Parquet.
 
         Everything stays in Spark: blocks are hashed into buckets (``xxhash64(_block)``), each bucket is
-        one ``applyInPandas`` call that runs :func:`byline.pipeline.disambiguate_block` per block in it.
+        one ``applyInPandas`` call that runs :func:`byline.pipeline.disambiguate_blocks` on its blocks.
         Output columns: ``signature_id, block, cluster``; one Parquet folder, replaced atomically.
         Returns the number of signatures. Must-links across blocks are not applied here.
         """
@@ -226,17 +230,17 @@ class SparkEngine(Engine):
 
             from byline.engines import frames as _f
             from byline.engines.spark import _payload
-            from byline.pipeline import disambiguate_block
+            from byline.pipeline import disambiguate_blocks
 
             m, c = _payload(payload, key)
             pdf = pdf.sort_values([_f.BLOCK_COL, _f.ORD_COL], kind="stable")
             ids: list[str] = []
             blocks: list[str] = []
             clusters: list[str] = []
-            for block, g in pdf.groupby(_f.BLOCK_COL, sort=True):
-                r = disambiguate_block(str(block), _f.from_pandas(g), m, c)
+            items = [(str(b), _f.from_pandas(g)) for b, g in pdf.groupby(_f.BLOCK_COL, sort=True)]
+            for r in disambiguate_blocks(items, m, c):
                 ids += r.ids
-                blocks += [str(block)] * len(r.ids)
+                blocks += [r.block] * len(r.ids)
                 clusters += r.clusters
             return pd.DataFrame({"signature_id": ids, "block": blocks, "cluster": clusters})
 

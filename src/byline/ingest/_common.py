@@ -103,6 +103,19 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
             raise InputError("invalid JSON line: nested too deeply", file=path, line=n) from None
 
 
+def head_text(path: Path) -> str:
+    """The decoded first 64 KiB (for deciding how to read a file before reading it)."""
+    from byline.ingest import read_head
+
+    return read_head(path)
+
+
+def is_multiline_jsonl(head: str) -> bool:
+    """JSON lines with at least two objects (a one-line file is read as a plain JSON document)."""
+    s = head.lstrip("\ufeff \t\r\n")
+    return looks_like_jsonl(s) and "\n{" in s.rstrip()
+
+
 def looks_like_jsonl(head: str) -> bool:
     """True when the first two non-blank lines each start a JSON object and the first one closes."""
     lines = [ln.strip() for ln in head.splitlines() if ln.strip()][:2]

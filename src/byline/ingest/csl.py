@@ -17,9 +17,10 @@ from byline._errors import InputError
 from byline.ingest._common import (
     as_list,
     given_surname,
+    head_text,
+    is_multiline_jsonl,
     iter_jsonl,
     load_json,
-    looks_like_jsonl,
     make_author,
     make_record,
     read_text,
@@ -53,14 +54,13 @@ def sniff(head: str, path: Path) -> float:
 
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
-    text = read_text(path)
-    if not text.strip():
-        raise InputError("file is empty", file=path)
-    stripped = text.lstrip("\ufeff \t\n")
-    if stripped.startswith("{") and looks_like_jsonl(stripped[:65536]) and "\n{" in stripped.strip():
+    if is_multiline_jsonl(head_text(path)):  # streamed line by line
         for n, obj in iter_jsonl(path):
             yield _record(path, obj, line=n, index=None)
         return
+    text = read_text(path)
+    if not text.strip():
+        raise InputError("file is empty", file=path)
     data = load_json(path, text)
     items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list):

@@ -14,6 +14,7 @@ from typing import Any
 from byline._errors import InputError
 from byline.ingest._common import (
     as_list,
+    head_text,
     invert_name,
     iter_jsonl,
     load_json,
@@ -39,15 +40,9 @@ def sniff(head: str, path: Path) -> float:
     return 0.3 if hits else 0.0
 
 
-def _first_line_is_json(path: Path) -> bool:
-    from byline.ingest import read_head
-
-    return looks_like_jsonl(read_head(path))
-
-
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
-    if _first_line_is_json(path):
+    if looks_like_jsonl(head_text(path)):  # snapshot lines (a one-line work reads the same either way)
         for n, obj in iter_jsonl(path):
             if obj is None:
                 continue

@@ -14,9 +14,10 @@ from typing import Any
 from byline._errors import InputError
 from byline.ingest._common import (
     as_list,
+    head_text,
+    is_multiline_jsonl,
     iter_jsonl,
     load_json,
-    looks_like_jsonl,
     make_author,
     make_record,
     read_text,
@@ -44,16 +45,16 @@ def sniff(head: str, path: Path) -> float:
 
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
+    if is_multiline_jsonl(head_text(path)):  # streamed line by line
+        for n, obj in iter_jsonl(path):
+            yield from _records(path, obj, line=n, where=f"line {n}")
+        return
     text = read_text(path)
     if not text.strip():
         raise InputError("file is empty", file=path)
     stripped = text.lstrip("\ufeff \t\n")
     if stripped.startswith(("interactions:", "---", "version:")) or path.suffix.lower() in (".yaml", ".yml"):
         yield from _parse_cassette(path, text)
-        return
-    if looks_like_jsonl(stripped[:65536]) and stripped.count("\n{") >= 1:
-        for n, obj in iter_jsonl(path):
-            yield from _records(path, obj, line=n, where=f"line {n}")
         return
     yield from _records(path, load_json(path, text), line=None, where="document")
 
@@ -94,8 +95,10 @@ def _parse_cassette(path: Path, text: str) -> Iterator[Record]:
 
 
 def _records(path: Path, data: Any, *, line: int | None, where: str) -> Iterator[Record]:
-    if isinstance(data, dict) and isinstance(data.get("data"), list) and "paperId" not in data:
-        items: list[Any] = data["data"]
+    list_key = next((k for k in ("data", "papers", "recommendedPapers") if isinstance(data, dict)
+                     and isinstance(data.get(k), list) and "paperId" not in data), None)
+    if list_key is not None:  # pages, an author with their "papers", recommendations
+        items: list[Any] = data[list_key]
     elif isinstance(data, list):
         items = data
     else:
