@@ -1,8 +1,10 @@
 """IND (incorrect assignment detection) and RND (assigning new papers) benchmarks, WhoIsWho style.
 
 IND: for each gold person with >= 5 papers, inject 10-20% papers of other people of the same block
-(name-compatible people first), audit the listing with :func:`byline.people.audit_works`, and report
-WhoIsWho's weighted AUC and MAP (weights = number of injected papers per person).
+(name-compatible people first), audit the listing with :func:`byline.people.audit_works` -- which, as
+``byline audit`` on a disambiguated store, also sees the person each signature was clustered into (the
+corpus is clustered from scratch once) -- and report WhoIsWho's weighted AUC and MAP (weights = number
+of injected papers per person).
 
 RND: hold out each person's latest 20% papers (by year), disambiguate the rest from scratch, place the
 held-out signatures with :func:`byline.people.place_in_block` (new people for the unplaced), and report
@@ -48,18 +50,23 @@ def _pseudo_work(sig):
 
     authors = [Author(n) for n in sig.coauthors]
     me = Author(sig.name, affiliations=tuple(sig.affiliations), email=sig.email, orcid=sig.orcid)
-    authors.insert(min(max(sig.position, 0), len(authors)), me)
+    pos = min(max(sig.position, 0), len(authors))
+    authors.insert(pos, me)
     return Work(id=sig.id, title=sig.title, authors=authors, year=sig.year, venue=sig.venue,
-                abstract=sig.abstract, keywords=list(sig.keywords))
+                abstract=sig.abstract, keywords=list(sig.keywords)), pos
 
 
-def ind(sigs, model, seed: int = 0) -> dict:
+def ind(sigs, model, seed: int = 0, use_store_clusters: bool = True) -> dict:
+    """IND. ``use_store_clusters``: like ``byline audit`` on a disambiguated store, the audit also sees
+    which person disambiguation put each signature in (here: the whole corpus clustered from scratch)."""
     from byline.block import group_blocks
     from byline.names import compatible
     from byline.people import audit_works
+    from byline.pipeline import run
     from byline.profiles import display_name
 
     rng = np.random.default_rng(seed)
+    clusters = run(sigs, model).clusters if use_store_clusters else {}
     w_auc = w_map = w_tot = 0.0
     n_people = n_injected = n_compatible = 0
     t0 = time.perf_counter()
@@ -82,7 +89,13 @@ def ind(sigs, model, seed: int = 0) -> dict:
             n_compatible += sum(compatible(s.name, owner) for s in pick)
             listing = own + pick
             labels = {s.id: int(s.person != pid) for s in listing}
-            report = audit_works([_pseudo_work(s) for s in listing], owner, model)
+            works, placed = [], {}
+            for s in listing:
+                w, pos = _pseudo_work(s)
+                works.append(w)
+                if s.id in clusters:
+                    placed[f"{w.id}#{pos}"] = clusters[s.id]
+            report = audit_works(works, owner, model, placed=placed)
             scores = [it.score for it in report.works]
             y = [labels[it.work_id] for it in report.works]
             weight = sum(y)

@@ -90,15 +90,33 @@ def _data(n: int, seed: int = 0, dataset: str = "synth", **knobs: Any) -> Path:
     return path
 
 
+def _rusage_cpu() -> float:
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
 def _load_avg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
 # -- child: one measured run -------------------------------------------------------------------------
+def clusters_only(items: list, model: Any, constraints: Any) -> list:
+    """:func:`byline.pipeline.disambiguate_blocks` without the per-pair arrays (counts kept)."""
+    import numpy as np
+
+    from byline.pipeline import disambiguate_blocks
+
+    out = disambiguate_blocks(items, model, constraints)
+    for r in out:
+        r.scored_pairs = r.n_pairs
+        r.pair_i = r.pair_j = r.prob = np.empty(0)
+    return out
+
+
 def child_run(engine_name: str, data: str) -> dict[str, Any]:
+    from byline.block import group_blocks
     from byline.engines import get_engine
     from byline.ingest.signatures import load_signatures
-    from byline.pipeline import run
     from byline.train_default import load_default_model
 
     load0 = _load_avg()
@@ -112,27 +130,75 @@ def child_run(engine_name: str, data: str) -> dict[str, Any]:
         engine = get_engine(engine_name, **({"master": f"local[{CORES}]"} if engine_name == "spark" else {}))
         t0 = time.perf_counter()
         try:
-            result = run(sigs, model, engine=engine)
+            # pipeline.run's engine path, keeping clusters and pair counts but not every pair's score
+            # (RunResult keeps them all: 16 bytes x ~2.5e8 pairs at 1M signatures)
+            items = list(group_blocks(sigs).items())
+            results = list(engine.map_blocks(clusters_only, items, model, None, batched=True))
         finally:
             engine.close()
         t_run = time.perf_counter() - t0
     total = time.perf_counter() - t_all
-    pairs = result.n_pairs
-    sizes = sorted((len(b.ids) for b in result.blocks.values()), reverse=True)
+    pairs = sum(r.scored_pairs for r in results)
+    sizes = sorted((len(r.ids) for r in results), reverse=True)
+    del sigs
     return {
         "engine": engine_name,
-        "signatures": len(sigs),
-        "blocks": len(result.blocks),
+        "signatures": sum(len(r.ids) for r in results),
+        "blocks": len(results),
         "largest_block": sizes[0] if sizes else 0,
         "pairs": pairs,
         "load_seconds": round(t_load, 2),
         "run_seconds": round(t_run, 2),
         "end_to_end_seconds": round(total, 2),
         "pairs_per_s_per_core": round(pairs / (t_run * CORES)) if t_run else None,
-        "cpu_seconds_tree": round(sum(sampler.cpu.values()), 1),
+        "cpu_seconds_tree": round(max(sum(sampler.cpu.values()), _rusage_cpu()), 1),
+        "pairs_per_cpu_second": round(pairs / max(1e-9, max(sum(sampler.cpu.values()), _rusage_cpu()))),
         "peak_rss_mb_tree": round(sampler.peak_rss / 2**20),
         "ru_maxrss_mb_self": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "ru_maxrss_mb_children": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "load_avg_start": load0,
+        "load_avg_end": _load_avg(),
+    }
+
+
+def child_spark_parquet(data: str) -> dict[str, Any]:
+    """The Spark engine's Parquet-in, Parquet-out path: the driver never holds the signatures."""
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from byline.engines import frames, get_engine
+    from byline.ingest.signatures import iter_signatures
+    from byline.train_default import load_default_model
+
+    load0 = _load_avg()
+    with tempfile.TemporaryDirectory(prefix="byline-scale-") as tmp:
+        src, dst = Path(tmp) / "sigs.parquet", Path(tmp) / "clusters.parquet"
+        t0 = time.perf_counter()
+        n = frames.write_parquet_stream(iter_signatures(data), src)
+        t_convert = time.perf_counter() - t0
+        model = load_default_model()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with TreeSampler() as sampler:
+            t0 = time.perf_counter()
+            engine = get_engine("spark", master=f"local[{CORES}]")
+            try:
+                engine.disambiguate_parquet(src, dst, model)
+            finally:
+                engine.close()
+            t_run = time.perf_counter() - t0
+        clusters = pq.read_table(dst, columns=["cluster"]).column("cluster")
+        n_clusters = len(set(clusters.to_pylist()))
+    return {
+        "engine": "spark-parquet",
+        "signatures": n,
+        "clusters": n_clusters,
+        "convert_jsonl_to_parquet_seconds": round(t_convert, 2),
+        "run_seconds": round(t_run, 2),
+        "end_to_end_seconds": round(t_run, 2),
+        "cpu_seconds_tree": round(sum(sampler.cpu.values()), 1),
+        "peak_rss_mb_tree": round(sampler.peak_rss / 2**20),
+        "ru_maxrss_mb_self_before_run": round(rss_before / 1024),
         "load_avg_start": load0,
         "load_avg_end": _load_avg(),
     }
@@ -222,36 +288,48 @@ def _save(res: dict[str, Any]) -> None:
     os.replace(tmp, OUT_JSON)
 
 
+def _update(fn: Any) -> None:
+    """Read-modify-write docs/scale.json under a lock (several benchmark commands may run at once)."""
+    import fcntl
+
+    OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    with open(OUT_JSON.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        res = _results()
+        fn(res)
+        _save(res)
+    OUT_JSON.with_suffix(".lock").unlink(missing_ok=True)
+
+
 def cmd_run(sizes: list[int], engines: list[str], timeout: float) -> None:
-    res = _results()
     for n in sizes:
         data = _data(n)
         for eng in engines:
             print(f"scale: {eng} {n} ...", file=sys.stderr, flush=True)
-            r = _spawn(["_child_run", eng, str(data)], timeout)
+            child = ["_child_spark_parquet", str(data)] if eng == "spark-parquet" else ["_child_run", eng, str(data)]
+            r = _spawn(child, timeout)
             r.setdefault("engine", eng)
             r.setdefault("signatures", n)
             r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            res["runs"] = [x for x in res["runs"] if not (x.get("engine") == eng and x.get("signatures") == n)]
-            res["runs"].append(r)
-            res["runs"].sort(key=lambda x: (x["engine"], x["signatures"]))
-            _save(res)
+
+            def put(res: dict[str, Any], r: dict[str, Any] = r, eng: str = eng, n: int = n) -> None:
+                res["runs"] = [x for x in res["runs"] if not (x.get("engine") == eng and x.get("signatures") == n)]
+                res["runs"].append(r)
+                res["runs"].sort(key=lambda x: (x["engine"], x["signatures"]))
+
+            _update(put)
             print(json.dumps(r), flush=True)
 
 
 def cmd_bigblock(n: int, name: str, timeout: float) -> None:
-    res = _results()
     r = _spawn(["_child_bigblock", str(n), name], timeout)
-    res["bigblock"] = r
-    _save(res)
+    _update(lambda res: res.__setitem__("bigblock", r))
     print(json.dumps(r))
 
 
 def cmd_pruning(n_per_block: int, settings: list[int], timeout: float) -> None:
-    res = _results()
     r = _spawn(["_child_pruning", str(n_per_block), *map(str, settings)], timeout)
-    res["pruning"] = r
-    _save(res)
+    _update(lambda res: res.__setitem__("pruning", r))
     print(json.dumps(r))
 
 
@@ -310,19 +388,28 @@ def _write_md(res: dict[str, Any]) -> None:
         "",
         "Raw figures: `docs/scale.json`; plot: `docs/scale.png`. The machine (2 cores) was shared with other",
         "jobs during these runs: the load average at start/end of each run is recorded, and wall times are",
-        "inflated accordingly. pairs/s/core = scored candidate pairs / (run wall seconds x 2 cores).",
+        "inflated accordingly. pairs/s/core (wall) = scored candidate pairs / (run wall seconds x 2 cores);",
+        "pairs per CPU-s = pairs / CPU seconds of the whole process tree: what one dedicated core would do.",
+        "`spark-parquet` = `SparkEngine.disambiguate_parquet` (Parquet in, clusters Parquet out; the driver",
+        "never holds the signatures; JSONL->Parquet conversion not included).",
         "",
-        "| engine | signatures | blocks | largest block | pairs | run s | end-to-end s | pairs/s/core | peak RSS (tree) | load avg |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| engine | signatures | blocks | largest block | pairs | run s | end-to-end s | pairs/s/core (wall) | "
+        "pairs per CPU-s | CPU s | peak RSS (tree) | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in res["runs"]:
         if "error" in r:
-            lines.append(f"| {r['engine']} | {r['signatures']:,} | failed: {r['error'][:80]} | | | | | | | |")
+            lines.append(f"| {r['engine']} | {r['signatures']:,} | failed: {r['error'][:80]} | | | | | | | | | |")
             continue
+        def f(key: str, r: dict[str, Any] = r) -> str:
+            v = r.get(key)
+            return "–" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
+
         lines.append(
-            f"| {r['engine']} | {r['signatures']:,} | {r['blocks']:,} | {r['largest_block']:,} | {r['pairs']:,} | "
-            f"{r['run_seconds']} | {r['end_to_end_seconds']} | {r['pairs_per_s_per_core']:,} | "
-            f"{r['peak_rss_mb_tree']:,} MB | {r['load_avg_start'][0]}→{r['load_avg_end'][0]} |"
+            f"| {r['engine']} | {f('signatures')} | {f('blocks')} | {f('largest_block')} | {f('pairs')} | "
+            f"{f('run_seconds')} | {f('end_to_end_seconds')} | {f('pairs_per_s_per_core')} | "
+            f"{f('pairs_per_cpu_second')} | {f('cpu_seconds_tree')} | {f('peak_rss_mb_tree')} MB | "
+            f"{r['load_avg_start'][0]}→{r['load_avg_end'][0]} |"
         )
     bb = res.get("bigblock")
     if bb and "error" not in bb:
@@ -367,6 +454,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv and argv[0] == "_child_run":
         print(json.dumps(child_run(argv[1], argv[2])))
         return
+    if argv and argv[0] == "_child_spark_parquet":
+        print(json.dumps(child_spark_parquet(argv[1])))
+        return
     if argv and argv[0] == "_child_bigblock":
         print(json.dumps(child_bigblock(int(argv[1]), argv[2])))
         return
@@ -377,7 +467,7 @@ def main(argv: list[str] | None = None) -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
     r.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    r.add_argument("--engines", nargs="+", default=["local", "spark"], choices=["local", "spark"])
+    r.add_argument("--engines", nargs="+", default=["local", "spark"], choices=["local", "spark", "spark-parquet"])
     r.add_argument("--timeout", type=float, default=3600)
     b = sub.add_parser("bigblock")
     b.add_argument("--signatures", type=int, default=50_000)

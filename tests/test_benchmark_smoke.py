@@ -156,9 +156,9 @@ def test_byline_side_smoke(compare, tiny_synthetic):
     r = results["synth-s2"]
     assert 0.0 <= r["b3_f1"] <= 1.0 and 0.0 <= r["pairwise_f1"] <= 1.0
     assert r["disambiguate_seconds"] > 0 and r["peak_rss_mb"] > 0
-    speed = compare.run_speed(cfg, files, data_root)
-    if speed:
-        assert speed["synth-s2"]["byline"]["pairs"] > 0
+    speed: dict = {}
+    compare.run_speed(cfg, files, data_root, "byline", speed)
+    assert speed["synth-s2"]["byline"]["pairs"] > 0
     report = {
         "machine": compare.machine_string(), "versions": compare.versions(cfg.venv),
         "systems": {"byline": results},

@@ -113,3 +113,10 @@ def test_batching_does_not_change_features():
     batch = BlockData(other + sigs, None, np.array([0] * 4 + [1] * 5))
     together = featurize(batch, i + 4, j + 4)
     np.testing.assert_array_equal(np.nan_to_num(alone, nan=-9), np.nan_to_num(together, nan=-9))
+
+
+def test_swapped_name_order_feature():
+    sigs = [Signature(id="a", name="Lei Wang"), Signature(id="b", name="WANG Lei"), Signature(id="c", name="Li Wang")]
+    col = FEATURE_NAMES.index("name_tokens_equal")
+    X = featurize(BlockData(sigs), np.array([0, 0]), np.array([1, 2]))
+    assert X[:, col].tolist() == [1.0, 0.0]

@@ -153,3 +153,12 @@ def test_fit_without_labels_is_an_input_error():
     sigs = [replace(s, person=None) for s in generate(50, seed=3)]
     with pytest.raises(InputError, match="no labeled pairs"):
         Disambiguator(n_estimators=5).fit(sigs)
+
+
+def test_truncated_model_file_is_detected(fitted, tmp_path):
+    d = tmp_path / "m"
+    fitted.save(d)
+    text = (d / MODEL_FILE).read_text()
+    (d / MODEL_FILE).write_text(text[: len(text) // 2])
+    with pytest.raises(ModelError, match="corrupt"):
+        Disambiguator.load(d)

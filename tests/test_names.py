@@ -117,3 +117,10 @@ def test_comma_and_plain_order_agree(given_name, surname):
 @given(_name_text, _name_text)
 def test_compatible_is_symmetric(a, b):
     assert compatible(a, b) == compatible(b, a)
+
+
+def test_middle_initial_never_makes_names_incompatible():
+    assert parse_name("John A. Smith").given_joined == "john"
+    assert compatible("John A. Smith", "John B. Smith")
+    assert compatible("John A. Smith", "John Smith")
+    assert parse_name("Jae Seong Lee").given_joined == "jaeseong"

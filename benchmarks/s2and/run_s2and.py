@@ -131,6 +131,27 @@ def build_name_counts(papers: dict[str, Any]) -> dict[str, dict[str, int]]:
     }
 
 
+PRODUCTION_TUNED_KEYS = (
+    "colsample_bytree", "learning_rate", "max_depth", "min_child_samples", "min_child_weight", "min_split_gain",
+    "n_estimators", "num_leaves", "reg_alpha", "reg_lambda", "subsample", "monotone_penalty",
+)
+
+
+def production_lightgbm_params() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The tuned LightGBM hyperparameters of S2AND's shipped production model (main, nameless)."""
+    from s2and.serialization import load_pickle_with_verified_label_encoder_compat
+
+    import s2and
+
+    path = Path(s2and.__file__).parent / "data" / "production_model_v1.2.pickle"
+    clusterer = load_pickle_with_verified_label_encoder_compat(str(path))["clusterer"]
+    out = []
+    for clf in (clusterer.classifier, clusterer.nameless_classifier):
+        params = clf.get_params()
+        out.append({k: params[k] for k in PRODUCTION_TUNED_KEYS if k in params})
+    return out[0], out[1]
+
+
 # ----------------------------------------------------------------------------------------------
 # datasets
 
@@ -195,6 +216,10 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
     train_pairs = 3000 if args.smoke else args.train_pairs
     val_pairs = 1000 if args.smoke else args.val_pairs
     pairwise_space = None
+    fixed: tuple[dict[str, Any], dict[str, Any]] | None = None
+    if not args.smoke and args.n_iter == 0:
+        # no search: S2AND's own tuned LightGBM hyperparameters (those of its released production model)
+        fixed = production_lightgbm_params()
     if args.smoke:  # S2AND's default space grows 1000-2500 trees per trial: far too slow for a smoke run
         from hyperopt.pyll import scope
 
@@ -234,22 +259,25 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"S2AND needs same-person and different-person {what} pairs; {data} has one class only")
     t_feat = time.perf_counter()
 
-    pairwise = PairwiseModeler(
-        search_space=dict(pairwise_space) if pairwise_space else None,
-        n_iter=n_iter,
-        monotone_constraints=featurizer_info.lightgbm_monotone_constraints,
-        random_state=SEED,
-        n_jobs=args.n_jobs,
-    )
+    def modeler(info: Any, params: dict[str, Any] | None) -> Any:
+        m = PairwiseModeler(
+            search_space=dict(pairwise_space) if pairwise_space else None,
+            n_iter=max(1, n_iter),
+            monotone_constraints=info.lightgbm_monotone_constraints,
+            random_state=SEED,
+            n_jobs=args.n_jobs,
+        )
+        if params is not None:
+            m.estimator.set_params(**params)
+            m.search_space = {}  # PairwiseModeler.fit then fits once with these parameters
+        return m
+
+    pairwise = modeler(featurizer_info, fixed[0] if fixed else None)
     pairwise.fit(X_train, y_train, X_val, y_val)
-    nameless_pairwise = PairwiseModeler(
-        search_space=dict(pairwise_space) if pairwise_space else None,
-        n_iter=n_iter,
-        monotone_constraints=nameless_info.lightgbm_monotone_constraints,
-        random_state=SEED,
-        n_jobs=args.n_jobs,
-    )
+    nameless_pairwise = modeler(nameless_info, fixed[1] if fixed else None)
     nameless_pairwise.fit(nameless_X_train, y_train, nameless_X_val, y_val)
+    if fixed:
+        pairwise.best_params, nameless_pairwise.best_params = fixed
     t_pair = time.perf_counter()
 
     clusterer = Clusterer(
@@ -283,6 +311,7 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
         "features": features,
         "nameless_features": nameless,
         "n_iter": n_iter,
+        "pairwise_params": "s2and production v1.2 (fixed)" if fixed else f"hyperopt, {n_iter} rounds",
         "cluster_n_iter": 2 if args.smoke else 25,
         "train_pairs_requested": train_pairs,
         "val_pairs_requested": val_pairs,
@@ -417,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--n-jobs", type=int, default=2)
         if name == "train":
             p.add_argument("--smoke", action="store_true", help="tiny settings (2 rounds, 3k pairs, small trees)")
-            p.add_argument("--n-iter", type=int, default=25, help="pairwise hyperopt rounds (S2AND's default: 25)")
+            p.add_argument("--n-iter", type=int, default=25,
+                           help="pairwise hyperopt rounds (S2AND's default: 25); 0 = no search, S2AND's production "
+                           "model's tuned LightGBM hyperparameters")
             p.add_argument("--train-pairs", type=int, default=100_000, help="S2AND's script: 100k")
             p.add_argument("--val-pairs", type=int, default=10_000, help="S2AND's script: 10k")
         if name == "disambiguate":

@@ -142,6 +142,10 @@ class BlockData:
         self.mid_all = _codes([p.middle_initials for p in P])
         self.surname = _codes([surname_key(p) for p in P])
         self.full_name = _codes([p.full if not p.given_is_initial else "" for p in P])
+        # order-free name key: "Lei Wang" == "Wang Lei" (East-Asian order printed either way)
+        self.name_tokens = _codes(
+            [" ".join(sorted((p.given_joined, surname_key(p)))) if not p.given_is_initial else "" for p in P]
+        )
         self.log_full = np.array([_log_count(nc.count_full(p)) for p in P], np.float32)
         self.log_given = np.array([_log_count(nc.count_given(p)) for p in P], np.float32)
         self.log_surname = np.array([_log_count(nc.count_surname(p)) for p in P], np.float32)
@@ -254,9 +258,7 @@ class BlockData:
         if rest.size:
             ga, gb = self.given_code[i[rest]], self.given_code[j[rest]]
             combo = ga * (int(self.given_code.max()) + 1) + gb
-            uniq, inv = np.unique(combo, return_inverse=True)
-            first_idx = np.zeros(len(uniq), np.int64)
-            first_idx[inv[::-1]] = np.arange(len(inv))[::-1]
+            uniq, first_idx, inv = np.unique(combo, return_index=True, return_inverse=True)
             levels = np.empty(len(uniq), np.float32)
             for u, r in enumerate(first_idx):
                 pa, pb = self.parsed[int(i[rest[r]])], self.parsed[int(j[rest[r]])]
@@ -322,6 +324,11 @@ def _f_surname(d, i, j):
 @feature("full_name_equal")
 def _f_full(d, i, j):
     return _eq(d.full_name, i, j)
+
+
+@feature("name_tokens_equal", "same full name in either order (given/surname swapped)")
+def _f_tokens(d, i, j):
+    return _eq(d.name_tokens, i, j)
 
 
 @feature("name_count_full_min", "log1p count of the full name (rarer of the two)")

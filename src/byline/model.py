@@ -41,7 +41,9 @@ class Disambiguator:
         threshold: same-person probability above which clusters merge; ``None`` = choose on dev.
         random_state: seed of pair sampling and LightGBM.
         n_estimators, learning_rate, num_leaves, min_child_samples: LightGBM settings.
-        max_pairs_per_block: training pairs sampled per block (balanced positives / negatives).
+        max_pairs_per_block: training pairs sampled per block.
+        balanced_sampling: sample a capped block's pairs half positive / half negative (else uniformly,
+            keeping the block's own class ratio).
         calibration_fraction: share of training blocks held out for calibration (and threshold w/o dev).
         max_block_full, knn: candidate-pair bounds for large blocks (see :mod:`byline.block`).
         name_constraints: incompatible given names and same-paper pairs are cannot-links.
@@ -61,6 +63,7 @@ class Disambiguator:
         max_block_full: int = 2500,
         knn: int = 20,
         name_constraints: bool = True,
+        balanced_sampling: bool = True,
         n_jobs: int = 1,
     ):
         self.threshold = threshold
@@ -74,12 +77,14 @@ class Disambiguator:
         self.max_block_full = max_block_full
         self.knn = knn
         self.name_constraints = name_constraints
+        self.balanced_sampling = balanced_sampling
         self.n_jobs = n_jobs
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
         "threshold", "random_state", "n_estimators", "learning_rate", "num_leaves", "min_child_samples",
-        "max_pairs_per_block", "calibration_fraction", "max_block_full", "knn", "name_constraints", "n_jobs",
+        "max_pairs_per_block", "calibration_fraction", "max_block_full", "knn", "name_constraints",
+        "balanced_sampling", "n_jobs",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -111,10 +116,6 @@ class Disambiguator:
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
         check(0.0 < float(self.calibration_fraction) < 0.9, "calibration_fraction must be in (0, 0.9)")
 
-    @property
-    def max_block_full_(self) -> int:  # pragma: no cover - alias
-        return self.max_block_full
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "booster_"):
             raise NotFittedError("this Disambiguator is not fitted yet: call fit() or Disambiguator.load() first")
@@ -140,7 +141,10 @@ class Disambiguator:
                 person = np.array([hash_label(s.person) for s in labeled])
                 y = (person[i] == person[j]).astype(np.int8)
                 cap = self.max_pairs_per_block
-                if len(i) > cap:
+                if len(i) > cap and not self.balanced_sampling:
+                    sel = np.sort(rng.choice(len(i), cap, replace=False))
+                    i, j, y = i[sel], j[sel], y[sel]
+                elif len(i) > cap:
                     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
                     half = cap // 2
                     take_pos = pos if len(pos) <= half else rng.choice(pos, half, replace=False)

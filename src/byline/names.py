@@ -53,8 +53,19 @@ class ParsedName:
 
     @property
     def given_joined(self) -> str:
-        """All given parts joined: "Jae Seong" / "Jae-Seong" / "Jaeseong" -> "jaeseong"."""
-        return "".join(self.given_parts) if not self.given_is_initial else self.given
+        """Leading full given parts joined: "Jae Seong" / "Jae-Seong" / "Jaeseong" -> "jaeseong".
+
+        Parts after the first single initial are left out ("John A." -> "john"), so a middle initial never
+        makes two given names incompatible.
+        """
+        if self.given_is_initial:
+            return self.given
+        out = []
+        for part in self.given_parts:
+            if len(part) <= 1:
+                break
+            out.append(part)
+        return "".join(out)
 
     @property
     def first_initial(self) -> str:

@@ -861,6 +861,7 @@ def _text_signal(s: Signature) -> int:
     return sum(bool(x) for x in (s.title, s.abstract, s.venue, s.coauthors, s.affiliations, s.keywords))
 
 
+ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another person than the listing's main one
 TEXT_WEIGHT = 0.3  # share of the audit score given to text outlierness in abstract-only listings
 
 
@@ -868,14 +869,15 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
                 person_names: Mapping[str, str] | None = None, source: str = "") -> AuditReport:
     """Score each work against the other works of the same listing (pure given the model).
 
-    score = 1 - the log-odds mean of the (uncalibrated) pairwise probabilities that the owner's signature
-    on the work and on each other work are one person (scored as if the owner's name were moderately
-    common: its rarity is the same for every work, see :func:`byline._store_access.pair_scores`) (pulled toward 0.5 when the work carries little evidence); in listings without any
-    coauthor (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF
-    similarity to the rest of the listing falls below the listing's median (elsewhere text is left
-    to the model: on the synthetic IND benchmark blending it in everywhere cost 0.035 AUC); +0.1 when
-    disambiguation put it in another person than most of the listing; 0.97 when the owner's name is not among a complete author list. Evidence strings say what
-    drove each score.
+    score = 1 - sigmoid(mean log-odds of the model's uncalibrated pairwise probabilities between the
+    owner's signature on the work and on each other listed work), scored as if the owner's name were
+    moderately common (its rarity is the same for every work; see :func:`byline._store_access.pair_scores`).
+    Then: pulled toward 0.5 when the work carries little evidence; in listings without any coauthor
+    (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF similarity to the
+    rest falls below the listing's median (elsewhere text is left to the model: blending it in everywhere
+    cost 0.035 AUC on the synthetic IND benchmark); + :data:`ELSEWHERE_BONUS` when disambiguation put it
+    in another person than most of the listing (``placed``); 0.97 when the owner's name is not among a
+    complete author list. Each work's evidence strings say what drove its score.
     """
     placed = placed or {}
     person_names = person_names or {}
@@ -959,7 +961,7 @@ def audit_works(works: Sequence[Work], owner: str, model: Any, *, placed: Mappin
             else:
                 ev.append(f"disambiguation placed it in another person: {pid} "
                           f"({person_names.get(pid, '?')}), not {main_person}")
-                score = min(1.0, score + 0.1)
+                score = min(1.0, score + ELSEWHERE_BONUS)
         items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id))
     items.sort(key=lambda it: (-it.score, it.work_id))
     return AuditReport(owner, items, source)

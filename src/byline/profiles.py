@@ -68,6 +68,7 @@ class Profile:
     emails: list[str] = field(default_factory=list)
     orcids: list[str] = field(default_factory=list)
     locked: bool = False
+    affiliation_years: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def work_ids(self) -> list[str]:
@@ -131,6 +132,8 @@ def summarize(
         years=sorted(years.items()),
         topics=sorted(((t, n) for t, n in topic.items() if n > 1 or len(works) == 1),
                       key=lambda kv: (-kv[1], -tf[kv[0]], kv[0]))[:top],
+        affiliation_years={a: sorted({s.year for s in sigs if s.year and a in s.affiliations}, reverse=True)
+                           for a, _ in aff.most_common(top)},
         emails=sorted({s.email for s in sigs if s.email}),
         orcids=sorted({s.orcid for s in sigs if s.orcid}),
         locked=locked,
@@ -140,9 +143,6 @@ def summarize(
 def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any]:
     """The profile shaped like an OpenAlex author object (extra byline fields under ``x_byline``)."""
     by_year = Counter(w.year for w in p.works if w.year)
-    aff_years: dict[str, set[int]] = {}
-    for name, _ in p.affiliations:
-        aff_years[name] = set()
     return {
         "id": p.id,
         "orcid": p.orcids[0] if p.orcids else None,
@@ -152,7 +152,7 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
         "cited_by_count": None,
         "counts_by_year": [{"year": y, "works_count": n} for y, n in sorted(by_year.items(), reverse=True)],
         "affiliations": [
-            {"institution": {"id": None, "display_name": name}, "years": sorted(aff_years[name], reverse=True),
+            {"institution": {"id": None, "display_name": name}, "years": p.affiliation_years.get(name, []),
              "count": n}
             for name, n in p.affiliations
         ],

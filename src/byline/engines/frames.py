@@ -115,6 +115,41 @@ def write_parquet(signatures: Iterable[Signature] | pa.Table, path: str | os.Pat
     return table.num_rows
 
 
+def write_parquet_stream(
+    signatures: Iterable[Signature], path: str | os.PathLike[str], chunk: int = 100_000
+) -> int:
+    """Like :func:`write_parquet` for a stream too big for memory (``_ord`` stays global).
+
+    Blocks come from each signature alone (:func:`byline.block.group_blocks` keys), so chunking
+    never changes them.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    n = 0
+    try:
+        with pq.ParquetWriter(tmp, SCHEMA) as writer:
+            buf: list[Signature] = []
+            for s in signatures:
+                buf.append(s)
+                if len(buf) >= chunk:
+                    n = _write_chunk(writer, buf, n)
+                    buf = []
+            if buf:
+                n = _write_chunk(writer, buf, n)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _write_chunk(writer: pq.ParquetWriter, buf: list[Signature], start: int) -> int:
+    t = to_table(buf)
+    t = t.set_column(t.schema.get_field_index(ORD_COL), ORD_COL, pa.array(range(start, start + len(buf)), pa.int64()))
+    writer.write_table(t)
+    return start + len(buf)
+
+
 def read_parquet(path: str | os.PathLike[str]) -> list[Signature]:
     """Signatures from a Parquet file (or folder) written by :func:`write_parquet`."""
     try:
