@@ -7,8 +7,11 @@ By default it builds a store from the five seed listings (ingest with their owne
 in a temp folder and starts ``byline serve`` on a free port in a subprocess; ``--db`` serves an
 existing store instead and ``--url`` targets a server already running on 127.0.0.1/localhost.
 
-    python3 benchmarks/load.py                        # seeds, 200 clients, 30 s
-    python3 benchmarks/load.py --clients 50 --seconds 10 --append-docs
+    python3 benchmarks/load.py                        # seeds, 200 clients, 30 s, httpx clients
+    python3 benchmarks/load.py --client both --append-docs   # httpx, then a minimal asyncio client
+    python3 benchmarks/load.py --clients 50 --seconds 10
+
+Clients and duration are bounded (at most 1000 clients, 300 s) and only loopback targets are accepted.
 
 ``--append-docs`` writes a "Web load" section with the command and the figures to docs/benchmarks.md
 (appended; a previous "Web load" section is replaced, every other section is kept).
