@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -162,7 +163,7 @@ class BlockData:
         self.venue_code = _codes([" ".join(words(s.venue)) for s in self.sigs])
         self.work = _codes([s.work_id for s in self.sigs])
         self.n_coauthors = np.array([len(s.coauthors) for s in self.sigs], np.float32)
-        self._gram_cache: dict[str, sp.csr_matrix] = {}
+        self._gram_cache: dict[str, Any] = {}
 
     # --- sparse matrices, built lazily -------------------------------------------------------------
     @cached_property

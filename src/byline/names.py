@@ -190,6 +190,7 @@ def surname_key(name: ParsedName) -> str:
     return name.surname.replace(" ", "")
 
 
+@lru_cache(maxsize=200_000)
 def block_key(name: str | ParsedName) -> str:
     """Default blocking key: first initial + surname, normalized ("Lei Wang" -> "l wang")."""
     p = parse_name(name) if isinstance(name, str) else name

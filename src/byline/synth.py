@@ -486,8 +486,10 @@ def iter_signatures(
     rng = np.random.default_rng(seed)
     n_people_total = max(2, math.ceil(n_signatures / cfg.signatures_per_person))
     if cfg.focus_block:
+        # the focus people are spread over a whole world of groups (about one per group), as the
+        # "L Wang"s of a real corpus are: same-name people rarely share coauthors and topics
         n_focus = n_people_total
-        n_bg = max(500, n_focus)
+        n_bg = max(500, int(n_focus * cfg.group_size))
     else:
         n_focus, n_bg = 0, n_people_total
     world = _World(cfg, rng, n_bg, n_focus)
