@@ -495,3 +495,35 @@ def surname_inventory(origin: str) -> tuple[str, ...]:
             seen.add(name)
             combos.append(name)
     return real + tuple(combos[:TAIL_SIZE])
+
+# More institutions: "<City> University", "<City> University of Technology", ... per country, so that
+# two groups rarely share an institution by chance (real corpora have thousands).
+CITIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "China": tuple((c, c.lower().replace("'", "").replace(" ", "") + ".edu.cn") for c in (
+        "Changsha", "Chongqing", "Dalian", "Qingdao", "Shenzhen", "Suzhou", "Lanzhou", "Kunming", "Fuzhou",
+        "Zhengzhou", "Nanchang", "Xiamen", "Shenyang", "Taiyuan", "Guiyang", "Nanning", "Ningbo", "Wuxi",
+        "Changchun", "Hohhot", "Urumqi", "Yangzhou", "Shijiazhuang", "Hangzhou")),
+    "South Korea": tuple((c, c.lower() + ".ac.kr") for c in (
+        "Busan", "Daegu", "Incheon", "Gwangju", "Ulsan", "Cheongju", "Jeonju", "Changwon", "Chuncheon")),
+    "Japan": tuple((c, c.lower() + "-u.ac.jp") for c in ("Nagoya", "Hiroshima", "Sapporo", "Fukuoka", "Kobe", "Chiba")),
+    "India": tuple((c, c.lower() + ".ac.in") for c in ("Pune", "Hyderabad", "Kolkata", "Jaipur", "Kanpur", "Roorkee")),
+    "USA": tuple((c, c.lower().replace(" ", "") + ".edu") for c in (
+        "Houston", "Denver", "Phoenix", "Miami", "Portland", "Austin", "Nashville", "Columbus", "Buffalo")),
+    "Germany": tuple((c, "uni-" + c.lower().replace("ü", "ue").replace("ö", "oe") + ".de") for c in (
+        "Köln", "Bonn", "Münster", "Göttingen", "Tübingen", "Jena", "Leipzig", "Dresden")),
+}
+INSTITUTION_FORMS = (
+    "{C} University", "{C} University of Technology", "{C} Normal University", "{C} Medical University",
+    "University of Science and Technology {C}", "{C} Institute of Technology",
+)
+
+
+def institutions(country: str) -> tuple[tuple[str, str, str], ...]:
+    """Real institutions of ``country`` first, then generated ones (name, city, e-mail domain)."""
+    real = INSTITUTIONS[country]
+    extra = []
+    for k, (city, dom) in enumerate(CITIES.get(country, ())):
+        for f, form in enumerate(INSTITUTION_FORMS):
+            if (k + f) % 3 == 0:  # a fixed, sparse subset: not every city has every kind
+                extra.append((form.format(C=city), city, (f"{['u', 'ut', 'nu', 'mu', 'ust', 'it'][f]}." + dom)))
+    return real + tuple(extra)

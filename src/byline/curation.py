@@ -127,7 +127,7 @@ class ConstraintSet:
     def _check(self, event: Event) -> None:
         for a, b, why in self._cannot:
             roots_a = {self.find(s) for s in a}
-            clash = [s for s in b if self.find(s) in roots_a]
+            clash = sorted(s for s in b if self.find(s) in roots_a)
             if clash:
                 if why is event:  # the new event separates what earlier events joined
                     other = self._blame(clash[0], exclude=event)

@@ -12,7 +12,6 @@ Missing information gives ``NaN`` (LightGBM routes it as "missing").
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -110,10 +109,6 @@ def _eq(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def _log_count(c: int) -> float:
-    return float("nan") if c < 0 else math.log1p(c)
-
-
 class BlockData:
     """Per-signature arrays and matrices of one block, computed once and gathered per pair."""
 
@@ -147,10 +142,10 @@ class BlockData:
         self.name_tokens = _codes(
             [" ".join(sorted((p.given_joined, surname_key(p)))) if not p.given_is_initial else "" for p in P]
         )
-        self.log_full = np.array([_log_count(nc.count_full(p)) for p in P], np.float32)
-        self.log_given = np.array([_log_count(nc.count_given(p)) for p in P], np.float32)
-        self.log_surname = np.array([_log_count(nc.count_surname(p)) for p in P], np.float32)
-        self.log_first_last = np.array([_log_count(nc.count_first_last(p)) for p in P], np.float32)
+        # log1p name counts (rarity); an unseen name gets its group's prior, not 0 (NameCounts.estimate)
+        est = np.array([nc.estimate(p) for p in P], np.float64).reshape(-1, 4)
+        logs = np.log1p(est).astype(np.float32)
+        self.log_full, self.log_given, self.log_surname, self.log_first_last = (logs[:, k] for k in range(4))
         fn = self.full_name
         local = np.zeros(self.n)
         if self.n:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -251,7 +251,8 @@ def compatible(a: str | ParsedName, b: str | ParsedName) -> bool:
 class NameCounts:
     """Name frequencies estimated from the data at hand (given names, surnames, full names, block keys).
 
-    ``fit`` counts each distinct (name, work) once; ``count_*`` return raw counts (0 when unseen).
+    ``fit`` counts every signature's name; ``count_*`` return raw counts (0 when unseen, -1 for no full
+    given name); :meth:`estimate` gives the rarity-feature values, where an unseen name is unknown, not rare.
     Stored in model metadata as plain dicts (see :meth:`to_dict` / :meth:`from_dict`).
     """
 
@@ -261,6 +262,7 @@ class NameCounts:
         self.full_: Counter[str] = Counter()
         self.first_last_: Counter[str] = Counter()
         self.total_: int = 0
+        self._priors_cache: tuple[int, dict[str, dict[str, float]]] | None = None
 
     def fit(self, names: Iterable[str]) -> NameCounts:
         for s in names:
@@ -287,6 +289,59 @@ class NameCounts:
 
     def count_first_last(self, p: ParsedName) -> int:
         return self.first_last_.get(block_key(p), 0)
+
+    # --- rarity estimates: an unseen name is "unknown", not "rare" ------------------------------------
+    def _priors(self) -> dict[str, dict[str, float]]:
+        """Mean count per distinct name, by group: full names by block key, given names and surnames by
+        first letter, block keys by first initial. Derived from the (possibly truncated) tables, cached."""
+        cached = self._priors_cache
+        if cached is not None and cached[0] == self.total_:
+            return cached[1]
+
+        def mean_by(table: Counter[str], group: Callable[[str], str]) -> dict[str, float]:
+            tot: Counter[str] = Counter()
+            n: Counter[str] = Counter()
+            for k, v in table.items():
+                g = group(k)
+                tot[g] += v
+                n[g] += 1
+            return {g: tot[g] / n[g] for g in n}
+
+        pri = {
+            "full": mean_by(self.full_, block_key),
+            "given": mean_by(self.given_, lambda k: k[:1]),
+            "surname": mean_by(self.surname_, lambda k: k[:1]),
+            "first_last": mean_by(self.first_last_, lambda k: k[:1]),
+        }
+        self._priors_cache = (self.total_, pri)
+        return pri
+
+    def estimate(self, p: ParsedName) -> tuple[float, float, float, float]:
+        """(full, given, surname, first-initial+surname) counts of ``p`` for the rarity features.
+
+        A name seen in the counts gives its count. An unseen one is *unknown*, not rare: it gets the mean
+        count of the names of its group (full name: same block key; given name and surname: same first
+        letter; block key: same first initial) -- or NaN when the group is unseen too, or when ``p`` has no
+        full given name (full and given counts of an initials-only name are NaN).
+        """
+        nan = float("nan")
+        pri = self._priors()
+        sur = surname_key(p)
+        key = block_key(p)
+        if p.surname:
+            c = self.surname_.get(sur, 0)
+            surname = float(c) if c else pri["surname"].get(sur[:1], nan)
+            c = self.first_last_.get(key, 0)
+            first_last = float(c) if c else pri["first_last"].get(key[:1], nan)
+        else:
+            surname = first_last = nan
+        if p.given_is_initial or not p.given:
+            return nan, nan, surname, first_last
+        c = self.full_.get(p.full, 0)
+        full = float(c) if c else pri["full"].get(key, nan)
+        c = self.given_.get(p.given_joined, 0)
+        given = float(c) if c else pri["given"].get(p.given_joined[:1], nan)
+        return full, given, surname, first_last
 
     def to_dict(self, max_entries: int = 20_000) -> dict:
         """JSON-able dict, each table truncated to its ``max_entries`` most frequent names."""

@@ -77,7 +77,7 @@ class SynthConfig:
     p_drop_middle: float = 0.35
     p_ascii: float = 0.3  # a paper drops diacritics
     p_abstract_missing: float = 0.3
-    p_affiliation_missing: float = 0.4
+    p_affiliation_missing: float = 0.5
     p_venue_missing: float = 0.05
     p_year_missing: float = 0.01
     p_keywords: float = 0.35
@@ -86,6 +86,10 @@ class SynthConfig:
     p_orcid_shown: float = 0.12
     p_move: float = 0.3
     p_outside_coauthor: float = 0.15
+    p_own_term: float = 0.35  # a title/abstract term is one of the lead's own terms (person-specific vocabulary)
+    # Chinese/Korean given names come from a pool of this many distinct names per person of that origin
+    # (Zipf-weighted), so exact-full-name homonyms are as common as in a large real corpus; 0 = unpooled
+    given_name_pool: float = 0.06
     year_range: tuple[int, int] = (1975, 2024)
     focus_block: str | None = None  # "Wang, L": only signatures of people with that surname and initial
 
@@ -123,6 +127,8 @@ def _config(dataset: str, knobs: dict[str, Any]) -> SynthConfig:
         is_p = f.name.startswith("p_") or f.name == "group_origin_share"
         if is_p and not (isinstance(v, int | float) and 0.0 <= v <= 1.0):
             raise InputError(f"synth knob {f.name}={v!r} must be a probability in [0, 1]")
+    if not (isinstance(cfg.given_name_pool, int | float) and cfg.given_name_pool >= 0):
+        raise InputError(f"synth knob given_name_pool={cfg.given_name_pool!r} must be >= 0")
     if cfg.signatures_per_person < 1 or cfg.group_size < 1 or cfg.mean_authors < 1:
         raise InputError("signatures_per_person, group_size and mean_authors must be >= 1")
     for origin, _ in cfg.origin_mix:
@@ -211,6 +217,7 @@ def _compile(template: str) -> str:
 _TITLES = tuple(_compile(t) for t in T.TITLE_TEMPLATES)
 _SENTENCES = tuple(_compile(t) for t in T.SENTENCE_TEMPLATES)
 _VOCAB = 32  # words per topic
+_PETS = 6  # person-specific terms
 # Zipf exponent of surnames by origin: Chinese and Korean surnames are few and concentrated
 # (Wang/Li/Zhang ~7% each; Kim ~20%); elsewhere a long generated tail follows the real list.
 _SURNAME_ZIPF = {"chinese": 0.75, "korean": 1.0, "vietnamese": 1.0}
@@ -276,8 +283,8 @@ class _World:
                     g_topics[g, j] = int(rng.choice(n_topics, p=topic_p))
             countries = T.ORIGIN_COUNTRIES[origins[g_origin[g]]]
             country = countries[int(rng.integers(0, len(countries)))]
-            insts = T.INSTITUTIONS[country]
-            name, city, dom = insts[int(rng.choice(len(insts), p=_zipf(len(insts), 0.7)))]
+            insts = T.institutions(country)
+            name, city, dom = insts[int(rng.choice(len(insts), p=_zipf(len(insts), 0.5)))]
             g_inst.append((name, city, country, dom))
         self.g_inst, self.g_topics, self.g_ntop, self.G = g_inst, g_topics, g_ntop, G
         self.g_dept = [self.topic_dept[int(g_topics[g, 0])] for g in range(G)]
@@ -305,6 +312,11 @@ class _World:
         wild = rng.random(P) < 0.1
         ptop[wild, ntop[wild] - 1] = rng.choice(n_topics, size=int(wild.sum()), p=topic_p)
         self.ptop, self.ntop = ptop, ntop
+        # each person's own sub-interests: 4 terms from their first topic's vocabulary (any rank) or from
+        # anywhere, mixed into their papers' titles and abstracts
+        pet_rank = rng.integers(0, _VOCAB, size=(P, _PETS))
+        pet_topic = np.where(rng.random((P, _PETS)) < 0.7, ptop[:, :1], rng.integers(0, n_topics, size=(P, _PETS)))
+        self.pets = vocab[pet_topic, pet_rank]
 
         # names
         self.surname: list[str] = []
@@ -322,6 +334,17 @@ class _World:
             self.origin[n_people:] = f_origin
         inventory = {o: T.surname_inventory(o) for o in origins}
         sur_p = {o: _zipf(len(inventory[o]), _SURNAME_ZIPF.get(o, 0.9)) for o in origins}
+        # pooled CJK given names: a real corpus of millions has many people per (surname, given name);
+        # a small synthetic world gets the same density from a pool sized to its population
+        pools: dict[str, tuple[list[tuple[tuple[str, ...], str, bool, str | None]], np.ndarray]] = {}
+        if cfg.given_name_pool > 0:
+            n_by_origin = np.bincount(self.origin[:n_people], minlength=len(origins))
+            for k, o in enumerate(origins):
+                if o in ("chinese", "korean") and n_by_origin[k]:
+                    size = max(8, round(float(n_by_origin[k]) * cfg.given_name_pool))
+                    pool = [self._given(rng, o, None) for _ in range(size)]
+                    pools[o] = (pool, np.cumsum(_zipf(size, 0.8)))
+        pool_u = rng.random(P)
         for p in range(P):
             o = origins[int(self.origin[p])]
             is_focus = p >= n_people
@@ -330,7 +353,11 @@ class _World:
                 sur = focus[0]
             else:
                 sur = inventory[o][int(rng.choice(len(inventory[o]), p=sur_p[o]))]
-            syl, sep, cjk, mid = self._given(rng, o, focus[1] if is_focus else None)
+            if not is_focus and o in pools:
+                pool, cum = pools[o]
+                syl, sep, cjk, mid = pool[min(int(np.searchsorted(cum, pool_u[p] * cum[-1], side="right")), len(pool) - 1)]
+            else:
+                syl, sep, cjk, mid = self._given(rng, o, focus[1] if is_focus else None)
             self.surname.append(sur)
             self.syll.append(syl)
             self.sep.append(sep)
@@ -521,6 +548,9 @@ def _papers(
         flags = rng.random((B, 8))
         lead_pos_u = rng.random(B)
         nouns = world.vocab[topics[:, None], rng.choice(_VOCAB, size=(B, 4 * (_MAX_SENT + 1)), p=noun_p)]
+        own = rng.random(nouns.shape) < cfg.p_own_term
+        pets = world.pets[leads[:, None], rng.integers(0, _PETS, size=nouns.shape)]
+        nouns[own] = pets[own]
         adjs = rng.integers(0, len(T.ADJECTIVES), size=(B, 2 * (_MAX_SENT + 1)))
         meths = rng.integers(0, len(T.METHODS), size=(B, _MAX_SENT + 1))
         verbs = rng.integers(0, len(T.VERBS), size=(B, _MAX_SENT + 1))
