@@ -91,38 +91,3 @@ class FakeBackend:
 
     def set_setting(self, key: str, value: str) -> None:
         self.settings[key] = value
-
-
-class TinyModel:
-    """A deterministic stand-in for the trained model, reading feature columns by name so it survives
-    features being added or renamed: p(same) from coauthor overlap and text/venue similarity;
-    incompatible given names and two names on one paper are 0."""
-
-    name_counts_ = None
-    max_block_full = 2500
-    knn = 20
-    name_constraints = True
-    threshold_ = 0.5
-    path_ = "tiny-test-model"
-
-    def _check_fitted(self) -> None:
-        return None
-
-    def predict_proba_features(self, X: Any) -> Any:
-        import numpy as np
-
-        from byline.features import FEATURE_NAMES
-
-        cols = {n: k for k, n in enumerate(FEATURE_NAMES)}
-        zero = np.zeros(len(X))
-
-        def f(*names: str) -> Any:
-            vals = [np.nan_to_num(X[:, cols[n]], nan=0.0) for n in names if n in cols]
-            return np.max(vals, axis=0) if vals else zero
-
-        text = f("text_cosine", "title_cosine", "abstract_cosine", "keyword_cosine")
-        z = -2.0 + 3.0 * np.minimum(f("coauthor_overlap"), 1) + 4.0 * text + 1.0 * f("venue_equal")
-        p = 1.0 / (1.0 + np.exp(-z))
-        p[f("given_level") < 0] = 0.0
-        p[f("same_work") > 0] = 0.0
-        return p

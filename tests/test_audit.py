@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from _people_fakes import model_dir
+from _helpers import SEED_OWNERS, model_dir
 from byline.cli import app
-
-OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
-          "004": "Jaeseong Lee"}
 
 
 def run(*args: str) -> str:
@@ -28,7 +25,7 @@ def session(seeds_dir: Path, tmp_path_factory) -> dict:
     model = str(model_dir(tmp))
     files = sorted(seeds_dir.glob("0*.txt"))
     for f in files:
-        run("ingest", str(f), "--owner", OWNERS[f.name[:3]], "--db", db)
+        run("ingest", str(f), "--owner", SEED_OWNERS[f.name[:3]], "--db", db)
     out = run("disambiguate", "--db", db, "--model", model)
     print(out)
     assert "people" in out
@@ -52,12 +49,12 @@ def test_people_by_name(session):
     assert prof["openalex"]["display_name"] and prof["openalex"]["works_count"] == len(prof["works"])
 
 
-@pytest.mark.parametrize("prefix", sorted(OWNERS))
+@pytest.mark.parametrize("prefix", sorted(SEED_OWNERS))
 def test_audit_each_seed(session, prefix):
     f = next(p for p in session["files"] if p.name.startswith(prefix))
-    out = json.loads(run("audit", str(f), "--owner", OWNERS[prefix], "--db", session["db"], "--model",
+    out = json.loads(run("audit", str(f), "--owner", SEED_OWNERS[prefix], "--db", session["db"], "--model",
                          session["model"], "--json"))
-    assert out["owner"] == OWNERS[prefix]
+    assert out["owner"] == SEED_OWNERS[prefix]
     works = out["works"]
     assert works, "every seed listing has works"
     scores = [w["score"] for w in works]
@@ -67,7 +64,7 @@ def test_audit_each_seed(session, prefix):
     if prefix in ("002",):  # abstracts only: the owner is the implicit author of every work
         assert all(w["title"] is None for w in works)
         assert all(any("implicit author" in e for e in w["evidence"]) for w in works)
-    print(run("audit", str(f), "--owner", OWNERS[prefix], "--db", session["db"], "--model", session["model"]))
+    print(run("audit", str(f), "--owner", SEED_OWNERS[prefix], "--db", session["db"], "--model", session["model"]))
 
 
 def test_explain_two_signatures(session):

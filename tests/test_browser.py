@@ -195,7 +195,7 @@ def _model() -> object:
 
         return sa.load_model(None)
     except (ModelError, ImportError, OSError):
-        from _server_fakes import TinyModel
+        from _helpers import TinyModel
 
         return TinyModel()
 
@@ -218,7 +218,7 @@ def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     test has profiles to merge whatever the shipped model learned)."""
     if _missing():
         pytest.skip(_missing())
-    from _server_fakes import TinyModel
+    from _helpers import TinyModel
 
     model = TinyModel()
     return _seed_db(seeds_dir, tmp_path_factory.mktemp("browser"), model), model

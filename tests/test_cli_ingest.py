@@ -7,32 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from byline.cli import main
-
-SEED_OWNERS = {
-    "000_197f605d59620965": "Jaeseong Lee",
-    "001_b01ce36d20cf986e": "Beomsu Kim",
-    "002_8d4a6e81199c5ac4": "YoungJoon Yoo",
-    "003_f3f2e4098cc4bdf5": "Nojun Kwak",
-    "004_7708ce01b97304fb": "Jaeseong Lee",
-}
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
+from _helpers import run_cli as run
+from _helpers import seed_files
 
 
 @pytest.fixture()
 def seeded_db(tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     db = tmp_path / "byline.db"
-    for seed, owner in SEED_OWNERS.items():
-        code, out, err = run(capsys, "ingest", seeds_dir / f"{seed}.txt", "--owner", owner, "--db", db)
+    for path, owner in seed_files(seeds_dir):
+        code, out, err = run(capsys, "ingest", path, "--owner", owner, "--db", db)
         assert code == 0, err
         assert out.startswith("ingested 1 file(s)")
     return db
@@ -136,3 +119,44 @@ def test_default_db_is_in_working_directory(tmp_path: Path, seeds_dir: Path, cap
     code, out, _ = run(capsys, "listings", "--json")
     (listing,) = json.loads(out)["listings"]
     assert listing["owner"] == "YoungJoon Yoo" and listing["entries"] == 10
+
+
+CUSTOM_CSV = "Document Name,Writers,When\nGraph neural networks for molecules,Ann Lee; Bo Kim,2020\n"
+
+
+def test_ingest_csv_with_column_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "export.csv"
+    src.write_text(CUSTOM_CSV, encoding="utf-8")
+    db = tmp_path / "b.db"
+    code, _, err = run(capsys, "ingest", src, "--db", db)  # header not recognised: no format, nothing stored
+    assert code == 2 and "format" in err and not db.exists()
+    code, out, err = run(capsys, "ingest", src, "--db", db, "--csv-map", "title=Document Name,authors=Writers,year=When")
+    assert code == 0, err
+    (w,) = _works(capsys, db)
+    assert w["title"] == "Graph neural networks for molecules" and w["year"] == 2020
+    assert [a["name"] for a in w["authors"]] == ["Ann Lee", "Bo Kim"]
+
+    mapping = tmp_path / "map.json"  # the same through a JSON file, with --format csv
+    mapping.write_text(json.dumps({"title": "Document Name", "authors": "Writers"}), encoding="utf-8")
+    db2 = tmp_path / "c.db"
+    code, _, err = run(capsys, "ingest", src, "--db", db2, "--format", "csv", "--csv-map", mapping)
+    assert code == 0, err
+    assert _works(capsys, db2)[0]["authors"] == [{"name": "Ann Lee"}, {"name": "Bo Kim"}]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("title=Document Name,colour=Writers", "unknown field 'colour'"),
+        ("title=Document Name,Writers", "not FIELD=COLUMN"),
+        ("title=Nope", "column 'Nope' (mapped to title) is not in the header"),
+        ("missing.json", "neither FIELD=COLUMN pairs nor an existing JSON file"),
+    ],
+)
+def test_ingest_csv_mapping_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str, message: str) -> None:
+    src = tmp_path / "export.csv"
+    src.write_text(CUSTOM_CSV, encoding="utf-8")
+    db = tmp_path / "b.db"
+    code, _, err = run(capsys, "ingest", src, "--db", db, "--csv-map", spec)
+    assert code == 2 and message in err, err
+    assert not db.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from _people_fakes import model_dir, synth_bib
+from _helpers import model_dir, synth_bib
 from byline.store import Store
 
 

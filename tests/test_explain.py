@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from _people_fakes import BIO, ML, FakeModel, model_dir, write_bib
+from _helpers import TinyModel, model_dir, people_store, write_bib
 from byline import StoreError
 from byline import people as P
 from byline._store_access import load_model
@@ -16,11 +17,8 @@ from byline.store import Store
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "t.db")
-    s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
-    yield s
-    s.close()
+def store(tmp_path: Path) -> Iterator[Store]:
+    yield from people_store(tmp_path)
 
 
 def jl_sig(s: Store, word: str) -> str:
@@ -45,7 +43,7 @@ def test_card_with_real_model_has_contributions(store, tmp_path):
 
 
 def test_curation_decides_the_pair(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     a, b = jl_sig(store, "Soil microbiome"), jl_sig(store, "Message passing")
     pa = store.connection.execute("SELECT person_id FROM person_signatures WHERE signature_id = ?", (a,)).fetchone()[0]
@@ -65,7 +63,7 @@ def test_name_rule_is_reported(tmp_path):
         ("x1", "Graph networks", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2020),
         ("x2", "Graph networks two", ["Jinwoo Lee", "Minho Kim"], "NeurIPS", 2021)])])
     ids = [w.id for w in s.works(with_records=False)]
-    card = explain(s, f"{ids[0]}#0", f"{ids[1]}#0", FakeModel())
+    card = explain(s, f"{ids[0]}#0", f"{ids[1]}#0", TinyModel())
     assert card.constraint and "incompatible given names" in card.constraint
     assert card.decision == "different people"
     s.close()

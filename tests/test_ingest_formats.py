@@ -596,3 +596,23 @@ def test_s2_author_with_papers_and_recommendations(tmp_path: Path) -> None:
     assert [r.title for r in load_records(p, "s2")] == ["One", "Two"]
     p.write_text(json.dumps({"recommendedPapers": [{"paperId": "c", "title": "Three"}]}), encoding="utf-8")
     assert [r.title for r in load_records(p, "s2")] == ["Three"]
+
+
+def test_csv_mapping_through_load_records_and_load_listing(tmp_path: Path) -> None:
+    from byline.ingest import load_listing
+    from byline.ingest.csv import read_mapping
+
+    p = tmp_path / "mine.csv"
+    p.write_text("Paper,Who\nA study of graphs,Ann Lee\n", encoding="utf-8")
+    mapping = read_mapping("title=Paper, authors = Who")
+    assert mapping == {"title": "Paper", "authors": "Who"}
+    (r,) = load_records(p, csv_mapping=mapping)  # auto: the unrecognised .csv header is read with the mapping
+    assert r.title == "A study of graphs" and [a.name for a in r.authors] == ["Ann Lee"]
+    lst = load_listing(p, owner="Ann Lee", format="csv", csv_mapping=mapping)
+    assert lst.owner == "Ann Lee" and [x.title for x in lst.records] == ["A study of graphs"]
+    with pytest.raises(InputError, match="unknown field 'colour'"):
+        read_mapping({"colour": "Paper"})
+    with pytest.raises(InputError, match="one JSON object"):
+        j = tmp_path / "m.json"
+        j.write_text("[1]", encoding="utf-8")
+        read_mapping(j)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from _people_fakes import BIO, ML, FakeModel, write_bib
+from _helpers import TinyModel, people_store, write_bib
 from byline import ConstraintError, InputError, StoreError
 from byline import people as P
 from byline.store import Store
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "t.db")
-    s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
-    yield s
-    s.close()
+def store(tmp_path: Path) -> Iterator[Store]:
+    yield from people_store(tmp_path)
 
 
 def snapshot(s: Store, table: str = "person_signatures") -> list[tuple]:
@@ -37,7 +35,7 @@ def person_of_work(s: Store, work_title_word: str) -> str:
 
 
 def test_rerun_without_new_data_keeps_identical_ids(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     first = snapshot(store, "people"), [r[1:3] for r in snapshot(store)]
     report = P.disambiguate(store, m)
@@ -49,7 +47,7 @@ def test_rerun_without_new_data_keeps_identical_ids(store):
 
 
 def test_continuing_person_keeps_id_after_new_data(store, tmp_path):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     store.ingest([write_bib(tmp_path / "b.bib", [
@@ -59,7 +57,7 @@ def test_continuing_person_keeps_id_after_new_data(store, tmp_path):
 
 
 def test_merge_redirects_and_survives_rebuild(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     a, b = person_of_work(store, "Soil"), person_of_work(store, "Message passing")
     survivor = P.merge(store, a, b, who="ann", why="same ORCID")
@@ -81,7 +79,7 @@ def test_merge_redirects_and_survives_rebuild(store):
 
 
 def test_split_then_contradictory_merge_is_refused(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     work = next(w.id for w in store.works(with_records=False) if w.title.startswith("Nitrogen"))
@@ -98,7 +96,7 @@ def test_split_then_contradictory_merge_is_refused(store):
 
 
 def test_lock_freezes_membership(store, tmp_path):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     P.lock(store, bio, why="verified")
@@ -111,7 +109,7 @@ def test_lock_freezes_membership(store, tmp_path):
 
 
 def test_claim_moves_signature(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     work = next(w.id for w in store.works(with_records=False) if w.title.startswith("Equivariant"))
@@ -123,7 +121,7 @@ def test_claim_moves_signature(store):
 
 
 def test_assign_touches_only_affected_blocks(store, tmp_path):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     other_blocks = ("m kim", "s park", "t baker", "h cho")
@@ -141,7 +139,7 @@ def test_assign_touches_only_affected_blocks(store, tmp_path):
 
 
 def test_store_stays_consistent_when_a_command_fails(store):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     before = snapshot(store)
     with pytest.raises(StoreError):
@@ -152,7 +150,7 @@ def test_store_stays_consistent_when_a_command_fails(store):
 
 
 def test_merge_of_incompatible_names_is_refused(store):
-    P.disambiguate(store, FakeModel())
+    P.disambiguate(store, TinyModel())
     jl_id = person_of_work(store, "Soil")
     kim = P.list_people(store, "Minho Kim")[0].id
     before = snapshot(store)
@@ -163,7 +161,7 @@ def test_merge_of_incompatible_names_is_refused(store):
 
 
 def test_people_json_and_profile(store):
-    P.disambiguate(store, FakeModel())
+    P.disambiguate(store, TinyModel())
     prof, retired = P.profile(store, person_of_work(store, "Soil"))
     d = prof.to_dict()
     assert d["name"] == "Jaeseong Lee" and len(d["work_ids"]) == 3 and retired == []
@@ -176,7 +174,7 @@ def test_redirect_chains_are_followed(store, tmp_path):
     store.ingest([write_bib(tmp_path / "astro.bib", [
         ("as1", "Dark matter halos of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2010),
         ("as2", "Rotation curves of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2011)])])
-    P.disambiguate(store, FakeModel())
+    P.disambiguate(store, TinyModel())
     ids = [p.id for p in jl(store)]
     assert len(ids) >= 3
     a, b, c = ids[:3]
@@ -184,12 +182,12 @@ def test_redirect_chains_are_followed(store, tmp_path):
     P.merge(store, a, b)  # b -> a, so c -> b -> a
     assert P.profile(store, c)[0].id == a
     assert set(P.profile(store, a)[1]) >= {b, c}
-    P.disambiguate(store, FakeModel())  # replayed: still one person under the survivor's id
+    P.disambiguate(store, TinyModel())  # replayed: still one person under the survivor's id
     assert len(jl(store)) == 1 and jl(store)[0].id == a
 
 
 def test_locked_person_does_not_take_new_signatures_on_assign(store, tmp_path):
-    m = FakeModel()
+    m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
     P.lock(store, bio)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from _people_fakes import BIO, ML, FakeModel, model_dir, write_bib
+from _helpers import BIO, ML, TinyModel, model_dir, write_bib
 from byline import people as P
 from byline.cli import app
 from byline.store import Store
@@ -26,7 +26,7 @@ def db(tmp_path: Path) -> str:
     path = tmp_path / "c.db"
     with Store(path) as s:
         s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
-        P.disambiguate(s, FakeModel())
+        P.disambiguate(s, TinyModel())
     return str(path)
 
 

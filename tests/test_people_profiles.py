@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from byline import InputError
-from byline.profiles import export, summarize, to_openalex
+from byline.profiles import export, summarize, terms, to_openalex, topic_stop_words
 from byline.records import Signature
 
 
@@ -23,6 +23,19 @@ SIGS = [
     sig(2, "J. Lee", 2021, "KAIST", "Message passing neural networks on molecular graphs", ("Minho Kim", "Sora Park")),
     sig(3, "Jaeseong Lee", 2023, "Google", "Molecular graph pretraining", ("Sora Park",)),
 ]
+
+
+def test_topics_leave_out_urls_and_availability_boilerplate():
+    abstract = ("Our code is available at https://github.com/jl/molgraph and www.example.com/x. "
+                "Source code: gitlab.com/jl/molgraph; contact jl@kaist.ac.kr. The model is publicly released.")
+    sigs = [Signature(id=f"W{i}#0", name="Jaeseong Lee", work_id=f"W{i}", title=f"Molecular graph study {i}",
+                      abstract=abstract) for i in range(3)]
+    topics = dict(summarize("P1", sigs).topics)
+    assert "molecular" in topics and "graph" in topics
+    junk = {"github", "gitlab", "https", "http", "www", "com", "code", "available", "source", "molgraph", "kaist"}
+    assert not junk & set(topics), topics
+    assert {"github", "https", "com", "code", "available", "the", "paper"} <= topic_stop_words()
+    assert terms("see https://github.com/a/b for code") == []
 
 
 def test_summary_and_openalex_shape():

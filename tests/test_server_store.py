@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from _server_fakes import TinyModel  # noqa: E402
+from _helpers import SEED_OWNERS, TinyModel  # noqa: E402
 from byline.server import create_app  # noqa: E402
 from byline.server.security import TOKEN_SETTING  # noqa: E402
 from byline.server.store_backend import StoreBackend  # noqa: E402
@@ -21,8 +21,6 @@ from byline.server.store_backend import StoreBackend  # noqa: E402
 TOKEN = "store-test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HTML = {"accept": "text/html"}
-SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
-               "004": "Jaeseong Lee"}
 HOSTILE_BIB = r"""@article{x1,
   title = {Deep <script>alert(1)</script> nets <img src=x onerror="alert(2)"> $\alpha$-stable </td>},
   author = {Lee, Jaeseong and Evil, Mallory <b onmouseover=alert(3)>},

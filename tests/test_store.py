@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 import byline.store as store_mod
+from _helpers import SEED_OWNERS, seed_files
 from byline._errors import InputError, StoreError
 from byline.store import MIGRATIONS, Store, execute_script, schema_version
-
-SEED_OWNERS = {
-    "000_197f605d59620965": "Jaeseong Lee",
-    "001_b01ce36d20cf986e": "Beomsu Kim",
-    "002_8d4a6e81199c5ac4": "YoungJoon Yoo",
-    "003_f3f2e4098cc4bdf5": "Nojun Kwak",
-    "004_7708ce01b97304fb": "Jaeseong Lee",
-}
 
 ABSTRACT = (
     "We study the problem of disambiguating author names in large bibliographic databases where many "
@@ -39,8 +32,8 @@ def _counts(s: Store) -> dict[str, int]:
 
 
 def _ingest_seeds(s: Store, seeds_dir: Path) -> None:
-    for seed, owner in SEED_OWNERS.items():
-        s.ingest([seeds_dir / f"{seed}.txt"], owner=owner)
+    for path, owner in seed_files(seeds_dir):
+        s.ingest([path], owner=owner)
 
 
 def test_seed_acceptance(tmp_path: Path, seeds_dir: Path) -> None:
@@ -183,6 +176,17 @@ def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def _m_string(con: sqlite3.Connection) -> None:
     con.execute("CREATE TABLE extra_table (x INTEGER)")
+
+
+def test_server_settings_migration_upgrades_a_v2_store(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    Store(db).close()
+    with sqlite3.connect(db) as con:  # a store written before v3; an old server may have made the table
+        con.execute("UPDATE schema_version SET version = 2")
+        con.execute("INSERT INTO server_settings (key, value) VALUES ('k', 'v')")
+    with Store(db) as s:
+        assert s.version == schema_version() >= 3
+        assert s.connection.execute("SELECT value FROM server_settings WHERE key = 'k'").fetchone()[0] == "v"
 
 
 def test_schema_newer_than_code_is_refused(tmp_path: Path) -> None:

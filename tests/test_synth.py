@@ -31,6 +31,10 @@ def test_exact_count_and_unique_ids(corpus: list[Signature]) -> None:
     assert len(corpus) == 8000
     assert len({s.id for s in corpus}) == 8000
     assert synth.generate(0) == []
+    # corpora of different seeds can be concatenated: ids and person labels do not collide
+    a, b = synth.generate(300, seed=1), synth.generate(300, seed=2)
+    assert not {s.id for s in a} & {s.id for s in b}
+    assert not {s.person for s in a} & {s.person for s in b}
 
 
 def test_labels_and_blocks_are_consistent(corpus: list[Signature]) -> None:
@@ -74,8 +78,47 @@ def test_block_sizes_are_heavy_tailed(corpus: list[Signature]) -> None:
     sizes = np.array(sorted(Counter(s.block for s in corpus).values(), reverse=True))
     assert sizes[0] >= 15 * np.median(sizes)
     assert sizes[: max(1, len(sizes) // 100)].sum() >= 0.05 * sizes.sum()  # top 1% of blocks
+    # the biggest blocks are the crowded Chinese / Korean surnames ("h wang", "j lee", ...)
+    cjk = {"wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu",
+           "hu", "guo", "he", "lin", "kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon"}
     top = Counter(s.block for s in corpus).most_common(10)
-    assert any(b in {"l wang", "y wang", "j wang", "l li", "j lee"} for b, _ in top)
+    assert sum(b.split()[-1] in cjk for b, _ in top) >= 3
+
+
+def test_same_full_name_homonyms_differ_in_context() -> None:
+    """Many different people share an exact full name (pooled CJK given names), and they differ in
+    coauthors and topic, while one person's papers share topic vocabulary."""
+    from byline.features import FEATURE_NAMES, BlockData, featurize
+    from byline.names import parse_name
+
+    sigs = synth.generate(6000, seed=5, dataset="synth-aminer")
+    people_of: dict[str, set[str]] = defaultdict(set)
+    for s in sigs:
+        p = parse_name(s.name)
+        if not p.given_is_initial:
+            people_of[p.full].add(s.person or "")
+    shared = [n for n, ps in people_of.items() if len(ps) >= 2]
+    assert len(shared) >= 50
+    assert max(len(people_of[n]) for n in shared) >= 5
+    # inside the blocks: title cosine and coauthor overlap separate same-person from homonym pairs
+    by_block: dict[str, list[Signature]] = defaultdict(list)
+    for s in sigs:
+        by_block[s.block or ""].append(s)
+    big = sorted(by_block.values(), key=len, reverse=True)[:5]
+    same_t, diff_t, same_c, diff_c = [], [], [], []
+    for block in big:
+        data = BlockData(block)
+        i, j = np.triu_indices(len(block), 1)
+        X = featurize(data, i, j)
+        y = np.array([block[a].person == block[b].person for a, b in zip(i, j, strict=True)])
+        t = X[:, FEATURE_NAMES.index("title_cosine")]
+        c = np.nan_to_num(X[:, FEATURE_NAMES.index("coauthor_overlap")])
+        same_t += list(t[y])
+        diff_t += list(t[~y])
+        same_c += list(c[y])
+        diff_c += list(c[~y])
+    assert np.nanmean(same_t) > 1.8 * np.nanmean(diff_t)
+    assert np.mean(same_c) > 3 * np.mean(diff_c)
 
 
 def test_cjk_and_diacritic_variants() -> None:
@@ -128,6 +171,8 @@ def test_presets_and_bad_knobs() -> None:
         synth.generate(10, nonsense=1)
     with pytest.raises(InputError, match="probability"):
         synth.generate(10, p_email=1.5)
+    with pytest.raises(InputError, match="given_name_pool"):
+        synth.generate(10, given_name_pool=-1)
     with pytest.raises(InputError, match="focus_block"):
         synth.generate(10, focus_block="Wang")
 

@@ -259,6 +259,22 @@ class Disambiguator:
         arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         return self.predict_proba_features(featurize(data, arr[:, 0], arr[:, 1]))
 
+    def for_data(self, signatures: Sequence[Signature]) -> Disambiguator:
+        """A shallow copy whose name counts also reflect the signatures at hand (:meth:`NameCounts.combined`).
+
+        :func:`byline.pipeline.run` and the threshold choice call it once per run / dataset, so a name is
+        judged by the larger of its training and its local frequency; scores stay independent of batching.
+        """
+        import copy
+
+        from byline.names import NameCounts
+
+        self._check_fitted()
+        local = NameCounts().fit(s.name for s in signatures)
+        out = copy.copy(self)
+        out.name_counts_ = self.name_counts_.combined(local)
+        return out
+
     def predict(self, signatures: Sequence[Signature], constraints: Any = None) -> dict[str, str]:
         """Cluster key per signature id (see :func:`byline.pipeline.run`)."""
         from byline.pipeline import run
@@ -398,19 +414,24 @@ def choose_threshold(model: Disambiguator, signatures: Sequence[Signature]) -> t
     from byline.pipeline import BlockResult, _cluster_keys, batches, score_blocks
 
     labeled = [s for s in signatures if s.person is not None]
-    blocks = group_blocks(labeled)
     scored = []
-    for batch in batches(blocks):
-        data, per_block, p = score_blocks(batch, model)
-        start = 0
-        for (key, sigs), (off, _n, i, j) in zip(batch, per_block, strict=True):
-            stop = start + len(i)
-            cl = []
-            if model.name_constraints and len(i):
-                bad = cannot_link_mask(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
-                cl = list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-            scored.append((BlockResult(key, [s.id for s in sigs], [], i, j, p[start:stop]), cl, sigs))
-            start = stop
+    by_dataset: dict[str, list[Signature]] = {}
+    for s in labeled:
+        by_dataset.setdefault(s.dataset or "data", []).append(s)
+    # as evaluate does: one run per dataset, name counts combined with that dataset's
+    runs = [(model.for_data(sigs), group_blocks(sigs)) for _, sigs in sorted(by_dataset.items())]
+    for m, blocks in runs:
+        for batch in batches(blocks):
+            data, per_block, p = score_blocks(batch, m)
+            start = 0
+            for (key, sigs), (off, _n, i, j) in zip(batch, per_block, strict=True):
+                stop = start + len(i)
+                cl = []
+                if model.name_constraints and len(i):
+                    bad = cannot_link_mask(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
+                    cl = list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+                scored.append((BlockResult(key, [s.id for s in sigs], [], i, j, p[start:stop]), cl, sigs))
+                start = stop
     by_ds: dict[str, dict[str, list[str]]] = {}
     for s in labeled:
         by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person, []).append(s.id)

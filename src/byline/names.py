@@ -248,6 +248,10 @@ def compatible(a: str | ParsedName, b: str | ParsedName) -> bool:
     return len(pb.given_parts) == 1 and not pb.given_is_initial and pb.given == sa and sb == pa.given_joined
 
 
+# pseudo-count of signatures added to the data at hand before its name frequencies are trusted
+LOCAL_PRIOR_TOTAL = 1000
+
+
 class NameCounts:
     """Name frequencies estimated from the data at hand (given names, surnames, full names, block keys).
 
@@ -301,7 +305,7 @@ class NameCounts:
         def mean_by(table: Counter[str], group: Callable[[str], str]) -> dict[str, float]:
             tot: Counter[str] = Counter()
             n: Counter[str] = Counter()
-            for k, v in table.items():
+            for k, v in sorted(table.items()):  # fixed order: float sums independent of input order
                 g = group(k)
                 tot[g] += v
                 n[g] += 1
@@ -342,6 +346,32 @@ class NameCounts:
         c = self.given_.get(p.given_joined, 0)
         given = float(c) if c else pri["given"].get(p.given_joined[:1], nan)
         return full, given, surname, first_last
+
+    def combined(self, local: NameCounts, prior_total: int = LOCAL_PRIOR_TOTAL) -> NameCounts:
+        """These (reference) counts, raised where the data at hand says a name is more common.
+
+        A name seen ``c`` times among the ``n`` signatures at hand counts as
+        ``c * total / (n + prior_total)`` on this table's scale (``prior_total`` shrinks the estimates of
+        small data); each entry is the larger of that and the reference count. A name that fills a
+        listing or store is thus not taken as rare because a small reference corpus never saw it. With
+        the reference corpus itself as ``local`` the counts are unchanged.
+        """
+        out = NameCounts()
+        out.total_ = self.total_
+        if local.total_ == 0 or self.total_ == 0:
+            out.given_, out.surname_ = Counter(self.given_), Counter(self.surname_)
+            out.full_, out.first_last_ = Counter(self.full_), Counter(self.first_last_)
+            return out
+        scale = self.total_ / (local.total_ + prior_total)
+        for attr in ("given_", "surname_", "full_", "first_last_"):
+            ref: Counter[str] = getattr(self, attr)
+            merged = Counter(ref)
+            for k, c in getattr(local, attr).items():
+                v = c * scale
+                if v > merged.get(k, 0):
+                    merged[k] = v
+            setattr(out, attr, merged)
+        return out
 
     def to_dict(self, max_entries: int = 20_000) -> dict:
         """JSON-able dict, each table truncated to its ``max_entries`` most frequent names."""

@@ -195,18 +195,23 @@ def run(
 ) -> RunResult:
     """Disambiguate all signatures, block by block.
 
-    ``engine`` (``byline.engines``) must offer ``map_blocks(fn, items)`` that applies
-    ``fn(block, sigs, model, constraints)`` (:func:`disambiguate_block`) to each ``(block, sigs)`` item
-    and yields the :class:`BlockResult` s; ``None`` runs in this process.
+    ``engine`` (``byline.engines``) must offer ``map_blocks(fn, items, *args, batched=True)`` that applies
+    ``fn(list_of_items, model, constraints)`` (:func:`disambiguate_blocks`) to consecutive batches of
+    ``(block, sigs)`` items and yields the :class:`BlockResult` s in order; ``None`` runs in this process.
+    The model's name counts are first combined with those of ``signatures`` (``model.for_data``), once
+    per run, and each block is taken in signature-id order, so neither batching nor input order matter.
     """
     t0 = time.perf_counter()
     model._check_fitted()
     constraints = Constraints.coerce(constraints)
-    blocks = group_blocks(signatures)
+    signatures = list(signatures)
+    model = model.for_data(signatures) if hasattr(model, "for_data") else model  # name counts of the data at hand
+    # each block in signature-id order: ties in scores or clustering can never depend on the input order
+    blocks = {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(signatures).items()}
     if engine is None:
         results = [r for batch in batches(blocks) for r in disambiguate_blocks(batch, model, constraints)]
     else:
-        results = list(engine.map_blocks(disambiguate_block, list(blocks.items()), model, constraints))
+        results = list(engine.map_blocks(disambiguate_blocks, list(blocks.items()), model, constraints, batched=True))
     out = RunResult(clusters={}, seconds=0.0)
     for r in results:
         out.blocks[r.block] = r

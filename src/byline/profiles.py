@@ -8,6 +8,7 @@ author object; :func:`export` writes JSON, CSV or Parquet.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import Counter
@@ -22,22 +23,53 @@ from byline.records import Signature
 EXPORT_FORMATS = ("json", "csv", "parquet")
 
 _TOKEN = re.compile(r"[a-z][a-z0-9\-]{2,}")
-_EXTRA_STOP = frozenset(
-    ["paper", "propose", "proposed", "propose", "approach", "method", "methods", "results", "result", "show", "shows", "using", "based", "novel", "new", "study", "work", "also", "can", "however", "model", "models", "existing", "performance", "task", "tasks", "data", "achieve", "achieves", "improve", "improves", "improved", "significantly", "significant", "state-of-the-art", "via", "use", "used", "two", "one", "first", "well", "large", "small", "while", "across", "different", "various", "recent", "recently", "further", "thus", "demonstrate", "introduce", "framework", "present", "problem", "key", "leading", "without", "within", "able", "previous", "achieving", "even", "many", "experiments", "experimental", "extensive", "effective", "effectively", "efficient", "address", "approaches", "despite", "including", "number", "field", "paper", "works", "given", "images", "image"]
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\S+|\b\S+\.(?:com|org|net|edu|io)(?:/\S*)?", re.I)
+
+# Words that never make a topic, besides the English stop words (one list: edit here, nowhere else).
+# Research-paper boilerplate ...
+# fmt: off
+_BOILERPLATE_STOP = frozenset(
+    [
+        "paper", "propose", "proposed", "approach", "approaches", "method", "methods", "result", "results", "show",
+        "shows", "using", "based", "novel", "new", "study", "work", "works", "also", "can", "however", "model",
+        "models", "existing", "performance", "task", "tasks", "data", "achieve", "achieves", "achieving", "improve",
+        "improves", "improved", "significantly", "significant", "state-of-the-art", "via", "use", "used", "two",
+        "one", "first", "well", "large", "small", "while", "across", "different", "various", "recent", "recently",
+        "further", "thus", "demonstrate", "introduce", "framework", "present", "problem", "key", "leading", "without",
+        "within", "able", "previous", "even", "many", "experiments", "experimental", "extensive", "effective",
+        "effectively", "efficient", "address", "despite", "including", "number", "field", "given", "images", "image",
+        "abstract", "index", "terms", "keywords", "et", "al", "copyright", "rights", "reserved", "elsevier", "ieee",
+        "springer", "acm"
+    ]
 )
+# ... and what is left of links, repository pointers and availability statements ("code is available at
+# https://github.com/..."), in case a URL escaped :data:`_URL`.
+_URL_STOP = frozenset(
+    [
+        "http", "https", "www", "ftp", "com", "org", "net", "edu", "gov", "html", "htm", "php", "pdf", "doi", "url",
+        "urls", "github", "gitlab", "bitbucket", "sourceforge", "huggingface", "zenodo", "figshare", "arxiv", "abs",
+        "io", "code", "codes", "source", "available", "availability", "publicly", "release", "released", "online",
+        "website", "webpage", "page", "project", "repository", "repo", "download", "supplementary", "material",
+        "materials", "appendix", "link", "links"
+    ]
+)
+# fmt: on
 
 
-def _stopwords() -> frozenset[str]:
+@functools.cache
+def topic_stop_words() -> frozenset[str]:
+    """Every word left out of topic terms: English stop words (scikit-learn's list) + boilerplate + URL parts."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | _EXTRA_STOP
+    return frozenset(ENGLISH_STOP_WORDS) | _BOILERPLATE_STOP | _URL_STOP
 
 
 def terms(text: str | None, stop: frozenset[str] | None = None) -> list[str]:
-    """Lower-cased content words of ``text`` (stop words and short tokens dropped)."""
+    """Lower-cased content words of ``text``: URLs, stop words (:func:`topic_stop_words`), numbers dropped."""
     if not text:
         return []
-    stop = _stopwords() if stop is None else stop
+    stop = topic_stop_words() if stop is None else stop
+    text = _URL.sub(" ", text)
     return [t for t in _TOKEN.findall(text.lower()) if t not in stop and not t.isdigit()]
 
 
@@ -102,7 +134,7 @@ def summarize(
     """The profile of one person from its signatures (``implicit``: ids of implicit owner signatures)."""
     implicit = set(implicit)
     sigs = sorted(signatures, key=lambda s: (-(s.year or 0), s.title or "", s.id))
-    stop = _stopwords()
+    stop = topic_stop_words()
     names = Counter(s.name for s in sigs if s.name)
     own = {s.name for s in sigs}
     co = Counter(c for s in sigs for c in dict.fromkeys(s.coauthors) if c not in own)

@@ -29,6 +29,9 @@ Tables (version 1)::
     signatures(id PK '<work_id>#<pos>', work_id, position, name, block, affiliations JSON, email, orcid)
     listings(id PK, owner, source, file_hash, format, created_at)
     listing_entries(listing_id, position, record_id)               the records a listing attributes to owner
+
+Version 2 adds the people tables (:mod:`byline.people`); version 3 ``server_settings(key PK, value)``, the
+web server's settings (e.g. its API token).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import import_module
@@ -153,10 +156,16 @@ def _m1_core(con: sqlite3.Connection) -> None:
     )
 
 
+def _m3_server_settings(con: sqlite3.Connection) -> None:
+    # IF NOT EXISTS: before this migration the web server created the table itself.
+    con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # Entry i upgrades schema version i to i + 1. APPEND ONLY (see the module docstring).
 MIGRATIONS: list[Migration] = [
     _m1_core,
     "byline.people:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
+    _m3_server_settings,  # v3: server_settings (the web server's key/value settings)
 ]
 
 
@@ -301,9 +310,13 @@ def parse_file(
     owner: str | None = None,
     format: str = "auto",
     on_record: Callable[[int], None] | None = None,
+    csv_mapping: Mapping[str, str] | None = None,
 ) -> ParsedFile:
-    """Parse one input file completely (streaming parser, records collected). Raises InputError."""
-    from byline.ingest import FORMATS, detect_format, format_module
+    """Parse one input file completely (streaming parser, records collected). Raises InputError.
+
+    ``csv_mapping`` (record field -> column name) applies to files read as CSV.
+    """
+    from byline.ingest import FORMATS, format_module, parse_records, resolve_format
 
     p = Path(path)
     if format not in FORMATS:
@@ -315,7 +328,7 @@ def parse_file(
     digest, size = _file_hash(p)
     if size == 0:
         raise InputError("file is empty", file=p)
-    fmt = detect_format(p) if format == "auto" else format
+    fmt = resolve_format(p, format, csv_mapping)
     mod = format_module(fmt)
     records: list[Record] = []
     is_listing = hasattr(mod, "parse_listing")
@@ -328,7 +341,7 @@ def parse_file(
             listing = mod.parse_listing(p, owner)
             stream, page_owner = iter(listing.records), listing.owner
         else:
-            stream = mod.parse(p)
+            stream = parse_records(p, fmt, csv_mapping)
         for r in stream:
             records.append(r)
             if on_record is not None and len(records) % 1000 == 0:
@@ -470,8 +483,11 @@ class Store:
         owner: str | None = None,
         format: str = "auto",
         progress: ProgressFn | None = None,
+        csv_mapping: Mapping[str, str] | None = None,
     ) -> IngestResult:
         """Parse every file, then write works, records, signatures and listings in ONE transaction.
+
+        ``csv_mapping`` maps record fields to column names for the files read as CSV.
 
         Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
         :class:`~byline.InputError` before anything is written.
@@ -493,7 +509,7 @@ class Store:
                 if progress is not None:
                     progress(_i, len(paths), count, str(_p))
 
-            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump))
+            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump, csv_mapping=csv_mapping))
         if progress is not None:
             progress(len(paths), len(paths), count, "")
         try:

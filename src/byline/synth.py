@@ -86,7 +86,7 @@ class SynthConfig:
     p_orcid_shown: float = 0.12
     p_move: float = 0.3
     p_outside_coauthor: float = 0.15
-    p_own_term: float = 0.35  # a title/abstract term is one of the lead's own terms (person-specific vocabulary)
+    p_own_term: float = 0.6  # a title/abstract term is one of the lead's or lead's group's own terms
     # Chinese/Korean given names come from a pool of this many distinct names per person of that origin
     # (Zipf-weighted), so exact-full-name homonyms are as common as in a large real corpus; 0 = unpooled
     given_name_pool: float = 0.06
@@ -217,11 +217,13 @@ def _compile(template: str) -> str:
 _TITLES = tuple(_compile(t) for t in T.TITLE_TEMPLATES)
 _SENTENCES = tuple(_compile(t) for t in T.SENTENCE_TEMPLATES)
 _VOCAB = 32  # words per topic
-_PETS = 6  # person-specific terms
+_PETS = 3  # person-specific terms
+_GROUP_TERMS = 4  # group-specific terms
 # Zipf exponent of surnames by origin: Chinese and Korean surnames are few and concentrated
 # (Wang/Li/Zhang ~7% each; Kim ~20%); elsewhere a long generated tail follows the real list.
 _SURNAME_ZIPF = {"chinese": 0.75, "korean": 1.0, "vietnamese": 1.0}
 _MAX_SENT = 6
+_NAME_POOL_SEED = 20_240_601
 
 
 # ------------------------------------------------------------------------------------------------
@@ -315,8 +317,13 @@ class _World:
         # each person's own sub-interests: 4 terms from their first topic's vocabulary (any rank) or from
         # anywhere, mixed into their papers' titles and abstracts
         pet_rank = rng.integers(0, _VOCAB, size=(P, _PETS))
-        pet_topic = np.where(rng.random((P, _PETS)) < 0.7, ptop[:, :1], rng.integers(0, n_topics, size=(P, _PETS)))
+        pet_topic = np.where(rng.random((P, _PETS)) < 0.5, ptop[:, :1], rng.integers(0, n_topics, size=(P, _PETS)))
         self.pets = vocab[pet_topic, pet_rank]
+        # each group's own terms too (its projects): coauthors in one group share them, so a person's papers
+        # share vocabulary whether they lead them or not, and same-named people of other groups do not
+        g_rank = rng.integers(0, _VOCAB, size=(G, _GROUP_TERMS))
+        g_top = np.where(rng.random((G, _GROUP_TERMS)) < 0.5, g_topics[:, :1], rng.integers(0, n_topics, size=(G, _GROUP_TERMS)))
+        self.g_pets = vocab[g_top, g_rank]
 
         # names
         self.surname: list[str] = []
@@ -339,10 +346,14 @@ class _World:
         pools: dict[str, tuple[list[tuple[tuple[str, ...], str, bool, str | None]], np.ndarray]] = {}
         if cfg.given_name_pool > 0:
             n_by_origin = np.bincount(self.origin[:n_people], minlength=len(origins))
+            k_origin = {o: i for i, o in enumerate(sorted(T.SURNAMES))}
             for k, o in enumerate(origins):
                 if o in ("chinese", "korean") and n_by_origin[k]:
                     size = max(8, round(float(n_by_origin[k]) * cfg.given_name_pool))
-                    pool = [self._given(rng, o, None) for _ in range(size)]
+                    # one fixed name "population" per origin (same order in every world, whatever the seed),
+                    # so common names are common in every corpus, as real name frequencies are
+                    pop_rng = np.random.default_rng(_NAME_POOL_SEED + k_origin[o])
+                    pool = [self._given(pop_rng, o, None) for _ in range(size)]
                     pools[o] = (pool, np.cumsum(_zipf(size, 0.8)))
         pool_u = rng.random(P)
         for p in range(P):
@@ -520,11 +531,11 @@ def iter_signatures(
     else:
         n_focus, n_bg = 0, n_people_total
     world = _World(cfg, rng, n_bg, n_focus)
-    yield from _papers(world, cfg, rng, n_signatures, dataset)
+    yield from _papers(world, cfg, rng, n_signatures, dataset, seed)
 
 
 def _papers(
-    world: _World, cfg: SynthConfig, rng: np.random.Generator, n_signatures: int, dataset: str
+    world: _World, cfg: SynthConfig, rng: np.random.Generator, n_signatures: int, dataset: str, seed: int
 ) -> Iterator[Signature]:
     styles = [s for s, _ in cfg.name_styles]
     style_p = np.array([p for _, p in cfg.name_styles], dtype=float)
@@ -534,6 +545,8 @@ def _papers(
     lead_off = world.n_people if focus else 0
     noun_p = _zipf(_VOCAB, 1.0)
     venue_p = np.array([0.45, 0.25, 0.15, 0.15])
+    # ids carry the seed, so corpora made with different seeds can be concatenated without collisions
+    prefix = f"{dataset}-{seed}-"
     emitted = 0
     paper = 0
     B = 2048
@@ -548,9 +561,12 @@ def _papers(
         flags = rng.random((B, 8))
         lead_pos_u = rng.random(B)
         nouns = world.vocab[topics[:, None], rng.choice(_VOCAB, size=(B, 4 * (_MAX_SENT + 1)), p=noun_p)]
-        own = rng.random(nouns.shape) < cfg.p_own_term
+        own_u = rng.random(nouns.shape)
         pets = world.pets[leads[:, None], rng.integers(0, _PETS, size=nouns.shape)]
-        nouns[own] = pets[own]
+        lead_grp = np.where(years >= world.move_year[leads], world.grp_b[leads], world.grp_a[leads])
+        g_pets = world.g_pets[lead_grp[:, None], rng.integers(0, _GROUP_TERMS, size=nouns.shape)]
+        own = own_u < cfg.p_own_term
+        nouns[own] = np.where(own_u[own] < cfg.p_own_term / 2, pets[own], g_pets[own])
         adjs = rng.integers(0, len(T.ADJECTIVES), size=(B, 2 * (_MAX_SENT + 1)))
         meths = rng.integers(0, len(T.METHODS), size=(B, _MAX_SENT + 1))
         verbs = rng.integers(0, len(T.VERBS), size=(B, _MAX_SENT + 1))
@@ -591,7 +607,7 @@ def _papers(
             if f[4] < cfg.p_keywords:
                 keywords = tuple(dict.fromkeys(nrow))[: int(n_kw[i])]
             no_aff_paper = f[5] < cfg.p_affiliation_missing * 0.75
-            work_id = f"{dataset}-w{paper:08d}"
+            work_id = f"{prefix}w{paper:08d}"
             paper += 1
             k = len(authors)
             us = rng.random((k, 8))
@@ -617,7 +633,7 @@ def _papers(
                     email = f"{world.handle[a]}@{world.g_inst[g][3]}"
                 orcid = world.orcid[a] if world.orcid[a] is not None and uj[7] < cfg.p_orcid_shown else None
                 yield Signature(
-                    id=f"{dataset}-s{emitted:09d}",
+                    id=f"{prefix}s{emitted:09d}",
                     name=names[j],
                     work_id=work_id,
                     position=j,
@@ -631,7 +647,7 @@ def _papers(
                     year=yr,
                     keywords=keywords,
                     block=world.block[a],
-                    person=f"{dataset}-p{a:07d}",
+                    person=f"{prefix}p{a:07d}",
                     dataset=dataset,
                 )
                 emitted += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,15 +58,28 @@ def ingest(
         str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
     ] = None,
     format: Annotated[str, typer.Option("--format", help=_formats_help())] = "auto",
+    csv_map: Annotated[
+        str | None,
+        typer.Option(
+            "--csv-map",
+            help="CSV column mapping: 'title=Document Title,authors=Authors,...' or a JSON file "
+            '{"title": "Document Title", ...}. Fields: title, authors, year, venue, abstract, doi, keywords, ...',
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Parse the files and store their works (deduplicated) and listings, in one transaction."""
     from byline.store import Store
 
+    mapping = None
+    if csv_map is not None:
+        from byline.ingest.csv import read_mapping
+
+        mapping = read_mapping(csv_map)  # checked before the store is opened
     existed = db.exists()
     try:
         with Store(db) as store, _progress(paths) as progress:
-            result = store.ingest(paths, owner=owner, format=format, progress=progress)
+            result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping)
     except BaseException:
         if not existed:  # leave no empty store behind when the command failed
             for suffix in ("", "-wal", "-shm"):
@@ -110,6 +123,17 @@ def work_json(w: Work) -> dict[str, Any]:
     return out
 
 
+def _print_table(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]], title: str) -> None:
+    """A rich table on stdout (cells are rich markup: escape what comes from the data)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns, title=title)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
 def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     """List the stored works (deduplicated papers) with their sources."""
     with _open_existing(db) as store:
@@ -117,19 +141,17 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     if json:
         print_json({"works": [work_json(w) for w in items]})
         return
-    from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table("id", "year", "title", "authors", "sources", title=f"{len(items)} works")
-    for w in items:
+    def row(w: Work) -> tuple[str, ...]:
         if w.title:
             title = escape(w.title)
         else:
             title = f"[dim](abstract) {escape(w.abstract[:60])}…[/dim]" if w.abstract else "[dim]-[/dim]"
         authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
-        table.add_row(w.id, str(w.year or ""), title, escape(authors), str(len(w.records)))
-    Console().print(table)
+        return w.id, str(w.year or ""), title, escape(authors), str(len(w.records))
+
+    _print_table(("id", "year", "title", "authors", "sources"), map(row, items), f"{len(items)} works")
 
 
 def listing_json(lst: Listing) -> dict[str, Any]:
@@ -150,16 +172,14 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
     if json:
         print_json({"listings": [listing_json(x) for x in items]})
         return
-    from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table("id", "owner", "entries", "works", "source", title=f"{len(items)} listings")
-    for x in items:
+    def row(x: Listing) -> tuple[str, ...]:
         d = listing_json(x)
         owner = escape(d["owner"]) if d["owner"] else "[dim]-[/dim]"
-        table.add_row(d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"]))
-    Console().print(table)
+        return d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"])
+
+    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), f"{len(items)} listings")
 
 
 def register(app: typer.Typer) -> None:

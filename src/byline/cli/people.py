@@ -16,6 +16,7 @@ ModelOption = Annotated[
 ByOption = Annotated[str, typer.Option("--by", help="Who makes this change (kept in the history).")]
 WhyOption = Annotated[str, typer.Option("--why", help="Why (kept in the history).")]
 WorksOption = Annotated[list[str], typer.Option("--works", help="Work ids (as in `byline works`); repeatable.")]
+PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
 def _store(db: Path):
@@ -203,7 +204,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def split(
-        person_id: Annotated[str, typer.Argument(help="Person id.")],
+        person_id: PersonArg,
         works: WorksOption,
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
@@ -217,7 +218,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def lock(
-        person_id: Annotated[str, typer.Argument(help="Person id.")],
+        person_id: PersonArg,
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
@@ -230,7 +231,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def claim(
-        person_id: Annotated[str, typer.Argument(help="Person id.")],
+        person_id: PersonArg,
         works: WorksOption,
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
@@ -244,7 +245,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def history(
-        person_id: Annotated[str, typer.Argument(help="Person id.")],
+        person_id: PersonArg,
         db: DbOption = DEFAULT_DB,
         json_: JsonOption = False,
     ) -> None:

@@ -15,7 +15,7 @@ Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 moji
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
@@ -67,7 +67,7 @@ def read_head(path: Path, size: int = _SNIFF_BYTES) -> str:
 
 def _open_binary(path: Path):
     try:
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 -- the open file is returned to the caller
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", file=path) from None
     if fh.read(2) == b"\x1f\x8b":
@@ -106,22 +106,55 @@ def detect_format(path: str | Path) -> str:
     return ranked[0][0]
 
 
-def load_records(path: str | Path, format: str = "auto") -> Iterator[Record]:
-    """Parse one file into records (streaming)."""
+_CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+
+
+def resolve_format(path: str | Path, format: str = "auto", csv_mapping: Mapping[str, str] | None = None) -> str:
+    """``format``, or the detected one when it is ``"auto"``.
+
+    With a CSV column mapping, a ``.csv`` / ``.tsv`` file whose header is not recognised is read as CSV
+    (the mapping names its columns).
+    """
+    if format != "auto":
+        return format
+    try:
+        return detect_format(path)
+    except FormatError:
+        if csv_mapping and Path(path).name.lower().endswith(_CSV_SUFFIXES):
+            return "csv"
+        raise
+
+
+def parse_records(path: Path, fmt: str, csv_mapping: Mapping[str, str] | None = None) -> Iterator[Record]:
+    """``format_module(fmt).parse(path)``; CSV gets the column mapping (other formats ignore it)."""
+    mod = format_module(fmt)
+    if fmt == "csv" and csv_mapping:
+        return mod.parse(path, mapping=csv_mapping)
+    return mod.parse(path)
+
+
+def load_records(
+    path: str | Path, format: str = "auto", csv_mapping: Mapping[str, str] | None = None
+) -> Iterator[Record]:
+    """Parse one file into records (streaming). ``csv_mapping``: record field -> CSV column name."""
     path = Path(path)
-    name = detect_format(path) if format == "auto" else format
-    return format_module(name).parse(path)
+    return parse_records(path, resolve_format(path, format, csv_mapping), csv_mapping)
 
 
-def load_listing(path: str | Path, owner: str | None = None, format: str = "auto") -> Listing:
+def load_listing(
+    path: str | Path,
+    owner: str | None = None,
+    format: str = "auto",
+    csv_mapping: Mapping[str, str] | None = None,
+) -> Listing:
     """Parse one file as a listing: the records a page attributes to ``owner``.
 
     Listing-shaped formats may read the owner from the page; ``owner`` overrides it.
     Any other format becomes a listing of all its records.
     """
     path = Path(path)
-    name = detect_format(path) if format == "auto" else format
+    name = resolve_format(path, format, csv_mapping)
     mod = format_module(name)
     if hasattr(mod, "parse_listing"):
         return mod.parse_listing(path, owner)
-    return Listing(source=str(path), owner=owner, records=list(mod.parse(path)))
+    return Listing(source=str(path), owner=owner, records=list(parse_records(path, name, csv_mapping)))

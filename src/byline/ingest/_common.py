@@ -78,6 +78,14 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
             raise InputError(f"cannot read: {exc}", file=path) from None
 
 
+def read_nonempty_text(path: Path) -> str:
+    """:func:`read_text`, refusing a file with nothing but white space (:class:`InputError` "file is empty")."""
+    text = read_text(path)
+    if not text.strip():
+        raise InputError("file is empty", file=path)
+    return text
+
+
 def load_json(path: Path, text: str | None = None) -> Any:
     """Parse a whole JSON document; a syntax error names file and line."""
     if text is None:

@@ -23,7 +23,7 @@ from byline.ingest._common import (
     load_json,
     make_author,
     make_record,
-    read_text,
+    read_nonempty_text,
 )
 from byline.records import Author, Record
 
@@ -58,10 +58,7 @@ def parse(path: Path) -> Iterator[Record]:
         for n, obj in iter_jsonl(path):
             yield _record(path, obj, line=n, index=None)
         return
-    text = read_text(path)
-    if not text.strip():
-        raise InputError("file is empty", file=path)
-    data = load_json(path, text)
+    data = load_json(path, read_nonempty_text(path))
     items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise InputError(f"expected a CSL-JSON list of items, got {type(data).__name__}", file=path)

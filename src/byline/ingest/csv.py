@@ -4,6 +4,8 @@ The delimiter is sniffed (comma, semicolon, tab, pipe). Columns are mapped to re
 header names; ``parse(path, mapping={"title": "My Title Column", ...})`` overrides or extends that.
 Author cells may be ``;``-separated, Embase ``Liu R., Adler D.G.``, Python-list literals, or SpringerLink
 names run together without a separator (``Araz R. AlievNigar T. Ismayilova``). Streams row by row.
+:func:`read_mapping` reads a mapping as given on the command line (``title=Document Title,authors=Authors``
+or a JSON file).
 """
 
 from __future__ import annotations
@@ -99,6 +101,51 @@ def _auto_mapping(columns: list[str]) -> dict[str, int]:
     return out
 
 
+def check_mapping(mapping: Mapping[str, str], file: str | Path | None = None) -> dict[str, str]:
+    """``mapping`` as a plain dict after checking it maps known fields (:data:`FIELDS`) to column names."""
+    out: dict[str, str] = {}
+    for fld, col in mapping.items():
+        if fld not in FIELDS:
+            raise InputError(f"unknown field {fld!r} in the column mapping; known: {', '.join(FIELDS)}", file=file)
+        if not isinstance(col, str) or not col.strip():
+            raise InputError(f"the column mapped to {fld!r} must be a non-empty column name, got {col!r}",
+                             file=file)
+        out[fld] = col.strip()
+    return out
+
+
+def read_mapping(spec: str | Path | Mapping[str, str]) -> dict[str, str]:
+    """A column mapping from ``"field=Column,field=Column"``, a JSON file ``{"field": "Column"}``, or a dict.
+
+    A column name holding ``,`` or ``=`` needs the JSON file. Unknown fields raise :class:`InputError`.
+    """
+    if isinstance(spec, Mapping):
+        return check_mapping(spec)
+    text = str(spec).strip()
+    path = Path(text)
+    if "=" not in text or (text.lower().endswith(".json") and path.is_file()):
+        if not path.is_file():
+            raise InputError(f"--csv-map {text!r} is neither FIELD=COLUMN pairs nor an existing JSON file")
+        from byline.ingest._common import load_json
+
+        data = load_json(path)
+        if not isinstance(data, dict):
+            raise InputError(f"a column mapping file holds one JSON object, got {type(data).__name__}", file=path)
+        return check_mapping(data, file=path)
+    pairs: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        fld, eq, col = part.partition("=")
+        if not eq:
+            raise InputError(f"column mapping item {part.strip()!r} is not FIELD=COLUMN (a column name with a "
+                             "comma needs a JSON mapping file)")
+        pairs[fld.strip().lower()] = col
+    if not pairs:
+        raise InputError("the column mapping is empty")
+    return check_mapping(pairs)
+
+
 def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str | None = None) -> Iterator[Record]:
     """Rows as records. ``mapping`` maps record fields (see :data:`FIELDS`) to header names."""
     path = Path(path)
@@ -117,13 +164,10 @@ def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str |
         cols = _auto_mapping(header)
         if mapping:
             lowered = [h.lower() for h in header]
-            for fld, col in mapping.items():
-                if fld not in FIELDS:
-                    raise InputError(f"unknown field {fld!r} in the column mapping; known: {', '.join(FIELDS)}",
-                                     file=path)
-                if col.strip().lower() not in lowered:
+            for fld, col in check_mapping(mapping, file=path).items():
+                if col.lower() not in lowered:
                     raise InputError(f"column {col!r} (mapped to {fld}) is not in the header", file=path, line=1)
-                cols[fld] = lowered.index(col.strip().lower())
+                cols[fld] = lowered.index(col.lower())
         if "title" not in cols and "authors" not in cols and "doi" not in cols:
             raise InputError(
                 "no title, author or DOI column recognised in the header; pass a column mapping "

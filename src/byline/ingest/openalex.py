@@ -21,7 +21,7 @@ from byline.ingest._common import (
     looks_like_jsonl,
     make_author,
     make_record,
-    read_text,
+    read_nonempty_text,
 )
 from byline.records import Author, Record
 
@@ -48,10 +48,7 @@ def parse(path: Path) -> Iterator[Record]:
                 continue
             yield work_record(path, obj, line=n)
         return
-    text = read_text(path)
-    if not text.strip():
-        raise InputError("file is empty", file=path)
-    data = load_json(path, text)
+    data = load_json(path, read_nonempty_text(path))
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         items = data["results"]
     elif isinstance(data, list):

@@ -20,7 +20,7 @@ from byline.ingest._common import (
     load_json,
     make_author,
     make_record,
-    read_text,
+    read_nonempty_text,
 )
 from byline.records import Record
 
@@ -49,9 +49,7 @@ def parse(path: Path) -> Iterator[Record]:
         for n, obj in iter_jsonl(path):
             yield from _records(path, obj, line=n, where=f"line {n}")
         return
-    text = read_text(path)
-    if not text.strip():
-        raise InputError("file is empty", file=path)
+    text = read_nonempty_text(path)
     stripped = text.lstrip("\ufeff \t\n")
     if stripped.startswith(("interactions:", "---", "version:")) or path.suffix.lower() in (".yaml", ".yml"):
         yield from _parse_cassette(path, text)

@@ -188,29 +188,22 @@ def _install_error_handlers(app: FastAPI, page: Any) -> None:
             target += "?" + request.url.query
         return RedirectResponse(target, status_code=308)
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return error_response(request, 404, str(exc))
+    def error_handler(status: int, prefix: str = "") -> Callable[[Request, Exception], Awaitable[Response]]:
+        async def handle(request: Request, exc: Exception) -> Response:
+            return error_response(request, status, prefix + str(exc))
 
-    @app.exception_handler(ConstraintError)
-    async def conflict(request: Request, exc: ConstraintError) -> Response:
-        return error_response(request, 409, str(exc))
+        return handle
 
-    @app.exception_handler(InputError)
-    async def bad_input(request: Request, exc: InputError) -> Response:
-        return error_response(request, 400, str(exc))
-
-    @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError) -> Response:
-        return error_response(request, 409, str(exc))
-
-    @app.exception_handler(ModelError)
-    async def no_model(request: Request, exc: ModelError) -> Response:
-        return error_response(request, 503, f"no usable model: {exc}")
-
-    @app.exception_handler(BylineError)
-    async def byline_error(request: Request, exc: BylineError) -> Response:
-        return error_response(request, 400, str(exc))
+    # the most specific class of an exception picks its status (Starlette walks the MRO)
+    for exc_type, status, prefix in (
+        (NotFound, 404, ""),
+        (ConstraintError, 409, ""),
+        (InputError, 400, ""),
+        (StoreError, 409, ""),
+        (ModelError, 503, "no usable model: "),
+        (BylineError, 400, ""),
+    ):
+        app.add_exception_handler(exc_type, error_handler(status, prefix))
 
 
 # -------------------------------------------------------------------------------------------------------- API

@@ -21,7 +21,6 @@ from typing import Any
 from byline._errors import InputError, ModelError, StoreError
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
-SETTINGS_SCHEMA = "CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 2048
@@ -54,12 +53,8 @@ class StoreBackend:
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._cache_gen: tuple[Any, ...] | None = None
         self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
-        store = self._store()  # open (and migrate) once now, so errors show at start
-        from byline.people import migrate_people
-
-        with store.transaction() as con:
-            migrate_people(con)
-            con.execute(SETTINGS_SCHEMA)
+        self._store()  # open once now, so errors show at start; opening runs the store's migrations
+        # (people tables: v2, server_settings: v3 -- see byline.store.MIGRATIONS)
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _store(self) -> Any:

@@ -1,39 +1,75 @@
-"""A tiny deterministic stand-in for the trained model, and corpus writers, for the people tests.
+"""Helpers shared by the tests: the seed listings' owners, a CLI runner, a tiny deterministic stand-in
+for the trained model, small corpora (BibTeX writers, a synthetic corpus) and a model folder.
 
-The fake speaks the parts of :class:`byline.model.Disambiguator` the pipeline uses
-(``predict_proba_features`` over :data:`byline.features.FEATURE_NAMES` columns), so the people layer is
-tested independently of whatever the shipped model learned.
+Imported as ``from _helpers import ...``: pytest puts this folder on ``sys.path`` (rootdir-based
+"prepend" import: ``tests/`` has no ``__init__.py``), so it never depends on the working directory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 
 from byline.features import FEATURE_NAMES
 
+# seed listing file prefix (``000_….txt``) -> the owner of that listing
+SEED_OWNERS = {
+    "000": "Jaeseong Lee",
+    "001": "Beomsu Kim",
+    "002": "YoungJoon Yoo",
+    "003": "Nojun Kwak",
+    "004": "Jaeseong Lee",
+}
 
-class FakeModel:
-    """p(same) from coauthor overlap, text and venue similarity; incompatible names are 0."""
+
+def seed_files(seeds_dir: Path) -> list[tuple[Path, str]]:
+    """The seed listings, in order, each with its owner."""
+    return [(p, SEED_OWNERS[p.name[:3]]) for p in sorted(seeds_dir.glob("0*.txt"))]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
+    """``byline ARGS`` through the real entry point: (exit code, stdout, stderr)."""
+    from byline.cli import main
+
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TinyModel:
+    """A deterministic stand-in for the trained model (the parts of :class:`byline.model.Disambiguator`
+    the pipeline uses), reading feature columns by name so it survives features being added or renamed:
+    p(same) from coauthor overlap and text/venue similarity; incompatible given names and two names on
+    one paper are 0. Lets the people layer and the server be tested apart from what the shipped model
+    learned."""
 
     name_counts_ = None
     max_block_full = 2500
     knn = 20
     name_constraints = True
     threshold_ = 0.5
-    path_ = "fake"
+    path_ = "tiny-test-model"
 
     def _check_fitted(self) -> None:
         return None
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
-        col = {n: k for k, n in enumerate(FEATURE_NAMES)}
+        cols = {n: k for k, n in enumerate(FEATURE_NAMES)}
+        zero = np.zeros(len(X))
 
-        def f(name: str) -> np.ndarray:  # a feature the engine does not compute (any more) counts as 0
-            return np.nan_to_num(X[:, col[name]], nan=0.0) if name in col else np.zeros(len(X))
+        def f(*names: str) -> np.ndarray:  # a feature the engine does not compute (any more) counts as 0
+            vals = [np.nan_to_num(X[:, cols[n]], nan=0.0) for n in names if n in cols]
+            return np.max(vals, axis=0) if vals else zero
 
-        text = np.maximum(f("title_cosine"), f("abstract_cosine"))
+        text = f("text_cosine", "title_cosine", "abstract_cosine", "keyword_cosine")
         z = -2.0 + 3.0 * np.minimum(f("coauthor_overlap"), 1) + 4.0 * text + 1.0 * f("venue_equal")
         p = 1.0 / (1.0 + np.exp(-z))
         p[f("given_level") < 0] = 0.0
@@ -46,6 +82,7 @@ def bib_entry(key: str, title: str, authors: list[str], venue: str, year: int) -
     return f"@article{{{key},\n  title = {{{title}}},\n  author = {{{names}}},\n  journal = {{{venue}}},\n  year = {{{year}}}\n}}\n"
 
 
+# fmt: off
 ML = [
     ("ml1", "Graph neural networks for molecular property prediction", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2019),
     ("ml2", "Message passing neural networks on molecular graphs", ["Jaeseong Lee", "Minho Kim", "Sora Park"], "NeurIPS", 2020),
@@ -57,6 +94,7 @@ BIO = [
     ("bio2", "Rice paddy soil microbiome under drought", ["Hana Cho", "Jaeseong Lee"], "Soil Biology", 2016),
     ("bio3", "Nitrogen cycling microbes in paddy soil", ["Jaeseong Lee", "Tom Baker"], "Soil Biology", 2018),
 ]
+# fmt: on
 
 
 def write_bib(path: Path, entries) -> Path:
@@ -92,7 +130,22 @@ def synth_bib(path: Path, n_signatures: int = 1500, seed: int = 3) -> Path:
     for s in generate(n_signatures, seed=seed):
         if s.work_id not in papers:
             names = [s.name] + list(s.coauthors)
-            names[0], names = s.name, [*s.coauthors[: s.position], s.name, *s.coauthors[s.position:]]
-            papers[s.work_id] = (s.work_id.replace("/", "_"), (s.title or "untitled").replace("{", "").replace("}", ""),
-                                 names, s.venue or "Journal", s.year or 2000)
+            names[0], names = s.name, [*s.coauthors[: s.position], s.name, *s.coauthors[s.position :]]
+            papers[s.work_id] = (
+                s.work_id.replace("/", "_"),
+                (s.title or "untitled").replace("{", "").replace("}", ""),
+                names,
+                s.venue or "Journal",
+                s.year or 2000,
+            )
     return write_bib(path, list(papers.values()))
+
+
+def people_store(tmp_path: Path) -> Iterator[Any]:
+    """A store holding :data:`ML` + :data:`BIO` (two people named Jaeseong Lee); a fixture body."""
+    from byline.store import Store
+
+    s = Store(tmp_path / "t.db")
+    s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
+    yield s
+    s.close()
