@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# Shared test helpers (``from _helpers import ...``) import from this folder under every --import-mode
+# and from any working directory.
+_TESTS = str(Path(__file__).resolve().parent)
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
 
 
 def _shared_subdir(name: str) -> Path:

@@ -33,8 +33,6 @@ REPO = TESTS.parent
 SHOTS = TESTS / "screenshots"
 DOCS_SHOT = REPO / "docs" / "person-page.png"
 TOKEN = "browser-test-token-42"
-SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
-               "004": "Jaeseong Lee"}
 
 sys.path.insert(0, str(TESTS))
 
@@ -201,13 +199,14 @@ def _model() -> object:
 
 
 def _seed_db(seeds_dir: Path, folder: Path, model: object) -> Path:
+    from _helpers import seed_files
     from byline import people
     from byline.store import Store
 
     db = folder / "seeds.db"
     with Store(db) as store:
-        for path in sorted(seeds_dir.glob("0*.txt")):
-            store.ingest([path], owner=SEED_OWNERS[path.name[:3]])
+        for path, owner in seed_files(seeds_dir):
+            store.ingest([path], owner=owner)
         people.disambiguate(store, model)
     return db
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
@@ -46,6 +45,17 @@ def disambiguate_cmd(db: Path, model: Path) -> list[str]:
     return byline_cmd("disambiguate", "--db", str(db), "--model", str(model))
 
 
+def run_and_kill(cmd: list[str], rng: random.Random, lo: float, hi: float) -> bool:
+    """Start ``cmd``, SIGKILL it after a random ``lo``..``hi`` seconds unless it is done; True when killed."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(rng.uniform(lo, hi))
+    killed = proc.poll() is None
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return killed
+
+
 @pytest.mark.slow
 def test_sigkill_during_disambiguate_leaves_store_consistent(tmp_path):
     model = model_dir(tmp_path)
@@ -53,16 +63,9 @@ def test_sigkill_during_disambiguate_leaves_store_consistent(tmp_path):
     with Store(db) as s:
         s.ingest([synth_bib(tmp_path / "corpus.bib", n_signatures=700, seed=5)])
     rng = random.Random(7)
-    env = dict(os.environ)
     killed = 0
     for _ in range(4):
-        proc = subprocess.Popen(disambiguate_cmd(db, model), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=env)
-        time.sleep(rng.uniform(0.3, 3.0))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.wait()
+        killed += run_and_kill(disambiguate_cmd(db, model), rng, 0.3, 3.0)
         check_consistent(db)
     assert killed >= 2, "the runs finished before the kills: make the corpus bigger"
     done = subprocess.run(disambiguate_cmd(db, model), capture_output=True, text=True)
@@ -90,11 +93,7 @@ def test_sigkill_during_assign_then_rerun_finishes(tmp_path):
     cmd = byline_cmd("assign", str(new), "--db", str(db), "--model", str(model))
     rng = random.Random(3)
     for _ in range(2):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 2.5))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        run_and_kill(cmd, rng, 0.3, 2.5)
         # ingest and assign are separate transactions: new works may be stored but not yet placed
         assert check_consistent(db, all_or_nothing=False) >= placed_before
     done = subprocess.run(cmd, capture_output=True, text=True)

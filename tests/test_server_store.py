@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from _helpers import SEED_OWNERS, TinyModel  # noqa: E402
+from _helpers import TinyModel, seed_files  # noqa: E402
 from byline.server import create_app  # noqa: E402
 from byline.server.security import TOKEN_SETTING  # noqa: E402
 from byline.server.store_backend import StoreBackend  # noqa: E402
@@ -59,8 +59,8 @@ def built(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     bib.write_text(HOSTILE_BIB, encoding="utf-8")
     db = folder / "seeds.db"
     with Store(db) as store:
-        for path in sorted(seeds_dir.glob("0*.txt")):
-            store.ingest([path], owner=SEED_OWNERS[path.name[:3]])
+        for path, owner in seed_files(seeds_dir):
+            store.ingest([path], owner=owner)
         store.ingest([bib])
         people.disambiguate(store, TinyModel())
     return db

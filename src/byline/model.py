@@ -133,7 +133,13 @@ class Disambiguator:
             labeled = [s for s in sigs if s.person is not None]
             if len(labeled) >= 2:
                 labeled_blocks[key] = labeled
-        for batch in batches(labeled_blocks):
+        # one run per dataset, as at prediction: name counts combined with that dataset's (for_data)
+        by_ds: dict[str, dict[str, list[Signature]]] = {}
+        for key, labeled in labeled_blocks.items():
+            by_ds.setdefault(labeled[0].dataset or "data", {})[key] = labeled
+        runs = [(self._counts_for(sorted(s.name for v in part.values() for s in v)), batch)
+                for _, part in sorted(by_ds.items()) for batch in batches(part)]
+        for counts, batch in runs:
             rows: list[Signature] = []
             bids, gi, gj = [], [], []
             for k, (_, labeled) in enumerate(batch):
@@ -158,7 +164,7 @@ class Disambiguator:
                 gi.append(i.astype(np.int64) + off)
                 gj.append(j.astype(np.int64) + off)
                 ys.append(y)
-            data = BlockData(rows, self.name_counts_, np.concatenate(bids))
+            data = BlockData(rows, counts, np.concatenate(bids))
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
             raise InputError("no labeled pairs to train on: need blocks with at least two labeled signatures")
@@ -259,6 +265,11 @@ class Disambiguator:
         arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         return self.predict_proba_features(featurize(data, arr[:, 0], arr[:, 1]))
 
+    def _counts_for(self, names: Sequence[str]):
+        from byline.names import NameCounts
+
+        return self.name_counts_.combined(NameCounts().fit(names))
+
     def for_data(self, signatures: Sequence[Signature]) -> Disambiguator:
         """A shallow copy whose name counts also reflect the signatures at hand (:meth:`NameCounts.combined`).
 
@@ -267,12 +278,9 @@ class Disambiguator:
         """
         import copy
 
-        from byline.names import NameCounts
-
         self._check_fitted()
-        local = NameCounts().fit(s.name for s in signatures)
         out = copy.copy(self)
-        out.name_counts_ = self.name_counts_.combined(local)
+        out.name_counts_ = self._counts_for([s.name for s in signatures])
         return out
 
     def predict(self, signatures: Sequence[Signature], constraints: Any = None) -> dict[str, str]:
