@@ -132,7 +132,10 @@ def child_run(engine_name: str, data: str) -> dict[str, Any]:
         try:
             # pipeline.run's engine path, keeping clusters and pair counts but not every pair's score
             # (RunResult keeps them all: 16 bytes x ~2.5e8 pairs at 1M signatures)
-            items = list(group_blocks(sigs).items())
+            # (as pipeline.run: name counts of the data at hand, each block in signature-id order)
+            if hasattr(model, "for_data"):
+                model = model.for_data(sigs)
+            items = [(k, sorted(v, key=lambda s: s.id)) for k, v in group_blocks(sigs).items()]
             results = list(engine.map_blocks(clusters_only, items, model, None, batched=True))
         finally:
             engine.close()
@@ -413,6 +416,9 @@ def _write_md(res: dict[str, Any]) -> None:
         if "error" in r:
             lines.append(f"| {r['engine']} | {r['signatures']:,} | failed: {r['error'][:80]} | | | | | | | | | |")
             continue
+        if r.get("pairs_per_cpu_second") is None and r.get("pairs") and r.get("cpu_seconds_tree"):
+            r["pairs_per_cpu_second"] = round(r["pairs"] / r["cpu_seconds_tree"])
+
         def f(key: str, r: dict[str, Any] = r) -> str:
             v = r.get(key)
             return "–" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
@@ -490,6 +496,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--settings", type=int, nargs="+", default=[100_000, 1_000, 400])
     p.add_argument("--timeout", type=float, default=3600)
     sub.add_parser("report")
+    nt = sub.add_parser("notes", help="store the reading of the figures (markdown lines) in docs/scale.json")
+    nt.add_argument("file")
     a = ap.parse_args(argv)
     if a.cmd == "run":
         cmd_run(a.sizes, a.engines, a.timeout)
@@ -497,6 +505,9 @@ def main(argv: list[str] | None = None) -> None:
         cmd_bigblock(a.signatures, a.name, a.timeout)
     elif a.cmd == "pruning":
         cmd_pruning(a.per_block, a.settings, a.timeout)
+    elif a.cmd == "notes":
+        lines = Path(a.file).read_text(encoding="utf-8").splitlines()
+        _update(lambda res: res.__setitem__("notes", lines))
     else:
         cmd_report()
 

@@ -217,11 +217,23 @@ class SparkEngine(Engine):
         Everything stays in Spark: blocks are hashed into buckets (``xxhash64(_block)``), each bucket is
         one ``applyInPandas`` call that runs :func:`byline.pipeline.disambiguate_blocks` on its blocks.
         Output columns: ``signature_id, block, cluster``; one Parquet folder, replaced atomically.
-        Returns the number of signatures. Must-links across blocks are not applied here.
+        As :func:`byline.pipeline.run`, the model's name counts are first combined with the names at hand
+        (one pass over the ``name`` column) and each block is taken in signature-id order, so the
+        clusters equal the local engine's. Returns the number of signatures. Must-links across blocks
+        are not applied here.
         """
         from pyspark.sql import functions as F
 
         spark = self.session()
+        try:
+            df = spark.read.parquet(str(signatures_path))
+            names = df.select("name").toPandas()["name"].tolist()
+        except Exception as exc:
+            raise EngineError(f"spark engine: cannot read {signatures_path}: {_short(exc)}") from exc
+        if hasattr(model, "for_data"):  # as pipeline.run: name counts of the data at hand, once per run
+            model = model.for_data([_Named(n) for n in names])
+        n = len(names)
+        del names
         payload = _dumps((model, constraints))
         key = hashlib.sha1(payload).hexdigest()
 
@@ -233,7 +245,7 @@ class SparkEngine(Engine):
             from byline.pipeline import disambiguate_blocks
 
             m, c = _payload(payload, key)
-            pdf = pdf.sort_values([_f.BLOCK_COL, _f.ORD_COL], kind="stable")
+            pdf = pdf.sort_values([_f.BLOCK_COL, "id"], kind="stable")  # as pipeline.run: blocks in id order
             ids: list[str] = []
             blocks: list[str] = []
             clusters: list[str] = []
@@ -247,8 +259,6 @@ class SparkEngine(Engine):
         out = Path(out_path)
         tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
         try:
-            df = spark.read.parquet(str(signatures_path))
-            n = df.count()
             parts = self._partitions(n)
             n_buckets = max(parts, n // max(1, self.bucket_signatures))
             spark.conf.set("spark.sql.shuffle.partitions", str(parts))
@@ -262,6 +272,15 @@ class SparkEngine(Engine):
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         os.replace(tmp, out)
         return int(n)
+
+
+class _Named:
+    """Just a name: what :meth:`Disambiguator.for_data` reads of a signature."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 def _dumps(obj: Any) -> bytes:
