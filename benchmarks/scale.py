@@ -113,7 +113,7 @@ def clusters_only(items: list, model: Any, constraints: Any) -> list:
     return out
 
 
-def child_run(engine_name: str, data: str) -> dict[str, Any]:
+def child_run(engine_name: str, data: str, max_block_full: int | None = None) -> dict[str, Any]:
     from byline.block import group_blocks
     from byline.engines import get_engine
     from byline.ingest.signatures import load_signatures
@@ -127,6 +127,8 @@ def child_run(engine_name: str, data: str) -> dict[str, Any]:
         t_load = time.perf_counter() - t0
         model = load_default_model()
         model.n_jobs = 1
+        if max_block_full:
+            model.max_block_full = max_block_full
         engine = get_engine(engine_name, **({"master": f"local[{CORES}]"} if engine_name == "spark" else {}))
         t0 = time.perf_counter()
         try:
@@ -145,7 +147,8 @@ def child_run(engine_name: str, data: str) -> dict[str, Any]:
     sizes = sorted((len(r.ids) for r in results), reverse=True)
     del sigs
     return {
-        "engine": engine_name,
+        "engine": engine_name if not max_block_full else f"{engine_name} mbf={max_block_full}",
+        "max_block_full": model.max_block_full,
         "signatures": sum(len(r.ids) for r in results),
         "blocks": len(results),
         "largest_block": sizes[0] if sizes else 0,
@@ -313,12 +316,15 @@ def _update(fn: Any) -> None:
     OUT_JSON.with_suffix(".lock").unlink(missing_ok=True)
 
 
-def cmd_run(sizes: list[int], engines: list[str], timeout: float) -> None:
+def cmd_run(sizes: list[int], engines: list[str], timeout: float, max_block_full: int | None = None) -> None:
     for n in sizes:
         data = _data(n)
         for eng in engines:
             print(f"scale: {eng} {n} ...", file=sys.stderr, flush=True)
             child = ["_child_spark_parquet", str(data)] if eng == "spark-parquet" else ["_child_run", eng, str(data)]
+            if max_block_full and eng != "spark-parquet":
+                child.append(str(max_block_full))
+                eng = f"{eng} mbf={max_block_full}"
             r = _spawn(child, timeout)
             r.setdefault("engine", eng)
             r.setdefault("signatures", n)
@@ -354,7 +360,7 @@ def cmd_report() -> None:
     res = _results()
     runs = [r for r in res["runs"] if "error" not in r]
     fig, (ax1, ax3, ax2) = plt.subplots(1, 3, figsize=(14, 4))
-    for eng, marker in (("local", "o"), ("spark", "s"), ("spark-parquet", "^")):
+    for eng, marker in (("local", "o"), ("spark", "s"), ("spark-parquet", "^"), ("local mbf=1000", "D")):
         rs = sorted((r for r in runs if r["engine"] == eng), key=lambda r: r["signatures"])
         if not rs:
             continue
@@ -470,7 +476,7 @@ def _write_md(res: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_child_run":
-        print(json.dumps(child_run(argv[1], argv[2])))
+        print(json.dumps(child_run(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else None)))
         return
     if argv and argv[0] == "_child_spark_parquet":
         print(json.dumps(child_spark_parquet(argv[1])))
@@ -487,6 +493,7 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     r.add_argument("--engines", nargs="+", default=["local", "spark"], choices=["local", "spark", "spark-parquet"])
     r.add_argument("--timeout", type=float, default=3600)
+    r.add_argument("--max-block-full", type=int, default=None, help="override the model's max_block_full")
     b = sub.add_parser("bigblock")
     b.add_argument("--signatures", type=int, default=50_000)
     b.add_argument("--name", default="Wang, L")
@@ -500,7 +507,7 @@ def main(argv: list[str] | None = None) -> None:
     nt.add_argument("file")
     a = ap.parse_args(argv)
     if a.cmd == "run":
-        cmd_run(a.sizes, a.engines, a.timeout)
+        cmd_run(a.sizes, a.engines, a.timeout, a.max_block_full)
     elif a.cmd == "bigblock":
         cmd_bigblock(a.signatures, a.name, a.timeout)
     elif a.cmd == "pruning":

@@ -125,6 +125,16 @@ def load_model(path: str | Path | None = None) -> Any:
     return Disambiguator.load(path)
 
 
+def for_corpus(model: Any, signatures: Iterable[Signature]) -> Any:
+    """The model as :func:`byline.pipeline.run` sees the whole store: name counts combined with the store's own.
+
+    explain, assign and audit call this so their probabilities match the ones ``disambiguate`` clustered on.
+    Models without :meth:`~byline.model.Disambiguator.for_data` (test fakes) are returned unchanged.
+    """
+    for_data = getattr(model, "for_data", None)
+    return model if for_data is None else for_data(list(signatures))
+
+
 def threshold(model: Any) -> float:
     t = getattr(model, "threshold_", None)
     return 0.5 if t is None else float(t)

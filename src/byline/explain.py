@@ -155,7 +155,7 @@ def explain(store: Any, sig_a: str, sig_b: str, model: Any) -> EvidenceCard:
     a, b = corpus.signatures[sig_a], corpus.signatures[sig_b]
     blocks = {block_of(a), block_of(b)}
     context = [s for s in corpus.signatures.values() if block_of(s) in blocks]
-    card = explain_pair(a, b, model, context)
+    card = explain_pair(a, b, sa.for_corpus(model, corpus.signatures.values()), context)
     decided = ConstraintSet().extend(events).decided_by(sig_a, sig_b)
     if decided is not None:
         kind, ev = decided

@@ -673,6 +673,7 @@ def assign_pending(store: Any, model: Any, max_members: int = 50) -> AssignRepor
         events = _events(conn)
         cs = ConstraintSet().extend(events)
         corpus = load_corpus(store, _claimed_implicit(events))
+        model = sa.for_corpus(model, corpus.signatures.values())
         block = corpus.blocks
         old = _assignments(conn)
         pending = sorted(s for s in corpus.signatures if s not in old)
@@ -854,6 +855,7 @@ def audit(store: Any, listing: Any, model: Any, owner: str | None = None) -> Aud
         names = dict(conn.execute("SELECT id, name FROM people").fetchall())
     if not target.owner:
         raise InputError(f"listing {target.id} has no owner; pass --owner NAME")
+    model = sa.for_corpus(model, corpus.signatures.values())
     return audit_works(works, target.owner, model, placed=placed, person_names=names, source=target.id)
 
 
