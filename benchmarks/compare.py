@@ -673,6 +673,11 @@ def render_section(report: dict[str, Any], command: str) -> str:
         "(`s2and-rust`) builds the distance matrices; S2AND's all-Rust Arrow `predict` path needs Arrow "
         "bundles made by repository scripts that the wheel does not ship, so clustering runs on precomputed "
         "distances (the path `Clusterer.fit` uses).",
+        "- S2AND's JSON/ANDData + Rust path re-fingerprints the whole dataset for every block it featurizes "
+        "(`s2and.feature_port._rust_featurizer_cache_key`); that is part of its measured disambiguation time. "
+        + "; ".join(report.get("notes", []))
+        + ("." if report.get("notes") else "")
+        + " Model loading and data preprocessing are included for both systems (each run is a fresh process).",
         "- Both systems get the same dataset blocks and the same fields; S2AND's input format has no keyword "
         "field, so keywords reach byline only. Names are split into first/middle/last for S2AND by "
         "`benchmarks/s2and/convert.py` (case, hyphens and periods kept; S2AND normalises them itself).",
@@ -731,6 +736,15 @@ def acceptance(systems: dict[str, Any], totals: dict[str, Any]) -> list[str]:
         if b is None or s is None:
             continue
         verdict = "met" if b >= s else f"NOT met: byline is {s - b:.3f} below S2AND"
+        if b < s:
+            bp, br = systems["byline"][n].get("b3_precision"), systems["byline"][n].get("b3_recall")
+            sp_, sr = systems["s2and"][n].get("b3_precision"), systems["s2and"][n].get("b3_recall")
+            if None not in (bp, br, sp_, sr):
+                verdict += (
+                    f" (B3 precision {bp - sp_:+.3f}, recall {br - sr:+.3f} vs S2AND: byline "
+                    + ("merges too much" if bp < sp_ else "splits too much")
+                    + "; byline has one model and one threshold for all datasets, S2AND a model and eps per dataset)"
+                )
         out.append(f"{n}: byline B3 F1 {b:.3f} vs S2AND {s:.3f} — {verdict}")
     sp = totals.get("speedup_disambiguate")
     if sp is not None:
@@ -782,7 +796,7 @@ def run(cfg: Config, command: str) -> dict[str, Any]:
         totals[f"{sysname}_disambiguate_seconds"] = sum(r["disambiguate_seconds"] for r in systems[sysname].values())
     if "s2and" in systems:
         totals["s2and_train_seconds"] = sum(r["train_seconds"] for r in systems["s2and"].values())
-    if "byline" in extra:
+    if "byline_train" in extra:
         totals["byline_train_seconds"] = extra["byline_train"]["train_seconds"]
     totals["speedup_disambiguate"] = _ratio(totals.get("s2and_disambiguate_seconds"), totals.get("byline_disambiguate_seconds"))
     report = {

@@ -125,7 +125,7 @@ def test_measure_reports_time_and_memory(compare, tmp_path):
 def tiny_synthetic(compare, tmp_path_factory):
     """One synthetic dataset with a single small dev block (and a few train blocks)."""
     work = tmp_path_factory.mktemp("bench")
-    src = compare.make_synthetic(work / "synth", 600, 3, presets=("synth-s2",))
+    src = compare.make_synthetic(work / "synth", 1500, 3, presets=("synth-s2",))
     files = compare.convert.discover(src)
     small = compare.subset_blocks(files, work / "subset", max_blocks=6)
     # keep exactly one small dev block (taken from the full dev file)
@@ -138,7 +138,9 @@ def tiny_synthetic(compare, tmp_path_factory):
     def usable(ps: list[str]) -> bool:  # S2AND scores AUC on dev pairs: it needs both classes
         return len(set(ps)) >= 2 and len(set(ps)) < len(ps)
 
-    block = min((b for b, ps in people.items() if usable(ps)), key=lambda b: len(people[b]))
+    candidates = [b for b, ps in people.items() if usable(ps)] or [b for b, ps in people.items() if len(ps) >= 2]
+    assert candidates, "the synthetic dev file has no block with two signatures"
+    block = min(candidates, key=lambda b: len(people[b]))
     _write(dev, [obj for obj in lines if obj["block"] == block])
     return work, small
 
