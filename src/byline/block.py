@@ -2,7 +2,7 @@
 
 A signature's block is the dataset's ``block`` when given, else :func:`byline.names.block_key`
 (first initial + surname). Inside a block every pair is a candidate while the block has at most
-``max_full`` signatures (default 2,500: at most ~3.1M pairs). Larger blocks are bounded:
+``max_full`` signatures (default 1,000: at most ~0.5M pairs). Larger blocks are bounded:
 
 * **sub-blocks**: signatures are grouped by their joined given name (initial-only forms by their first
   initial); all pairs inside a sub-block of at most ``sub_full`` signatures (default 400) are candidates;
@@ -24,7 +24,7 @@ import numpy as np
 from byline.names import block_key, parse_name
 from byline.records import Signature
 
-MAX_FULL = 2500
+MAX_FULL = 1000
 SUB_FULL = 400
 KNN = 20
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from byline._errors import InputError, ModelError, NotFittedError
+from byline.block import MAX_FULL
 from byline.records import Signature
 
 FORMAT_VERSION = 1
@@ -60,7 +61,7 @@ class Disambiguator:
         min_child_samples: int = 20,
         max_pairs_per_block: int = 20_000,
         calibration_fraction: float = 0.2,
-        max_block_full: int = 2500,
+        max_block_full: int = MAX_FULL,
         knn: int = 20,
         name_constraints: bool = True,
         balanced_sampling: bool = True,
