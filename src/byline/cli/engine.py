@@ -24,6 +24,7 @@ def _load_model(model_dir: Path | None):
 
 
 def _make_engine(name: str, spark_master: str | None):
+    """None for the in-process local run; otherwise an engine from :func:`byline.engines.get_engine`."""
     if name == "local":
         return None
     from byline._errors import EngineError

@@ -42,12 +42,16 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         model: ModelOption = None,
         engine: Annotated[str, typer.Option("--engine", help="local or spark.")] = "local",
+        spark_master: Annotated[
+            str | None, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")
+        ] = None,
         json_: JsonOption = False,
     ) -> None:
         """Cluster every signature in the store into people with stable ids (replays curation)."""
+        from byline.cli.engine import _make_engine
         from byline.people import disambiguate as run
 
-        report = run(_store(db), _model(model), engine=None if engine == "local" else engine)
+        report = run(_store(db), _model(model), engine=_make_engine(engine, spark_master))
         if json_:
             print_json(report.to_dict())
             return
