@@ -15,6 +15,7 @@ Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 moji
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
@@ -71,12 +72,32 @@ def _open_binary(path: Path):
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", file=path) from None
     if fh.read(2) == b"\x1f\x8b":
-        import gzip
-
         fh.close()
-        return gzip.open(path, "rb")
+        return _CheckedGzip(path)
     fh.seek(0)
     return fh
+
+
+def _checked(method):
+    def read(self, *args):
+        try:
+            return method(self, *args)
+        except (OSError, EOFError) as exc:  # truncated or corrupt .gz: name the file, whoever reads it
+            raise InputError(f"cannot read compressed data: {exc}", file=self.name) from None
+
+    return read
+
+
+class _CheckedGzip(gzip.GzipFile):
+    """A gzip reader whose truncation and corruption errors are :class:`InputError` s naming the file."""
+
+    def __init__(self, path: Path):
+        super().__init__(filename=str(path), mode="rb")
+
+    read = _checked(gzip.GzipFile.read)
+    read1 = _checked(gzip.GzipFile.read1)
+    readline = _checked(gzip.GzipFile.readline)
+    peek = _checked(gzip.GzipFile.peek)
 
 
 def detect_format(path: str | Path) -> str:
