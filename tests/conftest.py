@@ -49,3 +49,18 @@ def examples_dir() -> Path:
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     return GOLDEN
+
+
+def _hypothesis_profile() -> None:
+    """In CI (``CI`` set) property tests run derandomized, so a landing never depends on a lucky draw;
+    locally they explore new examples every run."""
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profile()
