@@ -471,7 +471,9 @@ def _write_md(res: dict[str, Any]) -> None:
     text = BENCH_MD.read_text(encoding="utf-8") if BENCH_MD.exists() else "# Benchmarks\n"
     start = text.find("\n## Scale\n")
     if start >= 0:
-        nxt = text.find("\n## ", start + 1)
+        # the section ends at the next heading or at another script's marked section, whichever comes first
+        ends = [i for i in (text.find("\n## ", start + 1), text.find("\n<!-- ", start + 1)) if i >= 0]
+        nxt = min(ends) if ends else -1
         text = text[: start + 1] + section + (text[nxt:] if nxt >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
