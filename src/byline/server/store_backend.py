@@ -90,6 +90,16 @@ class StoreBackend:
                     raise
         return self._model
 
+    def scoring_model(self) -> Any:
+        """The model with the store's own name counts, as ``byline audit`` and ``disambiguate`` score with
+        (:func:`byline._store_access.for_corpus`); computed once per store generation."""
+        from byline import _store_access as sa
+        from byline.people import load_corpus
+
+        model = self.model()
+        return self._cached(("scoring_model",),
+                            lambda: sa.for_corpus(model, load_corpus(self._store()).signatures.values()))
+
     def generation(self) -> tuple[Any, ...]:
         return tuple(self._con.execute(_GENERATION_SQL).fetchone())
 
@@ -302,7 +312,7 @@ class StoreBackend:
             return {"items": {}, "typical": None,
                     "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)"}
         try:
-            model = self.model()
+            model = self.scoring_model()
         except ModelError as exc:
             return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
         from byline.people import audit_works
@@ -414,7 +424,7 @@ class StoreBackend:
         from byline.ingest import load_listing
         from byline.people import audit_works
 
-        model = self.model()
+        model = self.scoring_model()
         with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
