@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from byline._errors import InputError
+from byline._errors import InputError, where
 from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
 from byline.records import Listing, Work
 
@@ -53,7 +53,9 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...); '-' reads standard input.")
+    ],
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
     ] = None,
@@ -66,9 +68,19 @@ def ingest(
             '{"title": "Document Title", ...}. Fields: title, authors, year, venue, abstract, doi, keywords, ...',
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="All or nothing: an entry that cannot be read stops the ingest and nothing "
+                     "is stored (default: it is skipped and reported, and everything else is stored)."),
+    ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Parse the files and store their works (deduplicated) and listings, in one transaction."""
+    """Parse the files and store their works (deduplicated) and listings, in one transaction.
+
+    An entry that cannot be read is skipped and reported with its file and line (``--strict``: it stops the
+    ingest); a file that cannot be read at all stops the ingest, and nothing is stored.
+    """
+    from byline.ingest._problems import collect_problems
     from byline.store import Store
 
     mapping = None
@@ -77,16 +89,44 @@ def ingest(
 
         mapping = read_mapping(csv_map)  # checked before the store is opened
     existed = db.exists()
-    try:
-        with Store(db) as store, _progress(paths) as progress:
-            result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping)
-    except BaseException:
-        if not existed:  # leave no empty store behind when the command failed
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(f"{db}{suffix}").unlink()
-        raise
+    with contextlib.ExitStack() as stack:
+        paths, labels = _spool_stdin(paths, stack)
+        try:
+            with collect_problems(strict=strict) as problems, Store(db) as store, _progress(paths) as progress:
+                result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping,
+                                      labels=labels)
+        except BaseException:
+            if not existed:  # leave no empty store behind when the command failed
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        Path(f"{db}{suffix}").unlink()
+            raise
+    for problem in problems.items:
+        typer.echo(f"byline: {'skipped' if problem.skipped else 'warning'}: "
+                   f"{where(problem.file, problem.line)}: {problem.message}", err=True)
+    for file, fmt, n in result.formats:
+        how = "detected" if format == "auto" else "as given"
+        typer.echo(f"{file}: {fmt} ({how}), {n} record(s)")
     typer.echo(f"ingested {result.summary()} into {db}")
+    if problems.items:
+        typer.echo(f"{len(problems.skipped)} entr{'y' if len(problems.skipped) == 1 else 'ies'} skipped, "
+                   f"{len(problems.warnings)} warning(s) (listed above with file and line)", err=True)
+
+
+def _spool_stdin(paths: list[Path], stack: contextlib.ExitStack) -> tuple[list[Path], dict[str, str]]:
+    """Paths with ``-`` replaced by a temporary copy of standard input (provenance still says ``-``)."""
+    if not any(str(p) == "-" for p in paths):
+        return paths, {}
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise InputError("standard input ('-') can be read only once per ingest")
+    import shutil
+    import tempfile
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="byline-stdin-")))
+    spool = folder / "stdin"
+    with open(spool, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return [spool if str(p) == "-" else p for p in paths], {str(spool): "-"}
 
 
 def _open_existing(db: Path):

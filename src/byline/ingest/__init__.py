@@ -16,7 +16,7 @@ Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 moji
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
@@ -147,11 +147,44 @@ def resolve_format(path: str | Path, format: str = "auto", csv_mapping: Mapping[
 
 
 def parse_records(path: Path, fmt: str, csv_mapping: Mapping[str, str] | None = None) -> Iterator[Record]:
-    """``format_module(fmt).parse(path)``; CSV gets the column mapping (other formats ignore it)."""
+    """``format_module(fmt).parse(path)``; CSV gets the column mapping (other formats ignore it).
+
+    Records with nothing to identify a paper (no title, no identifier, no author) are reported with their
+    file and line and left out (:func:`drop_empty`).
+    """
     mod = format_module(fmt)
     if fmt == "csv" and csv_mapping:
-        return mod.parse(path, mapping=csv_mapping)
-    return mod.parse(path)
+        return drop_empty(mod.parse(path, mapping=csv_mapping))
+    return drop_empty(mod.parse(path))
+
+
+def is_empty(rec: Record) -> bool:
+    """True for a record with no title, no identifier and no author: nothing that makes it a paper."""
+    return not rec.title and not rec.ids and not rec.authors
+
+
+def drop_empty(records: Iterable[Record]) -> Iterator[Record]:
+    """``records`` without the empty ones (:func:`is_empty`), each reported as skipped with its file:line."""
+    from byline.ingest._problems import report
+
+    for rec in records:
+        if is_empty(rec):
+            kind = rec.extra.get("type")
+            what = f"a record (type {kind})" if isinstance(kind, str) and kind else "a record"
+            report(f"{what} with no title, no identifier and no author", file=rec.source.file,
+                   line=rec.source.line, skipped=True)
+            continue
+        yield rec
+
+
+def relabel(records: Iterable[Record], file: str) -> Iterator[Record]:
+    """``records`` with every provenance naming ``file`` (e.g. ``-`` for standard input read via a spool file)."""
+    from dataclasses import replace
+
+    for rec in records:
+        rec.source = replace(rec.source, file=file)
+        rec.field_sources = {k: replace(v, file=file) for k, v in rec.field_sources.items()}
+        yield rec
 
 
 def load_records(
@@ -177,5 +210,7 @@ def load_listing(
     name = resolve_format(path, format, csv_mapping)
     mod = format_module(name)
     if hasattr(mod, "parse_listing"):
-        return mod.parse_listing(path, owner)
+        listing = mod.parse_listing(path, owner)
+        listing.records = list(drop_empty(listing.records))
+        return listing
     return Listing(source=str(path), owner=owner, records=list(parse_records(path, name, csv_mapping)))

@@ -19,6 +19,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 
 from byline._errors import InputError
 from byline.ingest._common import clean, given_surname, iter_lines, make_author, make_record
+from byline.ingest._problems import quote, report
 from byline.records import Author, Record
 from byline.text import strip_latex
 
@@ -159,10 +160,31 @@ def _chunks(path: Path) -> Iterator[tuple[int, str]]:
         yield first, "\n".join(buf) + "\n"
 
 
+# ``@article{`` directly followed by a field (EndNote exports write entries without a citation key)
+_NO_KEY = re.compile(r"(^[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z]+[ \t]*[{(])(?=\s*[A-Za-z][\w\-:.]*[ \t]*=)",
+                     re.M | re.I)
+_NO_KEY_PREFIX = "byline-no-key-"
+
+
+def _add_missing_keys(text: str) -> str:
+    """Give every keyless entry a placeholder key (on the same line, so line numbers stay right)."""
+    if "=" not in text:
+        return text
+    return _NO_KEY.sub(lambda m: f"{m.group(1)}{_NO_KEY_PREFIX}{m.start()},", text)
+
+
+def _failure(block: bibmodel.ParsingFailedBlock) -> str:
+    lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
+    return quote(lines[-1]) if lines else "syntax error (an entry or value that is never closed?)"
+
+
 def parse(path: Path) -> Iterator[Record]:
+    """Every entry that parses, in file order. An entry that does not parse is reported and skipped
+    (:func:`byline.ingest._problems.report`); duplicate keys and duplicate fields are kept with a warning."""
     path = Path(path)
     macros: dict[str, str] = {}
-    found_entry, blank = False, True
+    keys: dict[str, int] = {}  # citation key -> line of its first entry
+    found_entry, blank, failed = False, True, 0
     for first, text in _chunks(path):
         if text.strip():
             blank = False
@@ -170,30 +192,44 @@ def parse(path: Path) -> Iterator[Record]:
             continue
         log = logging.getLogger("bibtexparser")
         level = log.level
-        log.setLevel(logging.ERROR)  # its warnings repeat what the InputError below says
+        log.setLevel(logging.CRITICAL)  # its messages repeat what byline reports itself
         try:
-            lib = bibtexparser.parse_string(text, parse_stack=[])
+            lib = bibtexparser.parse_string(_add_missing_keys(text), parse_stack=[])
         except Exception as exc:  # bibtexparser raises assorted errors on pathological input
-            raise InputError(f"not readable as BibTeX: {exc}", file=path, line=first) from None
+            raise InputError(f"not readable as BibTeX: {quote(exc)}", file=path, line=first) from None
         finally:
             log.setLevel(level)
         for block in lib.blocks:
             line = first + (block.start_line or 0)
-            if isinstance(block, bibmodel.ParsingFailedBlock):
-                lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
-                msg = lines[-1] if lines else "syntax error (an entry or value that is never closed?)"
-                raise InputError(f"BibTeX entry does not parse: {msg}", file=path, line=line)
-            if isinstance(block, (bibmodel.DuplicateBlockKeyBlock, bibmodel.DuplicateFieldKeyBlock)):
+            if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+                dups = sorted({f.key.lower() for f in block.ignore_error_block.fields
+                               if sum(g.key.lower() == f.key.lower() for g in block.ignore_error_block.fields) > 1})
+                report(f"duplicate field(s) {', '.join(dups)} in one entry; the first value of each is kept",
+                       file=path, line=line, skipped=False)
                 block = block.ignore_error_block
+            elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+                block = block.ignore_error_block
+            elif isinstance(block, bibmodel.ParsingFailedBlock):
+                failed += 1
+                report(f"BibTeX entry does not parse: {_failure(block)}", file=path, line=line, skipped=True)
+                continue
             if isinstance(block, bibmodel.String):
                 macros[block.key.lower()] = _resolve(str(block.value), macros)
             elif isinstance(block, bibmodel.Entry):
                 found_entry = True
+                if block.key.startswith(_NO_KEY_PREFIX):
+                    block.key = ""
+                elif block.key in keys:
+                    report(f"duplicate citation key {quote(block.key)} (first used on line {keys[block.key]}); "
+                           "both entries are kept", file=path, line=line, skipped=False)
+                else:
+                    keys[block.key] = line
                 yield _record(path, block, macros, line)
     if blank:
         raise InputError("file is empty", file=path)
-    if not found_entry:
-        raise InputError("no BibTeX entries found", file=path)
+    if not found_entry:  # nothing readable at all: the wrong file (or format), not one bad entry
+        raise InputError("no BibTeX entries found" if not failed else
+                         f"no BibTeX entry parses ({failed} tried)", file=path)
 
 
 def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
@@ -235,7 +271,7 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         path,
         NAME,
         line=line,
-        key=entry.key,
+        key=entry.key or None,
         title=get("title"),
         authors=[a for a in authors if a is not None],
         authors_truncated=truncated,
@@ -244,7 +280,7 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         abstract=get("abstract"),
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
-        extra={"type": entry.entry_type.lower(), "key": clean(entry.key)},
+        extra={"type": entry.entry_type.lower(), "key": clean(entry.key) or None},
         field_lines={
             "title": line_of("title"),
             "authors": line_of("author"),
