@@ -41,13 +41,18 @@ def test_match_by_doi_arxiv_and_title() -> None:
             rec(1, title="Paper One", ids={"doi": "10.1/X"}),
             rec(2, title="Paper One (journal version)", ids={"doi": "10.1/x"}),
             rec(3, title="Another Paper", ids={"arxiv": "2101.00001v1"}),
-            rec(4, title="Different title", ids={"arxiv": "2101.00001"}),
-            rec(5, title="Third Paper: A Study", year=2020),
-            rec(6, title="third paper - a study", year=2020),
-            rec(7, title="Third Paper: A Study"),  # no year: matches
+            rec(4, title="Another paper", ids={"arxiv": "2101.00001"}),
+            rec(5, title="Third Paper: A Study", year=2020, authors=["Ann Lee"]),
+            rec(6, title="third paper - a study", year=2020, authors=["A. Lee", "Bo Kim"]),
+            rec(7, title="Third Paper: A Study", authors=["Bo Kim"]),  # no year, a shared author: matches
         ]
     )
     assert [len(w.records) for w in works] == [2, 2, 3]
+    assert [r.extra.get("merged_because") for w in works for r in w.records] == [
+        None, "same doi 10.1/x, compatible title",
+        None, "same arxiv 2101.00001, compatible title",
+        None, "same title, same year, shared author name 'lee'", "same title, year on one side only, shared author name 'kim'",
+    ]
 
 
 def test_title_with_different_years_or_dois_not_merged() -> None:
@@ -106,13 +111,15 @@ def test_non_truncated_list_beats_longer_truncated_one() -> None:
     a = rec(1, title="Some Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True)
     b = rec(2, title="Some Paper Title", authors=["A One", "B Two"])
     (w,) = dedup([a, b])
-    assert len(w.authors) == 2 and not w.authors_truncated
+    assert not w.authors_truncated and w.field_sources["authors"] == Provenance("a.txt", 2)
+    # ... but the author only the other record prints is not lost
+    assert [x.name for x in w.authors] == ["A One", "B Two", "C Three"]
 
 
 def test_ids_are_deterministic_and_order_independent() -> None:
     recs = [
-        rec(1, title="Paper One Title", ids={"doi": "10.1/X"}),
-        rec(2, title="Paper One Title"),
+        rec(1, title="Paper One Title", ids={"doi": "10.1/X"}, authors=["Ann Lee"]),
+        rec(2, title="Paper One Title", authors=["A. Lee"]),
         rec(3, title="Paper Two Title", abstract=ABSTRACT),
         rec(4, abstract=ABSTRACT),
         rec(5, authors=["Lonely Author"]),

@@ -12,6 +12,7 @@ import typer
 
 from byline._errors import InputError, where
 from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
+from byline.dedup import MERGE_REASON
 from byline.records import Listing, Work
 
 # Show a progress bar when the inputs are at least this big (and stderr is a terminal).
@@ -148,6 +149,10 @@ def work_json(w: Work) -> dict[str, Any]:
     if w.authors_truncated:
         out["authors_truncated"] = True
     out["ids"] = dict(w.ids)
+    if w.venue:
+        out["venue"] = w.venue
+    if w.keywords:
+        out["keywords"] = list(w.keywords)
     if w.abstract:
         out["abstract"] = w.abstract
     sources = []
@@ -155,6 +160,8 @@ def work_json(w: Work) -> dict[str, Any]:
         src: dict[str, Any] = {"file": r.source.file, "line": r.source.line}
         if r.source.record is not None:
             src["record"] = r.source.record
+        if r.extra.get(MERGE_REASON):  # why this record joined the work the earlier ones made
+            src["merged_because"] = r.extra[MERGE_REASON]
         sources.append(src)
     out["sources"] = sources
     out["field_sources"] = {
