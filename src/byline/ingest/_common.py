@@ -309,14 +309,21 @@ def make_record(
     )
 
 
-def dedupe_consecutive(names: list[str]) -> list[str]:
-    """Drop a name repeated on the very next line (a known IEEE RIS export defect)."""
-    out: list[str] = []
-    for n in names:
-        if out and out[-1] == n:
-            continue
-        out.append(n)
-    return out
+def undouble(names: list[str]) -> list[str]:
+    """Undo an exporter that wrote the author list twice, where that is recognisable.
+
+    IEEE RIS exports may print every author twice in a row (``A, A, B, B``), and some exporters write the
+    whole list twice (``A, B, A, B``): only then is each name kept once. A name repeated next to itself
+    among other names (``X. Wang, X. Wang, Y. Li``) is two namesakes and is kept twice.
+    """
+    n = len(names)
+    if n < 2 or n % 2:
+        return names
+    if all(names[i] == names[i + 1] for i in range(0, n, 2)):
+        return names[0::2]
+    if names[: n // 2] == names[n // 2 :]:
+        return names[: n // 2]
+    return names
 
 
 def is_mapping(x: Any) -> bool:
