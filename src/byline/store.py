@@ -359,7 +359,9 @@ def parse_file(
     except (InputError, StoreError):
         raise
     except (UnicodeError, ValueError, OSError, EOFError) as exc:  # a parser that let one through
-        raise InputError(f"cannot parse as {fmt}: {exc}", file=p) from exc
+        from byline.ingest._problems import quote
+
+        raise InputError(f"cannot parse as {fmt}: {quote(exc)}", file=p) from exc
     return ParsedFile(path=str(p) if label is None else label, hash=digest, size=size, format=fmt, records=records,
                       is_listing=is_listing or owner is not None, owner=page_owner)
 

@@ -105,10 +105,10 @@ def ingest(
     for problem in problems.items:
         typer.echo(f"byline: {'skipped' if problem.skipped else 'warning'}: "
                    f"{where(problem.file, problem.line)}: {problem.message}", err=True)
+    typer.echo(f"ingested {result.summary()} into {db}")
     for file, fmt, n in result.formats:
         how = "detected" if format == "auto" else "as given"
-        typer.echo(f"{file}: {fmt} ({how}), {n} record(s)")
-    typer.echo(f"ingested {result.summary()} into {db}")
+        typer.echo(f"  {file}: read as {fmt} ({how}), {n} record(s)")
     if problems.items:
         typer.echo(f"{len(problems.skipped)} entr{'y' if len(problems.skipped) == 1 else 'ies'} skipped, "
                    f"{len(problems.warnings)} warning(s) (listed above with file and line)", err=True)

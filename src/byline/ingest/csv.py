@@ -174,7 +174,7 @@ def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str |
         if "title" not in cols and "authors" not in cols and "doi" not in cols:
             raise InputError(
                 "no title, author or DOI column recognised in the header; pass a column mapping "
-                f"(header: {', '.join(header[:12])})", file=path, line=1)
+                f"(header: {quote(', '.join(header[:12]))})", file=path, line=1)
         line = reader.line_num + 1
         scopus = header[cols["authors"]].lower() == "author full names" if "authors" in cols else False
         try:

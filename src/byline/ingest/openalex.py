@@ -63,13 +63,29 @@ def parse(path: Path) -> Iterator[Record]:
         raise InputError("no OpenAlex work object in this file", file=path)
 
 
+_ENTITIES = {"A": "author", "I": "institution", "S": "source", "P": "publisher", "F": "funder", "C": "concept",
+             "T": "topic", "K": "keyword"}
+
+
+def _entity(obj: Any) -> str | None:
+    """The kind of a non-work OpenAlex object (``https://openalex.org/A123`` → ``author``), else ``None``."""
+    oid = obj.get("id") if isinstance(obj, dict) else None
+    if not isinstance(oid, str) or "openalex.org/" not in oid:
+        return None
+    tail = oid.rstrip("/").rsplit("/", 1)[-1]
+    return _ENTITIES.get(tail[:1].upper()) if tail[1:].isdigit() else None
+
+
 def _items_skipped(data: Any) -> bool:
-    return any(not isinstance(w, dict) for _, w in _items(data))
+    return any(not isinstance(w, dict) or _entity(w) for _, w in _items(data))
 
 
 def _works(path: Path, data: Any, line: int | None) -> Iterator[Record]:
     for i, work in _items(data):
-        if isinstance(work, dict):
+        entity = _entity(work)
+        if entity is not None:  # an author, institution, source... page: nothing here is a paper
+            report(f"an OpenAlex {entity} record, not a work", file=path, line=line, skipped=True)
+        elif isinstance(work, dict):
             yield work_record(path, work, line=line, index=i)
         else:
             where = "the document" if i is None else f"item {i}"
