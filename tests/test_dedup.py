@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byline.dedup import Deduper, dedup, normalize_title, record_keys
+from byline.names import compatible
 from byline.records import Author, Provenance, Record, Work
 
 ABSTRACT = (
@@ -189,3 +190,30 @@ def test_dedup_partitions_records(rows) -> None:
             vals = {r.ids[kind].removesuffix("v2") for r in w.records if kind in r.ids}
             assert len(vals) <= 1
     assert [w.id for w in dedup(recs)] == [w.id for w in works]  # deterministic
+
+
+_NAMES = st.sampled_from(["Ann Lee", "A. Lee", "Bo Chen", "B. Chen", "Cy Park", "Lee Ann", "Di Eve", "Ann Leeds"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _IDS, st.sampled_from([None, 2019, 2020]), st.lists(_NAMES, max_size=4),
+                          st.booleans()), max_size=10))
+def test_merges_never_lose_an_author_and_need_compatible_evidence(rows) -> None:
+    recs = [rec(i + 1, title=t, ids=dict(ids), year=y, authors=names, authors_truncated=trunc)
+            for i, (t, ids, y, names, trunc) in enumerate(rows)]
+    for w in dedup(recs):
+        printed = [a.name for a in w.authors]
+        for r in w.records:  # every author of every record is one of the work's authors (same or compatible name)
+            pool = list(printed)
+            for a in r.authors:
+                hit = next((n for n in pool if n == a.name), None) or next(
+                    (n for n in pool if compatible(n, a.name) and set(n.lower().split()) & set(a.name.lower().split())),
+                    None)
+                assert hit is not None, (a.name, printed, [x.name for x in r.authors])
+                pool.remove(hit)
+        first = w.records[0]
+        for r in w.records[1:]:  # a merge is explained, and a title merge has a shared author and a compatible year
+            why = r.extra["merged_because"]
+            if why.startswith("same title"):
+                assert normalize_title(r.title) == normalize_title(first.title) or len(w.records) > 2
+                assert r.year is None or w.year is None or r.year == w.year
