@@ -271,7 +271,7 @@ def test_csl_specifics(samples_dir: Path) -> None:
     with collect_problems() as problems:  # one item with only an id (a citation key) and a date: no paper
         assert list(load_records(c / "manubot__excess-date-parts-csl_raw.json")) == []
     assert [(p.line, p.skipped) for p in problems.items] == [(None, True)]
-    assert "no title, no identifier and no author" in problems.items[0].message
+    assert "no title, no identifier, no author and no abstract" in problems.items[0].message
     pandoc = list(load_records(c / "zotero-better-bibtex__Pandoc-LaTeX-SCHOMD Citation Export.csl.json"))
     assert pandoc[0].title == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
     assert pandoc[0].year == 2014 and names(pandoc[0])[0] == "Nancy K Adams"

@@ -329,7 +329,7 @@ def _parse_file(fmt: str, data: bytes) -> None:
             assert "fuzz.dat" in str(exc) and len(str(exc)) < 600
             return
         for r in records:
-            assert r.title or r.ids or r.authors, r  # never an empty work
+            assert r.title or r.ids or r.authors or r.abstract, r  # never an empty work
             assert all(a.name and a.name.strip() == a.name for a in r.authors)
             assert r.source.file == str(p)
         for problem in problems.items:

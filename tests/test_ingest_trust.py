@@ -108,7 +108,7 @@ def test_records_with_nothing_are_reported_and_skipped(tmp_path: Path, capsys: p
     db = tmp_path / "b.db"
     code, out, err = run(capsys, "ingest", page, "--format", "openalex", "--db", db)
     assert code == 0, err
-    assert f"skipped: {page}:1: a record with no title, no identifier and no author" in err
+    assert f"skipped: {page}:1: a record with no title, no identifier, no author and no abstract" in err
     code, out, err = run(capsys, "ingest", bib, "--db", db)
     assert code == 0, err
     assert f"skipped: {bib}:2: a record (type set) with no title" in err

@@ -159,8 +159,11 @@ def parse_records(path: Path, fmt: str, csv_mapping: Mapping[str, str] | None = 
 
 
 def is_empty(rec: Record) -> bool:
-    """True for a record with no title, no identifier and no author: nothing that makes it a paper."""
-    return not rec.title and not rec.ids and not rec.authors
+    """True for a record with no title, no identifier, no author and no abstract: nothing that makes it a paper.
+
+    (An abstract alone is a paper: listing pages print entries that are only an abstract, claimed by the owner.)
+    """
+    return not rec.title and not rec.ids and not rec.authors and not rec.abstract
 
 
 def drop_empty(records: Iterable[Record]) -> Iterator[Record]:
@@ -171,8 +174,8 @@ def drop_empty(records: Iterable[Record]) -> Iterator[Record]:
         if is_empty(rec):
             kind = rec.extra.get("type")
             what = f"a record (type {kind})" if isinstance(kind, str) and kind else "a record"
-            report(f"{what} with no title, no identifier and no author", file=rec.source.file,
-                   line=rec.source.line, skipped=True)
+            report(f"{what} with no title, no identifier, no author and no abstract",
+                   file=rec.source.file, line=rec.source.line, skipped=True)
             continue
         yield rec
 
