@@ -1,6 +1,7 @@
 """Streaming check for the standard-format parsers: parse a large generated file, report time and peak memory.
 
     python3 benchmarks/ingest_stream.py --mb 200 --formats openalex ris csv bibtex
+    python3 benchmarks/ingest_stream.py --mb 50 --formats bibtex      # BibTeX throughput (MB/s)
 
 Each format runs in its own subprocess so peak RSS is per format. The file is written to a temporary
 folder and removed afterwards.
@@ -96,7 +97,7 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--child", fmt, str(path)], capture_output=True,
                                  text=True, check=True).stdout.strip()
             res = json.loads(out)
-            res.update(file_mb=round(size), written=n)
+            res.update(file_mb=round(size), written=n, mb_per_s=round(size / max(res["seconds"], 0.1), 2))
             print(json.dumps(res), flush=True)
             path.unlink()
 

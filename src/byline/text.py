@@ -147,6 +147,8 @@ def repair(s: str | None) -> str | None:
         s = str(s)
     if not s:
         return s
+    if s.isascii() and s.isprintable() and "&" not in s and "  " not in s and s[0] != " " and s[-1] != " ":
+        return s  # the common case: plain ASCII text, single-spaced, nothing to repair
     s = s.replace("\x00", "")
     for _ in range(2):  # "&amp;#233;" is double-escaped often enough
         if not _ENTITY.search(s):

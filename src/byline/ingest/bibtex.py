@@ -8,6 +8,7 @@ across pieces).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from byline._errors import InputError
-from byline.ingest._common import clean, given_surname, iter_lines, make_author, make_record
+from byline.ingest._common import clean, given_surname, iter_lines, make_record
 from byline.ingest._problems import quote, report
 from byline.records import Author, Record
 from byline.text import strip_latex
@@ -98,21 +99,27 @@ def _resolve(raw: str, macros: dict[str, str]) -> str:
 
 
 def _author(raw_name: str) -> Author | None:
-    name = raw_name.strip()
+    name = _author_name(raw_name.strip())
+    return Author(name=name) if name else None
+
+
+@functools.lru_cache(maxsize=65536)  # bibliographies repeat their authors: parse each spelling once
+def _author_name(name: str) -> str | None:
+    """The display name (``Given von Family, Jr``) of one BibTeX name, LaTeX decoded and repaired."""
     if not name:
         return None
     if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-        return make_author(strip_latex(name[1:-1]))  # corporate author: {Barnes and Noble, Inc.}
+        return clean(strip_latex(name[1:-1]))  # corporate author: {Barnes and Noble, Inc.}
     try:
         p = parse_single_name_into_parts(name, strict=False)
     except Exception:
-        return make_author(strip_latex(name))
+        return clean(strip_latex(name))
 
     def part(xs: list[str]) -> str | None:
         return strip_latex(" ".join(xs)) if xs else None
 
     full = given_surname(part(p.first), part(p.last), particle=part(p.von), suffix=part(p.jr))
-    return make_author(full or strip_latex(name))
+    return clean(full or strip_latex(name))
 
 
 def _authors(value: str | None) -> list[Author | None]:
