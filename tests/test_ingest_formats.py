@@ -343,7 +343,7 @@ def test_binary_file_auto(tmp_path: Path) -> None:
 def test_truncated_json_names_file_and_line(tmp_path: Path, fmt: str, text: str, line: int) -> None:
     p = tmp_path / "cut.json"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
+    with pytest.raises(InputError) as info, collect_problems(strict=True):  # (a JSON-lines file skips a bad line)
         list(load_records(p, fmt))
     assert info.value.file == str(p) and info.value.line == line
     assert f"cut.json:{line}" in str(info.value)
@@ -472,10 +472,13 @@ def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt
     assert first.title == "Paper 0"
     if fmt in ("openalex", "s2", "csl"):
         got = [first]
-        with pytest.raises(InputError, match=rf"big\.{fmt}:{n + 1}"):
+        with pytest.raises(InputError, match=rf"big\.{fmt}:{n + 1}"), collect_problems(strict=True):
             for r in it:
                 got.append(r)
         assert len(got) == n
+        with collect_problems() as problems:  # by default the broken last line is skipped, and said so
+            assert len(list(load_records(p, fmt))) == n
+        assert [(x.line, x.skipped) for x in problems.items] == [(n + 1, True)]
     else:
         rest = list(it)
         assert len(rest) >= n - 1

@@ -99,16 +99,33 @@ def load_json(path: Path, text: str | None = None) -> Any:
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    """``(line number, object)`` for each non-blank line of a JSON-lines file, streaming."""
+    """``(line number, object)`` for each non-blank line of a JSON-lines file, streaming.
+
+    A line that is not JSON is reported and skipped (:func:`byline.ingest._problems.report`); a file where no
+    line is JSON raises :class:`InputError`.
+    """
+    from byline.ingest._problems import report
+
+    good = 0
+    pending: list[tuple[int, str]] = []  # bad lines before the first good one: reported once one is good
     for n, line in iter_lines(path):
         if not line.strip():
             continue
         try:
-            yield n, json.loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON line: {exc.msg} (column {exc.colno})", file=path, line=n) from None
+            pending.append((n, f"invalid JSON line: {exc.msg} (column {exc.colno})"))
         except RecursionError:
-            raise InputError("invalid JSON line: nested too deeply", file=path, line=n) from None
+            pending.append((n, "invalid JSON line: nested too deeply"))
+        else:
+            good += 1
+            yield n, obj
+        if good and pending:
+            for bad_line, msg in pending:
+                report(msg, file=path, line=bad_line, skipped=True)
+            pending.clear()
+    if not good and pending:
+        raise InputError(pending[0][1], file=path, line=pending[0][0])
 
 
 def head_text(path: Path) -> str:
