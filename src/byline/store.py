@@ -362,8 +362,8 @@ def parse_file(
         from byline.ingest._problems import quote
 
         raise InputError(f"cannot parse as {fmt}: {quote(exc)}", file=p) from exc
-    return ParsedFile(path=str(p) if label is None else label, hash=digest, size=size, format=fmt, records=records,
-                      is_listing=is_listing or owner is not None, owner=page_owner)
+    return ParsedFile(path=str(p) if label is None else label, hash=digest, size=size, format=fmt,
+                      records=records, is_listing=is_listing or owner is not None, owner=page_owner)
 
 
 # ------------------------------------------------------------------------------------------------
