@@ -86,6 +86,14 @@ def test_volumes_of_one_series_with_different_ids_stay_apart() -> None:
     assert len(dedup(bib)) == 4
 
 
+def test_volumes_of_one_series_with_the_same_editors_stay_apart(tmp_path: Path) -> None:
+    p = write(tmp_path, "series.bib", "".join(
+        f"@proceedings{{v{i}, editor={{Ed Itor}}, author={{Ed Itor}}, title={{Advances in Things}}, volume={{{i}}}}}\n"
+        for i in range(1, 5)) + "@proceedings{again, author={Ed Itor}, title={Advances in Things}, volume={2}}\n")
+    got = dedup(load_records(p))
+    assert [[r.source.record for r in w.records] for w in got] == [["v1"], ["v2", "again"], ["v3"], ["v4"]]
+
+
 def test_merge_says_why_and_keeps_every_authors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bib = write(tmp_path, "a.bib", "@article{a, author={Ann Lee and Bo Chen}, title={Deep Names}, year={2020}, "
                 "doi={10.1234/XYZ}, journal={J. Names}, keywords={names; people}, abstract={We study names.}}\n"

@@ -163,6 +163,11 @@ def _norm_id(kind: str, v: str | None) -> str | None:
     return str(v).strip().lower() if v is not None and str(v).strip() else None
 
 
+def _volume(rec: Record) -> str | None:
+    v = rec.extra.get("volume")
+    return str(v).strip().lower() or None if v is not None else None
+
+
 def _keys(title: str | None, abstract: str | None, ids: dict[str, str]) -> list[str]:
     out = []
     doi = _norm_doi(ids.get("doi"))
@@ -319,13 +324,15 @@ class Deduper:
     # -- matching
 
     def _compatible(self, g: _Group, rec: Record) -> bool:
-        """No identifier kind with two different values (two DOIs, two PMIDs, ...)."""
+        """No identifier kind with two different values (two DOIs, two PMIDs, ...), and no two volumes
+        (the volumes of one proceedings series share a title, often editors too)."""
         w = g.work
         for kind in _ID_KINDS:
             a, b = _norm_id(kind, w.ids.get(kind)), _norm_id(kind, rec.ids.get(kind))
             if a and b and a != b:
                 return False
-        return True
+        vol = _volume(rec)
+        return vol is None or all(_volume(r) in (None, vol) for r in w.records)
 
     def _match(self, rec: Record, keys: list[str]) -> tuple[int, str] | None:
         """The group ``rec`` belongs to, and why; ``None`` for a new work."""

@@ -287,7 +287,8 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         abstract=get("abstract"),
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
-        extra={"type": entry.entry_type.lower(), "key": clean(entry.key) or None},
+        extra={"type": entry.entry_type.lower(), "key": clean(entry.key) or None,
+               **({"volume": vol} if (vol := clean(get("volume"))) else {})},
         field_lines={
             "title": line_of("title"),
             "authors": line_of("author"),

@@ -158,7 +158,8 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         abstract=_first(fields, _ABSTRACT_TAGS),
         keywords=keywords,
         ids=ids,
-        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {})},
+        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {}),
+               **({"volume": vol} if (vol := clean(_first(fields, ("VL",)))) else {})},
         field_lines=_field_lines(tag_lines),
     )
 
