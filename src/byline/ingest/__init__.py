@@ -11,6 +11,10 @@ Listing-shaped formats (a page of one person's works) additionally define
 ``def parse_listing(path: Path, owner: str | None) -> Listing``.
 
 Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 mojibake, entities, spaces).
+
+One bad entry does not stop a file: parsers report it (:mod:`byline.ingest._problems`) and go on. Wrap a
+call in :func:`collect_problems` to get the list (``strict=True``: the first skipped entry raises instead);
+without it, problems are logged on the ``byline.ingest`` logger.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 from byline._errors import FormatError, InputError
+from byline.ingest._problems import Problem, Problems, collect_problems
 from byline.records import Listing, Record
 
 # --format name -> module implementing it. "signatures" is the labeled benchmark JSONL (see signatures.py).
@@ -39,6 +44,10 @@ FORMAT_MODULES: dict[str, str] = {
     "signatures": "byline.ingest.signatures",
 }
 FORMATS = ("auto", *FORMAT_MODULES)
+
+__all__ = ["FORMATS", "FORMAT_MODULES", "Problem", "Problems", "collect_problems", "detect_format", "drop_empty",
+           "format_module", "is_empty", "load_listing", "load_records", "parse_records", "read_head", "relabel",
+           "resolve_format"]
 
 _SNIFF_BYTES = 64 * 1024
 
