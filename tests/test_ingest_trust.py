@@ -204,9 +204,14 @@ def test_title_text_keeps_quotes_and_tex(tmp_path: Path) -> None:
 
 def test_error_messages_quote_a_few_hundred_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = write(tmp_path, "huge.csv", "x" * 3_000_000 + "\n")
-    for fmt in ("csv", "bibtex", "wos", "medline", "openalex", "arxiv", "listing"):
+    for fmt in ("auto", "csv", "bibtex", "ris", "wos", "medline", "openalex", "s2", "arxiv", "csl", "listing"):
         code, _, err = run(capsys, "ingest", p, "--format", fmt, "--db", tmp_path / "b.db")
         assert code == 2 and "huge.csv" in err and len(err) < 600, (fmt, err[:300])
+    bib = write(tmp_path, "long.bib", "@misc{ok, title={Fine}}\n@misc{bad, title = {" + "x" * 3_000_000
+                + "\n@misc{ok2, title={Also fine}}\n")
+    with collect_problems() as problems:
+        assert [r.title for r in load_records(bib)] == ["Fine", "Also fine"]
+    assert [x.line for x in problems.skipped] == [2] and len(problems.skipped[0].message) < 600
 
 
 def test_ingest_reads_standard_input(tmp_path: Path, capsys: pytest.CaptureFixture[str],
