@@ -46,16 +46,18 @@ def _work_rows(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]
     for ref in person.get("works") or []:
         full = works.get(ref.get("id"), {})
         ids = dict(full.get("ids") or ref.get("ids") or {})
-        rows.append({
-            "id": ref.get("id"),
-            "title": full.get("title") or ref.get("title"),
-            "year": full.get("year") or ref.get("year"),
-            "venue": full.get("venue") or ref.get("venue"),
-            "authors": _authors(full) or [str(a) for a in ref.get("authors") or []],
-            "abstract": full.get("abstract"),
-            "ids": ids,
-            "confidence": ref.get("confidence"),
-        })
+        rows.append(
+            {
+                "id": ref.get("id"),
+                "title": full.get("title") or ref.get("title"),
+                "year": full.get("year") or ref.get("year"),
+                "venue": full.get("venue") or ref.get("venue"),
+                "authors": _authors(full) or [str(a) for a in ref.get("authors") or []],
+                "abstract": full.get("abstract"),
+                "ids": ids,
+                "confidence": ref.get("confidence"),
+            }
+        )
     return rows
 
 
