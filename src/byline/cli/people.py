@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
             print_json(report.to_dict())
             return
         typer.echo(f"run {report.run_id}: {report.new_signatures} new signatures in {len(report.blocks)} "
-                   f"blocks: {report.attached} joined existing people, {report.new_people} new people "
+                   f"blocks: {report.attached} joined existing people, {plural(report.new_people, 'new person', 'new people')} "
                    f"({report.seconds:.1f}s)")
 
     @app.command()
