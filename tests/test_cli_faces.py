@@ -144,3 +144,31 @@ def test_the_progress_engine_changes_nothing_but_reports_every_signature(tmp_pat
     assert wrapped.clusters == plain.clusters
     assert calls[0] == (0, len(sigs)) and calls[-1] == (len(sigs), len(sigs))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) > 3
+
+
+def test_abstract_only_works_export_their_abstract(capsys, tmp_path):
+    bib = tmp_path / "abs.bib"
+    bib.write_text(
+        "@article{a1,\n  author = {Lee, Jaeseong and Cho, Hana},\n  year = {2021},\n"
+        "  abstract = {We study soil moisture retrieval from passive microwave observations.}\n}\n"
+        "@article{a2,\n  author = {Lee, Jaeseong},\n  title = {Graph networks for proteins},\n  year = {2022}\n}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "abs.db"
+    with Store(db) as s:
+        s.ingest([bib])
+        P.disambiguate(s, TinyModel())
+    people = json.loads(
+        CliRunner().invoke(app, ["people", "--name", "Jaeseong Lee", "--db", str(db), "--json"]).output
+    )
+    rows, works = [], []
+    for k, person in enumerate(people["people"]):
+        csv_out, json_out = tmp_path / f"p{k}.csv", tmp_path / f"p{k}.json"
+        for fmt, out in (("csv", csv_out), ("json", json_out)):
+            code, _, err = run_cli(capsys, "person", person["id"], "--db", db, "--export", fmt, "--out", out)
+            assert code == 0, err
+        rows += list(csv.DictReader(csv_out.open(encoding="utf-8")))
+        works += json.loads(json_out.read_text(encoding="utf-8"))["works"]
+    untitled = [r for r in rows if not r["title"]]
+    assert untitled and all(r["abstract"].startswith("We study soil moisture") for r in untitled)
+    assert any((w.get("abstract") or "").startswith("We study soil moisture") for w in works)

@@ -21,9 +21,13 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from byline import __version__
 from byline._errors import BylineError, InputError
+from byline.cli._common import ProgressBar, wants_progress
 
 # Commands that may create the store named by --db; every other command needs an existing one.
 CREATES_STORE = frozenset({"ingest"})
+# Long commands whose library call reports no progress yet: a spinner with the elapsed time on a terminal.
+# (disambiguate and evaluate draw a bar through their engine, ingest and train their own.)
+SPINNERS = {"assign": "assign", "audit": "audit"}
 
 
 # Metavars by option name where the name alone would not say what to type.
@@ -101,7 +105,12 @@ class BylineCommand(TyperCommand):
 
     def invoke(self, ctx: Any) -> Any:
         _preflight(self.name or "", ctx.params)
-        return super().invoke(ctx)
+        label = SPINNERS.get(self.name or "")
+        if label is None or ctx.params.get("json_") or not wants_progress():
+            return super().invoke(ctx)
+        with ProgressBar(label, eta=False) as bar:
+            bar(0, 0)  # unknown length: a spinner and the elapsed time, gone when the command ends
+            return super().invoke(ctx)
 
 
 class BylineGroup(TyperGroup):

@@ -73,7 +73,7 @@ class ProgressBar:
         self._progress: Any = None
         self._task: Any = None
 
-    def _start(self) -> None:
+    def _start(self, total: int) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -92,7 +92,9 @@ class ProgressBar:
             TextColumn(self.unit),
             TimeElapsedColumn(),
         ]
-        if self.eta:
+        if not total:  # unknown length: a spinner, the label and the elapsed time
+            columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn()]
+        elif self.eta:
             columns += [TextColumn("eta"), TimeRemainingColumn()]
         self._progress = Progress(*columns, console=console(stderr=True), transient=True)
         self._progress.start()
@@ -100,7 +102,7 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         if self._progress is None:
-            self._start()
+            self._start(total)
         self._progress.update(self._task, completed=done, total=total or None)
 
     def close(self) -> None:
