@@ -172,3 +172,37 @@ def test_abstract_only_works_export_their_abstract(capsys, tmp_path):
     untitled = [r for r in rows if not r["title"]]
     assert untitled and all(r["abstract"].startswith("We study soil moisture") for r in untitled)
     assert any((w.get("abstract") or "").startswith("We study soil moisture") for w in works)
+
+
+def test_disambiguate_with_its_progress_bar_gives_the_same_people(capsys, tmp_path, monkeypatch):
+    import shutil
+
+    import byline.cli.engine as cli_engine
+
+    calls: list[tuple[int, int]] = []
+
+    class Recorder:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def __call__(self, done: int, total: int) -> None:
+            calls.append((done, total))
+
+        def close(self) -> None:
+            calls.append((-1, -1))
+
+    def people(db: Path) -> list[dict]:
+        code, out, err = run_cli(capsys, "disambiguate", "--db", db, "--model", model_dir(tmp_path))
+        assert code == 0, err
+        return json.loads(CliRunner().invoke(app, ["people", "--db", str(db), "--json"]).output)["people"]
+
+    with Store(tmp_path / "a.db") as s:
+        s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    plain = people(tmp_path / "a.db")
+    monkeypatch.setattr(cli_engine, "wants_progress", lambda: True)
+    monkeypatch.setattr(cli_engine, "ProgressBar", Recorder)
+    shown = people(tmp_path / "b.db")
+    assert shown == plain
+    n = calls[-2][1]
+    assert n > 0 and calls[-2] == (n, n) and calls[-1] == (-1, -1)  # reached the end, then the bar went away

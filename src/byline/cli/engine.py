@@ -82,7 +82,8 @@ def train(
         "dev_files": [p.name for p in dev or []],
     }
     if wants_progress():  # fit has no progress hook yet: a spinner with the elapsed time
-        with console(stderr=True).status(f"training on {len(train_sigs)} signatures…"):
+        with ProgressBar(f"training on {len(train_sigs)} signatures", eta=False) as bar:
+            bar(0, 0)
             model.fit(train_sigs, dev=dev_sigs)
     else:
         model.fit(train_sigs, dev=dev_sigs)
