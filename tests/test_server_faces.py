@@ -122,3 +122,10 @@ def test_the_narrow_chart_labels_fewer_years() -> None:
     years = {y: 1 for y in range(2000, 2025)}
     assert sum(b.label_every for b in timeline(years, width=360, max_labels=6).bars) <= 7
     assert sum(b.label_every for b in timeline(years).bars) <= 13
+
+
+def test_explain_of_a_signature_with_itself_says_so(client: TestClient) -> None:
+    r = client.get("/api/explain?a=W1%230&b=W1%230")
+    assert r.status_code == 400 and "with itself" in r.json()["error"]
+    page = client.get("/explain?a=W1%230&b=W1%230", headers=HTML)
+    assert page.status_code == 400 and "with itself" in page.text

@@ -190,6 +190,13 @@ def id_url(kind: str, value: Any) -> str | None:
     return prefix + quote(text, safe="/:.()-_;~")
 
 
+def _two_signatures(a: str, b: str) -> bool:
+    """Explain compares two signatures: one compared with itself is refused, saying so."""
+    if a == b:
+        raise InputError(f"{a} is compared with itself: give two different signatures")
+    return True
+
+
 def _source_base(store_path: str | Path | None, backend: Any) -> Path | None:
     where = store_path if store_path is not None else getattr(backend, "path", None)
     try:
@@ -405,6 +412,7 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
     async def api_explain(
         a: Annotated[str, Query(pattern=ID_PATTERN)], b: Annotated[str, Query(pattern=ID_PATTERN)]
     ) -> JSONResponse:
+        _two_signatures(a, b)
         return JSONResponse(await read("explain", a, b))
 
     @app.get("/api/review", tags=["people"], summary="Lowest-confidence assignments first")
@@ -514,7 +522,7 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         a: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
         b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     ) -> HTMLResponse:
-        card = await read("explain", a, b) if a and b else None
+        card = await read("explain", a, b) if a and b and _two_signatures(a, b) else None
         return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
 
     @app.get("/review", include_in_schema=False)
