@@ -206,3 +206,26 @@ def test_disambiguate_with_its_progress_bar_gives_the_same_people(capsys, tmp_pa
     assert shown == plain
     n = calls[-2][1]
     assert n > 0 and calls[-2] == (n, n) and calls[-1] == (-1, -1)  # reached the end, then the bar went away
+
+
+def test_piped_evaluate_table_keeps_its_headers_whole(capsys, tmp_path):
+    from byline.synth import generate, write_jsonl
+
+    data = tmp_path / "toy.dev.jsonl"
+    write_jsonl(generate(120, seed=7, dataset="synth"), data)
+    code, out, err = run_cli(capsys, "evaluate", data, "--model", model_dir(tmp_path))
+    assert code == 0, err
+    header = next(line for line in out.splitlines() if "dataset" in line)
+    for col in (
+        "dataset",
+        "B3 P",
+        "B3 R",
+        "B3 F1",
+        "pairwise F1",
+        "blocks",
+        "signatures",
+        "pairs",
+        "seconds",
+    ):
+        assert col in header
+    assert "…" not in out
