@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from byline._errors import InputError, where
-from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
+from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, console, plural, print_json
 from byline.dedup import MERGE_REASON
 from byline.records import Listing, Work
 
@@ -172,13 +172,12 @@ def work_json(w: Work) -> dict[str, Any]:
 
 def _print_table(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]], title: str) -> None:
     """A rich table on stdout (cells are rich markup: escape what comes from the data)."""
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(*columns, title=title)
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console().print(table)  # piped: full width, never cut to 80 columns
 
 
 def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
@@ -198,7 +197,7 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
         return w.id, str(w.year or ""), title, escape(authors), str(len(w.records))
 
-    _print_table(("id", "year", "title", "authors", "sources"), map(row, items), f"{len(items)} works")
+    _print_table(("id", "year", "title", "authors", "sources"), map(row, items), plural(len(items), "work"))
 
 
 def listing_json(lst: Listing) -> dict[str, Any]:
@@ -226,7 +225,7 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         owner = escape(d["owner"]) if d["owner"] else "[dim]-[/dim]"
         return d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"])
 
-    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), f"{len(items)} listings")
+    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), plural(len(items), "listing"))
 
 
 def register(app: typer.Typer) -> None:
