@@ -207,8 +207,7 @@ def pair_scores(model: Any, a: Sequence[Signature], b: Sequence[Signature],
             if name.startswith("name_count_full") or name == "local_full_count_max":
                 X[:, k] = COMMON_NAME_LOG_COUNT
     cal = np.asarray(model.predict_proba_features(X), dtype=np.float64)
-    booster = getattr(model, "booster_", None)
-    raw = cal if booster is None else np.asarray(booster.predict(X), dtype=np.float64)
+    raw = np.asarray(model.raw_scores(X), dtype=np.float64) if hasattr(model, "raw_scores") else cal
     if getattr(model, "name_constraints", False):
         bad = cannot_link_mask(data, i, j)
         cal, raw = np.where(bad, 0.0, cal), np.where(bad, 0.0, raw)

@@ -116,18 +116,19 @@ def explain_pair(a: Signature, b: Signature, model: Any, context: list[Signature
     i, j = np.array([0]), np.array([1])
     X = featurize(data, i, j)
     prob = float(np.asarray(model.predict_proba_features(X))[0])
-    contrib: np.ndarray | None = None
-    booster = getattr(model, "booster_", None)
-    if booster is not None:
-        contrib = np.asarray(booster.predict(X, pred_contrib=True))[0]
+    names: tuple[str, ...] = FEATURE_NAMES
+    values, contrib, bias = X[0], None, None
+    if hasattr(model, "contributions"):
+        names, Xm, c, b0 = model.contributions(X)
+        values, contrib, bias = Xm[0], c[0], float(b0[0])
     docs = _feature_docs()
     rows = []
-    for k, name in enumerate(FEATURE_NAMES):
-        v = float(X[0, k])
+    for k, name in enumerate(names):
+        v = float(values[k])
         rows.append(FeatureRow(name, None if math.isnan(v) else round(v, 4),
                                None if contrib is None else float(contrib[k]), docs.get(name, "")))
     card = EvidenceCard(_sig_dict(a), _sig_dict(b), prob, sa.threshold(model), rows,
-                        bias=None if contrib is None else float(contrib[-1]),
+                        bias=bias,
                         same_block=block_of(a) == block_of(b))
     if getattr(model, "name_constraints", False) and bool(cannot_link_mask(data, i, j)[0]):
         card.constraint = ("cannot-link (name rule): both names on one paper" if a.work_id == b.work_id
