@@ -58,6 +58,16 @@ def shared_datasets_dir() -> Path | None:
     return d if d.is_dir() else None
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _split_files(d: Path) -> tuple[list[Path], list[Path]]:
     files = sorted(p for p in d.iterdir() if p.is_file() and ".jsonl" in p.name)
     train = [p for p in files if ".train" in p.name]
@@ -81,6 +91,7 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
             "source": "shared datasets",
             "train_files": [p.name for p in train_files],
             "dev_files": [p.name for p in dev_files],
+            "sha256": {p.name: _sha256(p) for p in (*train_files, *dev_files)},
             "seed": seed,
         }
     else:
