@@ -148,7 +148,7 @@ def test_merge_redirects_and_persists(client: TestClient, db: Path) -> None:
     n = client.get(f"/api/people/{a}").json()["n_works"] + client.get(f"/api/people/{b}").json()["n_works"]
     r = client.post(f"/api/people/{a}/merge", json={"other": b, "who": "tester", "why": "same person"}, headers=AUTH)
     assert r.status_code == 200, r.text
-    assert r.json()["person"] == a and r.json()["event"]["action"] == "merge"
+    assert r.json()["person"] == a and r.json()["event"]["kind"] == "merge"
     r = client.get(f"/api/people/{b}", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == f"/api/people/{a}"
     merged = client.get(f"/api/people/{b}").json()
@@ -184,7 +184,7 @@ def test_split_lock_claim(client: TestClient) -> None:
     assert r.status_code == 200 and client.get(f"/api/people/{new}").json()["locked"] is True
     # the split-off work cannot be merged back: the split forbids it (contradiction refused, 409)
     r = client.post(f"/api/people/{biggest['id']}/claim", json={"works": [wid]}, headers=AUTH)
-    assert r.status_code == 409 and "contradict" in r.json()["error"]
+    assert r.status_code == 409 and "refused" in r.json()["error"] and "undo event #" in r.json()["error"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": ["W000000000000"]}, headers=AUTH)
     assert r.status_code == 400
     r = client.post("/api/people/P000000000000/lock", headers=AUTH)

@@ -21,8 +21,9 @@ import numpy as np
 
 from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block
-from byline.features import BlockData, cannot_link_mask, featurize
+from byline.features import BlockData
 from byline.records import Signature
+from byline.scorer import Scorer
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.model import Disambiguator
@@ -90,7 +91,8 @@ def score_blocks(
     j_all = np.concatenate(gj) if gj else np.zeros(0, np.int64)
     if len(i_all) == 0:
         return data, per_block, np.zeros(0, np.float64)
-    p = model.predict_proba_features(featurize(data, i_all, j_all))
+    scorer = Scorer(model)
+    p = scorer.score_matrix(scorer.features(data, i_all, j_all), np.zeros(len(i_all), bool), mask=False).probability
     return data, per_block, p
 
 
@@ -128,10 +130,10 @@ def disambiguate_blocks(
     t = model.threshold_ if threshold is None else threshold
     out = []
     start = 0
-    if model.name_constraints and len(p):
+    if len(p):  # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
         gi = np.concatenate([i.astype(np.int64) + off for off, _, i, _ in per_block])
         gj = np.concatenate([j.astype(np.int64) + off for off, _, _, j in per_block])
-        bad_all = cannot_link_mask(data, gi, gj)
+        bad_all = Scorer(model).cannot(data, gi, gj)
     else:
         bad_all = np.zeros(len(p), bool)
     for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):

@@ -13,7 +13,7 @@ runs the pending migrations, each in its own transaction; a store newer than the
 never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` or a string
 ``"module:function"`` resolved lazily (so the SQL may live in the module that owns the tables)::
 
-    MIGRATIONS.append("byline.people:migrate_people")   # schema version 2
+    MIGRATIONS.append("byline.people.repo:migrate_people")   # schema version 2
 
 A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
 ``con.executescript``, which commits).
@@ -53,7 +53,8 @@ from byline._errors import InputError, StoreError
 from byline.dedup import Deduper
 from byline.records import Author, Listing, Provenance, Record, Signature, Work, signatures_of, stable_id
 
-__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script"]
+__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script",
+           "utc_now"]
 
 Migration = Callable[[sqlite3.Connection], None] | str
 
@@ -164,7 +165,7 @@ def _m3_server_settings(con: sqlite3.Connection) -> None:
 # Entry i upgrades schema version i to i + 1. APPEND ONLY (see the module docstring).
 MIGRATIONS: list[Migration] = [
     _m1_core,
-    "byline.people:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
+    "byline.people.repo:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
     _m3_server_settings,  # v3: server_settings (the web server's key/value settings)
 ]
 
@@ -188,8 +189,12 @@ def _resolve_migration(m: Migration) -> Callable[[sqlite3.Connection], None]:
 # (de)serialization
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_now() -> str:
+    """The one time-stamp format of the store: UTC, seconds, ``Z`` (``2026-01-31T12:00:00Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_now = utc_now
 
 
 def _dumps(obj: Any) -> str:

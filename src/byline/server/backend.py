@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from byline._errors import StoreError
 
-CURATION_ACTIONS = ("merge", "split", "lock", "claim")
+CURATION_ACTIONS = ("merge", "split", "lock", "unlock", "claim")
 MISS = object()  # what an optional ``peek(method, *args)`` returns when it has no cached answer
 
 

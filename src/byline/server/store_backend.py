@@ -10,7 +10,6 @@ run and curation event.
 
 from __future__ import annotations
 
-import json
 import tempfile
 import threading
 from collections import Counter, defaultdict
@@ -18,8 +17,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from byline._errors import InputError, ModelError, StoreError
+from byline.people import repo
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.curation import ConstraintSet, Event
+    from byline.people.corpus import Corpus
+    from byline.scorer import Scorer
 
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
@@ -27,14 +34,6 @@ MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
 MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
-_GENERATION_SQL = """
-SELECT (SELECT COALESCE(MAX(id), 0) FROM runs),
-       (SELECT COALESCE(MAX(id), 0) FROM curation_events),
-       (SELECT COUNT(*) FROM works),
-       (SELECT COUNT(*) FROM records),
-       (SELECT COUNT(*) FROM person_signatures),
-       (SELECT COUNT(*) FROM person_redirects)
-"""
 
 
 class StoreBackend:
@@ -90,18 +89,25 @@ class StoreBackend:
                     raise
         return self._model
 
-    def scoring_model(self) -> Any:
-        """The model with the store's own name counts, as ``byline audit`` and ``disambiguate`` score with
-        (:func:`byline._store_access.for_corpus`); computed once per store generation."""
-        from byline import _store_access as sa
-        from byline.people import load_corpus
+    def corpus(self) -> Corpus:
+        """The store's signatures as every command sees them (claims included); once per store generation."""
+        from byline.people.corpus import load_corpus
+
+        return self._cached(("corpus",), lambda: load_corpus(self._store()))
+
+    def scorer(self) -> Scorer:
+        """The model with the store's own name counts, as ``byline audit``, ``explain`` and ``disambiguate``
+        score with (:meth:`byline.scorer.Scorer.for_corpus`); computed once per store generation."""
+        from byline.scorer import Scorer
 
         model = self.model()
-        return self._cached(("scoring_model",),
-                            lambda: sa.for_corpus(model, load_corpus(self._store()).signatures.values()))
+        return self._cached(("scorer",), lambda: Scorer.for_corpus(model, self.corpus().signatures.values()))
+
+    def scoring_model(self) -> Any:
+        return self.scorer().model
 
     def generation(self) -> tuple[Any, ...]:
-        return tuple(self._con.execute(_GENERATION_SQL).fetchone())
+        return repo.generation(self._con)
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` once per key and store generation (concurrent misses wait for the first)."""
@@ -151,44 +157,39 @@ class StoreBackend:
         return value[: args[0]] if method == "review_queue" else value
 
     def _resolve(self, person_id: str) -> str:
-        from byline.people import resolve
-
         try:
-            return resolve(self._con, person_id)
+            return repo.resolve(self._con, person_id)
         except StoreError:
             raise NotFound("person", person_id) from None
 
     # -- settings -----------------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
-        row = self._con.execute("SELECT value FROM server_settings WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        return repo.get_setting(self._con, key)
 
     def set_setting(self, key: str, value: str) -> None:
         with self._store().transaction() as con:
-            con.execute("INSERT OR REPLACE INTO server_settings (key, value) VALUES (?, ?)", (key, value))
+            repo.set_setting(con, key, value)
 
     def delete_setting(self, key: str) -> None:
         with self._store().transaction() as con:
-            con.execute("DELETE FROM server_settings WHERE key = ?", (key,))
+            repo.delete_setting(con, key)
 
     # -- thin reads ---------------------------------------------------------------------------------
     def _assignments(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT signature_id, person_id FROM person_signatures").fetchall())
+        return repo.assignments(self._con)
 
     def _person_names(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT id, name FROM people").fetchall())
+        return repo.person_names(self._con)
 
     def _lookups(self) -> dict[str, Any]:
         """Per-store-generation lookups for search results: years of works, signature names/affiliations."""
 
         def compute() -> dict[str, Any]:
-            con = self._con
             years, labels = {}, {}
-            for wid, year, title, abstract in con.execute("SELECT id, year, title, abstract FROM works"):
+            for wid, (year, title, abstract) in repo.work_labels(self._con).items():
                 years[wid] = year
                 labels[wid] = title or _snippet(abstract, 70)
-            sigs = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, affiliations FROM signatures")}
-            return {"years": years, "labels": labels, "sigs": sigs}
+            return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con)}
 
         return self._cached(("lookups",), compute)
 
@@ -211,7 +212,7 @@ class StoreBackend:
                 if info is None:
                     continue
                 variants[info[0]] += 1
-                affs.update(json.loads(info[1] or "[]"))
+                affs.update(info[1])
             out.append({
                 "id": p.id, "name": p.name, "locked": p.locked, "n_works": len(p.work_ids),
                 "work_ids": p.work_ids, "first_year": years[0] if years else None,
@@ -299,8 +300,7 @@ class StoreBackend:
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
             "emails": prof.emails, "orcids": prof.orcids,
             "flagged": flagged, "scoring": scored["note"], "typical_signature": typical,
-            "history": [{"id": e.id, "action": e.kind, "who": e.who, "when": e.at, "why": e.why,
-                         "description": e.describe()} for e in events],
+            "history": _history(events),
         }
 
     def _score_person(self, pid: str, name: str, works: list[Any], placed: dict[str, str],
@@ -312,12 +312,12 @@ class StoreBackend:
             return {"items": {}, "typical": None,
                     "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)"}
         try:
-            model = self.scoring_model()
+            scorer = self.scorer()
         except ModelError as exc:
             return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
-        from byline.people import audit_works
+        from byline.audit import audit_works
 
-        report = audit_works(works, name, model, placed=placed, person_names=names, source=pid)
+        report = audit_works(works, name, scorer, placed=placed, person_names=names, source=pid)
         items = {it.work_id: {"score": round(it.score, 4), "evidence": it.evidence, "signature_id": it.signature_id}
                  for it in report.works}
         mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
@@ -341,9 +341,7 @@ class StoreBackend:
             authors.append({"name": a.name, "position": i, "affiliations": list(a.affiliations),
                             "email": a.email, "orcid": a.orcid, "signature_id": sid,
                             "person_id": pid, "person_name": names.get(pid) if pid else None})
-        implicit = self._con.execute(
-            "SELECT signature_id, person_id FROM person_signatures WHERE work_id = ? AND implicit = 1 "
-            "ORDER BY signature_id", (w.id,)).fetchall()
+        implicit = [(sid, pid) for sid, pid, imp in repo.placed_on_work(self._con, w.id) if imp]
         for sid, pid in implicit:
             authors.append({"name": names.get(pid, ""), "position": None, "affiliations": [], "signature_id": sid,
                             "person_id": pid, "person_name": names.get(pid), "implicit": True})
@@ -358,18 +356,21 @@ class StoreBackend:
     def explain(self, a: str, b: str) -> dict[str, Any]:
         return self._cached(("explain", a, b), lambda: self._explain(a, b))
 
-    def _explain(self, a: str, b: str) -> dict[str, Any]:
-        from byline.explain import explain
+    def constraints(self) -> ConstraintSet:
+        from byline.curation import ConstraintSet
 
-        model = self.model()
+        return self._cached(("constraints",), lambda: ConstraintSet.replay(self.corpus().events))
+
+    def _explain(self, a: str, b: str) -> dict[str, Any]:
+        from byline.explain import explain_in
+
         known = self._known_signatures([a, b])
         missing = [s for s in (a, b) if s not in known]
         if missing:
             raise NotFound("signature", missing[0])
-        card = explain(self._store(), a, b, model).to_dict()
+        card = explain_in(self.corpus(), self.scorer(), self.constraints(), self._assignments(), a, b).to_dict()
         names = self._person_names()
         card["same"] = card["decision"] == "same person"
-        card["score"] = card["probability"]
         card["decided_by"] = card.get("constraint")
         card["evidence"] = card.get("notes", [])
         for f in card["features"]:
@@ -381,50 +382,65 @@ class StoreBackend:
         return card
 
     def _known_signatures(self, sids: list[str]) -> set[str]:
-        con = self._con
-        known = set()
-        for s in sids:
-            if con.execute("SELECT 1 FROM signatures WHERE id = ?", (s,)).fetchone() or con.execute(
-                    "SELECT 1 FROM person_signatures WHERE signature_id = ?", (s,)).fetchone():
-                known.add(s)
-        return known
+        return repo.known_signatures(self._con, sids)
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
         items = self._cached(("review",), self._review)
         return items[:limit]
 
     def _review(self) -> list[dict[str, Any]]:
-        """The least confident assignments over the people with 2..MAX_AUDIT_WORKS works (the biggest
-        MAX_REVIEW_PEOPLE of them)."""
+        """The least probable assignments over the unlocked people with 2..MAX_AUDIT_WORKS works (the biggest
+        MAX_REVIEW_PEOPLE of them): each work's signature against the person's most typical one, with the
+        probability its explain card shows (same scorer, same context)."""
+        from byline.block import block_of
         from byline.people import list_people
 
         out = []
-        candidates = [p for p in list_people(self._store()) if 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS]
+        candidates = [p for p in list_people(self._store())
+                      if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS]
         for p in candidates[:MAX_REVIEW_PEOPLE]:
             view = self.person(p.id)
             typical = view.get("typical_signature")
+            if not typical:
+                continue
             for w in view["works"]:
-                if w["confidence"] is None:
+                if w["confidence"] is None or w["signature_id"] == typical:
                     continue
                 out.append({
                     "signature_id": w["signature_id"], "name": w["printed_name"], "work_id": w["id"],
                     "title": w["title"], "abstract_start": w.get("abstract_start"),
-                    "person_id": p.id, "person_name": view["name"],
-                    "confidence": w["confidence"],
-                    "explain_a": w["signature_id"] if typical and typical != w["signature_id"] else None,
-                    "explain_b": typical if typical != w["signature_id"] else None,
+                    "person_id": p.id, "person_name": view["name"], "fit": w["confidence"],
+                    "explain_a": w["signature_id"], "explain_b": typical,
                 })
-        out.sort(key=lambda x: (x["confidence"], x["person_id"], x["work_id"]))
+        corpus, scorer = self.corpus(), self.scorer() if out else None
+        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+        for it in out:
+            a, b = corpus.signatures.get(it["explain_a"]), corpus.signatures.get(it["explain_b"])
+            if a is None or b is None:
+                it["probability"] = None
+                continue
+            groups[frozenset((block_of(a), block_of(b)))].append(it)
+        for blocks, items in groups.items():
+            assert scorer is not None
+            scores = scorer.pair_scores([corpus.signatures[it["explain_a"]] for it in items],
+                                        [corpus.signatures[it["explain_b"]] for it in items],
+                                        corpus.block_context(blocks)).probability
+            for it, prob in zip(items, scores.tolist(), strict=True):
+                it["probability"] = round(float(prob), 4)
+        for it in out:
+            it["confidence"] = it["probability"]
+        out = [it for it in out if it["probability"] is not None]
+        out.sort(key=lambda x: (x["probability"], x["person_id"], x["work_id"]))
         return out
 
     def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
         """Audit an uploaded listing without storing it: its works are matched to stored works (same
         ids) by the deduplicator, then ranked like ``byline audit``."""
+        from byline.audit import audit_works
         from byline.dedup import dedup
         from byline.ingest import load_listing
-        from byline.people import audit_works
 
-        model = self.scoring_model()
+        scorer = self.scorer()
         with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
@@ -442,7 +458,7 @@ class StoreBackend:
             raise InputError(f"the listing has {len(records)} entries; the web audit takes at most "
                              f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)")
         works = dedup(records, existing=self._store().works(with_records=False))
-        report = audit_works(works, who, model, placed=self._assignments(), person_names=self._person_names(),
+        report = audit_works(works, who, scorer, placed=self._assignments(), person_names=self._person_names(),
                              source="upload")
         result = report.to_dict()
         result["source"] = "upload"
@@ -469,14 +485,39 @@ class StoreBackend:
                 result.update(person=pid, new_person=new)
             elif action == "lock":
                 result.update(person=people.lock(store, pid, who=who, why=why or ""))
+            elif action == "unlock":
+                result.update(person=people.unlock(store, pid, who=who, why=why or ""))
             else:
                 result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
             events = people.history(store, result["person"])
         if events:
-            e = events[-1]
-            result["event"] = {"id": e.id, "action": e.kind, "person": e.person, "who": e.who, "when": e.at,
-                               "why": e.why, "description": e.describe()}
+            result["event"] = _history(events[-1:])[0]
         return result
+
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+        """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
+        from byline import people
+
+        with self._write_lock:
+            ev = people.undo(self._store(), event_id, who=who, why=why or "")
+            shown = self._resolve_quiet(ev.person)
+        return {"action": "undo", "event": _history([ev])[0], "person": shown}
+
+    def history(self, person_id: str) -> list[dict[str, Any]]:
+        from byline import people
+
+        return _history(people.history(self._store(), self._resolve(person_id)))
+
+    def _resolve_quiet(self, pid: str) -> str | None:
+        try:
+            return self._resolve(pid)
+        except NotFound:
+            return None
+
+
+def _history(events: list[Event]) -> list[dict[str, Any]]:
+    """Events as the API shows them: :meth:`byline.curation.Event.to_dict` (the CLI's ``history --json``)."""
+    return [e.to_dict() for e in events]
 
 
 def _snippet(text: str | None, n: int = 90) -> str | None:

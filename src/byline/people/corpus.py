@@ -1,0 +1,76 @@
+"""The signatures of a store, as every people command sees them: works' author positions, implicit
+owner signatures of listings, and the implicit signatures curators claimed -- always all three, so every
+command scores with the same name counts as ``disambiguate``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from byline.block import block_of
+from byline.curation import Event
+from byline.names import normalize
+from byline.owners import implicit_signature, owner_position
+from byline.people import repo
+from byline.records import Signature, Work, signatures_of
+from byline.store import Store
+
+__all__ = ["Corpus", "load_corpus", "claimed_implicit"]
+
+
+@dataclass
+class Corpus:
+    """Everything disambiguation needs from the store, loaded once per command."""
+
+    works: dict[str, Work]
+    signatures: dict[str, Signature]
+    implicit: set[str]
+    listings: list[repo.ListingRow]
+    events: list[Event] = field(default_factory=list)
+    _blocks: dict[str, str] | None = None
+
+    @property
+    def blocks(self) -> dict[str, str]:
+        """Signature id -> block key (computed once)."""
+        if self._blocks is None or len(self._blocks) != len(self.signatures):
+            self._blocks = {sid: block_of(s) for sid, s in self.signatures.items()}
+        return self._blocks
+
+    def block_context(self, blocks: Iterable[str]) -> list[Signature]:
+        """Every signature of the given blocks (the context a pair of them is featurized with)."""
+        wanted = set(blocks)
+        return [self.signatures[s] for s, b in self.blocks.items() if b in wanted]
+
+
+def claimed_implicit(events: Iterable[Event]) -> list[tuple[str, str]]:
+    """(work id, name) of the implicit signatures curators claimed."""
+    return [(w, n) for e in events if e.kind == "claim" for w, n in e.payload.get("implicit", [])]
+
+
+def load_corpus(store: Store, events: list[Event] | None = None) -> Corpus:
+    """The store's works and signatures, with the implicit owner signatures of listings and of claims.
+
+    ``events``: the curation events when the caller already read them (same transaction)."""
+    conn = store.connection
+    events = repo.events(conn) if events is None else events
+    works = {w.id: w for w in store.works(with_records=False)}
+    sigs: dict[str, Signature] = {}
+    for w in works.values():
+        for s in signatures_of(w):
+            sigs[s.id] = s
+    implicit: set[str] = set()
+    listings = repo.listings(conn)
+    extra = claimed_implicit(events)
+    pairs = [(wid, lst.owner) for lst in listings if lst.owner for wid in lst.work_ids] + extra
+    claimed = {(wid, normalize(n)) for wid, n in extra}
+    for wid, owner in pairs:
+        w = works.get(wid)
+        if w is None:
+            continue
+        cut_off = w.authors_truncated and owner_position(w, owner) is None  # "et al." may hide the owner
+        if w.authors and not cut_off and (wid, normalize(owner)) not in claimed:
+            continue
+        s = implicit_signature(w, owner)
+        sigs[s.id] = s
+        implicit.add(s.id)
+    return Corpus(works, sigs, implicit, listings, list(events))
