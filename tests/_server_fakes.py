@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from byline._errors import ConstraintError
+from byline._errors import ConstraintError, InputError
 from byline.server import Moved, NotFound
 
 XSS_TITLE = 'Deep <script>alert(1)</script> nets <img src=x onerror="alert(2)"> $\\alpha$ </td></table>'
@@ -85,6 +85,16 @@ class FakeBackend:
         self.events.append(event)
         self.people[person_id]["history"].append({"kind": action, "who": who, "why": why, "at": "now"})
         return {"event": event, "person": person_id}
+
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+        if not 1 <= event_id <= len(self.events):
+            raise InputError(f"there is no curation event #{event_id}")
+        event = {"action": "undo", "reverts": event_id, "who": who, "why": why}
+        self.events.append(event)
+        return {"event": event, "person": None}
+
+    def history(self, person_id: str) -> list[dict[str, Any]]:
+        return list(self.person(person_id)["history"])
 
     def get_setting(self, key: str) -> str | None:
         return self.settings.get(key)
