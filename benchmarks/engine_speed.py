@@ -28,7 +28,7 @@ def main() -> None:
     from byline.features import featurize
     from byline.model import Disambiguator
     from byline.pipeline import batches, score_blocks
-    from byline.synth import generate
+    from byline_synth import generate
     from byline.train_default import load_default_model
 
     sigs = generate(args.signatures, seed=args.seed, dataset=args.dataset)

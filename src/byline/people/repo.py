@@ -102,6 +102,16 @@ def people(conn: Conn) -> dict[str, PersonRecord]:
             for r in conn.execute("SELECT id, name, block, locked FROM people")}
 
 
+def people_by_id(conn: Conn, pids: Sequence[str]) -> dict[str, PersonRecord]:
+    """The stored people among ``pids``, by id (one query per 500 ids)."""
+    out: dict[str, PersonRecord] = {}
+    for chunk in _chunks(list(pids)):
+        for r in conn.execute(f"SELECT id, name, block, locked FROM people WHERE id IN ({_marks(len(chunk))})",
+                              tuple(chunk)):
+            out[r[0]] = PersonRecord(r[0], r[1], r[2], bool(r[3]))
+    return out
+
+
 def person(conn: Conn, pid: str) -> PersonRecord | None:
     r = conn.execute("SELECT id, name, block, locked FROM people WHERE id = ?", (pid,)).fetchone()
     return None if r is None else PersonRecord(r[0], r[1], r[2], bool(r[3]))
@@ -147,10 +157,32 @@ def placed_on_work(conn: Conn, work_id: str) -> list[tuple[str, str, bool]]:
         (work_id,))]
 
 
-def person_variants(conn: Conn) -> list[tuple[str, str]]:
-    """Distinct (person id, printed name) over every placed signature that has a printed name (one query)."""
-    return [(r[0], r[1]) for r in conn.execute(
-        "SELECT DISTINCT ps.person_id, s.name FROM person_signatures ps JOIN signatures s ON s.id = ps.signature_id")]
+def person_variants(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Distinct (person id, printed name) over the placed signatures that have a printed name (one query).
+
+    ``needles`` (lower-case ASCII letters/digits): keep only printed names that contain one of them with
+    anything in between its letters, or any non-ASCII character -- a cheap superset of the names whose
+    folded form contains a needle (see :func:`byline.people.views.name_matcher`).
+    """
+    # CROSS JOIN keeps SQLite's join order: filter the signatures first, then look their people up
+    where, args = _like_filter("s.name", needles)
+    sql = ("SELECT DISTINCT ps.person_id, s.name FROM signatures s CROSS JOIN person_signatures ps "
+           "ON ps.signature_id = s.id" + where)
+    return [(r[0], r[1]) for r in conn.execute(sql, args)]
+
+
+def _like_filter(column: str, needles: Sequence[str]) -> tuple[str, list[str]]:
+    if not needles:
+        return "", []
+    # byte length > character length: a non-ASCII name, which folding may turn into a needle
+    where = " OR ".join([f"{column} LIKE ?"] * len(needles)) + f" OR length(CAST({column} AS BLOB)) > length({column})"
+    return f" WHERE {where}", ["%" + "%".join(n) + "%" for n in needles]
+
+
+def person_names_like(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(person id, display name) of the people whose name may contain a needle (see :func:`person_variants`)."""
+    where, args = _like_filter("name", needles)
+    return [(r[0], r[1]) for r in conn.execute(f"SELECT id, name FROM people{where}", args)]
 
 
 def signature_counts(conn: Conn) -> dict[str, int]:

@@ -35,14 +35,21 @@ def _compact(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unidecode(s).lower())
 
 
+def _needles(query: str) -> list[str]:
+    """What a printed name must contain (folded, letters and digits only) to possibly match ``query``:
+    the last word of its surname, or -- for a two-part query read the other way round -- its given name."""
+    target = parse_name(query)
+    last = surname_key(target) and target.surname.split()[-1]  # particles may be printed elsewhere ("Berg, J. van")
+    return sorted(n for n in {_compact(last or ""), _compact(target.given_joined)} if n)
+
+
 def name_matcher(query: str) -> Callable[[str], bool]:
     """Does a printed name match the query? Compatible (:func:`byline.names.compatible`), and the same given
     name when both are written in full. Answers are memoized; names that cannot contain the query's surname
     (nor, for a two-part query, its given name: "Wang Lei" for "Lei Wang") are rejected without parsing."""
     target = parse_name(query)
     key = normalize(query)
-    last = surname_key(target) and target.surname.split()[-1]  # particles may be printed elsewhere ("Berg, J. van")
-    needles = [n for n in {_compact(last or ""), _compact(target.given_joined)} if n]
+    needles = _needles(query)
     memo: dict[str, bool] = {}
 
     def slow(printed: str) -> bool:
@@ -67,13 +74,14 @@ def list_people(store: Store, name: str | None = None) -> list[PersonRow]:
     """Stored people, biggest first; with ``name``, those whose name or a printed variant matches it
     (:func:`name_matcher`). A fixed number of statements, whatever the size of the store."""
     conn = store.connection
-    rows = repo.people(conn)
     if name:
-        match = name_matcher(name)
-        hits = {pid for pid, printed in repo.person_variants(conn) if match(printed)}
-        hits.update(pid for pid, r in rows.items() if match(r.name))
+        match, needles = name_matcher(name), _needles(name)
+        hits = {pid for pid, printed in repo.person_variants(conn, needles) if match(printed)}
+        hits.update(pid for pid, pname in repo.person_names_like(conn, needles) if match(pname))
+        rows = repo.people_by_id(conn, sorted(hits))
         mem = repo.members_of(conn, sorted(hits))
     else:
+        rows = repo.people(conn)
         mem = {pid: [] for pid in rows}
         for pid, sids in repo.all_members(conn).items():
             mem[pid] = sids
