@@ -22,20 +22,107 @@ import sys
 import time
 from pathlib import Path
 
-SURNAMES = ["Wang", "Lee", "Kim", "Zhang", "Li", "Chen", "Liu", "Park", "Nguyen", "Smith", "Müller", "García",
-            "Kumar", "Singh", "Ivanova", "Rossi", "Tanaka", "Sato", "Cohen", "Brown", "Dubois", "Silva", "Novak",
-            "Jensen", "O'Brien", "van der Berg", "Hernández", "Yilmaz", "Kowalski", "Andersson"]
-GIVEN = ["Lei", "Jaeseong", "Minho", "Wei", "Jun", "Hana", "Anna", "Maria", "John", "David", "Sora", "Yuki",
-         "Amit", "Priya", "Olga", "Luca", "Sofia", "Ahmed", "Fatima", "Pierre", "Jan", "Eva", "Tom", "Kai",
-         "Ming", "Xin", "Hao", "Yan", "Ji-woo", "Seo-yeon", "Hyun", "Young", "Chris", "Alex", "Sam", "Noah"]
-TOPICS = ["graph", "neural", "soil", "river", "protein", "molecule", "network", "learning", "climate", "sensor",
-          "robot", "vision", "language", "quantum", "catalyst", "membrane", "genome", "market", "policy", "fluid"]
+SURNAMES = [
+    "Wang",
+    "Lee",
+    "Kim",
+    "Zhang",
+    "Li",
+    "Chen",
+    "Liu",
+    "Park",
+    "Nguyen",
+    "Smith",
+    "Müller",
+    "García",
+    "Kumar",
+    "Singh",
+    "Ivanova",
+    "Rossi",
+    "Tanaka",
+    "Sato",
+    "Cohen",
+    "Brown",
+    "Dubois",
+    "Silva",
+    "Novak",
+    "Jensen",
+    "O'Brien",
+    "van der Berg",
+    "Hernández",
+    "Yilmaz",
+    "Kowalski",
+    "Andersson",
+]
+GIVEN = [
+    "Lei",
+    "Jaeseong",
+    "Minho",
+    "Wei",
+    "Jun",
+    "Hana",
+    "Anna",
+    "Maria",
+    "John",
+    "David",
+    "Sora",
+    "Yuki",
+    "Amit",
+    "Priya",
+    "Olga",
+    "Luca",
+    "Sofia",
+    "Ahmed",
+    "Fatima",
+    "Pierre",
+    "Jan",
+    "Eva",
+    "Tom",
+    "Kai",
+    "Ming",
+    "Xin",
+    "Hao",
+    "Yan",
+    "Ji-woo",
+    "Seo-yeon",
+    "Hyun",
+    "Young",
+    "Chris",
+    "Alex",
+    "Sam",
+    "Noah",
+]
+TOPICS = [
+    "graph",
+    "neural",
+    "soil",
+    "river",
+    "protein",
+    "molecule",
+    "network",
+    "learning",
+    "climate",
+    "sensor",
+    "robot",
+    "vision",
+    "language",
+    "quantum",
+    "catalyst",
+    "membrane",
+    "genome",
+    "market",
+    "policy",
+    "fluid",
+]
 QUERIES = ["Lei Wang", "Jaeseong Lee", "J. Kim", "Maria García", "Pierre van der Berg"]
 
 
 def _name(rng: random.Random) -> str:
-    sur = SURNAMES[min(int(rng.paretovariate(1.2)) - 1, len(SURNAMES) - 1)] if rng.random() < 0.6 \
+    sur = (
+        SURNAMES[min(int(rng.paretovariate(1.2)) - 1, len(SURNAMES) - 1)]
+        if rng.random() < 0.6
         else rng.choice(SURNAMES)
+    )
     given = rng.choice(GIVEN) + ("" if rng.random() < 0.7 else f" {rng.choice('ABCDEFGHJK')}.")
     return f"{given} {sur}" if rng.random() < 0.85 else f"{given[0]}. {sur}"
 
@@ -50,8 +137,10 @@ def write_bib(path: Path, n_signatures: int, seed: int = 0) -> None:
             authors = list(dict.fromkeys(authors))
             title = " ".join(rng.choice(TOPICS) for _ in range(6)).capitalize() + f" {k}"
             names = " and ".join(a for a in authors)
-            f.write(f"@article{{p{k},\n  title = {{{title}}},\n  author = {{{names}}},\n"
-                    f"  journal = {{J{rng.randint(1, 40)}}},\n  year = {{{rng.randint(1990, 2024)}}}\n}}\n")
+            f.write(
+                f"@article{{p{k},\n  title = {{{title}}},\n  author = {{{names}}},\n"
+                f"  journal = {{J{rng.randint(1, 40)}}},\n  year = {{{rng.randint(1990, 2024)}}}\n}}\n"
+            )
             done += len(authors)
             k += 1
 
@@ -73,16 +162,22 @@ def build(db: Path, n_signatures: int) -> dict[str, float]:
         store.ingest([bib])
         t2 = time.perf_counter()
         corpus = load_corpus(store)
-        person_of = {sid: stable_id("P", corpus.blocks[sid], normalize(s.name))
-                     for sid, s in corpus.signatures.items()}
+        person_of = {
+            sid: stable_id("P", corpus.blocks[sid], normalize(s.name)) for sid, s in corpus.signatures.items()
+        }
         with store.transaction() as conn:
             run = repo.start_run(conn, "benchmark")
             repo.write_people(conn, run, people_write(person_of, corpus, ConstraintSet()), {})
             repo.finish_run(conn, run, {})
         t3 = time.perf_counter()
-        stats = {"signatures": len(corpus.signatures), "works": len(corpus.works),
-                 "people": len(set(person_of.values())), "write_bib_s": round(t1 - t0, 1),
-                 "ingest_s": round(t2 - t1, 1), "people_s": round(t3 - t2, 1)}
+        stats = {
+            "signatures": len(corpus.signatures),
+            "works": len(corpus.works),
+            "people": len(set(person_of.values())),
+            "write_bib_s": round(t1 - t0, 1),
+            "ingest_s": round(t2 - t1, 1),
+            "people_s": round(t3 - t2, 1),
+        }
     (db.with_suffix(".json")).write_text(json.dumps(stats))
     return stats
 
@@ -106,8 +201,12 @@ def measure(db: Path) -> None:
                 t0 = time.perf_counter()
                 list_people(store, q)
                 warm.append(time.perf_counter() - t0)
-            out[q] = {"people": len(rows), "cold_s": round(cold, 3), "warm_median_s": round(statistics.median(warm), 3),
-                      "statements": len(statements)}
+            out[q] = {
+                "people": len(rows),
+                "cold_s": round(cold, 3),
+                "warm_median_s": round(statistics.median(warm), 3),
+                "statements": len(statements),
+            }
     print(json.dumps(out))
 
 
@@ -122,17 +221,28 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     db = args.work / f"search-{args.signatures}.db"
-    if not db.exists():
-        stats = build(db, args.signatures)
-    else:
-        stats = json.loads(db.with_suffix(".json").read_text())
+    stats = json.loads(db.with_suffix(".json").read_text()) if db.exists() else build(db, args.signatures)
     print("store:", json.dumps(stats))
-    res = subprocess.run([sys.executable, __file__, "--measure", str(db)], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, __file__, "--measure", str(db)], capture_output=True, text=True, check=True
+    )
     print("list_people:", res.stdout.strip())
     for q in QUERIES[:2]:
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from byline.cli import main; main()", "people", "--name", q, "--db", str(db)],
-                       capture_output=True, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from byline.cli import main; main()",
+                "people",
+                "--name",
+                q,
+                "--db",
+                str(db),
+            ],
+            capture_output=True,
+            check=True,
+        )
         print(f"byline people --name {q!r}: {time.perf_counter() - t0:.2f} s wall (process start included)")
 
 

@@ -24,8 +24,20 @@ from byline.cli import app
 from byline.store import Store
 
 STORY = [
-    ("k1", "Graph neural networks for molecules", ["Jaeseong Lee", "Minho Kim", "Sora Park"], "NeurIPS", 2019),
-    ("k2", "Message passing networks for molecules", ["Jaeseong Lee", "Minho Kim", "Sora Park"], "NeurIPS", 2020),
+    (
+        "k1",
+        "Graph neural networks for molecules",
+        ["Jaeseong Lee", "Minho Kim", "Sora Park"],
+        "NeurIPS",
+        2019,
+    ),
+    (
+        "k2",
+        "Message passing networks for molecules",
+        ["Jaeseong Lee", "Minho Kim", "Sora Park"],
+        "NeurIPS",
+        2020,
+    ),
     ("g1", "Soil microbiome in rice paddies", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2018),
     ("g2", "River sediment transport under floods", ["Jaeseong Lee", "Sora Park"], "NeurIPS", 2017),
     ("t3", "Soil nitrogen cycling in paddy fields", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2016),
@@ -181,7 +193,9 @@ class Api:
         assert self.post(f"/api/people/{pid}/unlock")["event"]["kind"] == "unlock"
 
     def undo(self, event_id: int) -> None:
-        assert self.post(f"/api/events/{event_id}/undo", {"who": "ann"})["event"]["payload"]["reverts"] == [event_id]
+        assert self.post(f"/api/events/{event_id}/undo", {"who": "ann"})["event"]["payload"]["reverts"] == [
+            event_id
+        ]
 
     def history(self, pid: str) -> list[dict]:
         r = self.client.get(f"/api/people/{pid}/history")
@@ -208,7 +222,7 @@ def test_split_merge_claim_undo_unlock_story(store: Store, tmp_path: Path, shell
         P.merge(store, person_of(store, "k1"), person_of(store, "g1"))
 
     # a third paper, another person's, claimed into them
-    merged = do.claim(person_of(store, "g1"), [w["t3"]])
+    assert do.claim(person_of(store, "g1"), [w["t3"]]) == merged
     assert survives(store) == {G("k1", "k2"), G("g1", "g2", "t3")}
 
     events = do.history(person_of(store, "g1"))

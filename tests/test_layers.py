@@ -26,7 +26,8 @@ _module_name = _name_of
 def _is_type_checking(node: ast.If) -> bool:
     t = node.test
     return (isinstance(t, ast.Name) and t.id == "TYPE_CHECKING") or (
-        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING")
+        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(path: Path, module: str, *, lazy: bool) -> set[str]:
@@ -46,7 +47,10 @@ def _imports(path: Path, module: str, *, lazy: bool) -> set[str]:
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
-                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                    base = ".".join(
+                        package.split(".")[: len(package.split(".")) - node.level + 1]
+                        + ([base] if base else [])
+                    )
                 if base.startswith("byline"):
                     subs = {f"{base}.{a.name}" for a in node.names} & MODULES
                     out.update(subs)
@@ -87,7 +91,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(n)
         for m in sorted(graph.get(n, ())):
             if state.get(m) == 1:
-                return stack[stack.index(m):] + [m]
+                return stack[stack.index(m) :] + [m]
             if state.get(m) is None:
                 found = dfs(m)
                 if found:
@@ -109,9 +113,20 @@ def test_no_import_cycles_at_module_level() -> None:
     assert cycle is None, " -> ".join(cycle or [])
 
 
-PURE_CORE = ["byline.scorer", "byline.pipeline", "byline.audit", "byline.place", "byline.owners",
-             "byline.curation", "byline.block", "byline.features", "byline.cluster", "byline.names",
-             "byline.records", "byline.evaluate"]
+PURE_CORE = [
+    "byline.scorer",
+    "byline.pipeline",
+    "byline.audit",
+    "byline.place",
+    "byline.owners",
+    "byline.curation",
+    "byline.block",
+    "byline.features",
+    "byline.cluster",
+    "byline.names",
+    "byline.records",
+    "byline.evaluate",
+]
 
 
 @pytest.mark.parametrize("module", PURE_CORE)
@@ -124,7 +139,9 @@ def test_the_pure_core_never_reaches_the_store_or_the_shells(module: str) -> Non
             if n not in reached:
                 reached.add(n)
                 todo.append(n)
-    bad = sorted(m for m in reached if m.startswith(("byline.store", "byline.people", "byline.server", "byline.cli")))
+    bad = sorted(
+        m for m in reached if m.startswith(("byline.store", "byline.people", "byline.server", "byline.cli"))
+    )
     assert not bad, f"{module} imports {bad}"
 
 
@@ -134,8 +151,13 @@ def test_people_layer_is_below_the_shells_and_holds_all_people_sql() -> None:
         if m.startswith("byline.people"):
             assert not [d for d in deps if d.startswith(("byline.server", "byline.cli"))], m
     # SQL about people, curation, runs and server settings lives in byline.people.repo only
-    sql = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN|TABLE(?: IF NOT EXISTS)?)\s+(?:people|person_signatures|"
-                     r"person_redirects|curation_events|runs)\b")
-    offenders = [_module_name(p) for p in SRC.rglob("*.py")
-                 if _module_name(p) != "byline.people.repo" and sql.search(p.read_text(encoding="utf-8"))]
+    sql = re.compile(
+        r"\b(?:FROM|INTO|UPDATE|JOIN|TABLE(?: IF NOT EXISTS)?)\s+(?:people|person_signatures|"
+        r"person_redirects|curation_events|runs)\b"
+    )
+    offenders = [
+        _module_name(p)
+        for p in SRC.rglob("*.py")
+        if _module_name(p) != "byline.people.repo" and sql.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

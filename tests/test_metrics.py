@@ -11,7 +11,6 @@ from byline.evaluate import (
     pairwise_f1_per_block,
 )
 
-
 _SHAPES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7, 9, 12, 13, 14], "line": [8], "purple": [10], "spotted": [11]}
 _SIZES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7], "line1": [8, 9], "line2": [10, 11], "line3": [12, 13]}
 

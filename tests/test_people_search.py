@@ -23,8 +23,12 @@ def _filler(n_works: int, seed: int) -> list[tuple]:
     rng = random.Random(seed)
     out = []
     for k in range(n_works):
-        authors = list(dict.fromkeys(f"{rng.choice(OTHER_GIVEN)} {rng.choice(OTHER_SURNAMES)}" for _ in range(3)))
-        out.append((f"f{seed}_{k}", f"Study {k} of things {rng.randint(0, 10**6)}", authors, "J", 2000 + k % 20))
+        authors = list(
+            dict.fromkeys(f"{rng.choice(OTHER_GIVEN)} {rng.choice(OTHER_SURNAMES)}" for _ in range(3))
+        )
+        out.append(
+            (f"f{seed}_{k}", f"Study {k} of things {rng.randint(0, 10**6)}", authors, "J", 2000 + k % 20)
+        )
     return out
 
 
@@ -53,7 +57,9 @@ def test_search_statements_do_not_grow_with_the_store(tmp_path: Path) -> None:
         n_big, rows_big = _statements(big, "Jaeseong Lee")
         assert n_small == n_big <= 4
         # the same two people (graph networks, soil science) are found in both stores
-        assert sorted(len(p.work_ids) for p in rows_small) == sorted(len(p.work_ids) for p in rows_big) == [3, 4]
+        assert (
+            sorted(len(p.work_ids) for p in rows_small) == sorted(len(p.work_ids) for p in rows_big) == [3, 4]
+        )
         assert _statements(small, None)[0] == _statements(big, None)[0] <= 4
     finally:
         small.close()
@@ -71,12 +77,51 @@ def _reference_match(printed: str, query: str) -> bool:
     return a.given_joined == target.given_joined or normalize(printed) == key
 
 
-PRINTED = ["Jaeseong Lee", "Lee Jaeseong", "LEE Jaeseong", "J. Lee", "Lee, J.", "Jae-Seong Lee", "JS Lee",
-           "Lee J", "Jaeseong", "Lee", "Lei Wang", "Wang Lei", "Wang, L.", "L. Wang", "Lei Wang Jr.", "Pierre van der Berg",
-           "van der Berg, Pierre", "Berg, P. van der", "P. van der Berg", "Müller, Jörg", "Jorg Muller", "J. Müller",
-           "O'Brien, Sean", "Sean O'Brien", "S. OBrien", "Hyun-Young Lee", "Lee HY", "H.-Y. Lee", "", "Ann"]
-QUERIES = ["Jaeseong Lee", "J. Lee", "Lei Wang", "Wang Lei", "Pierre van der Berg", "Jörg Müller", "Sean O'Brien",
-           "Hyun-Young Lee", "HY Lee", "Lee", "Ann"]
+PRINTED = [
+    "Jaeseong Lee",
+    "Lee Jaeseong",
+    "LEE Jaeseong",
+    "J. Lee",
+    "Lee, J.",
+    "Jae-Seong Lee",
+    "JS Lee",
+    "Lee J",
+    "Jaeseong",
+    "Lee",
+    "Lei Wang",
+    "Wang Lei",
+    "Wang, L.",
+    "L. Wang",
+    "Lei Wang Jr.",
+    "Pierre van der Berg",
+    "van der Berg, Pierre",
+    "Berg, P. van der",
+    "P. van der Berg",
+    "Müller, Jörg",
+    "Jorg Muller",
+    "J. Müller",
+    "O'Brien, Sean",
+    "Sean O'Brien",
+    "S. OBrien",
+    "Hyun-Young Lee",
+    "Lee HY",
+    "H.-Y. Lee",
+    "",
+    "Ann",
+]
+QUERIES = [
+    "Jaeseong Lee",
+    "J. Lee",
+    "Lei Wang",
+    "Wang Lei",
+    "Pierre van der Berg",
+    "Jörg Müller",
+    "Sean O'Brien",
+    "Hyun-Young Lee",
+    "HY Lee",
+    "Lee",
+    "Ann",
+]
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -49,12 +49,28 @@ def test_review_queue_and_explain_agree(tmp_path: Path, kind: str) -> None:
     assert all(it["person_id"] != pid for it in client.get("/api/review").json()["items"])
 
 
-FOREIGN = ("river1", "Sediment transport in braided rivers under extreme floods", ["Jaeseong Lee", "Olaf Berg"],
-           "Water Resources Research", 2021)
+FOREIGN = (
+    "river1",
+    "Sediment transport in braided rivers under extreme floods",
+    ["Jaeseong Lee", "Olaf Berg"],
+    "Water Resources Research",
+    2021,
+)
 ML_MORE = [
-    ("ml5", "Self-supervised learning of molecular graph representations", ["Jaeseong Lee", "Minho Kim"],
-     "ICLR", 2022),
-    ("ml6", "Graph transformers for drug discovery", ["Sora Park", "Jaeseong Lee", "Minho Kim"], "NeurIPS", 2023),
+    (
+        "ml5",
+        "Self-supervised learning of molecular graph representations",
+        ["Jaeseong Lee", "Minho Kim"],
+        "ICLR",
+        2022,
+    ),
+    (
+        "ml6",
+        "Graph transformers for drug discovery",
+        ["Sora Park", "Jaeseong Lee", "Minho Kim"],
+        "NeurIPS",
+        2023,
+    ),
 ]
 
 

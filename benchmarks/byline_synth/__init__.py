@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from byline_synth import _tables as T
 from byline._errors import InputError
 from byline.records import Signature
+from byline_synth import _tables as T
 
 __all__ = [
     "PRESETS",

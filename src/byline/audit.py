@@ -30,8 +30,12 @@ class AuditItem:
     signature_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"work_id": self.work_id, "title": self.title, "score": round(self.score, 4),
-                "evidence": self.evidence}
+        return {
+            "work_id": self.work_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -52,8 +56,15 @@ ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another perso
 TEXT_WEIGHT = 0.3  # share of the audit score given to text outlierness in abstract-only listings
 
 
-def audit_works(works: Sequence[Work], owner: str, scorer: Scorer | PairModel, *, placed: Mapping[str, str] | None = None,
-                person_names: Mapping[str, str] | None = None, source: str = "") -> AuditReport:
+def audit_works(
+    works: Sequence[Work],
+    owner: str,
+    scorer: Scorer | PairModel,
+    *,
+    placed: Mapping[str, str] | None = None,
+    person_names: Mapping[str, str] | None = None,
+    source: str = "",
+) -> AuditReport:
     """Score each work against the other works of the same listing (pure given the model).
 
     score = 1 - sigmoid(mean log-odds of the model's uncalibrated pairwise probabilities between the
@@ -76,14 +87,16 @@ def audit_works(works: Sequence[Work], owner: str, scorer: Scorer | PairModel, *
     R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
     if n >= 2:
         ii, jj = np.triu_indices(n, k=1)
-        scores = scorer.pair_scores([valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True)
+        scores = scorer.pair_scores(
+            [valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True
+        )
         probs, raw = scores.probability, scores.raw
         for a, b, p, r in zip(ii, jj, probs, raw, strict=True):
             ia, ib = valid[a][0], valid[b][0]
             P[ia, ib] = P[ib, ia] = p
             R[ia, ib] = R[ib, ia] = r
     tfidf = _text_sims([s for _, s in valid])
-    text_sim: dict[int, float] = {}
+    text_sim: dict[int, float | None] = {}
     for k, (i, _) in enumerate(valid):
         text_sim[i] = tfidf[k]
     # abstracts only (no coauthors anywhere): the model sees little but text, so text also ranks
@@ -114,8 +127,10 @@ def audit_works(works: Sequence[Work], owner: str, scorer: Scorer | PairModel, *
         else:
             mean_p = float(np.mean(others))
             top = int(np.nanargmax(row))
-            ev.append(f"same-person probability vs the other {len(others)} works: mean {mean_p:.2f}, "
-                      f"max {float(np.nanmax(row)):.2f} (closest: {_label(works[top])})")
+            ev.append(
+                f"same-person probability vs the other {len(others)} works: mean {mean_p:.2f}, "
+                f"max {float(np.nanmax(row)):.2f} (closest: {_label(works[top])})"
+            )
             # average in log-odds: one confident "different" counts more than in a plain mean
             raw = np.clip(R[i][~np.isnan(R[i])], 1e-4, 1 - 1e-4)
             lo = np.log(raw / (1 - raw))
@@ -123,18 +138,23 @@ def audit_works(works: Sequence[Work], owner: str, scorer: Scorer | PairModel, *
             signal = _text_signal(s)
             if signal <= 1:
                 score = 0.5 + (score - 0.5) * 0.75
-                ev.append("little evidence on this work (only " +
-                          ("a title" if s.title else "an abstract" if s.abstract else "a name") +
-                          "): score pulled toward 0.5")
-        if text_sim.get(i) is not None:
-            sim = float(text_sim[i])
+                ev.append(
+                    "little evidence on this work (only "
+                    + ("a title" if s.title else "an abstract" if s.abstract else "a name")
+                    + "): score pulled toward 0.5"
+                )
+        sim_i = text_sim.get(i)
+        if sim_i is not None:
+            sim = float(sim_i)
             if median_sim is not None and median_sim > 0:
                 # relative text outlierness: 0 at or above the listing's median similarity, 1 at zero
                 outlier = min(max((median_sim - sim) / median_sim, 0.0), 1.0)
                 if flat:  # abstract-only listing: the model sees little but text, so text ranks too
                     score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * outlier
-                ev.append(f"text similarity to the rest of the listing: {sim:.2f} (listing median "
-                          f"{median_sim:.2f})" + (": an outlier" if outlier > 0.5 else ""))
+                ev.append(
+                    f"text similarity to the rest of the listing: {sim:.2f} (listing median "
+                    f"{median_sim:.2f})" + (": an outlier" if outlier > 0.5 else "")
+                )
             else:
                 ev.append(f"text similarity to the rest of the listing: {sim:.2f}")
         co = _shared_coauthors(s, [x for j, (_, x, _) in enumerate(owner_sigs) if j != i and x is not None])
@@ -147,8 +167,10 @@ def audit_works(works: Sequence[Work], owner: str, scorer: Scorer | PairModel, *
             if pid == main_person:
                 ev.append(f"disambiguation placed it with the listing's main person {main_person}")
             else:
-                ev.append(f"disambiguation placed it in another person: {pid} "
-                          f"({person_names.get(pid, '?')}), not {main_person}")
+                ev.append(
+                    f"disambiguation placed it in another person: {pid} "
+                    f"({person_names.get(pid, '?')}), not {main_person}"
+                )
                 score = min(1.0, score + ELSEWHERE_BONUS)
         items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id))
     items.sort(key=lambda it: (-it.score, it.work_id))
@@ -191,4 +213,3 @@ def _text_sims(sigs: Sequence[Signature]) -> list[float | None]:
         denom = np.linalg.norm(row) * np.linalg.norm(rest)
         out.append(float(row @ rest / denom) if denom else 0.0)
     return out
-

@@ -280,13 +280,13 @@ class ConstraintSet:
                 for y in cb:
                     if x != y:
                         cannot.add((min(x, y), max(x, y)))
-        for members, _ in self._locks:
-            inside = comp_of(members)
+        for locked, _ in self._locks:
+            inside = comp_of(locked)
             if not inside:
                 continue
             blocks = None if block_of is None else {block_of.get(s) for s in inside}
             for y in present - inside:
-                if blocks is not None and block_of.get(y) not in blocks:
+                if block_of is not None and blocks is not None and block_of.get(y) not in blocks:
                     continue
                 for x in inside:
                     cannot.add((min(x, y), max(x, y)))
@@ -351,7 +351,7 @@ def _event_constraints(
 
 def chain(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
     """Must-link pairs chaining each group's members (sorted) to its first member."""
-    out = []
+    out: list[tuple[str, str]] = []
     for g in groups:
         items = sorted(set(g))
         out.extend((items[0], s) for s in items[1:])

@@ -25,8 +25,14 @@ def is_implicit(signature_id: str) -> bool:
 def implicit_signature(work: Work, owner: str) -> Signature:
     """The listing owner as the implicit (only) author of an author-less work."""
     return Signature(
-        id=implicit_signature_id(work.id, owner), name=owner, work_id=work.id, position=-1,
-        title=work.title, abstract=work.abstract, venue=work.venue, year=work.year,
+        id=implicit_signature_id(work.id, owner),
+        name=owner,
+        work_id=work.id,
+        position=-1,
+        title=work.title,
+        abstract=work.abstract,
+        venue=work.venue,
+        year=work.year,
         keywords=tuple(work.keywords),
     )
 
@@ -49,7 +55,11 @@ def owner_position(work: Work, name: str) -> int | None:
     for i, a in enumerate(work.authors):
         if compatible(a.name, target):
             p = parse_name(a.name)
-            rank = 0 if normalize(a.name) == normalize(name) else (1 if p.given_joined == target.given_joined else 2)
+            rank = (
+                0
+                if normalize(a.name) == normalize(name)
+                else (1 if p.given_joined == target.given_joined else 2)
+            )
         elif _loose_match(a.name, target):
             rank = 3
         else:

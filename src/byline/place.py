@@ -51,7 +51,9 @@ def place_in_block(
             people[pid].append(sid)
     samples = {pid: _sample_members(sorted(mem), by_id, max_members) for pid, mem in people.items()}
     todo = [s for s in new if s not in forced]
-    ii, jj, owner = [], [], []
+    ii: list[int] = []
+    jj: list[int] = []
+    owner: list[tuple[str, str]] = []
     for s in todo:
         for pid in sorted(samples):
             mem = samples[pid]

@@ -34,9 +34,20 @@ COMMON_NAME_LOG_COUNT = float(np.log1p(3))  # "a name a few people share" (chose
 class PairModel(Protocol):
     """What scoring needs from a fitted pairwise model (:class:`byline.model.Disambiguator` has it all)."""
 
-    name_counts_: NameCounts | None
-    threshold_: float | None
-    name_constraints: bool
+    @property
+    def name_counts_(self) -> NameCounts | None:
+        """Name frequencies the rarity features are computed with (None: unknown)."""
+        ...
+
+    @property
+    def threshold_(self) -> float | None:
+        """The same-person threshold chosen on dev data."""
+        ...
+
+    @property
+    def name_constraints(self) -> bool:
+        """Whether name rules (one paper, incompatible given names) are cannot-links."""
+        ...
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
         """Calibrated same-person probabilities of a feature matrix (one row per pair)."""
@@ -92,8 +103,9 @@ class Scorer:
 
         return BlockData(list(sigs), self.name_counts, block_ids)
 
-    def features(self, data: BlockData, i: np.ndarray, j: np.ndarray, *,
-                 neutral_name_counts: bool = False) -> np.ndarray:
+    def features(
+        self, data: BlockData, i: np.ndarray, j: np.ndarray, *, neutral_name_counts: bool = False
+    ) -> np.ndarray:
         """The feature matrix of pairs ``(i[k], j[k])`` of ``data``.
 
         ``neutral_name_counts``: score every pair as if the full name were moderately common
@@ -129,8 +141,15 @@ class Scorer:
             cal, raw = np.where(cannot, 0.0, cal), np.where(cannot, 0.0, raw)
         return PairScores(cal, raw, cannot)
 
-    def score(self, data: BlockData, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray, *,
-              mask: bool = True, neutral_name_counts: bool = False) -> PairScores:
+    def score(
+        self,
+        data: BlockData,
+        i: Sequence[int] | np.ndarray,
+        j: Sequence[int] | np.ndarray,
+        *,
+        mask: bool = True,
+        neutral_name_counts: bool = False,
+    ) -> PairScores:
         """Scores of index pairs ``(i[k], j[k])`` of one :class:`~byline.features.BlockData`."""
         ii = np.asarray(i, dtype=np.int64)
         jj = np.asarray(j, dtype=np.int64)
@@ -139,12 +158,20 @@ class Scorer:
         X = self.features(data, ii, jj, neutral_name_counts=neutral_name_counts)
         return self.score_matrix(X, self.cannot(data, ii, jj), mask=mask)
 
-    def proba(self, data: BlockData, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray) -> np.ndarray:
+    def proba(
+        self, data: BlockData, i: Sequence[int] | np.ndarray, j: Sequence[int] | np.ndarray
+    ) -> np.ndarray:
         """Calibrated probabilities (name-rule pairs 0) of index pairs of one ``data``."""
         return self.score(data, i, j).probability
 
-    def pair_scores(self, a: Sequence[Signature], b: Sequence[Signature], context: Iterable[Signature] = (),
-                    *, neutral_name_counts: bool = False) -> PairScores:
+    def pair_scores(
+        self,
+        a: Sequence[Signature],
+        b: Sequence[Signature],
+        context: Iterable[Signature] = (),
+        *,
+        neutral_name_counts: bool = False,
+    ) -> PairScores:
         """Scores of the pairs ``(a[k], b[k])``, featurized together with ``context`` (their block-mates:
         TF-IDF and local name counts are fitted on all of them). The signatures are ordered by id, so the
         same set of signatures always gives the same numbers whoever asks."""
@@ -154,8 +181,9 @@ class Scorer:
         sigs = [uniq[k] for k in sorted(uniq)]
         pos = {s.id: k for k, s in enumerate(sigs)}
         data = self.data(sigs)
-        return self.score(data, [pos[s.id] for s in a], [pos[s.id] for s in b],
-                          neutral_name_counts=neutral_name_counts)
+        return self.score(
+            data, [pos[s.id] for s in a], [pos[s.id] for s in b], neutral_name_counts=neutral_name_counts
+        )
 
     def contributions(self, X: np.ndarray) -> np.ndarray | None:
         """Per-feature contributions (LightGBM SHAP values, last column the bias), or None without a booster."""

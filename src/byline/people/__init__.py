@@ -17,13 +17,47 @@ from byline.owners import implicit_signature, implicit_signature_id, owner_signa
 from byline.people.corpus import Corpus, load_corpus
 from byline.people.curate import claim, history, lock, merge, split, undo, unlock
 from byline.people.repo import ListingRow, members, migrate_people, resolve
-from byline.people.runs import AssignReport, RunReport, assign, assign_pending, audit, disambiguate, resolve_listing
+from byline.people.runs import (
+    AssignReport,
+    RunReport,
+    assign,
+    assign_pending,
+    audit,
+    disambiguate,
+    resolve_listing,
+)
 from byline.people.views import PersonRow, list_people, profile
 from byline.place import place_in_block
 
 __all__ = [
-    "AssignReport", "AuditItem", "AuditReport", "Corpus", "ListingRow", "PersonRow", "RunReport", "assign",
-    "assign_pending", "audit", "audit_works", "claim", "disambiguate", "history", "implicit_signature",
-    "implicit_signature_id", "list_people", "load_corpus", "lock", "members", "merge", "migrate_people",
-    "owner_signature", "place_in_block", "profile", "resolve", "resolve_listing", "split", "undo", "unlock",
+    "AssignReport",
+    "AuditItem",
+    "AuditReport",
+    "Corpus",
+    "ListingRow",
+    "PersonRow",
+    "RunReport",
+    "assign",
+    "assign_pending",
+    "audit",
+    "audit_works",
+    "claim",
+    "disambiguate",
+    "history",
+    "implicit_signature",
+    "implicit_signature_id",
+    "list_people",
+    "load_corpus",
+    "lock",
+    "members",
+    "merge",
+    "migrate_people",
+    "owner_signature",
+    "place_in_block",
+    "profile",
+    "resolve",
+    "resolve_listing",
+    "split",
+    "undo",
+    "unlock",
 ]

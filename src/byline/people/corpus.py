@@ -64,9 +64,10 @@ def load_corpus(store: Store, events: list[Event] | None = None) -> Corpus:
     pairs = [(wid, lst.owner) for lst in listings if lst.owner for wid in lst.work_ids] + extra
     claimed = {(wid, normalize(n)) for wid, n in extra}
     for wid, owner in pairs:
-        w = works.get(wid)
-        if w is None:
+        found = works.get(wid)
+        if found is None:
             continue
+        w = found
         cut_off = w.authors_truncated and owner_position(w, owner) is None  # "et al." may hide the owner
         if w.authors and not cut_off and (wid, normalize(owner)) not in claimed:
             continue

@@ -29,8 +29,9 @@ def _work(sid: str) -> str:
     return sid.split("#", 1)[0]
 
 
-def _record(conn: Conn, cs: ConstraintSet, kind: str, person: str, payload: dict[str, object], who: str,
-            why: str) -> Event:
+def _record(
+    conn: Conn, cs: ConstraintSet, kind: str, person: str, payload: dict[str, object], who: str, why: str
+) -> Event:
     """Check the event against the ones that count (ConstraintError: nothing written), then append it."""
     ev = Event(repo.next_event_id(conn), kind, person, payload, who, utc_now(), why)
     cs.add(ev)
@@ -44,8 +45,9 @@ def _refresh(conn: Conn, pids: Iterable[str], corpus: Corpus, cs: ConstraintSet)
     repo.delete_people(conn, [p for p in pids if not mem.get(p)])
     comps = cs.locked_components()
     locked: set[str] = set().union(*comps) if comps else set()
-    repo.update_people(conn, [(p, person_name(m, corpus), any(s in locked for s in m))
-                              for p, m in mem.items() if m])
+    repo.update_people(
+        conn, [(p, person_name(m, corpus), any(s in locked for s in m)) for p, m in mem.items() if m]
+    )
 
 
 def _check_name_rules(corpus: Corpus, a: Iterable[str], b: Iterable[str], what: str) -> None:
@@ -55,14 +57,18 @@ def _check_name_rules(corpus: Corpus, a: Iterable[str], b: Iterable[str], what: 
     works_a = {s.work_id: s for s in sa_}
     for s in sb_:
         if s.work_id in works_a and works_a[s.work_id].id != s.id:
-            raise ConstraintError(f"{what} refused: work {s.work_id} would have two authors in one person "
-                                  f"({works_a[s.work_id].name!r} and {s.name!r})")
+            raise ConstraintError(
+                f"{what} refused: work {s.work_id} would have two authors in one person "
+                f"({works_a[s.work_id].name!r} and {s.name!r})"
+            )
     names_a = {x.name for x in sa_}
     for nb in sorted({x.name for x in sb_}):
         for na in sorted(names_a):
             if not compatible(na, nb):
-                raise ConstraintError(f"{what} refused: the names {na!r} and {nb!r} are incompatible (different given names), "
-                                      "so the engine always keeps them apart")
+                raise ConstraintError(
+                    f"{what} refused: the names {na!r} and {nb!r} are incompatible (different given names), "
+                    "so the engine always keeps them apart"
+                )
 
 
 def _state(store: Store) -> tuple[Conn, list[Event], ConstraintSet, Corpus]:
@@ -108,8 +114,15 @@ def split(store: Store, pid: str, works: Sequence[str], who: str = "", why: str 
         if not kept:
             raise InputError(f"split would move every work of {p}; nothing would be left")
         new = new_person_id(min(moved), repo.taken_ids(conn))
-        _record(conn, cs, "split", p, {"works": sorted(wanted), "moved": moved, "kept": kept, "new_person": new},
-                who, why)
+        _record(
+            conn,
+            cs,
+            "split",
+            p,
+            {"works": sorted(wanted), "moved": moved, "kept": kept, "new_person": new},
+            who,
+            why,
+        )
         rec = repo.person(conn, p)
         repo.insert_person(conn, new, "", rec.block if rec else "")
         repo.move_signatures(conn, moved, new)
@@ -169,15 +182,30 @@ def claim(store: Store, pid: str, works: Sequence[str], who: str = "", why: str 
                 sigs.append(implicit_signature_id(wid, pname))
                 continue
             if pos is None:
-                raise InputError(f"work {wid} has no author whose name is compatible with {pname!r}: "
-                                 + "; ".join(a.name for a in w.authors))
+                raise InputError(
+                    f"work {wid} has no author whose name is compatible with {pname!r}: "
+                    + "; ".join(a.name for a in w.authors)
+                )
             sigs.append(f"{wid}#{pos}")
         mine = repo.members(conn, p)
         _check_name_rules(corpus, mine, [x for x in sigs if not is_implicit(x)], "claim")
         placed = repo.assignments(conn)
         previous = {s: placed[s] for s in sigs if s in placed and placed[s] != p}
-        ev = _record(conn, cs, "claim", p, {"works": list(works), "signatures": sigs, "anchor": [_anchor(mine, cs)],
-                                            "implicit": implicit, "previous": previous}, who, why)
+        ev = _record(
+            conn,
+            cs,
+            "claim",
+            p,
+            {
+                "works": list(works),
+                "signatures": sigs,
+                "anchor": [_anchor(mine, cs)],
+                "implicit": implicit,
+                "previous": previous,
+            },
+            who,
+            why,
+        )
         repo.place_signatures(conn, [(s, p, pblock, _work(s), is_implicit(s)) for s in sigs])
         emptied = repo.delete_empty_people(conn, previous.values())
         repo.add_redirects(conn, [(old, p) for old in emptied], None, f"claim (event #{ev.id})")
@@ -199,7 +227,9 @@ def _still_linked(cs: ConstraintSet, a: Sequence[str], b: Sequence[str], what: s
             decided = cs.decided_by(x, y)
             if decided is not None and decided[0] == "must-link" and decided[1] is not None:
                 ev = decided[1]
-                raise ConstraintError(f"{what} refused: {ev.describe()} also joins them; undo event #{ev.id} first")
+                raise ConstraintError(
+                    f"{what} refused: {ev.describe()} also joins them; undo event #{ev.id} first"
+                )
 
 
 def undo(store: Store, event_id: int, who: str = "", why: str = "") -> Event:
@@ -214,7 +244,9 @@ def undo(store: Store, event_id: int, who: str = "", why: str = "") -> Event:
         if target is None:
             raise InputError(f"there is no curation event #{event_id} (see `byline history PERSON`)")
         after = cs.copy()
-        ev = Event(repo.next_event_id(conn), "undo", target.person, {"reverts": [event_id]}, who, utc_now(), why)
+        ev = Event(
+            repo.next_event_id(conn), "undo", target.person, {"reverts": [event_id]}, who, utc_now(), why
+        )
         after.add(ev)
         touched = _apply_undo(conn, target, after, corpus)
         ev = repo.insert_event(conn, ev)
@@ -248,8 +280,10 @@ def _apply_undo(conn: Conn, target: Event, cs: ConstraintSet, corpus: Corpus) ->
             for y in kept:
                 decided = cs.decided_by(x, y)
                 if decided is not None and decided[0] == "cannot-link" and decided[1] is not None:
-                    raise ConstraintError(f"undo refused: {decided[1].describe()} also separates them; "
-                                          f"undo event #{decided[1].id} first")
+                    raise ConstraintError(
+                        f"undo refused: {decided[1].describe()} also separates them; "
+                        f"undo event #{decided[1].id} first"
+                    )
         home = _current(conn, target.person) or (placed[kept[0]] if kept else None)
         if home is None or not moved:
             return []
@@ -297,7 +331,9 @@ def history(store: Store, pid: str) -> list[Event]:
     out: list[Event] = []
     ids: set[int] = set()
     for e in repo.events(conn):
-        named = {e.person} | {str(e.payload.get(k)) for k in ("into", "from", "new_person") if e.payload.get(k)}
+        named = {e.person} | {
+            str(e.payload.get(k)) for k in ("into", "from", "new_person") if e.payload.get(k)
+        }
         sigs = {s for k in ("a", "b", "moved", "kept", "members", "signatures") for s in e.payload.get(k, [])}
         if named & names or sigs & mine or set(e.reverts()) & ids:
             out.append(e)

@@ -76,7 +76,7 @@ def migrate_people(conn: Conn) -> None:
 
 def _chunks(seq: Sequence[str], n: int = _CHUNK) -> Iterator[Sequence[str]]:
     for k in range(0, len(seq), n):
-        yield seq[k: k + n]
+        yield seq[k : k + n]
 
 
 def _marks(n: int) -> str:
@@ -98,16 +98,19 @@ class PersonRecord:
 
 def people(conn: Conn) -> dict[str, PersonRecord]:
     """Every stored person by id."""
-    return {r[0]: PersonRecord(r[0], r[1], r[2], bool(r[3]))
-            for r in conn.execute("SELECT id, name, block, locked FROM people")}
+    return {
+        r[0]: PersonRecord(r[0], r[1], r[2], bool(r[3]))
+        for r in conn.execute("SELECT id, name, block, locked FROM people")
+    }
 
 
 def people_by_id(conn: Conn, pids: Sequence[str]) -> dict[str, PersonRecord]:
     """The stored people among ``pids``, by id (one query per 500 ids)."""
     out: dict[str, PersonRecord] = {}
     for chunk in _chunks(list(pids)):
-        for r in conn.execute(f"SELECT id, name, block, locked FROM people WHERE id IN ({_marks(len(chunk))})",
-                              tuple(chunk)):
+        for r in conn.execute(
+            f"SELECT id, name, block, locked FROM people WHERE id IN ({_marks(len(chunk))})", tuple(chunk)
+        ):
             out[r[0]] = PersonRecord(r[0], r[1], r[2], bool(r[3]))
     return out
 
@@ -128,16 +131,23 @@ def assignments(conn: Conn) -> dict[str, str]:
 
 def members(conn: Conn, pid: str) -> list[str]:
     """The signature ids of one person, sorted."""
-    return [r[0] for r in conn.execute(
-        "SELECT signature_id FROM person_signatures WHERE person_id = ? ORDER BY signature_id", (pid,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT signature_id FROM person_signatures WHERE person_id = ? ORDER BY signature_id", (pid,)
+        )
+    ]
 
 
 def members_of(conn: Conn, pids: Sequence[str]) -> dict[str, list[str]]:
     """person id -> its signature ids (sorted), for several people at once."""
     out: dict[str, list[str]] = {p: [] for p in pids}
     for chunk in _chunks(list(dict.fromkeys(pids))):
-        for pid, sid in conn.execute(f"SELECT person_id, signature_id FROM person_signatures WHERE person_id IN "
-                                     f"({_marks(len(chunk))}) ORDER BY signature_id", tuple(chunk)):
+        for pid, sid in conn.execute(
+            f"SELECT person_id, signature_id FROM person_signatures WHERE person_id IN "
+            f"({_marks(len(chunk))}) ORDER BY signature_id",
+            tuple(chunk),
+        ):
             out[pid].append(sid)
     return out
 
@@ -145,16 +155,22 @@ def members_of(conn: Conn, pids: Sequence[str]) -> dict[str, list[str]]:
 def all_members(conn: Conn) -> dict[str, list[str]]:
     """person id -> its signature ids (sorted), for everyone (one query)."""
     out: dict[str, list[str]] = {}
-    for pid, sid in conn.execute("SELECT person_id, signature_id FROM person_signatures ORDER BY signature_id"):
+    for pid, sid in conn.execute(
+        "SELECT person_id, signature_id FROM person_signatures ORDER BY signature_id"
+    ):
         out.setdefault(pid, []).append(sid)
     return out
 
 
 def placed_on_work(conn: Conn, work_id: str) -> list[tuple[str, str, bool]]:
     """(signature id, person id, implicit) of the signatures of one work that sit in a person."""
-    return [(r[0], r[1], bool(r[2])) for r in conn.execute(
-        "SELECT signature_id, person_id, implicit FROM person_signatures WHERE work_id = ? ORDER BY signature_id",
-        (work_id,))]
+    return [
+        (r[0], r[1], bool(r[2]))
+        for r in conn.execute(
+            "SELECT signature_id, person_id, implicit FROM person_signatures WHERE work_id = ? ORDER BY signature_id",
+            (work_id,),
+        )
+    ]
 
 
 def person_variants(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -166,8 +182,10 @@ def person_variants(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str, 
     """
     # CROSS JOIN keeps SQLite's join order: filter the signatures first, then look their people up
     where, args = _like_filter("s.name", needles)
-    sql = ("SELECT DISTINCT ps.person_id, s.name FROM signatures s CROSS JOIN person_signatures ps "
-           "ON ps.signature_id = s.id" + where)
+    sql = (
+        "SELECT DISTINCT ps.person_id, s.name FROM signatures s CROSS JOIN person_signatures ps "
+        "ON ps.signature_id = s.id" + where
+    )
     return [(r[0], r[1]) for r in conn.execute(sql, args)]
 
 
@@ -175,7 +193,10 @@ def _like_filter(column: str, needles: Sequence[str]) -> tuple[str, list[str]]:
     if not needles:
         return "", []
     # byte length > character length: a non-ASCII name, which folding may turn into a needle
-    where = " OR ".join([f"{column} LIKE ?"] * len(needles)) + f" OR length(CAST({column} AS BLOB)) > length({column})"
+    where = (
+        " OR ".join([f"{column} LIKE ?"] * len(needles))
+        + f" OR length(CAST({column} AS BLOB)) > length({column})"
+    )
     return f" WHERE {where}", ["%" + "%".join(n) + "%" for n in needles]
 
 
@@ -187,7 +208,9 @@ def person_names_like(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str
 
 def signature_counts(conn: Conn) -> dict[str, int]:
     """person id -> number of signatures."""
-    return dict(conn.execute("SELECT person_id, COUNT(*) FROM person_signatures GROUP BY person_id").fetchall())
+    return dict(
+        conn.execute("SELECT person_id, COUNT(*) FROM person_signatures GROUP BY person_id").fetchall()
+    )
 
 
 def redirects(conn: Conn) -> dict[str, str]:
@@ -195,8 +218,10 @@ def redirects(conn: Conn) -> dict[str, str]:
 
 
 def add_redirects(conn: Conn, pairs: Iterable[tuple[str, str]], run_id: int | None, reason: str) -> None:
-    conn.executemany("INSERT OR REPLACE INTO person_redirects (old_id, new_id, run_id, reason) VALUES (?,?,?,?)",
-                     [(a, b, run_id, reason) for a, b in pairs])
+    conn.executemany(
+        "INSERT OR REPLACE INTO person_redirects (old_id, new_id, run_id, reason) VALUES (?,?,?,?)",
+        [(a, b, run_id, reason) for a, b in pairs],
+    )
 
 
 def remove_redirects(conn: Conn, old_ids: Iterable[str]) -> None:
@@ -224,17 +249,22 @@ def taken_ids(conn: Conn) -> set[str]:
     return ids
 
 
-def insert_person(conn: Conn, pid: str, name: str, block: str, locked: bool = False,
-                  run_id: int | None = None) -> None:
-    conn.execute("INSERT INTO people (id, name, block, locked, created_run, updated_run) VALUES (?,?,?,?,?,?)",
-                 (pid, name, block, int(locked), run_id, run_id))
+def insert_person(
+    conn: Conn, pid: str, name: str, block: str, locked: bool = False, run_id: int | None = None
+) -> None:
+    conn.execute(
+        "INSERT INTO people (id, name, block, locked, created_run, updated_run) VALUES (?,?,?,?,?,?)",
+        (pid, name, block, int(locked), run_id, run_id),
+    )
 
 
 def update_people(conn: Conn, rows: Iterable[tuple[str, str | None, bool | None]]) -> None:
     """(person id, new name or None, new locked flag or None) for several people."""
     rows = list(rows)
     conn.executemany("UPDATE people SET name = ? WHERE id = ?", [(n, p) for p, n, _ in rows if n is not None])
-    conn.executemany("UPDATE people SET locked = ? WHERE id = ?", [(int(k), p) for p, _, k in rows if k is not None])
+    conn.executemany(
+        "UPDATE people SET locked = ? WHERE id = ?", [(int(k), p) for p, _, k in rows if k is not None]
+    )
 
 
 def delete_people(conn: Conn, pids: Iterable[str]) -> None:
@@ -255,7 +285,8 @@ def place_signatures(conn: Conn, rows: Iterable[tuple[str, str, str, str, bool]]
     conn.executemany(
         "INSERT INTO person_signatures (signature_id, person_id, block, work_id, implicit, run_id) "
         "VALUES (?,?,?,?,?,NULL) ON CONFLICT(signature_id) DO UPDATE SET person_id = excluded.person_id",
-        [(s, p, b, w, int(i)) for s, p, b, w, i in rows])
+        [(s, p, b, w, int(i)) for s, p, b, w, i in rows],
+    )
 
 
 def unplace_signatures(conn: Conn, sigs: Iterable[str]) -> None:
@@ -263,7 +294,9 @@ def unplace_signatures(conn: Conn, sigs: Iterable[str]) -> None:
 
 
 def move_signatures(conn: Conn, sigs: Iterable[str], pid: str) -> None:
-    conn.executemany("UPDATE person_signatures SET person_id = ? WHERE signature_id = ?", [(pid, s) for s in sigs])
+    conn.executemany(
+        "UPDATE person_signatures SET person_id = ? WHERE signature_id = ?", [(pid, s) for s in sigs]
+    )
 
 
 def move_person(conn: Conn, old: str, new: str) -> None:
@@ -282,8 +315,9 @@ class PeopleWrite:
     sig_rows: Mapping[str, tuple[str, str, bool]]  # signature id -> (block, work id, implicit)
 
 
-def write_people(conn: Conn, run_id: int, new: PeopleWrite, old: Mapping[str, str],
-                 blocks: set[str] | None = None) -> None:
+def write_people(
+    conn: Conn, run_id: int, new: PeopleWrite, old: Mapping[str, str], blocks: set[str] | None = None
+) -> None:
     """Persist ``new`` for ``blocks`` (None: everything), in a fixed number of statements.
 
     People whose membership and row did not change keep their ``updated_run``; a signature row keeps the
@@ -312,14 +346,27 @@ def write_people(conn: Conn, run_id: int, new: PeopleWrite, old: Mapping[str, st
             inserts.append((pid, row[0], row[1], int(row[2]), run_id, run_id))
         elif sids != old_groups.get(pid, set()) or (cur.name, cur.block, cur.locked) != row:
             updates.append((row[0], row[1], int(row[2]), run_id, pid))
-    conn.executemany("INSERT INTO people (id, name, block, locked, created_run, updated_run) VALUES (?,?,?,?,?,?)",
-                     inserts)
-    conn.executemany("UPDATE people SET name = ?, block = ?, locked = ?, updated_run = ? WHERE id = ?", updates)
+    conn.executemany(
+        "INSERT INTO people (id, name, block, locked, created_run, updated_run) VALUES (?,?,?,?,?,?)", inserts
+    )
+    conn.executemany(
+        "UPDATE people SET name = ?, block = ?, locked = ?, updated_run = ? WHERE id = ?", updates
+    )
     conn.executemany(
         "INSERT INTO person_signatures (signature_id, person_id, block, work_id, implicit, run_id) "
         "VALUES (?,?,?,?,?,?)",
-        [(s, pid, *new.sig_rows[s][:2], int(new.sig_rows[s][2]), run_id if old.get(s) != pid else last_run.get(s))
-         for pid in sorted(new.groups) for s in sorted(new.groups[pid])])
+        [
+            (
+                s,
+                pid,
+                *new.sig_rows[s][:2],
+                int(new.sig_rows[s][2]),
+                run_id if old.get(s) != pid else last_run.get(s),
+            )
+            for pid in sorted(new.groups)
+            for s in sorted(new.groups[pid])
+        ],
+    )
 
 
 # -- curation events ----------------------------------------------------------------------------------
@@ -339,7 +386,8 @@ def next_event_id(conn: Conn) -> int:
 def insert_event(conn: Conn, event: Event) -> Event:
     cur = conn.execute(
         "INSERT INTO curation_events (kind, person_id, payload, who, at, why) VALUES (?,?,?,?,?,?)",
-        (event.kind, event.person, event.payload_json(), event.who, event.at, event.why))
+        (event.kind, event.person, event.payload_json(), event.who, event.at, event.why),
+    )
     return replace(event, id=int(cur.lastrowid or 0))
 
 
@@ -347,14 +395,18 @@ def insert_event(conn: Conn, event: Event) -> Event:
 
 
 def start_run(conn: Conn, kind: str, model: str | None = None, engine: str | None = None) -> int:
-    cur = conn.execute("INSERT INTO runs (kind, started_at, model, engine) VALUES (?,?,?,?)",
-                       (kind, utc_now(), model, engine))
+    cur = conn.execute(
+        "INSERT INTO runs (kind, started_at, model, engine) VALUES (?,?,?,?)",
+        (kind, utc_now(), model, engine),
+    )
     return int(cur.lastrowid or 0)
 
 
 def finish_run(conn: Conn, run_id: int, stats: Mapping[str, object]) -> None:
-    conn.execute("UPDATE runs SET finished_at = ?, stats = ? WHERE id = ?",
-                 (utc_now(), json.dumps(dict(stats), sort_keys=True), run_id))
+    conn.execute(
+        "UPDATE runs SET finished_at = ?, stats = ? WHERE id = ?",
+        (utc_now(), json.dumps(dict(stats), sort_keys=True), run_id),
+    )
 
 
 # -- listings, signatures, generation -----------------------------------------------------------------
@@ -375,10 +427,14 @@ def listings(conn: Conn) -> list[ListingRow]:
     heads = conn.execute("SELECT id, owner, source FROM listings ORDER BY rowid").fetchall()
     wids: dict[str, list[str]] = {}
     for lid, wid in conn.execute(
-            "SELECT le.listing_id, wr.work_id FROM listing_entries le "
-            "JOIN work_records wr ON wr.record_id = le.record_id ORDER BY le.listing_id, le.position"):
+        "SELECT le.listing_id, wr.work_id FROM listing_entries le "
+        "JOIN work_records wr ON wr.record_id = le.record_id ORDER BY le.listing_id, le.position"
+    ):
         wids.setdefault(lid, []).append(wid)
-    return [ListingRow(lid, owner, source, tuple(dict.fromkeys(wids.get(lid, [])))) for lid, owner, source in heads]
+    return [
+        ListingRow(lid, owner, source, tuple(dict.fromkeys(wids.get(lid, []))))
+        for lid, owner, source in heads
+    ]
 
 
 def known_signatures(conn: Conn, sids: Sequence[str]) -> set[str]:
@@ -386,16 +442,23 @@ def known_signatures(conn: Conn, sids: Sequence[str]) -> set[str]:
     out: set[str] = set()
     for chunk in _chunks(list(sids)):
         q = _marks(len(chunk))
-        out.update(r[0] for r in conn.execute(
-            f"SELECT id FROM signatures WHERE id IN ({q}) UNION "
-            f"SELECT signature_id FROM person_signatures WHERE signature_id IN ({q})", (*chunk, *chunk)))
+        out.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM signatures WHERE id IN ({q}) UNION "
+                f"SELECT signature_id FROM person_signatures WHERE signature_id IN ({q})",
+                (*chunk, *chunk),
+            )
+        )
     return out
 
 
 def signature_rows(conn: Conn) -> dict[str, tuple[str, list[str]]]:
     """signature id -> (printed name, affiliations) of every stored signature."""
-    return {r[0]: (r[1], json.loads(r[2] or "[]"))
-            for r in conn.execute("SELECT id, name, affiliations FROM signatures")}
+    return {
+        r[0]: (r[1], json.loads(r[2] or "[]"))
+        for r in conn.execute("SELECT id, name, affiliations FROM signatures")
+    }
 
 
 def work_labels(conn: Conn) -> dict[str, tuple[int | None, str | None, str | None]]:

@@ -28,8 +28,17 @@ from byline.records import Signature
 from byline.scorer import PairModel, Scorer
 from byline.store import Store
 
-__all__ = ["RunReport", "AssignReport", "disambiguate", "assign", "assign_pending", "audit", "resolve_listing",
-           "person_name", "people_write"]
+__all__ = [
+    "RunReport",
+    "AssignReport",
+    "disambiguate",
+    "assign",
+    "assign_pending",
+    "audit",
+    "resolve_listing",
+    "person_name",
+    "people_write",
+]
 
 
 @dataclass
@@ -45,8 +54,20 @@ class RunReport:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("run_id", "signatures", "people", "blocks", "new", "continued",
-                                               "redirected", "dropped", "seconds")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "run_id",
+                "signatures",
+                "people",
+                "blocks",
+                "new",
+                "continued",
+                "redirected",
+                "dropped",
+                "seconds",
+            )
+        }
 
 
 @dataclass
@@ -59,8 +80,14 @@ class AssignReport:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "new_signatures": self.new_signatures, "attached": self.attached,
-                "new_people": self.new_people, "blocks": self.blocks, "seconds": self.seconds}
+        return {
+            "run_id": self.run_id,
+            "new_signatures": self.new_signatures,
+            "attached": self.attached,
+            "new_people": self.new_people,
+            "blocks": self.blocks,
+            "seconds": self.seconds,
+        }
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -92,8 +119,9 @@ def _model_name(model: object) -> str | None:
     return type(model).__name__
 
 
-def _cluster_keys(sigs: Sequence[Signature], model: Any, constraints: Constraints, engine: Any,
-                  block: Mapping[str, str]) -> dict[str, str]:
+def _cluster_keys(
+    sigs: Sequence[Signature], model: Any, constraints: Constraints, engine: Any, block: Mapping[str, str]
+) -> dict[str, str]:
     """sig id -> a cluster key unique across blocks (the pure pipeline)."""
     from byline.pipeline import run
 
@@ -102,16 +130,20 @@ def _cluster_keys(sigs: Sequence[Signature], model: Any, constraints: Constraint
     except ConstraintError as exc:
         raise ConstraintError(
             f"stored curation events conflict with the engine's own rules (two authors of one paper, or "
-            f"incompatible given names): {exc}; see `byline history` for the events involved") from exc
+            f"incompatible given names): {exc}; see `byline history` for the events involved"
+        ) from exc
     return {sid: f"{block[sid]}\x1f{key}" for sid, key in raw.items()}
 
 
 def person_name(sig_ids: Iterable[str], corpus: Corpus) -> str:
     """A person's display name: the most common printed name of its explicit signatures."""
     sig_ids = list(sig_ids)
-    explicit = [corpus.signatures[s].name for s in sig_ids if s not in corpus.implicit and s in corpus.signatures]
-    return display_name(explicit) or display_name(corpus.signatures[s].name for s in sig_ids
-                                                  if s in corpus.signatures)
+    explicit = [
+        corpus.signatures[s].name for s in sig_ids if s not in corpus.implicit and s in corpus.signatures
+    ]
+    return display_name(explicit) or display_name(
+        corpus.signatures[s].name for s in sig_ids if s in corpus.signatures
+    )
 
 
 def people_write(person_of: Mapping[str, str], corpus: Corpus, cs: ConstraintSet) -> repo.PeopleWrite:
@@ -155,9 +187,16 @@ def disambiguate(store: Store, model: Any, engine: Any = None) -> RunReport:
         run_id = repo.start_run(conn, "disambiguate", _model_name(model), _engine_name(engine))
         repo.write_people(conn, run_id, people_write(person_of, corpus, cs), old)
         repo.add_redirects(conn, sorted(m.redirects.items()), run_id, "merged by disambiguate")
-        report = RunReport(run_id, len(sigs), len(set(person_of.values())), len(set(block.values())),
-                           new=len(m.new), continued=len(set(person_of.values())) - len(m.new),
-                           redirected=dict(m.redirects), dropped=list(m.dropped))
+        report = RunReport(
+            run_id,
+            len(sigs),
+            len(set(person_of.values())),
+            len(set(block.values())),
+            new=len(m.new),
+            continued=len(set(person_of.values())) - len(m.new),
+            redirected=dict(m.redirects),
+            dropped=list(m.dropped),
+        )
         report.seconds = round(time.perf_counter() - t0, 3)
         repo.finish_run(conn, run_id, report.to_dict())
     return report
@@ -175,8 +214,14 @@ def _ingest(store: Store, items: Sequence[Any], owner: str | None) -> list[str]:
     return list(store.ingest(paths, owner=owner).listings)
 
 
-def assign(store: Store, paths: Iterable[str | Path] = (), model: Any = None, *, owner: str | None = None,
-           max_members: int = 50) -> AssignReport:
+def assign(
+    store: Store,
+    paths: Iterable[str | Path] = (),
+    model: Any = None,
+    *,
+    owner: str | None = None,
+    max_members: int = 50,
+) -> AssignReport:
     """Ingest ``paths`` (if any), then place every signature that has no person yet -- one transaction.
 
     Per affected block: each new signature is scored against the members of each existing person of its
@@ -230,14 +275,22 @@ def assign_pending(store: Store, model: Any, max_members: int = 50) -> AssignRep
                 tied = sorted(old[m] for m in cs.component(s) if m in old and block.get(m) == b)
                 if tied:
                     forced[s] = tied[0]
-            attach, rest = place_in_block([corpus.signatures[x] for x in in_block], dict(people_of(people)),
-                                          new_sigs, scorer, cannot=cannot, forced=forced,
-                                          max_members=max_members)
+            attach, rest = place_in_block(
+                [corpus.signatures[x] for x in in_block],
+                dict(people_of(people)),
+                new_sigs,
+                scorer,
+                cannot=cannot,
+                forced=forced,
+                max_members=max_members,
+            )
             person_of.update(attach)
             attached += len(attach)
             if rest:
                 sub = [corpus.signatures[s] for s in rest]
-                clusters = _cluster_keys(sub, scorer.model, cs.for_signatures(rest, block_of=block), None, block)
+                clusters = _cluster_keys(
+                    sub, scorer.model, cs.for_signatures(rest, block_of=block), None, block
+                )
                 m = match_people({}, clusters, taken)
                 taken.update(m.ids.values())
                 new_people += len(set(m.ids.values()))
@@ -245,8 +298,9 @@ def assign_pending(store: Store, model: Any, max_members: int = 50) -> AssignRep
         touched = set(affected)
         full = {s: p for s, p in old.items() if block.get(s) in touched}
         full.update(person_of)
-        repo.write_people(conn, run_id, people_write(full, corpus, cs),
-                          {s: p for s, p in old.items() if s in full}, touched)
+        repo.write_people(
+            conn, run_id, people_write(full, corpus, cs), {s: p for s, p in old.items() if s in full}, touched
+        )
         report = AssignReport(run_id, len(pending), attached, new_people, affected)
         report.seconds = round(time.perf_counter() - t0, 3)
         repo.finish_run(conn, run_id, report.to_dict())
@@ -256,7 +310,9 @@ def assign_pending(store: Store, model: Any, max_members: int = 50) -> AssignRep
 # -- audit (IND) --------------------------------------------------------------------------------------
 
 
-def resolve_listing(store: Store, ref: str | Path | repo.ListingRow, owner: str | None = None) -> repo.ListingRow:
+def resolve_listing(
+    store: Store, ref: str | Path | repo.ListingRow, owner: str | None = None
+) -> repo.ListingRow:
     """A listing given as a stored listing id, a person id, or a file (ingested first; idempotent)."""
     if isinstance(ref, repo.ListingRow):
         return ref
@@ -281,12 +337,15 @@ def resolve_listing(store: Store, ref: str | Path | repo.ListingRow, owner: str 
             raise InputError("not a listing (no owner known): pass --owner NAME", file=path)
         by_id = {r.id: r for r in repo.listings(conn)}
         return by_id[ids[0]]
-    raise InputError(f"{ref_s!r} is neither a file, a stored listing id (see `byline listings`) "
-                     "nor a person id (see `byline people`)")
+    raise InputError(
+        f"{ref_s!r} is neither a file, a stored listing id (see `byline listings`) "
+        "nor a person id (see `byline people`)"
+    )
 
 
-def audit(store: Store, listing: str | Path | repo.ListingRow, model: PairModel,
-          owner: str | None = None) -> AuditReport:
+def audit(
+    store: Store, listing: str | Path | repo.ListingRow, model: PairModel, owner: str | None = None
+) -> AuditReport:
     """Rank a listing's works by the probability that they are NOT the owner's (see :func:`byline.audit.audit_works`).
 
     ``listing``: a stored listing id, a person id, or a listing file (ingested first if not stored). One

@@ -39,7 +39,9 @@ def _needles(query: str) -> list[str]:
     """What a printed name must contain (folded, letters and digits only) to possibly match ``query``:
     the last word of its surname, or -- for a two-part query read the other way round -- its given name."""
     target = parse_name(query)
-    last = surname_key(target) and target.surname.split()[-1]  # particles may be printed elsewhere ("Berg, J. van")
+    last = (
+        surname_key(target) and target.surname.split()[-1]
+    )  # particles may be printed elsewhere ("Berg, J. van")
     return sorted(n for n in {_compact(last or ""), _compact(target.given_joined)} if n)
 
 
@@ -64,7 +66,9 @@ def name_matcher(query: str) -> Callable[[str], bool]:
         hit = memo.get(printed)
         if hit is None:
             flat = _compact(printed)
-            hit = memo[printed] = (not needles or not flat or any(n in flat for n in needles)) and slow(printed)
+            hit = memo[printed] = (not needles or not flat or any(n in flat for n in needles)) and slow(
+                printed
+            )
         return hit
 
     return match
@@ -85,8 +89,11 @@ def list_people(store: Store, name: str | None = None) -> list[PersonRow]:
         mem = {pid: [] for pid in rows}
         for pid, sids in repo.all_members(conn).items():
             mem[pid] = sids
-    out = [PersonRow(pid, rows[pid].name, rows[pid].block, rows[pid].locked, sorted(sids))
-           for pid, sids in mem.items() if pid in rows]
+    out = [
+        PersonRow(pid, rows[pid].name, rows[pid].block, rows[pid].locked, sorted(sids))
+        for pid, sids in mem.items()
+        if pid in rows
+    ]
     out.sort(key=lambda p: (-len(p.signature_ids), p.name, p.id))
     return out
 

@@ -52,6 +52,13 @@ class CurationBody(BaseModel):
     why: str | None = Field(default=None, max_length=2000)
 
 
+class UndoBody(BaseModel):
+    """Body of an undo: who asks and why (both kept in the history)."""
+
+    who: str = Field(default="web", min_length=1, max_length=100)
+    why: str | None = Field(default=None, max_length=2000)
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -309,12 +316,6 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "unlock": "Lift the locks on this person (curator)",
         "claim": "Claim `works` for this person (curator)",
     }
-
-    class UndoBody(BaseModel):
-        """Body of an undo: who asks and why (both kept in the history)."""
-
-        who: str = Field(default="web", min_length=1, max_length=100)
-        why: str | None = Field(default=None, max_length=2000)
 
     @app.post("/api/events/{event_id}/undo", tags=["curation"],
               summary="Undo one curation event: appends an undo event (curator)",

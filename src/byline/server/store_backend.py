@@ -15,9 +15,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from byline._errors import InputError, ModelError, StoreError
 from byline.people import repo
