@@ -343,12 +343,11 @@ def test_curation_story_in_the_browser(browser: object, tmp_path: Path) -> None:
     """Split two works out one at a time, merge the two new people, claim a third work into them, undo the
     merge, lock and unlock -- all through the person page; each step survives a rebuild from scratch."""
     from _helpers import TinyModel, write_bib
-    from test_curation_story import STORY, groups, person_of, survives, work_ids
-
     from byline import people
     from byline.server import create_app
     from byline.server.store_backend import StoreBackend
     from byline.store import Store
+    from test_curation_story import STORY, groups, person_of, survives, work_ids
 
     db = tmp_path / "story.db"
     with Store(db) as s:
