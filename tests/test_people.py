@@ -138,6 +138,29 @@ def test_assign_touches_only_affected_blocks(store, tmp_path):
     assert P.assign(store, [], m).new_signatures == 0  # nothing pending: nothing to do
 
 
+class FailingModel(TinyModel):
+    def predict_proba_features(self, X):
+        raise RuntimeError("model crashed mid-command")
+
+
+def test_assign_and_audit_are_one_transaction_each(store, tmp_path):
+    """A crash while scoring leaves the store as it was: the new file's works are not half-stored."""
+    P.disambiguate(store, TinyModel())
+    works, listings = store.count("works"), store.count("listings")
+    new = write_bib(tmp_path / "late.bib", [
+        ("late1", "Paddy soil methane fluxes", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2024),
+        ("late2", "Rice roots and soil microbes", ["Jaeseong Lee", "Tom Baker"], "Soil Biology", 2024)])
+    with pytest.raises(RuntimeError, match="crashed"):
+        P.assign(store, [new], FailingModel())
+    assert (store.count("works"), store.count("listings")) == (works, listings)
+    with pytest.raises(RuntimeError, match="crashed"):
+        P.audit(store, new, FailingModel(), owner="Jaeseong Lee")
+    assert (store.count("works"), store.count("listings")) == (works, listings)
+    # and without the crash both commands finish the job
+    assert P.assign(store, [new], TinyModel()).new_signatures == 4
+    assert len(P.audit(store, new, TinyModel(), owner="Jaeseong Lee").works) == 2
+
+
 def test_store_stays_consistent_when_a_command_fails(store):
     m = TinyModel()
     P.disambiguate(store, m)

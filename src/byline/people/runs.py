@@ -359,5 +359,5 @@ def audit(
         works = [corpus.works[w] for w in target.work_ids if w in corpus.works]
         placed = repo.assignments(conn)
         names = repo.person_names(conn)
-    scorer = Scorer.for_corpus(model, corpus.signatures.values())
-    return audit_works(works, target.owner, scorer, placed=placed, person_names=names, source=target.id)
+        scorer = Scorer.for_corpus(model, corpus.signatures.values())
+        return audit_works(works, target.owner, scorer, placed=placed, person_names=names, source=target.id)
