@@ -13,7 +13,7 @@ the two clusters (unless that would join a cannot-linked pair).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,17 +164,20 @@ def disambiguate_block(
 
 
 def batches(
-    blocks: dict[str, list[Signature]], max_signatures: int = 20_000
+    blocks: Mapping[str, Sequence[Signature]] | Sequence[tuple[str, Sequence[Signature]]],
+    max_signatures: int = 20_000,
 ) -> list[list[tuple[str, list[Signature]]]]:
-    """Blocks packed, in order, into batches of at most ``max_signatures`` (a big block goes alone)."""
+    """Blocks (a mapping or ``(key, signatures)`` items) packed, in order, into batches of at most
+    ``max_signatures`` signatures (a big block goes alone). The one batching of the engines and the pipeline."""
+    items = list(blocks.items()) if isinstance(blocks, Mapping) else list(blocks)
     out: list[list[tuple[str, list[Signature]]]] = []
     cur: list[tuple[str, list[Signature]]] = []
     size = 0
-    for key, sigs in blocks.items():
+    for key, sigs in items:
         if cur and size + len(sigs) > max_signatures:
             out.append(cur)
             cur, size = [], 0
-        cur.append((key, sigs))
+        cur.append((key, list(sigs)))
         size += len(sigs)
     if cur:
         out.append(cur)
