@@ -241,3 +241,24 @@ def test_generated_token_is_stored_hashed(db: Path, capsys: pytest.CaptureFixtur
     assert token not in stored and len(stored) == 64
     again = create_app(db)
     assert again.state.generated_token is None and capsys.readouterr().err == ""
+
+
+def test_profiles_read_only_their_works_but_match_the_whole_corpus(db: Path) -> None:
+    """A profile loads just its own works; it is the same profile the whole corpus gives (implicit owner
+    signatures of abstract-only listings included)."""
+    from byline import people
+    from byline.people.corpus import load_corpus
+    from byline.profiles import summarize
+    from byline.store import Store
+
+    with Store(db) as store:
+        corpus = load_corpus(store)
+        assert corpus.implicit, "the seeds have abstract-only listings"
+        implicit_seen = 0
+        for p in people.list_people(store):
+            prof, _ = people.profile(store, p.id)
+            sigs = [corpus.signatures[s] for s in p.signature_ids if s in corpus.signatures]
+            ref = summarize(p.id, sigs, implicit=corpus.implicit & set(p.signature_ids), locked=p.locked)
+            assert prof == ref, p.id
+            implicit_seen += sum(w.implicit for w in prof.works)
+        assert implicit_seen

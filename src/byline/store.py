@@ -690,6 +690,16 @@ class Store:
         """One work by id; :class:`~byline.StoreError` when unknown."""
         return self._load_work(self._con, work_id)
 
+    def works_by_id(self, work_ids: Iterable[str]) -> dict[str, Work]:
+        """The stored works among ``work_ids`` (without their records), one query per 500 ids."""
+        ids = list(dict.fromkeys(work_ids))
+        out: dict[str, Work] = {}
+        for chunk in _chunks(ids):
+            q = f"SELECT * FROM works WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self._con.execute(q, list(chunk)).fetchall():
+                out[row["id"]] = self._load_work(self._con, row["id"], row, with_records=False)
+        return out
+
     def count(self, table: str) -> int:
         """Row count of one of the store's tables."""
         names = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")}

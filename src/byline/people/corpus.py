@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from byline.block import block_of
 from byline.curation import Event
 from byline.names import normalize
-from byline.owners import implicit_signature, owner_position
+from byline.owners import implicit_signature, implicit_signature_id, is_implicit, owner_position
 from byline.people import repo
 from byline.records import Signature, Work, signatures_of
 from byline.store import Store
 
-__all__ = ["Corpus", "load_corpus", "claimed_implicit"]
+__all__ = ["Corpus", "load_corpus", "load_signatures", "claimed_implicit"]
 
 
 @dataclass
@@ -75,3 +75,32 @@ def load_corpus(store: Store, events: list[Event] | None = None) -> Corpus:
         sigs[s.id] = s
         implicit.add(s.id)
     return Corpus(works, sigs, implicit, listings, list(events))
+
+
+def load_signatures(store: Store, sids: Iterable[str]) -> tuple[dict[str, Signature], set[str]]:
+    """Some signatures of the store (e.g. one person's), as :func:`load_corpus` would give them, without
+    loading the whole corpus: (signature id -> signature, the implicit ones). Unknown ids are left out."""
+    conn = store.connection
+    sids = list(sids)
+    works = store.works_by_id(s.split("#", 1)[0] for s in sids)
+    wanted_implicit = {s for s in sids if is_implicit(s)}
+    owners: dict[str, str] = {}
+    if wanted_implicit:
+        names = [(wid, lst.owner) for lst in repo.listings(conn) if lst.owner for wid in lst.work_ids]
+        names += claimed_implicit(repo.events(conn))
+        for wid, name in names:
+            sid = implicit_signature_id(wid, name)
+            if sid in wanted_implicit:
+                owners.setdefault(sid, name)
+    out: dict[str, Signature] = {}
+    for sid in sids:
+        w = works.get(sid.split("#", 1)[0])
+        if w is None:
+            continue
+        if sid in owners:
+            out[sid] = implicit_signature(w, owners[sid])
+            continue
+        pos = sid.split("#", 1)[1]
+        if pos.isdigit() and int(pos) < len(w.authors):
+            out[sid] = signatures_of(w)[int(pos)]
+    return out, set(owners) & set(out)

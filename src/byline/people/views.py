@@ -11,7 +11,7 @@ from unidecode import unidecode
 from byline._person_ids import follow
 from byline.names import compatible, normalize, parse_name, surname_key
 from byline.people import repo
-from byline.people.corpus import load_corpus
+from byline.people.corpus import load_signatures
 from byline.profiles import Profile, summarize
 from byline.store import Store
 
@@ -105,7 +105,7 @@ def profile(store: Store, pid: str) -> tuple[Profile, list[str]]:
     sids = repo.members(conn, p)
     rec = repo.person(conn, p)
     redirects = repo.redirects(conn)
-    corpus = load_corpus(store)
-    sigs = [corpus.signatures[s] for s in sids if s in corpus.signatures]
-    prof = summarize(p, sigs, implicit=corpus.implicit & set(sids), locked=bool(rec and rec.locked))
+    found, implicit = load_signatures(store, sids)
+    sigs = [found[s] for s in sids if s in found]
+    prof = summarize(p, sigs, implicit=implicit, locked=bool(rec and rec.locked))
     return prof, sorted(a for a in redirects if follow(redirects, a) == p)
