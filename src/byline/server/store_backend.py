@@ -230,14 +230,9 @@ class StoreBackend:
         return self._cached(("person", current), lambda: self._person(current))
 
     def _works(self, work_ids: Iterable[str]) -> dict[str, Any]:
-        store = self._store()
-        out = {}
-        for wid in work_ids:
-            try:
-                out[wid] = store.work(wid)
-            except StoreError:
-                continue
-        return out
+        ids = list(work_ids)
+        found = self._store().works_by_id(ids)
+        return {w: found[w] for w in ids if w in found}
 
     def _person(self, pid: str) -> dict[str, Any]:
         from byline.people import history, profile
