@@ -508,7 +508,7 @@ class Store:
             if progress is not None:
                 progress(i, len(paths), count, str(p))
 
-            def bump(n: int, _i: int = i, _p: Path = p) -> None:
+            def bump(n: int, _i: int = i, _p: str | PathLike[str] = p) -> None:
                 nonlocal count
                 count += n
                 if progress is not None:
