@@ -123,7 +123,9 @@ class Library:
         P.undo(self.s, event_id, who="ann")
 
     def history(self, pid: str) -> list[dict]:
-        return [e.to_dict() for e in P.history(self.s, pid)]
+        from byline.curation import event_log
+
+        return event_log(P.history(self.s, pid))
 
 
 class Cli:
@@ -235,7 +237,9 @@ def test_split_merge_claim_undo_unlock_story(store: Store, tmp_path: Path, shell
     assert G("k1", "k2") in after and len(after) == 3
     assert {G("g1", "t3"), G("g2")} <= after or {G("g2", "t3"), G("g1")} <= after
     assert person_of(store, "g1") != person_of(store, "g2")
-    assert any(e["kind"] == "undo" for e in do.history(person_of(store, "g1")))
+    hist = do.history(person_of(store, "g1"))
+    undo_id = next(e["id"] for e in hist if e["kind"] == "undo")
+    assert next(e for e in hist if e["id"] == merge_id)["undone_by"] == undo_id  # the log is append-only
 
     locked = person_of(store, "g1")
     do.lock(locked)

@@ -85,6 +85,13 @@ class Event:
         return json.dumps(dict(self.payload), sort_keys=True)
 
 
+def event_log(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Events as CLI (``history --json``) and API show them: :meth:`Event.to_dict` plus ``undone_by``, the id
+    of the undo / unlock event that reverted it (None while it counts)."""
+    undone = {i: e.id for e in events for i in e.reverts()}
+    return [{**e.to_dict(), "undone_by": undone.get(e.id)} for e in events]
+
+
 @dataclass
 class ConstraintSet:
     """Must-link components (union-find), cannot-link edges between groups, and locks.

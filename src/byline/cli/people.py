@@ -290,9 +290,11 @@ def register(app: typer.Typer) -> None:
         from byline.people import history as run
 
         events = run(_store(db), person_id)
+        from byline.curation import event_log
+
         undone = {i: e.id for e in events for i in e.reverts()}
         if json_:
-            print_json({"events": [{**e.to_dict(), "undone_by": undone.get(e.id)} for e in events]})
+            print_json({"events": event_log(events)})
             return
         if not events:
             typer.echo(f"no curation events for {person_id}")

@@ -509,8 +509,10 @@ class StoreBackend:
 
 
 def _history(events: list[Event]) -> list[dict[str, Any]]:
-    """Events as the API shows them: :meth:`byline.curation.Event.to_dict` (the CLI's ``history --json``)."""
-    return [e.to_dict() for e in events]
+    """Events as the API shows them: :func:`byline.curation.event_log` (the CLI's ``history --json``)."""
+    from byline.curation import event_log
+
+    return event_log(events)
 
 
 def _snippet(text: str | None, n: int = 90) -> str | None:
