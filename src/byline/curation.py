@@ -235,9 +235,11 @@ class ConstraintSet:
                         f"{verb} refused: it would separate work {work} from the person "
                         + (f"that {other.describe()} joined it to; undo event #{other.id} first"
                            if other else "it is linked to"))
+                root = self.find(clash[0])
+                other_side = min((x for x in a if self.find(x) == root), default=clash[0])
                 raise ConstraintError(
-                    f"{verb} refused: it would join work {work} with the person that {why.describe()} "
-                    f"separated it from; undo event #{why.id} first")
+                    f"{verb} refused: it would put work {_work(other_side)} back with work {work}, which "
+                    f"{why.describe()} separated; undo event #{why.id} first")
         for members, why in self._locks:
             roots = {self.find(s) for s in members}
             if len(roots) != 1:  # cannot happen through must-links; kept for safety
