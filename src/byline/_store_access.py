@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byline.records import Signature
 from byline.scorer import Scorer
 from byline.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.model import Disambiguator
 
 __all__ = ["open_store", "load_model", "for_corpus", "threshold"]
 
@@ -16,7 +19,7 @@ def open_store(path: str | Path) -> Store:
     return Store(path)
 
 
-def load_model(path: str | Path | None = None) -> Any:
+def load_model(path: str | Path | None = None) -> Disambiguator:
     """A model folder, or the shipped default model."""
     from byline.model import Disambiguator
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -23,10 +23,7 @@ from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block
 from byline.features import BlockData
 from byline.records import Signature
-from byline.scorer import Scorer
-
-if TYPE_CHECKING:  # pragma: no cover
-    from byline.model import Disambiguator
+from byline.scorer import ClusterModel, Scorer
 
 
 @dataclass
@@ -65,7 +62,7 @@ class RunResult:
 
 
 def score_blocks(
-    items: Sequence[tuple[str, Sequence[Signature]]], model: Disambiguator
+    items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
 ) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
     """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
 
@@ -97,7 +94,7 @@ def score_blocks(
 
 
 def score_block(
-    sigs: Sequence[Signature], model: Disambiguator
+    sigs: Sequence[Signature], model: ClusterModel
 ) -> tuple[BlockData, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs of one block and their calibrated same-person probabilities."""
     data, per_block, p = score_blocks([("", sigs)], model)
@@ -116,7 +113,7 @@ def _index_constraints(
 
 def disambiguate_blocks(
     items: Sequence[tuple[str, Sequence[Signature]]],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     threshold: float | None = None,
 ) -> list[BlockResult]:
@@ -127,7 +124,7 @@ def disambiguate_blocks(
     if not items:
         return []
     data, per_block, p = score_blocks(items, model)
-    t = model.threshold_ if threshold is None else threshold
+    t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0
     if len(p):  # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
@@ -155,7 +152,7 @@ def disambiguate_blocks(
 def disambiguate_block(
     block: str,
     sigs: Sequence[Signature],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     threshold: float | None = None,
 ) -> BlockResult:
@@ -194,7 +191,7 @@ def _cluster_keys(block: str, ids: Sequence[str], labels: np.ndarray) -> list[st
 
 def run(
     signatures: Iterable[Signature],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     engine: Any = None,
 ) -> RunResult:
@@ -210,7 +207,7 @@ def run(
     model._check_fitted()
     constraints = Constraints.coerce(constraints)
     signatures = list(signatures)
-    model = model.for_data(signatures) if hasattr(model, "for_data") else model  # name counts of the data at hand
+    model = Scorer.for_corpus(model, signatures).model  # type: ignore[assignment]  # name counts of the data at hand
     # each block in signature-id order: ties in scores or clustering can never depend on the input order
     blocks = {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(signatures).items()}
     if engine is None:

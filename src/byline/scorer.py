@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from byline.features import BlockData
     from byline.names import NameCounts
 
-__all__ = ["PairModel", "Scorer", "PairScores", "COMMON_NAME_LOG_COUNT", "DEFAULT_THRESHOLD"]
+__all__ = ["ClusterModel", "PairModel", "Scorer", "PairScores", "COMMON_NAME_LOG_COUNT", "DEFAULT_THRESHOLD"]
 
 DEFAULT_THRESHOLD = 0.5
 COMMON_NAME_LOG_COUNT = float(np.log1p(3))  # "a name a few people share" (chosen on synthetic seed 12)
@@ -51,6 +51,25 @@ class PairModel(Protocol):
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
         """Calibrated same-person probabilities of a feature matrix (one row per pair)."""
+        ...
+
+
+@runtime_checkable
+class ClusterModel(PairModel, Protocol):
+    """A :class:`PairModel` the pipeline can cluster with: candidate-pair settings and a fitted check."""
+
+    @property
+    def max_block_full(self) -> int:
+        """Blocks up to this size are scored on all pairs; bigger ones on bounded candidates."""
+        ...
+
+    @property
+    def knn(self) -> int:
+        """Candidate neighbours per signature in big blocks."""
+        ...
+
+    def _check_fitted(self) -> None:
+        """Raise :class:`~byline.NotFittedError` when the model was never fitted."""
         ...
 
 

@@ -13,9 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from byline._errors import ConstraintError, InputError, StoreError
+from byline._errors import ConstraintError, InputError, ModelError, StoreError
 from byline._person_ids import match_people
 from byline.audit import AuditReport, audit_works
 from byline.cluster import Constraints
@@ -25,7 +25,7 @@ from byline.people.corpus import Corpus, load_corpus
 from byline.place import people_of, place_in_block
 from byline.profiles import display_name
 from byline.records import Signature
-from byline.scorer import PairModel, Scorer
+from byline.scorer import ClusterModel, PairModel, Scorer
 from byline.store import Store
 
 __all__ = [
@@ -120,7 +120,11 @@ def _model_name(model: object) -> str | None:
 
 
 def _cluster_keys(
-    sigs: Sequence[Signature], model: Any, constraints: Constraints, engine: Any, block: Mapping[str, str]
+    sigs: Sequence[Signature],
+    model: ClusterModel,
+    constraints: Constraints,
+    engine: Any,
+    block: Mapping[str, str],
 ) -> dict[str, str]:
     """sig id -> a cluster key unique across blocks (the pure pipeline)."""
     from byline.pipeline import run
@@ -166,7 +170,7 @@ def people_write(person_of: Mapping[str, str], corpus: Corpus, cs: ConstraintSet
 # -- disambiguate -------------------------------------------------------------------------------------
 
 
-def disambiguate(store: Store, model: Any, engine: Any = None) -> RunReport:
+def disambiguate(store: Store, model: ClusterModel, engine: Any = None) -> RunReport:
     """Cluster every signature of the store and persist people with stable ids (one transaction).
 
     ``engine``: None (in this process), an engine name (``"local"``, ``"spark"``) or an engine object
@@ -217,7 +221,7 @@ def _ingest(store: Store, items: Sequence[Any], owner: str | None) -> list[str]:
 def assign(
     store: Store,
     paths: Iterable[str | Path] = (),
-    model: Any = None,
+    model: ClusterModel | None = None,
     *,
     owner: str | None = None,
     max_members: int = 50,
@@ -236,8 +240,10 @@ def assign(
         return assign_pending(store, model, max_members=max_members)
 
 
-def assign_pending(store: Store, model: Any, max_members: int = 50) -> AssignReport:
+def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 50) -> AssignReport:
     """Place the signatures that have no person yet (see :func:`assign`)."""
+    if model is None:
+        raise ModelError("assign needs a model (the shipped one: byline._store_access.load_model())")
     t0 = time.perf_counter()
     with store.transaction() as conn:
         events = repo.events(conn)
@@ -289,7 +295,11 @@ def assign_pending(store: Store, model: Any, max_members: int = 50) -> AssignRep
             if rest:
                 sub = [corpus.signatures[s] for s in rest]
                 clusters = _cluster_keys(
-                    sub, scorer.model, cs.for_signatures(rest, block_of=block), None, block
+                    sub,
+                    cast(ClusterModel, scorer.model),
+                    cs.for_signatures(rest, block_of=block),
+                    None,
+                    block,
                 )
                 m = match_people({}, clusters, taken)
                 taken.update(m.ids.values())
