@@ -10,10 +10,9 @@ Schema versions and migrations
 ``i`` upgrades version ``i`` to ``i + 1`` (so the code's version is ``len(MIGRATIONS)``). Opening a store
 runs the pending migrations, each in its own transaction; a store newer than the code is refused with a
 :class:`~byline.StoreError`. To add tables (e.g. people and curation events), **append** one entry —
-never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` or a string
-``"module:function"`` resolved lazily (so the SQL may live in the module that owns the tables)::
-
-    MIGRATIONS.append("byline.people.repo:migrate_people")   # schema version 2
+never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` (a
+``"module:function"`` string is still resolved, for older callers); a function may import the module that
+owns the tables and call its migration, as version 2 does with :func:`byline.people.repo.migrate_people`.
 
 A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
 ``con.executescript``, which commits).
@@ -157,6 +156,13 @@ def _m1_core(con: sqlite3.Connection) -> None:
     )
 
 
+def _m2_people(con: sqlite3.Connection) -> None:
+    # the people layer's tables; their SQL (schema included) lives in byline.people.repo
+    from byline.people.repo import migrate_people
+
+    migrate_people(con)
+
+
 def _m3_server_settings(con: sqlite3.Connection) -> None:
     # IF NOT EXISTS: before this migration the web server created the table itself.
     con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -165,7 +171,7 @@ def _m3_server_settings(con: sqlite3.Connection) -> None:
 # Entry i upgrades schema version i to i + 1. APPEND ONLY (see the module docstring).
 MIGRATIONS: list[Migration] = [
     _m1_core,
-    "byline.people.repo:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
+    _m2_people,  # v2: people, person_signatures, person_redirects, curation_events, runs
     _m3_server_settings,  # v3: server_settings (the web server's key/value settings)
 ]
 
