@@ -453,17 +453,22 @@ def known_signatures(conn: Conn, sids: Sequence[str]) -> set[str]:
     return out
 
 
-def signature_rows(conn: Conn) -> dict[str, tuple[str, list[str]]]:
-    """signature id -> (printed name, affiliations) of every stored signature."""
-    return {
-        r[0]: (r[1], json.loads(r[2] or "[]"))
-        for r in conn.execute("SELECT id, name, affiliations FROM signatures")
-    }
+def signature_rows(conn: Conn, sids: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
+    """signature id -> (printed name, affiliations) of the stored signatures among ``sids``."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for chunk in _chunks(list(dict.fromkeys(sids))):
+        q = f"SELECT id, name, affiliations FROM signatures WHERE id IN ({_marks(len(chunk))})"
+        out.update((r[0], (r[1], json.loads(r[2] or "[]"))) for r in conn.execute(q, tuple(chunk)))
+    return out
 
 
-def work_labels(conn: Conn) -> dict[str, tuple[int | None, str | None, str | None]]:
-    """work id -> (year, title, abstract)."""
-    return {r[0]: (r[1], r[2], r[3]) for r in conn.execute("SELECT id, year, title, abstract FROM works")}
+def work_labels(conn: Conn, work_ids: Sequence[str]) -> dict[str, tuple[int | None, str | None, str | None]]:
+    """work id -> (year, title, abstract) of the works among ``work_ids``."""
+    out: dict[str, tuple[int | None, str | None, str | None]] = {}
+    for chunk in _chunks(list(dict.fromkeys(work_ids))):
+        q = f"SELECT id, year, title, abstract FROM works WHERE id IN ({_marks(len(chunk))})"
+        out.update((r[0], (r[1], r[2], r[3])) for r in conn.execute(q, tuple(chunk)))
+    return out
 
 
 _GENERATION_SQL = """

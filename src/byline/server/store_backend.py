@@ -179,17 +179,14 @@ class StoreBackend:
     def _person_names(self) -> dict[str, str]:
         return repo.person_names(self._con)
 
-    def _lookups(self) -> dict[str, Any]:
-        """Per-store-generation lookups for search results: years of works, signature names/affiliations."""
-
-        def compute() -> dict[str, Any]:
-            years, labels = {}, {}
-            for wid, (year, title, abstract) in repo.work_labels(self._con).items():
-                years[wid] = year
-                labels[wid] = title or _snippet(abstract, 70)
-            return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con)}
-
-        return self._cached(("lookups",), compute)
+    def _lookups(self, sig_ids: list[str], work_ids: list[str]) -> dict[str, Any]:
+        """Years and labels of some works, printed names and affiliations of some signatures (the search
+        results' own: a search never reads the whole store)."""
+        years, labels = {}, {}
+        for wid, (year, title, abstract) in repo.work_labels(self._con, work_ids).items():
+            years[wid] = year
+            labels[wid] = title or _snippet(abstract, 70)
+        return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con, sig_ids)}
 
     # -- Backend ------------------------------------------------------------------------------------
     def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
@@ -199,7 +196,7 @@ class StoreBackend:
         from byline.people import list_people
 
         rows = list_people(self._store(), name)[:limit]
-        look = self._lookups()
+        look = self._lookups([s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids])
         out = []
         for p in rows:
             years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
