@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         rows = list_people(_store(db), name)
         if json_:
             print_json({"people": [
-                {"id": p.id, "name": p.name, "work_ids": p.work_ids, "works_count": len(p.work_ids),
+                {"id": p.id, "name": p.name, "work_ids": p.work_ids, "n_works": len(p.work_ids),
                  "signature_ids": p.signature_ids, "block": p.block, "locked": p.locked}
                 for p in rows]})
             return
