@@ -293,3 +293,16 @@ def test_unlock_of_an_unlocked_person_is_refused(store: Store) -> None:
 
     with pytest.raises(InputError, match="not locked"):
         P.unlock(store, person_of(store, "k1"))
+
+
+def test_undo_of_a_claim_gives_the_work_back_to_its_person(store: Store) -> None:
+    w = work_ids(store)
+    mixed, other = person_of(store, "k1"), person_of(store, "t3")
+    P.claim(store, mixed, [w["t3"]], who="ann")
+    assert groups(store) == {G("k1", "k2", "g1", "g2", "t3")}
+    assert P.profile(store, other)[0].id == mixed  # the emptied person redirects to the claimer
+    ev = P.undo(store, 1, who="ann")
+    assert person_of(store, "t3") == other  # its id is back
+    assert groups(store) == {G("k1", "k2", "g1", "g2"), G("t3")}
+    assert survives(store) == {G("k1", "k2", "g1", "g2"), G("t3")}
+    assert [e.kind for e in P.history(store, other)][-1] == "undo" and ev.reverts() == [1]

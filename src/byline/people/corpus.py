@@ -43,8 +43,15 @@ class Corpus:
 
 
 def claimed_implicit(events: Iterable[Event]) -> list[tuple[str, str]]:
-    """(work id, name) of the implicit signatures curators claimed."""
-    return [(w, n) for e in events if e.kind == "claim" for w, n in e.payload.get("implicit", [])]
+    """(work id, name) of the implicit signatures curators claimed (claims since undone left out)."""
+    events = list(events)
+    reverted = {i for e in events for i in e.reverts()}
+    return [
+        (w, n)
+        for e in events
+        if e.kind == "claim" and e.id not in reverted
+        for w, n in e.payload.get("implicit", [])
+    ]
 
 
 def load_corpus(store: Store, events: list[Event] | None = None) -> Corpus:

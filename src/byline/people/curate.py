@@ -248,7 +248,7 @@ def undo(store: Store, event_id: int, who: str = "", why: str = "") -> Event:
             repo.next_event_id(conn), "undo", target.person, {"reverts": [event_id]}, who, utc_now(), why
         )
         after.add(ev)
-        touched = _apply_undo(conn, target, after, corpus)
+        touched = _apply_undo(conn, target, after, load_corpus(store, [*events, ev]))
         ev = repo.insert_event(conn, ev)
         _refresh(conn, touched, corpus, after)
     return ev
@@ -297,20 +297,19 @@ def _apply_undo(conn: Conn, target: Event, cs: ConstraintSet, corpus: Corpus) ->
     if target.kind == "claim":
         prev: dict[str, str] = dict(p.get("previous", {}))
         touched = {placed[s] for s in p["signatures"] if s in placed}
-        drop = [s for s in p["signatures"] if is_implicit(s) and s not in corpus.signatures and s not in prev]
-        repo.unplace_signatures(conn, drop)
+        # implicit signatures only the claim made: gone with it
+        repo.unplace_signatures(
+            conn, [s for s in p["signatures"] if s in placed and s not in corpus.signatures]
+        )
         for s, old in sorted(prev.items()):
             if s not in placed:
                 continue
-            home = _current(conn, old)
-            if home is None:
-                home = old if old not in taken else new_person_id(s, taken)
-                taken.add(home)
+            if repo.person(conn, old) is None:  # emptied (and retired) by the claim: it comes back
                 rec = repo.person(conn, placed[s])
                 repo.remove_redirects(conn, [old])
-                repo.insert_person(conn, home, "", rec.block if rec else "")
-            repo.move_signatures(conn, [s], home)
-            touched.add(home)
+                repo.insert_person(conn, old, "", rec.block if rec else "")
+            repo.move_signatures(conn, [s], old)
+            touched.add(old)
         return sorted(touched)
     if target.kind == "lock":
         return sorted({placed[s] for s in p["members"] if s in placed})
