@@ -100,9 +100,11 @@ def test_bad_line_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixt
     bad = tmp_path / "works.jsonl"
     bad.write_text('{"id": "W1", "title": "x"}\n{"id": "W2", "title": \n')
     db = tmp_path / "x.db"
-    code, _, err = run(capsys, "ingest", bad, "--format", "openalex", "--db", db)
-    assert code == 2 and err.startswith("byline: error: ") and "works.jsonl" in err
+    code, _, err = run(capsys, "ingest", bad, "--strict", "--format", "openalex", "--db", db)
+    assert code == 2 and err.startswith("byline: error: ") and f"{bad}:2: invalid JSON line" in err
     assert not db.exists()  # a failed first ingest leaves no store behind
+    code, out, err = run(capsys, "ingest", bad, "--format", "openalex", "--db", db)  # default: skip, and say so
+    assert code == 0 and f"byline: skipped: {bad}:2: invalid JSON line" in err and "1 record(s)" in out
 
 
 def test_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

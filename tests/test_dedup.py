@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byline.dedup import Deduper, dedup, normalize_title, record_keys
+from byline.names import compatible
 from byline.records import Author, Provenance, Record, Work
 
 ABSTRACT = (
@@ -41,13 +42,18 @@ def test_match_by_doi_arxiv_and_title() -> None:
             rec(1, title="Paper One", ids={"doi": "10.1/X"}),
             rec(2, title="Paper One (journal version)", ids={"doi": "10.1/x"}),
             rec(3, title="Another Paper", ids={"arxiv": "2101.00001v1"}),
-            rec(4, title="Different title", ids={"arxiv": "2101.00001"}),
-            rec(5, title="Third Paper: A Study", year=2020),
-            rec(6, title="third paper - a study", year=2020),
-            rec(7, title="Third Paper: A Study"),  # no year: matches
+            rec(4, title="Another paper", ids={"arxiv": "2101.00001"}),
+            rec(5, title="Third Paper: A Study", year=2020, authors=["Ann Lee"]),
+            rec(6, title="third paper - a study", year=2020, authors=["A. Lee", "Bo Kim"]),
+            rec(7, title="Third Paper: A Study", authors=["Bo Kim"]),  # no year, a shared author: matches
         ]
     )
     assert [len(w.records) for w in works] == [2, 2, 3]
+    assert [r.extra.get("merged_because") for w in works for r in w.records] == [
+        None, "same doi 10.1/x, compatible title",
+        None, "same arxiv 2101.00001, compatible title",
+        None, "same title, same year, shared author name 'lee'", "same title, year on one side only, shared author name 'kim'",
+    ]
 
 
 def test_title_with_different_years_or_dois_not_merged() -> None:
@@ -106,13 +112,15 @@ def test_non_truncated_list_beats_longer_truncated_one() -> None:
     a = rec(1, title="Some Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True)
     b = rec(2, title="Some Paper Title", authors=["A One", "B Two"])
     (w,) = dedup([a, b])
-    assert len(w.authors) == 2 and not w.authors_truncated
+    assert not w.authors_truncated and w.field_sources["authors"] == Provenance("a.txt", 2)
+    # ... but the author only the other record prints is not lost
+    assert [x.name for x in w.authors] == ["A One", "B Two", "C Three"]
 
 
 def test_ids_are_deterministic_and_order_independent() -> None:
     recs = [
-        rec(1, title="Paper One Title", ids={"doi": "10.1/X"}),
-        rec(2, title="Paper One Title"),
+        rec(1, title="Paper One Title", ids={"doi": "10.1/X"}, authors=["Ann Lee"]),
+        rec(2, title="Paper One Title", authors=["A. Lee"]),
         rec(3, title="Paper Two Title", abstract=ABSTRACT),
         rec(4, abstract=ABSTRACT),
         rec(5, authors=["Lonely Author"]),
@@ -182,3 +190,30 @@ def test_dedup_partitions_records(rows) -> None:
             vals = {r.ids[kind].removesuffix("v2") for r in w.records if kind in r.ids}
             assert len(vals) <= 1
     assert [w.id for w in dedup(recs)] == [w.id for w in works]  # deterministic
+
+
+_NAMES = st.sampled_from(["Ann Lee", "A. Lee", "Bo Chen", "B. Chen", "Cy Park", "Lee Ann", "Di Eve", "Ann Leeds"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _IDS, st.sampled_from([None, 2019, 2020]), st.lists(_NAMES, max_size=4),
+                          st.booleans()), max_size=10))
+def test_merges_never_lose_an_author_and_need_compatible_evidence(rows) -> None:
+    recs = [rec(i + 1, title=t, ids=dict(ids), year=y, authors=names, authors_truncated=trunc)
+            for i, (t, ids, y, names, trunc) in enumerate(rows)]
+    for w in dedup(recs):
+        printed = [a.name for a in w.authors]
+        for r in w.records:  # every author of every record is one of the work's authors (same or compatible name)
+            pool = list(printed)
+            for a in r.authors:
+                hit = next((n for n in pool if n == a.name), None) or next(
+                    (n for n in pool if compatible(n, a.name) and set(n.lower().split()) & set(a.name.lower().split())),
+                    None)
+                assert hit is not None, (a.name, printed, [x.name for x in r.authors])
+                pool.remove(hit)
+        first = w.records[0]
+        for r in w.records[1:]:  # a merge is explained, and a title merge has a shared author and a compatible year
+            why = r.extra["merged_because"]
+            if why.startswith("same title"):
+                assert normalize_title(r.title) == normalize_title(first.title) or len(w.records) > 2
+                assert r.year is None or w.year is None or r.year == w.year

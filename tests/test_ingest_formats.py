@@ -17,6 +17,7 @@ import pytest
 
 from byline import InputError
 from byline.ingest import FORMAT_MODULES, detect_format, format_module, load_records
+from byline.ingest._problems import collect_problems
 from byline.records import Record
 
 UPDATE = os.environ.get("BYLINE_UPDATE_GOLDEN") == "1"
@@ -72,9 +73,17 @@ def golden_name(rel: str) -> str:
 
 @pytest.mark.shared
 def parse_sample(samples_dir: Path, rel: str) -> tuple[str, list[Record]]:
+    return parse_sample_reporting(samples_dir, rel)[:2]
+
+
+def parse_sample_reporting(samples_dir: Path, rel: str) -> tuple[str, list[Record], list[dict]]:
+    """Format, records, and the entries reported as skipped or suspicious (file relative, line, message)."""
     path = samples_dir / rel
     fmt = detect_format(path)
-    return fmt, list(load_records(path, fmt))
+    with collect_problems() as problems:
+        records = list(load_records(path, fmt))
+    reported = [{"line": p.line, "message": p.message, "skipped": p.skipped} for p in problems.items]
+    return fmt, records, reported
 
 
 # ------------------------------------------------------------------------------------------------
@@ -114,9 +123,11 @@ def test_seed_listings_do_not_look_like_standard_formats(seeds_dir: Path) -> Non
 @pytest.mark.shared
 @pytest.mark.parametrize("rel", SAMPLES)
 def test_golden(samples_dir: Path, golden_dir: Path, rel: str) -> None:
-    fmt, records = parse_sample(samples_dir, rel)
-    assert records, "every sample yields records"
+    fmt, records, reported = parse_sample_reporting(samples_dir, rel)
+    assert records or reported, "every sample yields records, or says why not"
     got = {"format": fmt, "records": [record_json(r, samples_dir) for r in records]}
+    if reported:  # only where something was left out or warned about
+        got["reported"] = reported
     gold = golden_dir / "formats" / golden_name(rel)
     if UPDATE or not gold.exists():
         if not UPDATE:
@@ -257,8 +268,10 @@ def test_csl_specifics(samples_dir: Path) -> None:
     assert joss.year == 2017 and names(joss)[0] == "Arfon M Smith" and joss.ids["arxiv"] == "1707.02264"
     (null,) = load_records(c / "manubot__null-date-parts-csl_raw.json")
     assert null.year is None and null.title is None and null.ids["doi"] == "10.22541/au.149693987.70506124"
-    (excess,) = load_records(c / "manubot__excess-date-parts-csl_raw.json")
-    assert excess.year == 2018
+    with collect_problems() as problems:  # one item with only an id (a citation key) and a date: no paper
+        assert list(load_records(c / "manubot__excess-date-parts-csl_raw.json")) == []
+    assert [(p.line, p.skipped) for p in problems.items] == [(None, True)]
+    assert "no title, no identifier, no author and no abstract" in problems.items[0].message
     pandoc = list(load_records(c / "zotero-better-bibtex__Pandoc-LaTeX-SCHOMD Citation Export.csl.json"))
     assert pandoc[0].title == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
     assert pandoc[0].year == 2014 and names(pandoc[0])[0] == "Nancy K Adams"
@@ -330,7 +343,7 @@ def test_binary_file_auto(tmp_path: Path) -> None:
 def test_truncated_json_names_file_and_line(tmp_path: Path, fmt: str, text: str, line: int) -> None:
     p = tmp_path / "cut.json"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
+    with pytest.raises(InputError) as info, collect_problems(strict=True):  # (a JSON-lines file skips a bad line)
         list(load_records(p, fmt))
     assert info.value.file == str(p) and info.value.line == line
     assert f"cut.json:{line}" in str(info.value)
@@ -357,7 +370,10 @@ def test_broken_bibtex_entry_names_line(tmp_path: Path) -> None:
     p = tmp_path / "broken.bib"
     p.write_text("@article{a, title={Fine}}\n\n@article{b,\n  title = {never closed\n@misc{c, title={x}}\n",
                  encoding="utf-8")
-    with pytest.raises(InputError, match=r"broken\.bib:3"):
+    with collect_problems() as problems:  # the entries around the broken one are kept
+        assert [r.title for r in load_records(p, "bibtex")] == ["Fine", "x"]
+    assert [(p.line, p.skipped) for p in problems.items] == [(3, True)]
+    with pytest.raises(InputError, match=r"broken\.bib:3"), collect_problems(strict=True):
         list(load_records(p, "bibtex"))
 
 
@@ -456,10 +472,13 @@ def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt
     assert first.title == "Paper 0"
     if fmt in ("openalex", "s2", "csl"):
         got = [first]
-        with pytest.raises(InputError, match=rf"big\.{fmt}:{n + 1}"):
+        with pytest.raises(InputError, match=rf"big\.{fmt}:{n + 1}"), collect_problems(strict=True):
             for r in it:
                 got.append(r)
         assert len(got) == n
+        with collect_problems() as problems:  # by default the broken last line is skipped, and said so
+            assert len(list(load_records(p, fmt))) == n
+        assert [(x.line, x.skipped) for x in problems.items] == [(n + 1, True)]
     else:
         rest = list(it)
         assert len(rest) >= n - 1

@@ -36,6 +36,7 @@ def jl_people(db: str) -> list[dict]:
 
 def test_empty_store(tmp_path):
     db = str(tmp_path / "empty.db")
+    Store(db).close()  # an existing, empty store (a missing --db is refused: test_cli_faces.py)
     assert "no people" in cli("people", "--db", db).output
     out = cli("disambiguate", "--db", db, "--model", str(model_dir(tmp_path))).output
     assert "0 signatures" in out

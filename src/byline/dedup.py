@@ -1,14 +1,22 @@
 """Work deduplication: source records → works.
 
-Two records are the same work when they share a DOI, an arXiv id (or an OpenAlex / S2 / PubMed id), a
-normalized title (and the same year
-when both have one), or — when at least one of them has no title — near-identical abstracts (the same
-first or last 8 words, found through an index of those keys — linear cost, never quadratic — and a word-set
-Jaccard ≥ ``abstract_threshold``). Records whose DOIs (or arXiv ids) differ are never merged.
+Two records are the same work only on compatible evidence:
+
+- a shared identifier (DOI, arXiv id, OpenAlex / S2 / PubMed id) **and** compatible titles (equal once
+  normalized, one containing the other's words, or nearly the same spelling; a missing title is compatible);
+- or the same normalized title **and** a compatible year (equal, or missing on one side) **and** at least
+  one author name in common;
+- or — when at least one of them has no title — near-identical abstracts (the same first or last 8 words,
+  found through an index of those keys — linear cost, never quadratic — and a word-set Jaccard ≥
+  ``abstract_threshold``).
+
+Records whose identifiers of one kind differ (two DOIs, two PMIDs, ...) are never merged.
 
 Merging keeps every source record and, per field, the most complete value (longest title/abstract/venue,
 the longest author list that is not truncated, the first year, the union of ids and keywords) together
-with where it was read (``Work.field_sources``).
+with where it was read (``Work.field_sources``). A merge never drops a record's authors: an author of any
+merged record that no name in the chosen list can stand for is appended. Each record merged into an
+existing work says why in ``record.extra["merged_because"]`` (``byline works --json`` prints it).
 
 Work ids are deterministic: :func:`byline.records.stable_id` over the group's strongest key (DOI > arXiv
 id > title + year > abstract), so the same input gives the same ids. Works already known (e.g. in the
@@ -22,12 +30,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from unidecode import unidecode
 
-from byline.records import Provenance, Record, Work, stable_id
+from byline.records import Author, Provenance, Record, Work, stable_id
 
-__all__ = ["Deduper", "dedup", "normalize_title", "record_keys", "work_keys", "merge_record"]
+__all__ = ["Deduper", "dedup", "normalize_title", "record_keys", "work_keys", "merge_record", "titles_compatible",
+           "MERGE_REASON"]
+
+# the key of ``Record.extra`` that says why a record was merged into a work that existed before it
+MERGE_REASON = "merged_because"
 
 ABSTRACT_THRESHOLD = 0.9
 _MIN_ABSTRACT_TOKENS = 20
@@ -37,8 +50,10 @@ _MIN_TITLE_CHARS = 8
 # it stops collecting groups and only its first groups are checked, so matching stays linear.
 _MAX_GROUPS_PER_KEY = 64
 
-# Further identifiers that mark one paper (exact match only; a mismatch does not veto a merge).
+# Further identifiers that mark one paper (exact match, and a compatible title).
 _OTHER_ID_KINDS = ("openalex", "s2", "pmid")
+_ID_KINDS = ("doi", "arxiv", *_OTHER_ID_KINDS)  # two different values of one kind: never one work
+_TITLE_SIMILARITY = 0.9
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -48,6 +63,68 @@ def normalize_title(title: str | None) -> str:
     if not title:
         return ""
     return " ".join(_WORD.findall(unidecode(title).lower()))
+
+
+def titles_compatible(a: str, b: str) -> bool:
+    """Can two normalized titles (:func:`normalize_title`) name one paper? Empty is compatible with anything.
+
+    Equal; or every word of the shorter in the longer ("Paper one" / "Paper one (journal version)"); or
+    nearly the same spelling (a typo, a dropped letter).
+    """
+    if not a or not b or a == b:
+        return True
+    sa, sb = set(a.split()), set(b.split())
+    if sa <= sb or sb <= sa:
+        return True
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= _TITLE_SIMILARITY
+
+
+def _name_tokens(authors: Iterable[Author]) -> set[str]:
+    """Word tokens of the authors' names (two letters or more), accents and case folded."""
+    out: set[str] = set()
+    for a in authors:
+        out.update(t for t in _WORD.findall(unidecode(a.name).lower()) if len(t) >= 2)
+    return out
+
+
+def _shared_author(a: Iterable[Author], b: Iterable[Author]) -> str | None:
+    """A name word the two author lists share (a surname, usually), or ``None``."""
+    common = _name_tokens(a) & _name_tokens(b)
+    return min(common, key=lambda t: (-len(t), t)) if common else None
+
+
+def _same_person(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    from byline.names import compatible
+
+    try:
+        return compatible(a, b) and bool(_name_tokens([Author(a)]) & _name_tokens([Author(b)]))
+    except Exception:  # a name the parser cannot read is only the same as itself
+        return False
+
+
+def _cover_authors(work: Work, rec: Record) -> None:
+    """Append each author of ``rec`` that no (unclaimed) author of ``work`` can stand for: nobody is lost."""
+    if not rec.authors:
+        return
+    by_token: dict[str, list[int]] = {}
+    for i, a in enumerate(work.authors):
+        for t in _name_tokens([a]):
+            by_token.setdefault(t, []).append(i)
+    claimed: set[int] = set()
+    missing: list[Author] = []
+    for pos, a in enumerate(rec.authors):
+        if pos < len(work.authors) and pos not in claimed and work.authors[pos].name == a.name:
+            claimed.add(pos)  # the common case: the same list
+            continue
+        candidates = sorted({i for t in _name_tokens([a]) for i in by_token.get(t, ())} - claimed)
+        hit = next((i for i in candidates if _same_person(a.name, work.authors[i].name)), None)
+        if hit is None:
+            missing.append(a)
+        else:
+            claimed.add(hit)
+    work.authors.extend(missing)
 
 
 def _abstract_tokens(abstract: str | None) -> list[str]:
@@ -76,6 +153,19 @@ def _norm_arxiv(v: str | None) -> str | None:
     if not v or not v.strip():
         return None
     return re.sub(r"v\d+$", "", v.strip().lower().removeprefix("arxiv:"))
+
+
+def _norm_id(kind: str, v: str | None) -> str | None:
+    if kind == "doi":
+        return _norm_doi(v)
+    if kind == "arxiv":
+        return _norm_arxiv(v)
+    return str(v).strip().lower() if v is not None and str(v).strip() else None
+
+
+def _volume(rec: Record) -> str | None:
+    v = rec.extra.get("volume")
+    return str(v).strip().lower() or None if v is not None else None
 
 
 def _keys(title: str | None, abstract: str | None, ids: dict[str, str]) -> list[str]:
@@ -120,7 +210,10 @@ def _prov(rec: Record, name: str) -> Provenance:
 
 
 def merge_record(work: Work, rec: Record) -> None:
-    """Fold ``rec`` into ``work`` in place: keep it, and take each field where it is more complete."""
+    """Fold ``rec`` into ``work`` in place: keep it, and take each field where it is more complete.
+
+    The work's authors then stand for every author of every record it holds (see :func:`_cover_authors`).
+    """
     work.records.append(rec)
     fs = work.field_sources
     if rec.title and len(rec.title) > len(work.title or ""):
@@ -132,6 +225,10 @@ def merge_record(work: Work, rec: Record) -> None:
             work.authors = list(rec.authors)
             work.authors_truncated = rec.authors_truncated
             fs["authors"] = _prov(rec, "authors")
+            for earlier in work.records[:-1]:
+                _cover_authors(work, earlier)
+        else:
+            _cover_authors(work, rec)
     if rec.year is not None and work.year is None:
         work.year, fs["year"] = rec.year, _prov(rec, "year")
     if rec.venue and len(rec.venue) > len(work.venue or ""):
@@ -227,14 +324,18 @@ class Deduper:
     # -- matching
 
     def _compatible(self, g: _Group, rec: Record) -> bool:
+        """No identifier kind with two different values (two DOIs, two PMIDs, ...), and no two volumes
+        (the volumes of one proceedings series share a title, often editors too)."""
         w = g.work
-        for kind, norm in (("doi", _norm_doi), ("arxiv", _norm_arxiv)):
-            a, b = norm(w.ids.get(kind)), norm(rec.ids.get(kind))
+        for kind in _ID_KINDS:
+            a, b = _norm_id(kind, w.ids.get(kind)), _norm_id(kind, rec.ids.get(kind))
             if a and b and a != b:
                 return False
-        return True
+        vol = _volume(rec)
+        return vol is None or all(_volume(r) in (None, vol) for r in w.records)
 
-    def _match(self, rec: Record, keys: list[str]) -> int | None:
+    def _match(self, rec: Record, keys: list[str]) -> tuple[int, str] | None:
+        """The group ``rec`` belongs to, and why; ``None`` for a new work."""
         abstract_sh: frozenset[str] | None = None
         rec_title = normalize_title(rec.title) if rec.title else ""
         for key in keys:
@@ -248,14 +349,23 @@ class Deduper:
                 if is_title:
                     if rec.year is not None and g.work.year is not None and rec.year != g.work.year:
                         continue
-                    return gi
+                    shared = _shared_author(rec.authors, g.work.authors)
+                    if shared is None:
+                        continue
+                    year = "same year" if rec.year is not None and g.work.year is not None else "year on one side only"
+                    return gi, f"same title, {year}, shared author name {shared!r}"
                 if is_abs:
                     if abstract_sh is None:
                         abstract_sh = _shingles(_abstract_tokens(rec.abstract))
-                    if any(_jaccard(abstract_sh, s) >= self.abstract_threshold for s in g.shingles):
-                        return gi
+                    best = max((_jaccard(abstract_sh, s) for s in g.shingles), default=0.0)
+                    if best >= self.abstract_threshold:
+                        return gi, f"near-identical abstracts (word overlap {best:.2f})"
                     continue
-                return gi
+                if not titles_compatible(rec_title, g.title_key()):
+                    continue
+                kind, _, value = key.partition(":")
+                title = "compatible title" if rec_title and g.title_key() else "title on one side only"
+                return gi, f"same {kind} {value}, {title}"
         return None
 
     def add(self, rec: Record) -> Work:
@@ -267,10 +377,13 @@ class Deduper:
         if self.resolve is not None and keys:
             for w in self.resolve(keys):
                 self.add_existing(w)
-        gi = self._match(rec, keys)
-        if gi is None:
+        found = self._match(rec, keys)
+        if found is None:
             gi = len(self._groups)
             self._groups.append(_Group(work=Work(id=""), existing=False))
+        else:
+            gi, why = found
+            rec.extra[MERGE_REASON] = why
         g = self._groups[gi]
         merge_record(g.work, rec)
         g.changed = True

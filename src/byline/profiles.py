@@ -85,6 +85,7 @@ class WorkRef:
     printed_name: str
     coauthors: list[str]
     implicit: bool = False  # the person is the listing owner of an author-less work
+    abstract: str | None = None  # exported, so an abstract-only work is not an empty row
 
 
 @dataclass
@@ -149,7 +150,8 @@ def summarize(
             continue
         seen_works.add(s.work_id)
         works.append(
-            WorkRef(s.work_id, s.id, s.title, s.year, s.venue, s.name, list(s.coauthors), s.id in implicit)
+            WorkRef(s.work_id, s.id, s.title, s.year, s.venue, s.name, list(s.coauthors), s.id in implicit,
+                    abstract=s.abstract or None)
         )
         words = terms(" ".join(filter(None, [s.title, s.abstract, " ".join(s.keywords)])), stop)
         topic.update(set(words))
@@ -192,7 +194,8 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
         "topics": [{"id": None, "display_name": t, "count": n} for t, n in p.topics],
         "works": [
             {"id": w.work_id, "title": w.title, "publication_year": w.year, "venue": w.venue,
-             "signature_id": w.signature_id, "printed_name": w.printed_name, "implicit_author": w.implicit}
+             "signature_id": w.signature_id, "printed_name": w.printed_name, "implicit_author": w.implicit,
+             **({"abstract": w.abstract} if w.abstract else {})}
             for w in p.works
         ],
         "x_byline": {
@@ -205,7 +208,7 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
 
 
 _ROW_FIELDS = ("person_id", "person_name", "work_id", "signature_id", "printed_name", "title", "year", "venue",
-               "coauthors", "implicit_author")
+               "coauthors", "implicit_author", "abstract")
 
 
 def rows(p: Profile) -> list[dict[str, Any]]:
@@ -213,7 +216,7 @@ def rows(p: Profile) -> list[dict[str, Any]]:
     return [
         {"person_id": p.id, "person_name": p.name, "work_id": w.work_id, "signature_id": w.signature_id,
          "printed_name": w.printed_name, "title": w.title, "year": w.year, "venue": w.venue,
-         "coauthors": "; ".join(w.coauthors), "implicit_author": w.implicit}
+         "coauthors": "; ".join(w.coauthors), "implicit_author": w.implicit, "abstract": w.abstract}
         for w in p.works
     ]
 
@@ -246,7 +249,7 @@ def export(profiles: Profile | Sequence[Profile], fmt: str, out: str | Path,
                 ("person_id", pa.string()), ("person_name", pa.string()), ("work_id", pa.string()),
                 ("signature_id", pa.string()), ("printed_name", pa.string()), ("title", pa.string()),
                 ("year", pa.int32()), ("venue", pa.string()), ("coauthors", pa.string()),
-                ("implicit_author", pa.bool_()),
+                ("implicit_author", pa.bool_()), ("abstract", pa.string()),
             ])
             table = pa.Table.from_pylist(flat, schema=schema)
             pq.write_table(table, tmp)

@@ -322,12 +322,14 @@ def parse_file(
     format: str = "auto",
     on_record: Callable[[int], None] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
+    label: str | None = None,
 ) -> ParsedFile:
     """Parse one input file completely (streaming parser, records collected). Raises InputError.
 
-    ``csv_mapping`` (record field -> column name) applies to files read as CSV.
+    ``csv_mapping`` (record field -> column name) applies to files read as CSV. ``label`` names the file
+    in provenance instead of its path (``-`` for standard input spooled to a temporary file).
     """
-    from byline.ingest import FORMATS, format_module, parse_records, resolve_format
+    from byline.ingest import FORMATS, drop_empty, format_module, parse_records, relabel, resolve_format
 
     p = Path(path)
     if format not in FORMATS:
@@ -353,6 +355,10 @@ def parse_file(
             stream, page_owner = iter(listing.records), listing.owner
         else:
             stream = parse_records(p, fmt, csv_mapping)
+        if is_listing:
+            stream = drop_empty(stream)
+        if label is not None:
+            stream = relabel(stream, label)
         for r in stream:
             records.append(r)
             if on_record is not None and len(records) % 1000 == 0:
@@ -364,9 +370,11 @@ def parse_file(
     except (InputError, StoreError):
         raise
     except (UnicodeError, ValueError, OSError, EOFError) as exc:  # a parser that let one through
-        raise InputError(f"cannot parse as {fmt}: {exc}", file=p) from exc
-    return ParsedFile(path=str(p), hash=digest, size=size, format=fmt, records=records,
-                      is_listing=is_listing or owner is not None, owner=page_owner)
+        from byline.ingest._problems import quote
+
+        raise InputError(f"cannot parse as {fmt}: {quote(exc)}", file=p) from exc
+    return ParsedFile(path=str(p) if label is None else label, hash=digest, size=size, format=fmt,
+                      records=records, is_listing=is_listing or owner is not None, owner=page_owner)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -385,6 +393,7 @@ class IngestResult:
     listings: list[str] = field(default_factory=list)  # ids of the listings touched (new or existing)
     new_listings: int = 0
     listing_entries: int = 0  # entries of the listings touched
+    formats: list[tuple[str, str, int]] = field(default_factory=list)  # (file, format read, records) per file
 
     def summary(self) -> str:
         return (
@@ -495,10 +504,12 @@ class Store:
         format: str = "auto",
         progress: ProgressFn | None = None,
         csv_mapping: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> IngestResult:
         """Parse every file, then write works, records, signatures and listings in ONE transaction.
 
-        ``csv_mapping`` maps record fields to column names for the files read as CSV.
+        ``csv_mapping`` maps record fields to column names for the files read as CSV. ``labels`` maps a
+        path to the name provenance gives it (e.g. ``-`` for standard input).
 
         Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
         :class:`~byline.InputError` before anything is written.
@@ -520,7 +531,8 @@ class Store:
                 if progress is not None:
                     progress(_i, len(paths), count, str(_p))
 
-            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump, csv_mapping=csv_mapping))
+            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump, csv_mapping=csv_mapping,
+                                     label=(labels or {}).get(str(p))))
         if progress is not None:
             progress(len(paths), len(paths), count, "")
         try:
@@ -530,7 +542,7 @@ class Store:
             raise StoreError(f"{self.path}: write failed, nothing stored: {exc}") from exc
 
     def _write(self, con: sqlite3.Connection, parsed: list[ParsedFile]) -> IngestResult:
-        res = IngestResult(files=len(parsed))
+        res = IngestResult(files=len(parsed), formats=[(pf.path, pf.format, len(pf.records)) for pf in parsed])
         now = _now()
         # record ids: content hash + position, so the same bytes always give the same ids
         batch: list[tuple[str, ParsedFile, int, Record]] = []

@@ -105,7 +105,7 @@ _WS = re.compile(r"\s+")
 
 
 # What ftfy would change besides mojibake: its ligature, control-character and width tables, plus C1
-# controls, terminal escapes, surrogates, odd line breaks and curly quotes (ftfy uncurls them).
+# controls, terminal escapes, surrogates and odd line breaks (curly quotes are kept: uncurl_quotes=False).
 def _char_class(codepoints: set[int]) -> re.Pattern[str]:
     cps = sorted(codepoints)
     ranges: list[tuple[int, int]] = []
@@ -123,7 +123,6 @@ def _ftfy_targets() -> re.Pattern[str]:
 
     cps = set(chardata.LIGATURES) | set(chardata.CONTROL_CHARS) | set(chardata.WIDTH_MAP)
     cps |= set(range(0x80, 0xA0)) | set(range(0xD800, 0xE000)) | {0x1B, 0x2028, 0x2029, 0x02BC}
-    cps |= set(range(0x2018, 0x2020))
     return _char_class(cps)
 
 
@@ -148,6 +147,8 @@ def repair(s: str | None) -> str | None:
         s = str(s)
     if not s:
         return s
+    if s.isascii() and s.isprintable() and "&" not in s and "  " not in s and s[0] != " " and s[-1] != " ":
+        return s  # the common case: plain ASCII text, single-spaced, nothing to repair
     s = s.replace("\x00", "")
     for _ in range(2):  # "&amp;#233;" is double-escaped often enough
         if not _ENTITY.search(s):
@@ -158,7 +159,7 @@ def repair(s: str | None) -> str | None:
         if not s.isascii() or "\x1b" in s:  # ASCII text has no mojibake for ftfy to fix (a fast path)
             s = fix_cp874_mojibake(s)
             if _ftfy_needed(s):
-                s = ftfy.fix_text(s, unescape_html=False, normalization="NFC")
+                s = ftfy.fix_text(s, unescape_html=False, normalization="NFC", uncurl_quotes=False)
             s = _INVISIBLE.sub("", s)
         s = _WS.sub(" ", _CONTROL.sub(" ", s)).strip()
         if s == before:
@@ -307,10 +308,20 @@ def _latex2text() -> object | None:
     return _L2T[0]
 
 
+# Commands that print text pylatexenc drops: logos and BibTeX's hyphen/slash. Like TeX, the space or ``{}``
+# after the command word is eaten: ``The \TeX book`` → ``The TeXbook``, ``Hartree\hyphen Fock`` → ``Hartree-Fock``.
+_TEXT_COMMANDS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+                  "LuaTeX": "LuaTeX", "AmSTeX": "AmSTeX", "hyphen": "-", "slash": "/"}
+_TEXT_COMMAND = re.compile(r"\\(" + "|".join(sorted(_TEXT_COMMANDS, key=len, reverse=True))
+                           + r")(?![A-Za-z])(?:\{\}| )?")
+
+
 def strip_latex(s: str | None) -> str | None:
     """LaTeX accents and commands to Unicode, braces removed: ``{\\"u}`` → ``ü``, ``{\\sc X}`` → ``X``."""
     if s is None:
         return s
+    if "\\" in s:
+        s = _TEXT_COMMAND.sub(lambda m: _TEXT_COMMANDS[m.group(1)], s)
     s = decode_latex_accents(s) or ""
     if "\\" not in s:
         return s.replace("{", "").replace("}", "").replace("~", " ") if ("{" in s or "}" in s or "~" in s) else s

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from byline._errors import InputError
-from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
+from byline._errors import InputError, where
+from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, console, plural, print_json
+from byline.dedup import MERGE_REASON
 from byline.records import Listing, Work
 
 # Show a progress bar when the inputs are at least this big (and stderr is a terminal).
@@ -53,7 +54,9 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...); '-' reads standard input.")
+    ],
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
     ] = None,
@@ -66,9 +69,19 @@ def ingest(
             '{"title": "Document Title", ...}. Fields: title, authors, year, venue, abstract, doi, keywords, ...',
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="All or nothing: an entry that cannot be read stops the ingest and nothing "
+                     "is stored (default: it is skipped and reported, and everything else is stored)."),
+    ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Parse the files and store their works (deduplicated) and listings, in one transaction."""
+    """Parse the files and store their works (deduplicated) and listings, in one transaction.
+
+    An entry that cannot be read is skipped and reported with its file and line (``--strict``: it stops the
+    ingest); a file that cannot be read at all stops the ingest, and nothing is stored.
+    """
+    from byline.ingest._problems import collect_problems
     from byline.store import Store
 
     mapping = None
@@ -77,16 +90,44 @@ def ingest(
 
         mapping = read_mapping(csv_map)  # checked before the store is opened
     existed = db.exists()
-    try:
-        with Store(db) as store, _progress(paths) as progress:
-            result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping)
-    except BaseException:
-        if not existed:  # leave no empty store behind when the command failed
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(f"{db}{suffix}").unlink()
-        raise
+    with contextlib.ExitStack() as stack:
+        paths, labels = _spool_stdin(paths, stack)
+        try:
+            with collect_problems(strict=strict) as problems, Store(db) as store, _progress(paths) as progress:
+                result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping,
+                                      labels=labels)
+        except BaseException:
+            if not existed:  # leave no empty store behind when the command failed
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        Path(f"{db}{suffix}").unlink()
+            raise
+    for problem in problems.items:
+        typer.echo(f"byline: {'skipped' if problem.skipped else 'warning'}: "
+                   f"{where(problem.file, problem.line)}: {problem.message}", err=True)
     typer.echo(f"ingested {result.summary()} into {db}")
+    for file, fmt, n in result.formats:
+        how = "detected" if format == "auto" else "as given"
+        typer.echo(f"  {file}: read as {fmt} ({how}), {n} record(s)")
+    if problems.items:
+        typer.echo(f"{len(problems.skipped)} entr{'y' if len(problems.skipped) == 1 else 'ies'} skipped, "
+                   f"{len(problems.warnings)} warning(s) (listed above with file and line)", err=True)
+
+
+def _spool_stdin(paths: list[Path], stack: contextlib.ExitStack) -> tuple[list[Path], dict[str, str]]:
+    """Paths with ``-`` replaced by a temporary copy of standard input (provenance still says ``-``)."""
+    if not any(str(p) == "-" for p in paths):
+        return paths, {}
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise InputError("standard input ('-') can be read only once per ingest")
+    import shutil
+    import tempfile
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="byline-stdin-")))
+    spool = folder / "stdin"
+    with open(spool, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return [spool if str(p) == "-" else p for p in paths], {str(spool): "-"}
 
 
 def _open_existing(db: Path):
@@ -108,6 +149,10 @@ def work_json(w: Work) -> dict[str, Any]:
     if w.authors_truncated:
         out["authors_truncated"] = True
     out["ids"] = dict(w.ids)
+    if w.venue:
+        out["venue"] = w.venue
+    if w.keywords:
+        out["keywords"] = list(w.keywords)
     if w.abstract:
         out["abstract"] = w.abstract
     sources = []
@@ -115,6 +160,8 @@ def work_json(w: Work) -> dict[str, Any]:
         src: dict[str, Any] = {"file": r.source.file, "line": r.source.line}
         if r.source.record is not None:
             src["record"] = r.source.record
+        if r.extra.get(MERGE_REASON):  # why this record joined the work the earlier ones made
+            src["merged_because"] = r.extra[MERGE_REASON]
         sources.append(src)
     out["sources"] = sources
     out["field_sources"] = {
@@ -125,13 +172,12 @@ def work_json(w: Work) -> dict[str, Any]:
 
 def _print_table(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]], title: str) -> None:
     """A rich table on stdout (cells are rich markup: escape what comes from the data)."""
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(*columns, title=title)
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console().print(table)  # piped: full width, never cut to 80 columns
 
 
 def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
@@ -151,7 +197,7 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
         return w.id, str(w.year or ""), title, escape(authors), str(len(w.records))
 
-    _print_table(("id", "year", "title", "authors", "sources"), map(row, items), f"{len(items)} works")
+    _print_table(("id", "year", "title", "authors", "sources"), map(row, items), plural(len(items), "work"))
 
 
 def listing_json(lst: Listing) -> dict[str, Any]:
@@ -179,7 +225,7 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         owner = escape(d["owner"]) if d["owner"] else "[dim]-[/dim]"
         return d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"])
 
-    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), f"{len(items)} listings")
+    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), plural(len(items), "listing"))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, print_json
+from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, plural, print_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.store import Store
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
             return
         for p in rows:
             lock = " [locked]" if p.locked else ""
-            typer.echo(f"{p.id}  {p.name}{lock}  {len(p.work_ids)} works")
+            typer.echo(f"{p.id}  {p.name}{lock}  {plural(len(p.work_ids), 'work')}")
 
     @app.command()
     def person(
@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
         if prof.id != person_id:
             typer.echo(f"({person_id} was merged into {prof.id})")
         lock = " [locked]" if prof.locked else ""
-        typer.echo(f"{prof.id}  {prof.name}{lock}  {len(prof.works)} works")
+        typer.echo(f"{prof.id}  {prof.name}{lock}  {plural(len(prof.works), 'work')}")
         if len(prof.name_variants) > 1:
             typer.echo("  printed as: " + ", ".join(f"{n} ({c})" for n, c in prof.name_variants))
         if prof.years:
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             print_json(report.to_dict())
             return
-        typer.echo(f"audit of {report.source or listing} -- owner {report.owner}: {len(report.works)} works, "
+        typer.echo(f"audit of {report.source or listing} -- owner {report.owner}: {plural(len(report.works), 'work')}, "
                    "most suspicious first")
         for it in report.works:
             title = it.title or f"(untitled {it.work_id})"
@@ -175,7 +175,7 @@ def register(app: typer.Typer) -> None:
             print_json(report.to_dict())
             return
         typer.echo(f"run {report.run_id}: {report.new_signatures} new signatures in {len(report.blocks)} "
-                   f"blocks: {report.attached} joined existing people, {report.new_people} new people "
+                   f"blocks: {report.attached} joined existing people, {plural(report.new_people, 'new person', 'new people')} "
                    f"({report.seconds:.1f}s)")
 
     @app.command()

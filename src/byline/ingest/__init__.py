@@ -11,17 +11,22 @@ Listing-shaped formats (a page of one person's works) additionally define
 ``def parse_listing(path: Path, owner: str | None) -> Listing``.
 
 Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 mojibake, entities, spaces).
+
+One bad entry does not stop a file: parsers report it (:mod:`byline.ingest._problems`) and go on. Wrap a
+call in :func:`collect_problems` to get the list (``strict=True``: the first skipped entry raises instead);
+without it, problems are logged on the ``byline.ingest`` logger.
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
 from byline._errors import FormatError, InputError
+from byline.ingest._problems import Problem, Problems, collect_problems
 from byline.records import Listing, Record
 
 # --format name -> module implementing it. "signatures" is the labeled benchmark JSONL (see signatures.py).
@@ -39,6 +44,10 @@ FORMAT_MODULES: dict[str, str] = {
     "signatures": "byline.ingest.signatures",
 }
 FORMATS = ("auto", *FORMAT_MODULES)
+
+__all__ = ["FORMATS", "FORMAT_MODULES", "Problem", "Problems", "collect_problems", "detect_format", "drop_empty",
+           "format_module", "is_empty", "load_listing", "load_records", "parse_records", "read_head", "relabel",
+           "resolve_format"]
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -147,11 +156,47 @@ def resolve_format(path: str | Path, format: str = "auto", csv_mapping: Mapping[
 
 
 def parse_records(path: Path, fmt: str, csv_mapping: Mapping[str, str] | None = None) -> Iterator[Record]:
-    """``format_module(fmt).parse(path)``; CSV gets the column mapping (other formats ignore it)."""
+    """``format_module(fmt).parse(path)``; CSV gets the column mapping (other formats ignore it).
+
+    Records with nothing to identify a paper (no title, no identifier, no author) are reported with their
+    file and line and left out (:func:`drop_empty`).
+    """
     mod = format_module(fmt)
     if fmt == "csv" and csv_mapping:
-        return mod.parse(path, mapping=csv_mapping)
-    return mod.parse(path)
+        return drop_empty(mod.parse(path, mapping=csv_mapping))
+    return drop_empty(mod.parse(path))
+
+
+def is_empty(rec: Record) -> bool:
+    """True for a record with no title, no identifier, no author and no abstract: nothing that makes it a paper.
+
+    (An abstract alone is a paper: listing pages print entries that are only an abstract, claimed by the owner.)
+    """
+    return not rec.title and not rec.ids and not rec.authors and not rec.abstract
+
+
+def drop_empty(records: Iterable[Record]) -> Iterator[Record]:
+    """``records`` without the empty ones (:func:`is_empty`), each reported as skipped with its file:line."""
+    from byline.ingest._problems import report
+
+    for rec in records:
+        if is_empty(rec):
+            kind = rec.extra.get("type")
+            what = f"a record (type {kind})" if isinstance(kind, str) and kind else "a record"
+            report(f"{what} with no title, no identifier, no author and no abstract",
+                   file=rec.source.file, line=rec.source.line, skipped=True)
+            continue
+        yield rec
+
+
+def relabel(records: Iterable[Record], file: str) -> Iterator[Record]:
+    """``records`` with every provenance naming ``file`` (e.g. ``-`` for standard input read via a spool file)."""
+    from dataclasses import replace
+
+    for rec in records:
+        rec.source = replace(rec.source, file=file)
+        rec.field_sources = {k: replace(v, file=file) for k, v in rec.field_sources.items()}
+        yield rec
 
 
 def load_records(
@@ -177,5 +222,7 @@ def load_listing(
     name = resolve_format(path, format, csv_mapping)
     mod = format_module(name)
     if hasattr(mod, "parse_listing"):
-        return mod.parse_listing(path, owner)
+        listing = mod.parse_listing(path, owner)
+        listing.records = list(drop_empty(listing.records))
+        return listing
     return Listing(source=str(path), owner=owner, records=list(parse_records(path, name, csv_mapping)))

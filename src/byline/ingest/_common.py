@@ -99,16 +99,33 @@ def load_json(path: Path, text: str | None = None) -> Any:
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    """``(line number, object)`` for each non-blank line of a JSON-lines file, streaming."""
+    """``(line number, object)`` for each non-blank line of a JSON-lines file, streaming.
+
+    A line that is not JSON is reported and skipped (:func:`byline.ingest._problems.report`); a file where no
+    line is JSON raises :class:`InputError`.
+    """
+    from byline.ingest._problems import report
+
+    good = 0
+    pending: list[tuple[int, str]] = []  # bad lines before the first good one: reported once one is good
     for n, line in iter_lines(path):
         if not line.strip():
             continue
         try:
-            yield n, json.loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON line: {exc.msg} (column {exc.colno})", file=path, line=n) from None
+            pending.append((n, f"invalid JSON line: {exc.msg} (column {exc.colno})"))
         except RecursionError:
-            raise InputError("invalid JSON line: nested too deeply", file=path, line=n) from None
+            pending.append((n, "invalid JSON line: nested too deeply"))
+        else:
+            good += 1
+            yield n, obj
+        if good and pending:
+            for bad_line, msg in pending:
+                report(msg, file=path, line=bad_line, skipped=True)
+            pending.clear()
+    if not good and pending:
+        raise InputError(pending[0][1], file=path, line=pending[0][0])
 
 
 def head_text(path: Path) -> str:
@@ -309,14 +326,21 @@ def make_record(
     )
 
 
-def dedupe_consecutive(names: list[str]) -> list[str]:
-    """Drop a name repeated on the very next line (a known IEEE RIS export defect)."""
-    out: list[str] = []
-    for n in names:
-        if out and out[-1] == n:
-            continue
-        out.append(n)
-    return out
+def undouble(names: list[str]) -> list[str]:
+    """Undo an exporter that wrote the author list twice, where that is recognisable.
+
+    IEEE RIS exports may print every author twice in a row (``A, A, B, B``), and some exporters write the
+    whole list twice (``A, B, A, B``): only then is each name kept once. A name repeated next to itself
+    among other names (``X. Wang, X. Wang, Y. Li``) is two namesakes and is kept twice.
+    """
+    n = len(names)
+    if n < 2 or n % 2:
+        return names
+    if all(names[i] == names[i + 1] for i in range(0, n, 2)):
+        return names[0::2]
+    if names[: n // 2] == names[n // 2 :]:
+        return names[: n // 2]
+    return names
 
 
 def is_mapping(x: Any) -> bool:

@@ -8,6 +8,7 @@ across pieces).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from bibtexparser import model as bibmodel
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from byline._errors import InputError
-from byline.ingest._common import clean, given_surname, iter_lines, make_author, make_record
+from byline.ingest._common import clean, given_surname, iter_lines, make_record
+from byline.ingest._problems import quote, report
 from byline.records import Author, Record
 from byline.text import strip_latex
 
@@ -97,21 +99,27 @@ def _resolve(raw: str, macros: dict[str, str]) -> str:
 
 
 def _author(raw_name: str) -> Author | None:
-    name = raw_name.strip()
+    name = _author_name(raw_name.strip())
+    return Author(name=name) if name else None
+
+
+@functools.lru_cache(maxsize=65536)  # bibliographies repeat their authors: parse each spelling once
+def _author_name(name: str) -> str | None:
+    """The display name (``Given von Family, Jr``) of one BibTeX name, LaTeX decoded and repaired."""
     if not name:
         return None
     if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-        return make_author(strip_latex(name[1:-1]))  # corporate author: {Barnes and Noble, Inc.}
+        return clean(strip_latex(name[1:-1]))  # corporate author: {Barnes and Noble, Inc.}
     try:
         p = parse_single_name_into_parts(name, strict=False)
     except Exception:
-        return make_author(strip_latex(name))
+        return clean(strip_latex(name))
 
     def part(xs: list[str]) -> str | None:
         return strip_latex(" ".join(xs)) if xs else None
 
     full = given_surname(part(p.first), part(p.last), particle=part(p.von), suffix=part(p.jr))
-    return make_author(full or strip_latex(name))
+    return clean(full or strip_latex(name))
 
 
 def _authors(value: str | None) -> list[Author | None]:
@@ -159,10 +167,31 @@ def _chunks(path: Path) -> Iterator[tuple[int, str]]:
         yield first, "\n".join(buf) + "\n"
 
 
+# ``@article{`` directly followed by a field (EndNote exports write entries without a citation key)
+_NO_KEY = re.compile(r"(^[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z]+[ \t]*[{(])(?=\s*[A-Za-z][\w\-:.]*[ \t]*=)",
+                     re.M | re.I)
+_NO_KEY_PREFIX = "byline-no-key-"
+
+
+def _add_missing_keys(text: str) -> str:
+    """Give every keyless entry a placeholder key (on the same line, so line numbers stay right)."""
+    if "=" not in text:
+        return text
+    return _NO_KEY.sub(lambda m: f"{m.group(1)}{_NO_KEY_PREFIX}{m.start()},", text)
+
+
+def _failure(block: bibmodel.ParsingFailedBlock) -> str:
+    lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
+    return quote(lines[-1]) if lines else "syntax error (an entry or value that is never closed?)"
+
+
 def parse(path: Path) -> Iterator[Record]:
+    """Every entry that parses, in file order. An entry that does not parse is reported and skipped
+    (:func:`byline.ingest._problems.report`); duplicate keys and duplicate fields are kept with a warning."""
     path = Path(path)
     macros: dict[str, str] = {}
-    found_entry, blank = False, True
+    keys: dict[str, int] = {}  # citation key -> line of its first entry
+    found_entry, blank, failed = False, True, 0
     for first, text in _chunks(path):
         if text.strip():
             blank = False
@@ -170,30 +199,44 @@ def parse(path: Path) -> Iterator[Record]:
             continue
         log = logging.getLogger("bibtexparser")
         level = log.level
-        log.setLevel(logging.ERROR)  # its warnings repeat what the InputError below says
+        log.setLevel(logging.CRITICAL)  # its messages repeat what byline reports itself
         try:
-            lib = bibtexparser.parse_string(text, parse_stack=[])
+            lib = bibtexparser.parse_string(_add_missing_keys(text), parse_stack=[])
         except Exception as exc:  # bibtexparser raises assorted errors on pathological input
-            raise InputError(f"not readable as BibTeX: {exc}", file=path, line=first) from None
+            raise InputError(f"not readable as BibTeX: {quote(exc)}", file=path, line=first) from None
         finally:
             log.setLevel(level)
         for block in lib.blocks:
             line = first + (block.start_line or 0)
-            if isinstance(block, bibmodel.ParsingFailedBlock):
-                lines = [ln.strip() for ln in str(block.error or "").splitlines() if ln.strip()]
-                msg = lines[-1] if lines else "syntax error (an entry or value that is never closed?)"
-                raise InputError(f"BibTeX entry does not parse: {msg}", file=path, line=line)
-            if isinstance(block, (bibmodel.DuplicateBlockKeyBlock, bibmodel.DuplicateFieldKeyBlock)):
+            if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+                dups = sorted({f.key.lower() for f in block.ignore_error_block.fields
+                               if sum(g.key.lower() == f.key.lower() for g in block.ignore_error_block.fields) > 1})
+                report(f"duplicate field(s) {', '.join(dups)} in one entry; the first value of each is kept",
+                       file=path, line=line, skipped=False)
                 block = block.ignore_error_block
+            elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+                block = block.ignore_error_block
+            elif isinstance(block, bibmodel.ParsingFailedBlock):
+                failed += 1
+                report(f"BibTeX entry does not parse: {_failure(block)}", file=path, line=line, skipped=True)
+                continue
             if isinstance(block, bibmodel.String):
                 macros[block.key.lower()] = _resolve(str(block.value), macros)
             elif isinstance(block, bibmodel.Entry):
                 found_entry = True
+                if block.key.startswith(_NO_KEY_PREFIX):
+                    block.key = ""
+                elif block.key in keys:
+                    report(f"duplicate citation key {quote(block.key)} (first used on line {keys[block.key]}); "
+                           "both entries are kept", file=path, line=line, skipped=False)
+                else:
+                    keys[block.key] = line
                 yield _record(path, block, macros, line)
     if blank:
         raise InputError("file is empty", file=path)
-    if not found_entry:
-        raise InputError("no BibTeX entries found", file=path)
+    if not found_entry:  # nothing readable at all: the wrong file (or format), not one bad entry
+        raise InputError("no BibTeX entries found" if not failed else
+                         f"no BibTeX entry parses ({failed} tried)", file=path)
 
 
 def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
@@ -235,7 +278,7 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         path,
         NAME,
         line=line,
-        key=entry.key,
+        key=entry.key or None,
         title=get("title"),
         authors=[a for a in authors if a is not None],
         authors_truncated=truncated,
@@ -244,7 +287,8 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         abstract=get("abstract"),
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
-        extra={"type": entry.entry_type.lower(), "key": clean(entry.key)},
+        extra={"type": entry.entry_type.lower(), "key": clean(entry.key) or None,
+               **({"volume": vol} if (vol := clean(get("volume"))) else {})},
         field_lines={
             "title": line_of("title"),
             "authors": line_of("author"),

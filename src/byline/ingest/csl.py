@@ -25,6 +25,7 @@ from byline.ingest._common import (
     make_record,
     read_nonempty_text,
 )
+from byline.ingest._problems import report
 from byline.records import Author, Record
 
 NAME = "csl"
@@ -55,17 +56,25 @@ def sniff(head: str, path: Path) -> float:
 def parse(path: Path) -> Iterator[Record]:
     path = Path(path)
     if is_multiline_jsonl(head_text(path)):  # streamed line by line
-        for n, obj in iter_jsonl(path):
-            yield _record(path, obj, line=n, index=None)
-        return
-    data = load_json(path, read_nonempty_text(path))
-    items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise InputError(f"expected a CSL-JSON list of items, got {type(data).__name__}", file=path)
-    for i, item in enumerate(items):
-        if item is None:
+        items: Iterator[tuple[int | None, int | None, Any]] = ((n, None, obj) for n, obj in iter_jsonl(path))
+    else:
+        data = load_json(path, read_nonempty_text(path))
+        listed = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
+        if not isinstance(listed, list):
+            raise InputError(f"expected a CSL-JSON list of items, got {type(data).__name__}", file=path)
+        items = ((None, i, item) for i, item in enumerate(listed) if item is not None)
+    good, bad = 0, None
+    for line, index, item in items:
+        if isinstance(item, dict):
+            good += 1
+            yield _record(path, item, line=line, index=index)
             continue
-        yield _record(path, item, line=None, index=i)
+        where = f"item {index}" if index is not None else "this line"
+        msg = f"{where}: expected a CSL item object, got {type(item).__name__}"
+        bad = bad or (msg, line)
+        report(msg, file=path, line=line, skipped=True)
+    if not good and bad is not None:  # nothing in the file is an item: the wrong file
+        raise InputError(bad[0], file=path, line=bad[1])
 
 
 def _strip_html(s: Any) -> Any:

@@ -19,12 +19,13 @@ from typing import Any
 
 from byline._errors import InputError
 from byline.ingest._common import invert_name, make_author, make_record, open_text
+from byline.ingest._problems import quote, report
 from byline.records import Record
 
 NAME = "csv"
 
 FIELDS = ("title", "authors", "year", "venue", "abstract", "doi", "keywords", "affiliations",
-          "authors_with_affiliations", "arxiv", "pmid", "id", "date")
+          "authors_with_affiliations", "arxiv", "pmid", "id", "date", "open_url")
 
 # Known header names (lower-cased, stripped), most specific first.
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,6 +46,8 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "pmid": ("pubmed id", "pmid", "pm"),
     "id": ("id", "eid", "ut (unique wos id)", "accession number", "record id"),
     "date": ("date", "publication date", "issue date", "online date", "date of publication"),
+    # Embase: an OpenURL whose query carries the DOI (``id=doi:10.4103%2F...``) and sometimes the PMID
+    "open_url": ("open url link",),
 }
 
 _SNIFF_DELIMS = ",;\t|"
@@ -171,14 +174,18 @@ def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str |
         if "title" not in cols and "authors" not in cols and "doi" not in cols:
             raise InputError(
                 "no title, author or DOI column recognised in the header; pass a column mapping "
-                f"(header: {', '.join(header[:12])})", file=path, line=1)
+                f"(header: {quote(', '.join(header[:12]))})", file=path, line=1)
         line = reader.line_num + 1
+        scopus = header[cols["authors"]].lower() == "author full names" if "authors" in cols else False
         try:
             for row in reader:
                 start, line = line, reader.line_num + 1
                 if not any(c.strip() for c in row):
                     continue
-                yield _record(path, start, row, cols)
+                if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+                    report(f"row has {len(row)} fields but the header has {len(header)} (an unquoted delimiter?); "
+                           "its cells may be in the wrong columns", file=path, line=start, skipped=False)
+                yield _record(path, start, row, cols, scopus=scopus)
         except _csv.Error as exc:
             raise InputError(f"CSV row does not parse: {exc}", file=path, line=reader.line_num) from None
 
@@ -248,11 +255,27 @@ def _initials(ini: str) -> str:
     return " ".join(f"{x}." if not x.endswith("-") else x for x in letters).replace("- ", "-")
 
 
-def split_authors(cell: str | None) -> list[str]:
-    """One author cell → names in ``Given Surname`` order where the cell makes the order clear."""
+_SCOPUS_IDS = re.compile(r"\s*\(\d{3,}\)")
+_PLACEHOLDER = re.compile(r"^\[[^\]'\"]*\]$")  # "[No author name available]", "[Anonymous]"
+
+
+def split_authors(cell: str | None, *, inverted: bool = False) -> list[str]:
+    """One author cell → names in ``Given Surname`` order where the cell makes the order clear.
+
+    ``inverted``: the cell lists ``Surname, Given`` names separated by ``;`` (Scopus "Author full names"),
+    so a multi-word surname stays one name. Scopus author ids (``Lederman, Zohar (54879650100)``) are
+    stripped, and a placeholder such as ``[No author name available]`` is no author.
+    """
     if not cell:
         return []
     s = cell.strip()
+    if _SCOPUS_IDS.search(s):  # only Scopus prints ids after names: its names are "Surname, Given"
+        s, inverted = _SCOPUS_IDS.sub("", s).strip(), True
+    if inverted:
+        items = [x.strip() for x in s.split(";")]
+        return [invert_name(x) for x in items if x and not _PLACEHOLDER.match(x)]
+    if _PLACEHOLDER.match(s):
+        return []
     lit = _list_literal(s)
     if lit is not None:
         items = lit
@@ -277,7 +300,7 @@ def split_authors(cell: str | None) -> list[str]:
     for item in items:
         item = _SCOPUS_ID.sub("", item)
         item = _HONORIFIC.sub("", item).strip()
-        if not item:
+        if not item or _PLACEHOLDER.match(item):
             continue
         m = _SURNAME_INITIALS.match(item) if "," not in item else None
         if m and "." in m.group("ini") and len(item.split()) == 2:
@@ -289,8 +312,29 @@ def split_authors(cell: str | None) -> list[str]:
 _VENUE_YEAR = re.compile(r"^(?P<venue>.+?)\s*\((?P<year>\d{4})\).*$")
 
 
-def _record(path: Path, line: int, row: list[str], cols: dict[str, int]) -> Record:
-    names = split_authors(_cell(row, cols, "authors"))
+def _open_url_ids(url: str | None) -> dict[str, str]:
+    """``doi`` / ``pmid`` from an OpenURL query (``...&id=doi:10.4103%2F2303-9027.138783&id=pmid:123``)."""
+    if not url or "id=" not in url:
+        return {}
+    from urllib.parse import parse_qs, urlsplit
+
+    out: dict[str, str] = {}
+    for value in parse_qs(urlsplit(url).query).get("id", []):
+        kind, _, v = value.partition(":")
+        if kind.lower() in ("doi", "pmid") and v.strip():
+            out.setdefault(kind.lower(), v.strip())
+    return out
+
+
+def _pmid(path: Path, line: int, value: str | None) -> str | None:
+    if value is None or value.strip().isdigit():
+        return value
+    report(f"PubMed id {quote(value)} is not a number; left out", file=path, line=line, skipped=False)
+    return None
+
+
+def _record(path: Path, line: int, row: list[str], cols: dict[str, int], *, scopus: bool = False) -> Record:
+    names = split_authors(_cell(row, cols, "authors"), inverted=scopus)
     affs_cell = _cell(row, cols, "affiliations")
     affs = [a.strip() for a in affs_cell.split(";")] if affs_cell else []
     with_affs = _cell(row, cols, "authors_with_affiliations")
@@ -306,6 +350,7 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int]) -> Reco
         if m:  # Embase "Cancer (2004) 102:4 (253-258). Date of Publication: ..."
             venue, year = m.group("venue"), year or m.group("year")
     year = year or _cell(row, cols, "date")
+    url_ids = _open_url_ids(_cell(row, cols, "open_url"))
     kw_cell = _cell(row, cols, "keywords") or ""
     keywords = _list_literal(kw_cell) or (_split_top(kw_cell, ";") if ";" in kw_cell else _split_top(kw_cell, ","))
     return make_record(
@@ -319,5 +364,6 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int]) -> Reco
         venue=venue,
         abstract=_cell(row, cols, "abstract"),
         keywords=keywords,
-        ids={"doi": _cell(row, cols, "doi"), "arxiv": _cell(row, cols, "arxiv"), "pmid": _cell(row, cols, "pmid")},
+        ids={"doi": _cell(row, cols, "doi") or url_ids.get("doi"), "arxiv": _cell(row, cols, "arxiv"),
+             "pmid": _pmid(path, line, _cell(row, cols, "pmid") or url_ids.get("pmid"))},
     )

@@ -16,13 +16,14 @@ from byline.ingest._common import (
     as_list,
     head_text,
     invert_name,
+    is_multiline_jsonl,
     iter_jsonl,
     load_json,
-    looks_like_jsonl,
     make_author,
     make_record,
     read_nonempty_text,
 )
+from byline.ingest._problems import report
 from byline.records import Author, Record
 
 NAME = "openalex"
@@ -41,24 +42,68 @@ def sniff(head: str, path: Path) -> float:
 
 
 def parse(path: Path) -> Iterator[Record]:
+    """Works of a snapshot (JSON lines, streamed), or of one JSON document: a work, a list, a results page.
+
+    What an object is decides how it is read, not how many lines the file has: a one-line results page
+    is a page, and a JSON-lines file of results pages yields the works of every page.
+    """
     path = Path(path)
-    if looks_like_jsonl(head_text(path)):  # snapshot lines (a one-line work reads the same either way)
+    if is_multiline_jsonl(head_text(path)):  # snapshot lines
         for n, obj in iter_jsonl(path):
-            if obj is None:
-                continue
-            yield work_record(path, obj, line=n)
+            yield from _works(path, obj, line=n)
         return
-    data = load_json(path, read_nonempty_text(path))
+    text = read_nonempty_text(path)
+    one_line = "\n" not in text.strip()  # then every work is on line 1, and saying so helps
+    data = load_json(path, text)
+    works = 0
+    for rec in _works(path, data, line=1 if one_line else None):
+        works += 1
+        yield rec
+    if not works and _items_skipped(data):
+        raise InputError("no OpenAlex work object in this file", file=path)
+
+
+_ENTITIES = {"A": "author", "I": "institution", "S": "source", "P": "publisher", "F": "funder", "C": "concept",
+             "T": "topic", "K": "keyword"}
+
+
+def _entity(obj: Any) -> str | None:
+    """The kind of a non-work OpenAlex object (``https://openalex.org/A123`` → ``author``), else ``None``."""
+    oid = obj.get("id") if isinstance(obj, dict) else None
+    if not isinstance(oid, str) or "openalex.org/" not in oid:
+        return None
+    tail = oid.rstrip("/").rsplit("/", 1)[-1]
+    return _ENTITIES.get(tail[:1].upper()) if tail[1:].isdigit() else None
+
+
+def _items_skipped(data: Any) -> bool:
+    return any(not isinstance(w, dict) or _entity(w) for _, w in _items(data))
+
+
+def _works(path: Path, data: Any, line: int | None) -> Iterator[Record]:
+    for i, work in _items(data):
+        entity = _entity(work)
+        if entity is not None:  # an author, institution, source... page: nothing here is a paper
+            report(f"an OpenAlex {entity} record, not a work", file=path, line=line, skipped=True)
+        elif isinstance(work, dict):
+            yield work_record(path, work, line=line, index=i)
+        else:
+            where = "the document" if i is None else f"item {i}"
+            report(f"expected an OpenAlex work object, got {type(work).__name__} ({where})",
+                   file=path, line=line, skipped=True)
+
+
+def _items(data: Any) -> Iterator[tuple[int | None, Any]]:
+    """The works in one JSON value: a ``{"results": [...]}`` page, a list, or a single work."""
     if isinstance(data, dict) and isinstance(data.get("results"), list):
-        items = data["results"]
+        items, indexed = data["results"], True
     elif isinstance(data, list):
-        items = data
+        items, indexed = data, True
     else:
-        items = [data]
+        items, indexed = [data], False
     for i, obj in enumerate(items):
-        if obj is None:
-            continue
-        yield work_record(path, obj, index=i)
+        if obj is not None:
+            yield (i if indexed else None), obj
 
 
 def abstract_from_inverted_index(index: Any) -> str | None:

@@ -17,11 +17,11 @@ from byline._errors import InputError
 from byline.ingest import medline, wos
 from byline.ingest._common import (
     clean,
-    dedupe_consecutive,
     invert_name,
     iter_lines,
     make_author,
     make_record,
+    undouble,
 )
 from byline.records import Record
 
@@ -124,10 +124,9 @@ def _first(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str | None:
 
 
 def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict[str, int]) -> Record:
-    names: list[str] = []
-    for t in _AUTHOR_TAGS:
-        names.extend(v for v in fields.get(t, []) if v.strip())
-    names = dedupe_consecutive([invert_name(n, expand_initials=True) for n in names])
+    lists = [[invert_name(v, expand_initials=True) for v in fields.get(t, []) if v.strip()] for t in _AUTHOR_TAGS]
+    names = lists[0] if lists[0] == lists[1] else [n for names_of_tag in lists for n in names_of_tag]
+    names = undouble(names)
     truncated = bool(names) and names[-1].lower() in ("et al.", "et al", "others")
     if truncated:
         names = names[:-1]
@@ -159,7 +158,8 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         abstract=_first(fields, _ABSTRACT_TAGS),
         keywords=keywords,
         ids=ids,
-        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {})},
+        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {}),
+               **({"volume": vol} if (vol := clean(_first(fields, ("VL",)))) else {})},
         field_lines=_field_lines(tag_lines),
     )
 

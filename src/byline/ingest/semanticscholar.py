@@ -22,6 +22,7 @@ from byline.ingest._common import (
     make_record,
     read_nonempty_text,
 )
+from byline.ingest._problems import report
 from byline.records import Record
 
 NAME = "s2"
@@ -105,8 +106,11 @@ def _records(path: Path, data: Any, *, line: int | None, where: str) -> Iterator
         if item is None:
             continue  # batch lookups return null for ids that were not found
         if not isinstance(item, dict):
-            raise InputError(f"{where}, item {i}: expected a paper object, got {type(item).__name__}",
-                             file=path, line=line)
+            msg = f"{where}, item {i}: expected a paper object, got {type(item).__name__}"
+            if not any(isinstance(x, dict) for x in items):  # nothing here is a paper: the wrong file
+                raise InputError(msg, file=path, line=line)
+            report(msg, file=path, line=line, skipped=True)
+            continue
         paper = item
         for key in ("citingPaper", "citedPaper", "paper"):
             if isinstance(item.get(key), dict):

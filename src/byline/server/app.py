@@ -7,6 +7,8 @@ and no SQL or file path is ever built from request text (uploads go to anonymous
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -69,6 +72,8 @@ def _templates() -> Environment:
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["pct"] = lambda x: "" if x is None else f"{100 * float(x):.0f}%"
     env.filters["num"] = lambda x: "" if x is None else f"{float(x):.3f}"
+    env.filters["id_url"] = lambda value, kind: id_url(kind, value)
+    env.filters["plural"] = lambda n, noun, many=None: f"{n} {noun if n == 1 else (many or noun + 's')}"
     env.globals["version"] = __version__
     return env
 
@@ -145,8 +150,11 @@ def create_app(
         title="byline",
         version=__version__,
         description="Author profiles from messy publication listings: search, inspect, audit, explain, curate.",
+        docs_url=None,  # served by _docs_routes from assets installed with byline, not a CDN
+        redoc_url=None,
     )
     app.state.backend = backend
+    app.state.source_base = _source_base(store_path, backend)
     app.state.generated_token = generated
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit)
@@ -160,7 +168,162 @@ def create_app(
     _install_error_handlers(app, page)
     _api_routes(app, backend, check)
     _page_routes(app, backend, page)
+    _docs_routes(app, page)
+    _export_routes(app, backend)
     return app
+
+
+# ------------------------------------------------------------------------------------ what visitors are shown
+ID_URLS = {
+    "doi": "https://doi.org/",
+    "arxiv": "https://arxiv.org/abs/",
+    "orcid": "https://orcid.org/",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/",
+}
+MAX_LINKED_WORKS = 300  # a person page looks up the DOIs / arXiv ids of at most this many works
+
+
+def id_url(kind: str, value: Any) -> str | None:
+    """The public page of an identifier (DOI, arXiv, ORCID, PubMed), or None. The scheme and host are
+    fixed here and the value is percent-encoded, so stored text can never become a script URL."""
+    prefix = ID_URLS.get(str(kind).lower())
+    text = str(value or "").strip()
+    if not prefix or not text:
+        return None
+    for lead in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:", "https://orcid.org/",
+                 "http://orcid.org/", "arxiv:", "arXiv:"):
+        if text.startswith(lead):
+            text = text[len(lead):]
+    return prefix + quote(text, safe="/:.()-_;~")
+
+
+def _two_signatures(a: str, b: str) -> bool:
+    """Explain compares two signatures: one compared with itself is refused, saying so."""
+    if a == b:
+        raise InputError(f"{a} is compared with itself: give two different signatures")
+    return True
+
+
+def _source_base(store_path: str | Path | None, backend: Any) -> Path | None:
+    where = store_path if store_path is not None else getattr(backend, "path", None)
+    try:
+        return Path(where).resolve().parent if where is not None else None
+    except (OSError, TypeError):
+        return None
+
+
+def shown_path(file: Any, base: Path | None) -> str:
+    """A stored source path as a visitor may see it: relative paths as the user gave them; absolute ones
+    relative to the store's folder when inside it, else only the file name (never a server path)."""
+    text = str(file or "")
+    windows = len(text) > 2 and text[1] == ":" and text[2] in "\\/"
+    if not text or not (text.startswith(("/", "\\")) or windows):
+        return text
+    if base is not None and not windows:
+        try:
+            return Path(text).relative_to(base).as_posix()
+        except ValueError:
+            pass
+    return text.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _public_sources(work: dict[str, Any], base: Path | None) -> dict[str, Any]:
+    """``work`` with its sources' paths as :func:`shown_path` gives them (a copy: cached answers stay intact)."""
+    if not work.get("sources"):
+        return work
+    return {**work, "sources": [{**s, "file": shown_path(s.get("file"), base)} for s in work["sources"]]}
+
+
+async def _with_work_ids(read: Callable[..., Awaitable[Any]], person: dict[str, Any]) -> dict[str, Any]:
+    """``person`` with each work's identifiers (DOI, arXiv, ...) for links, when the profile lacks them."""
+    works = person.get("works") or []
+    if not works or all("ids" in w for w in works) or len(works) > MAX_LINKED_WORKS:
+        return person
+    rows = []
+    for w in works:
+        if "ids" not in w:
+            try:
+                w = {**w, "ids": (await read("work", w["id"])).get("ids") or {}}
+            except (NotFound, BylineError, KeyError):
+                w = {**w, "ids": {}}
+        rows.append(w)
+    return {**person, "works": rows}
+
+
+# -------------------------------------------------------------------------------------------------- exports
+MAX_EXPORT_WORKS = 5000
+
+
+def _export_routes(app: FastAPI, backend: Backend) -> None:
+    """``/people/{id}/export.bib|csv|json``: the person page's download buttons."""
+    from byline.server import exports
+
+    read = _reader(backend)
+
+    @app.get(
+        "/api/people/{person_id}/export.{fmt}",
+        tags=["people"],
+        summary="One person's works as BibTeX (bib), CSV or JSON, to download",
+        responses={200: {"content": {t.split(";")[0]: {} for t in exports.EXPORT_TYPES.values()}}},
+    )
+    async def api_export(
+        person_id: PersonId,
+        fmt: Annotated[str, PathParam(pattern="^(bib|csv|json)$", description="bib, csv or json")],
+    ) -> Response:
+        try:
+            person = await read("person", person_id)
+        except Moved as moved:
+            return RedirectResponse(f"/api/people/{quote(moved.new_id, safe='')}/export.{fmt}", status_code=308)
+        works: dict[str, Any] = {}
+        for wid in list(exports.work_ids(person))[:MAX_EXPORT_WORKS]:
+            try:
+                works[wid] = _public_sources(await read("work", wid), app.state.source_base)
+            except NotFound:
+                continue
+        body = exports.render(fmt, person, works)
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", str(person.get("id") or person_id))
+        return Response(
+            body,
+            media_type=exports.EXPORT_TYPES[fmt],
+            headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'},
+        )
+
+
+# ------------------------------------------------------------------------------------------------- API docs
+def _docs_assets() -> Path | None:
+    """Swagger UI as shipped by the ``fastapi-offline`` package (no CDN), or None when it is missing."""
+    try:
+        from importlib.resources import files
+
+        folder = Path(str(files("fastapi_offline") / "static"))
+    except (ImportError, TypeError):
+        return None
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def _script_json(obj: Any) -> Markup:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>``, no HTML entities)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _docs_routes(app: FastAPI, page: Any) -> None:
+    """``/docs``: Swagger UI from assets served by this app (works offline), under the pages' CSP plus a
+    sandbox (:mod:`byline.server.security`), so no script on it can reach the site's storage."""
+    assets = _docs_assets()
+    if assets is not None:
+        app.mount("/docs/assets", StaticFiles(directory=str(assets)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        if assets is None:
+            raise StarletteHTTPException(503, "the API docs need the fastapi-offline package (pip install it)")
+        return page("docs.html", spec_json=_script_json(app.openapi()), title="API")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc_ui() -> RedirectResponse:
+        # ReDoc injects inline styles, which the CSP refuses: one docs page, Swagger UI
+        return RedirectResponse("/docs", status_code=308)
 
 
 # ----------------------------------------------------------------------------------------------------- errors
@@ -250,12 +413,13 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
 
     @app.get("/api/works/{work_id}", tags=["works"], summary="One work with its authors and sources")
     async def api_work(work_id: WorkId) -> JSONResponse:
-        return JSONResponse(await read("work", work_id))
+        return JSONResponse(_public_sources(await read("work", work_id), app.state.source_base))
 
     @app.get("/api/explain", tags=["explain"], summary="Why two signatures are (not) the same person")
     async def api_explain(
         a: Annotated[str, Query(pattern=ID_PATTERN)], b: Annotated[str, Query(pattern=ID_PATTERN)]
     ) -> JSONResponse:
+        _two_signatures(a, b)
         return JSONResponse(await read("explain", a, b))
 
     @app.get("/api/review", tags=["people"], summary="Lowest-confidence assignments first")
@@ -360,13 +524,19 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
                 undated += 1
         if not person.get("works") and person.get("years"):
             years = {int(k): int(v) for k, v in person["years"].items()}
+        person = await _with_work_ids(read, person)
         return page(
-            "person.html", person=person, chart=timeline(years, undated=undated), title=person.get("name")
+            "person.html",
+            person=person,
+            chart=timeline(years, undated=undated),
+            # phones get their own chart: fewer, larger labels that stay legible at 390 px
+            chart_narrow=timeline(years, undated=undated, width=360, height=170, max_labels=6),
+            title=person.get("name"),
         )
 
     @app.get("/works/{work_id}", include_in_schema=False)
     async def work_page(work_id: WorkId) -> HTMLResponse:
-        work = await read("work", work_id)
+        work = _public_sources(await read("work", work_id), app.state.source_base)
         return page("work.html", work=work, title=work.get("title") or work_id)
 
     @app.get("/explain", include_in_schema=False)
@@ -374,7 +544,7 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         a: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
         b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     ) -> HTMLResponse:
-        card = await read("explain", a, b) if a and b else None
+        card = await read("explain", a, b) if a and b and _two_signatures(a, b) else None
         return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
 
     @app.get("/review", include_in_schema=False)

@@ -42,6 +42,7 @@ def timeline(
     width: int = 640,
     height: int = 160,
     max_years: int = 60,
+    max_labels: int = 12,
 ) -> Timeline:
     """Bars for papers per year, one slot per year between the first and last (gaps stay visible)."""
     items = dict(counts.items() if isinstance(counts, Mapping) else counts)
@@ -58,7 +59,7 @@ def timeline(
     plot_h = height - top - bottom
     slot = plot_w / len(years)
     bar_w = max(slot * 0.75, 1.0)
-    step = max(1, round(len(years) / 12))
+    step = max(1, -(-len(years) // max_labels))  # at most max_labels year labels (they must not overlap)
     bars = []
     for i, year in enumerate(years):
         count = items.get(year, 0)

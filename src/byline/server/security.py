@@ -148,20 +148,26 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The API docs (Swagger UI, ReDoc: large third-party scripts, served from this app) get the same policy
+# plus a sandbox: the page gets an opaque origin, so no script on it can read the curator token that
+# the curation pages keep in this site's sessionStorage, nor send requests carrying the site's origin.
+DOCS_PATHS = ("/docs", "/redoc")
+DOCS_CSP = PAGE_CSP + "; sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
 
 class SecurityHeaders:
-    """ASGI middleware adding defensive headers (a strict CSP everywhere except the /docs pages)."""
+    """ASGI middleware adding defensive headers: a strict CSP everywhere, sandboxed on the API docs."""
 
-    def __init__(self, app: ASGIApp, exempt: tuple[str, ...] = ("/docs", "/redoc")):
+    def __init__(self, app: ASGIApp, sandboxed: tuple[str, ...] = DOCS_PATHS):
         self.app = app
-        self.exempt = exempt
+        self.sandboxed = sandboxed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        strict = not scope.get("path", "").startswith(self.exempt)
+        path = scope.get("path", "")
+        csp = DOCS_CSP if path.startswith(self.sandboxed) else PAGE_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -169,8 +175,7 @@ class SecurityHeaders:
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
                 headers.append((b"x-frame-options", b"DENY"))
-                if strict:
-                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                headers.append((b"content-security-policy", csp.encode()))
                 message["headers"] = headers
             await send(message)
 
