@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=4000, help="synthetic signatures when no dev data is present")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--preset", action="append", default=None,
-                    help="byline.synth preset(s) for the synthetic corpus (repeatable; default: synth)")
+                    help="byline_synth preset(s) for the synthetic corpus (repeatable; default: synth)")
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     from byline._store_access import load_model
