@@ -46,8 +46,12 @@ def test_curation_decides_the_pair(store):
     m = TinyModel()
     P.disambiguate(store, m)
     a, b = jl_sig(store, "Soil microbiome"), jl_sig(store, "Message passing")
-    pa = store.connection.execute("SELECT person_id FROM person_signatures WHERE signature_id = ?", (a,)).fetchone()[0]
-    pb = store.connection.execute("SELECT person_id FROM person_signatures WHERE signature_id = ?", (b,)).fetchone()[0]
+    pa = store.connection.execute(
+        "SELECT person_id FROM person_signatures WHERE signature_id = ?", (a,)
+    ).fetchone()[0]
+    pb = store.connection.execute(
+        "SELECT person_id FROM person_signatures WHERE signature_id = ?", (b,)
+    ).fetchone()[0]
     assert explain(store, a, b, m).constraint is None
     P.merge(store, pa, pb, who="ann", why="same person, checked CV")
     card = explain(store, a, b, m)
@@ -59,9 +63,17 @@ def test_curation_decides_the_pair(store):
 
 def test_name_rule_is_reported(tmp_path):
     s = Store(tmp_path / "n.db")
-    s.ingest([write_bib(tmp_path / "n.bib", [
-        ("x1", "Graph networks", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2020),
-        ("x2", "Graph networks two", ["Jinwoo Lee", "Minho Kim"], "NeurIPS", 2021)])])
+    s.ingest(
+        [
+            write_bib(
+                tmp_path / "n.bib",
+                [
+                    ("x1", "Graph networks", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2020),
+                    ("x2", "Graph networks two", ["Jinwoo Lee", "Minho Kim"], "NeurIPS", 2021),
+                ],
+            )
+        ]
+    )
     ids = [w.id for w in s.works(with_records=False)]
     card = explain(s, f"{ids[0]}#0", f"{ids[1]}#0", TinyModel())
     assert card.constraint and "incompatible given names" in card.constraint

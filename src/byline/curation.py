@@ -30,7 +30,10 @@ from byline._errors import ConstraintError
 from byline.cluster import Constraints  # the one constraints type, shared with the clusterer
 
 EVENT_KINDS = ("merge", "split", "lock", "claim", "undo", "unlock")
-REVERTING_KINDS = ("undo", "unlock")  # events whose payload ``reverts`` lists the event ids that stop counting
+REVERTING_KINDS = (
+    "undo",
+    "unlock",
+)  # events whose payload ``reverts`` lists the event ids that stop counting
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,16 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The event as CLI and API show it (one vocabulary: ``id``, ``kind``, ``person``, ``who``, ``at``,
         ``why``, ``description``, ``payload``)."""
-        return {"id": self.id, "kind": self.kind, "person": self.person, "who": self.who, "at": self.at,
-                "why": self.why, "description": self.describe(), "payload": dict(self.payload)}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "person": self.person,
+            "who": self.who,
+            "at": self.at,
+            "why": self.why,
+            "description": self.describe(),
+            "payload": dict(self.payload),
+        }
 
     def payload_json(self) -> str:
         return json.dumps(dict(self.payload), sort_keys=True)
@@ -150,8 +161,9 @@ class ConstraintSet:
         trial = self.copy()
         if event.kind == "split":  # the moved group leaves its person: earlier splits no longer keep it apart
             moved = frozenset(event.payload["moved"])
-            trial._cannot = [(a, b - moved, why) if why.kind == "split" else (a, b, why)
-                             for a, b, why in trial._cannot]
+            trial._cannot = [
+                (a, b - moved, why) if why.kind == "split" else (a, b, why) for a, b, why in trial._cannot
+            ]
         for group in must:
             items = sorted(group)
             for s in items[1:]:
@@ -173,15 +185,19 @@ class ConstraintSet:
             if target is None:
                 raise ConstraintError(f"{event.kind} refused: there is no curation event #{i}")
             if target.kind in REVERTING_KINDS:
-                raise ConstraintError(f"{event.kind} refused: event #{i} is itself an {target.kind}; "
-                                      "record the original change again instead")
+                raise ConstraintError(
+                    f"{event.kind} refused: event #{i} is itself an {target.kind}; "
+                    "record the original change again instead"
+                )
             if i in reverted:
                 raise ConstraintError(f"{event.kind} refused: event #{i} was already undone")
         try:
             fresh = ConstraintSet.replay([*self.log, event])
         except ConstraintError as exc:
             blocker = getattr(exc, "event", None)
-            what = f"{blocker.describe()} depends on it; undo event #{blocker.id} first" if blocker else str(exc)
+            what = (
+                f"{blocker.describe()} depends on it; undo event #{blocker.id} first" if blocker else str(exc)
+            )
             raise ConstraintError(f"{event.kind} refused: {what}") from None
         self._parent, self._cannot, self._locks = fresh._parent, fresh._cannot, fresh._locks
         self.events, self.log = fresh.events, fresh.log
@@ -219,8 +235,9 @@ class ConstraintSet:
         return self
 
     def copy(self) -> ConstraintSet:
-        return ConstraintSet(dict(self._parent), list(self._cannot), list(self._locks), list(self.events),
-                             list(self.log))
+        return ConstraintSet(
+            dict(self._parent), list(self._cannot), list(self._locks), list(self.events), list(self.log)
+        )
 
     def _check(self, event: Event) -> None:
         verb = event.kind
@@ -233,13 +250,18 @@ class ConstraintSet:
                     other = self._blame(clash[0], exclude=event)
                     raise ConstraintError(
                         f"{verb} refused: it would separate work {work} from the person "
-                        + (f"that {other.describe()} joined it to; undo event #{other.id} first"
-                           if other else "it is linked to"))
+                        + (
+                            f"that {other.describe()} joined it to; undo event #{other.id} first"
+                            if other
+                            else "it is linked to"
+                        )
+                    )
                 root = self.find(clash[0])
                 other_side = min((x for x in a if self.find(x) == root), default=clash[0])
                 raise ConstraintError(
                     f"{verb} refused: it would put work {_work(other_side)} back with work {work}, which "
-                    f"{why.describe()} separated; undo event #{why.id} first")
+                    f"{why.describe()} separated; undo event #{why.id} first"
+                )
         for members, why in self._locks:
             roots = {self.find(s) for s in members}
             if len(roots) != 1:  # cannot happen through must-links; kept for safety
@@ -248,10 +270,12 @@ class ConstraintSet:
                 if any(self.find(s) in roots for s in a) and any(self.find(s) in roots for s in b):
                     if cwhy is event:
                         raise ConstraintError(
-                            f"{verb} refused: {why.describe()} froze that person; unlock {why.person} first")
+                            f"{verb} refused: {why.describe()} froze that person; unlock {why.person} first"
+                        )
                     raise ConstraintError(
                         f"{verb} refused: {cwhy.describe()} separates signatures that {why.describe()} froze; "
-                        f"undo event #{cwhy.id} first")
+                        f"undo event #{cwhy.id} first"
+                    )
 
     def _blame(self, sig: str, exclude: Event | None) -> Event | None:
         for e in reversed(self.events):
@@ -260,7 +284,9 @@ class ConstraintSet:
         return None
 
     # -- output -----------------------------------------------------------------------------------
-    def for_signatures(self, sig_ids: Iterable[str], block_of: Mapping[str, str] | None = None) -> Constraints:
+    def for_signatures(
+        self, sig_ids: Iterable[str], block_of: Mapping[str, str] | None = None
+    ) -> Constraints:
         """The pairwise constraints among ``sig_ids`` (ids not in the set are dropped).
 
         Must-links become a chain per component (enough for any transitive clusterer); cannot-links

@@ -66,33 +66,53 @@ class EvidenceCard:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "a": self.a, "b": self.b, "probability": round(self.probability, 4),
-            "threshold": round(self.threshold, 4), "decision": self.decision, "constraint": self.constraint,
-            "same_block": self.same_block, "person_a": self.person_a, "person_b": self.person_b,
+            "a": self.a,
+            "b": self.b,
+            "probability": round(self.probability, 4),
+            "threshold": round(self.threshold, 4),
+            "decision": self.decision,
+            "constraint": self.constraint,
+            "same_block": self.same_block,
+            "person_a": self.person_a,
+            "person_b": self.person_b,
             "same_person_now": self.person_a is not None and self.person_a == self.person_b,
             "bias": None if self.bias is None else round(self.bias, 4),
-            "features": [{"name": f.name, "value": f.value, "contribution": None if f.contribution is None
-                          else round(f.contribution, 4), "doc": f.doc} for f in self.features],
+            "features": [
+                {
+                    "name": f.name,
+                    "value": f.value,
+                    "contribution": None if f.contribution is None else round(f.contribution, 4),
+                    "doc": f.doc,
+                }
+                for f in self.features
+            ],
             "notes": self.notes,
         }
 
     def render(self) -> str:
         def side(tag: str, d: dict[str, Any], person: str | None) -> str:
             title = d.get("title") or "(no title)"
-            return (f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}"
-                    + (f"\n    in person {person}" if person else "\n    (not placed in a person yet)"))
+            return f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}" + (
+                f"\n    in person {person}" if person else "\n    (not placed in a person yet)"
+            )
 
         lines = [side("A", self.a, self.person_a), side("B", self.b, self.person_b), ""]
-        lines.append(f"probability same person: {self.probability:.3f} (threshold {self.threshold:.2f}) "
-                     f"-> {self.decision}")
+        lines.append(
+            f"probability same person: {self.probability:.3f} (threshold {self.threshold:.2f}) "
+            f"-> {self.decision}"
+        )
         if self.constraint:
             lines.append(f"decided by: {self.constraint}")
-        lines.append("currently: " + ("the same person" if self.person_a and self.person_a == self.person_b
-                                      else "different people"))
+        lines.append(
+            "currently: "
+            + ("the same person" if self.person_a and self.person_a == self.person_b else "different people")
+        )
         lines.append("")
         has_contrib = any(f.contribution is not None for f in self.features)
         lines.append(f"{'feature':<24}{'value':>10}" + (f"{'contribution':>14}" if has_contrib else ""))
-        rows = sorted(self.features, key=lambda f: -abs(f.contribution or 0.0)) if has_contrib else self.features
+        rows = (
+            sorted(self.features, key=lambda f: -abs(f.contribution or 0.0)) if has_contrib else self.features
+        )
         for f in rows:
             v = "missing" if f.value is None else f"{f.value:.3f}"
             c = "" if f.contribution is None else f"{f.contribution:+14.3f}"
@@ -105,12 +125,21 @@ class EvidenceCard:
 
 
 def _sig_dict(s: Signature) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name, "work_id": s.work_id, "title": s.title, "year": s.year,
-            "venue": s.venue, "coauthors": list(s.coauthors), "affiliations": list(s.affiliations)}
+    return {
+        "id": s.id,
+        "name": s.name,
+        "work_id": s.work_id,
+        "title": s.title,
+        "year": s.year,
+        "venue": s.venue,
+        "coauthors": list(s.coauthors),
+        "affiliations": list(s.affiliations),
+    }
 
 
-def explain_pair(a: Signature, b: Signature, scorer: Scorer | PairModel,
-                 context: Sequence[Signature] | None = None) -> EvidenceCard:
+def explain_pair(
+    a: Signature, b: Signature, scorer: Scorer | PairModel, context: Sequence[Signature] | None = None
+) -> EvidenceCard:
     """The card for two signatures (pure given the scorer); ``context``: their block-mates, for TF-IDF/counts.
 
     The probability is :meth:`Scorer.pair_scores` of the pair with that context: the number the review queue
@@ -136,29 +165,49 @@ def explain_pair(a: Signature, b: Signature, scorer: Scorer | PairModel,
     rows = []
     for k, name in enumerate(FEATURE_NAMES):
         v = float(X[0, k])
-        rows.append(FeatureRow(name, None if math.isnan(v) else round(v, 4),
-                               None if contrib is None else float(contrib[k]), docs.get(name, "")))
-    card = EvidenceCard(_sig_dict(a), _sig_dict(b), prob, scorer.threshold, rows,
-                        bias=None if contrib is None else float(contrib[-1]),
-                        same_block=block_of(a) == block_of(b))
+        rows.append(
+            FeatureRow(
+                name,
+                None if math.isnan(v) else round(v, 4),
+                None if contrib is None else float(contrib[k]),
+                docs.get(name, ""),
+            )
+        )
+    card = EvidenceCard(
+        _sig_dict(a),
+        _sig_dict(b),
+        prob,
+        scorer.threshold,
+        rows,
+        bias=None if contrib is None else float(contrib[-1]),
+        same_block=block_of(a) == block_of(b),
+    )
     if bool(cannot[0]):
-        card.constraint = ("cannot-link (name rule): both names on one paper" if a.work_id == b.work_id
-                           else f"cannot-link (name rule): {a.name!r} and {b.name!r} have incompatible given names")
+        card.constraint = (
+            "cannot-link (name rule): both names on one paper"
+            if a.work_id == b.work_id
+            else f"cannot-link (name rule): {a.name!r} and {b.name!r} have incompatible given names"
+        )
     if not card.same_block:
-        card.notes.append(f"different blocks ({block_of(a)!r} vs {block_of(b)!r}): the pipeline never compares "
-                          "them; the score is what it would be if they were")
+        card.notes.append(
+            f"different blocks ({block_of(a)!r} vs {block_of(b)!r}): the pipeline never compares "
+            "them; the score is what it would be if they were"
+        )
     return card
 
 
-def explain_in(corpus: Corpus, scorer: Scorer, cs: ConstraintSet, placed: Mapping[str, str], sig_a: str,
-               sig_b: str) -> EvidenceCard:
+def explain_in(
+    corpus: Corpus, scorer: Scorer, cs: ConstraintSet, placed: Mapping[str, str], sig_a: str, sig_b: str
+) -> EvidenceCard:
     """The card for two signatures of a loaded corpus, with curation and the people they sit in."""
     from byline.block import block_of
 
     missing = [s for s in (sig_a, sig_b) if s not in corpus.signatures]
     if missing:
-        raise StoreError(f"unknown signature id(s): {', '.join(missing)} (a signature id is "
-                         "<work id>#<author position>, e.g. from `byline person ID --json`)")
+        raise StoreError(
+            f"unknown signature id(s): {', '.join(missing)} (a signature id is "
+            "<work id>#<author position>, e.g. from `byline person ID --json`)"
+        )
     a, b = corpus.signatures[sig_a], corpus.signatures[sig_b]
     card = explain_pair(a, b, scorer, corpus.block_context({block_of(a), block_of(b)}))
     decided = cs.decided_by(sig_a, sig_b)
@@ -176,5 +225,11 @@ def explain(store: Store, sig_a: str, sig_b: str, model: PairModel) -> EvidenceC
 
     corpus = load_corpus(store)
     placed = repo.assignments(store.connection)
-    return explain_in(corpus, Scorer.for_corpus(model, corpus.signatures.values()),
-                      ConstraintSet.replay(corpus.events), placed, sig_a, sig_b)
+    return explain_in(
+        corpus,
+        Scorer.for_corpus(model, corpus.signatures.values()),
+        ConstraintSet.replay(corpus.events),
+        placed,
+        sig_a,
+        sig_b,
+    )

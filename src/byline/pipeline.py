@@ -89,7 +89,9 @@ def score_blocks(
     if len(i_all) == 0:
         return data, per_block, np.zeros(0, np.float64)
     scorer = Scorer(model)
-    p = scorer.score_matrix(scorer.features(data, i_all, j_all), np.zeros(len(i_all), bool), mask=False).probability
+    p = scorer.score_matrix(
+        scorer.features(data, i_all, j_all), np.zeros(len(i_all), bool), mask=False
+    ).probability
     return data, per_block, p
 
 
@@ -213,7 +215,9 @@ def run(
     if engine is None:
         results = [r for batch in batches(blocks) for r in disambiguate_blocks(batch, model, constraints)]
     else:
-        results = list(engine.map_blocks(disambiguate_blocks, list(blocks.items()), model, constraints, batched=True))
+        results = list(
+            engine.map_blocks(disambiguate_blocks, list(blocks.items()), model, constraints, batched=True)
+        )
     out = RunResult(clusters={}, seconds=0.0)
     for r in results:
         out.blocks[r.block] = r

@@ -33,7 +33,6 @@ MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (t
 MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
 
-
 class StoreBackend:
     """Serve one store file; ``model`` (a fitted Disambiguator or look-alike) or the default model."""
 
@@ -196,7 +195,9 @@ class StoreBackend:
         from byline.people import list_people
 
         rows = list_people(self._store(), name)[:limit]
-        look = self._lookups([s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids])
+        look = self._lookups(
+            [s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids]
+        )
         out = []
         for p in rows:
             years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
@@ -208,16 +209,27 @@ class StoreBackend:
                     continue
                 variants[info[0]] += 1
                 affs.update(info[1])
-            out.append({
-                "id": p.id, "name": p.name, "locked": p.locked, "n_works": len(p.work_ids),
-                "work_ids": p.work_ids, "first_year": years[0] if years else None,
-                "last_year": years[-1] if years else None,
-                "variants": [n for n, _ in variants.most_common()] or [p.name],
-                "affiliations": [a for a, _ in affs.most_common(3)],
-                "example_work": next(
-                    (look["labels"][w] for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
-                     if look["labels"].get(w)), None),
-            })
+            out.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "locked": p.locked,
+                    "n_works": len(p.work_ids),
+                    "work_ids": p.work_ids,
+                    "first_year": years[0] if years else None,
+                    "last_year": years[-1] if years else None,
+                    "variants": [n for n, _ in variants.most_common()] or [p.name],
+                    "affiliations": [a for a, _ in affs.most_common(3)],
+                    "example_work": next(
+                        (
+                            look["labels"][w]
+                            for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
+                            if look["labels"].get(w)
+                        ),
+                        None,
+                    ),
+                }
+            )
         return out
 
     def person(self, person_id: str) -> dict[str, Any]:
@@ -252,55 +264,83 @@ class StoreBackend:
         for ref in prof.works:
             w = works.get(ref.work_id)
             item = scored["items"].get(ref.work_id)
-            work_rows.append({
-                "id": ref.work_id, "signature_id": ref.signature_id, "title": ref.title, "year": ref.year,
-                "abstract_start": _snippet(w.abstract if w else None),
-                "venue": ref.venue, "printed_name": ref.printed_name, "implicit": ref.implicit,
-                "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
-                "authors_truncated": bool(w and w.authors_truncated),
-                "confidence": None if item is None else round(1.0 - item["score"], 4),
-                "flagged": bool(item and item["score"] >= FLAG_SCORE),
-            })
+            work_rows.append(
+                {
+                    "id": ref.work_id,
+                    "signature_id": ref.signature_id,
+                    "title": ref.title,
+                    "year": ref.year,
+                    "abstract_start": _snippet(w.abstract if w else None),
+                    "venue": ref.venue,
+                    "printed_name": ref.printed_name,
+                    "implicit": ref.implicit,
+                    "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
+                    "authors_truncated": bool(w and w.authors_truncated),
+                    "confidence": None if item is None else round(1.0 - item["score"], 4),
+                    "flagged": bool(item and item["score"] >= FLAG_SCORE),
+                }
+            )
         flagged = []
         for ref in prof.works:
             item = scored["items"].get(ref.work_id)
             if item and item["score"] >= FLAG_SCORE:
-                flagged.append({
-                    "work_id": ref.work_id, "title": ref.title, "score": item["score"],
-                    "abstract_start": _snippet(works[ref.work_id].abstract if ref.work_id in works else None),
-                    "evidence": item["evidence"], "signature_id": ref.signature_id,
-                    "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
-                    "explain_b": typical if typical != ref.signature_id else None,
-                })
+                flagged.append(
+                    {
+                        "work_id": ref.work_id,
+                        "title": ref.title,
+                        "score": item["score"],
+                        "abstract_start": _snippet(
+                            works[ref.work_id].abstract if ref.work_id in works else None
+                        ),
+                        "evidence": item["evidence"],
+                        "signature_id": ref.signature_id,
+                        "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
+                        "explain_b": typical if typical != ref.signature_id else None,
+                    }
+                )
         flagged.sort(key=lambda f: (-f["score"], f["work_id"]))
         events = history(store, pid)
         return {
-            "id": prof.id, "name": prof.name, "locked": prof.locked, "merged_from": retired,
-            "n_works": len(prof.works), "work_ids": prof.work_ids,
+            "id": prof.id,
+            "name": prof.name,
+            "locked": prof.locked,
+            "merged_from": retired,
+            "n_works": len(prof.works),
+            "work_ids": prof.work_ids,
             "variants": [n for n, _ in prof.name_variants],
             "name_variants": [{"name": n, "count": c} for n, c in prof.name_variants],
             "works": work_rows,
             "coauthors": [
-                {"name": n, "count": c,
-                 "person_id": coauthor_person[n].most_common(1)[0][0] if coauthor_person.get(n) else None}
+                {
+                    "name": n,
+                    "count": c,
+                    "person_id": coauthor_person[n].most_common(1)[0][0] if coauthor_person.get(n) else None,
+                }
                 for n, c in prof.coauthors
             ],
             "affiliations": [{"name": n, "count": c} for n, c in prof.affiliations],
             "years": {str(y): c for y, c in prof.years},
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
-            "emails": prof.emails, "orcids": prof.orcids,
-            "flagged": flagged, "scoring": scored["note"], "typical_signature": typical,
+            "emails": prof.emails,
+            "orcids": prof.orcids,
+            "flagged": flagged,
+            "scoring": scored["note"],
+            "typical_signature": typical,
             "history": _history(events),
         }
 
-    def _score_person(self, pid: str, name: str, works: list[Any], placed: dict[str, str],
-                      names: dict[str, str]) -> dict[str, Any]:
+    def _score_person(
+        self, pid: str, name: str, works: list[Any], placed: dict[str, str], names: dict[str, str]
+    ) -> dict[str, Any]:
         """Each work's probability of NOT being this person's (the audit of the profile as a listing)."""
         if len(works) < 2:
             return {"items": {}, "typical": None, "note": "a single work: nothing to compare it with"}
         if len(works) > MAX_AUDIT_WORKS:
-            return {"items": {}, "typical": None,
-                    "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)"}
+            return {
+                "items": {},
+                "typical": None,
+                "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)",
+            }
         try:
             scorer = self.scorer()
         except ModelError as exc:
@@ -308,8 +348,14 @@ class StoreBackend:
         from byline.audit import audit_works
 
         report = audit_works(works, name, scorer, placed=placed, person_names=names, source=pid)
-        items = {it.work_id: {"score": round(it.score, 4), "evidence": it.evidence, "signature_id": it.signature_id}
-                 for it in report.works}
+        items = {
+            it.work_id: {
+                "score": round(it.score, 4),
+                "evidence": it.evidence,
+                "signature_id": it.signature_id,
+            }
+            for it in report.works
+        }
         mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
         typical = min(mine, key=lambda it: (it.score, it.work_id)).signature_id if mine else None
         return {"items": items, "typical": typical, "note": None}
@@ -328,19 +374,45 @@ class StoreBackend:
         for i, a in enumerate(w.authors):
             sid = f"{w.id}#{i}"
             pid = placed.get(sid)
-            authors.append({"name": a.name, "position": i, "affiliations": list(a.affiliations),
-                            "email": a.email, "orcid": a.orcid, "signature_id": sid,
-                            "person_id": pid, "person_name": names.get(pid) if pid else None})
+            authors.append(
+                {
+                    "name": a.name,
+                    "position": i,
+                    "affiliations": list(a.affiliations),
+                    "email": a.email,
+                    "orcid": a.orcid,
+                    "signature_id": sid,
+                    "person_id": pid,
+                    "person_name": names.get(pid) if pid else None,
+                }
+            )
         implicit = [(sid, pid) for sid, pid, imp in repo.placed_on_work(self._con, w.id) if imp]
         for sid, pid in implicit:
-            authors.append({"name": names.get(pid, ""), "position": None, "affiliations": [], "signature_id": sid,
-                            "person_id": pid, "person_name": names.get(pid), "implicit": True})
+            authors.append(
+                {
+                    "name": names.get(pid, ""),
+                    "position": None,
+                    "affiliations": [],
+                    "signature_id": sid,
+                    "person_id": pid,
+                    "person_name": names.get(pid),
+                    "implicit": True,
+                }
+            )
         return {
-            "id": w.id, "title": w.title, "year": w.year, "venue": w.venue, "abstract": w.abstract,
-            "keywords": list(w.keywords), "ids": dict(w.ids), "authors_truncated": w.authors_truncated,
+            "id": w.id,
+            "title": w.title,
+            "year": w.year,
+            "venue": w.venue,
+            "abstract": w.abstract,
+            "keywords": list(w.keywords),
+            "ids": dict(w.ids),
+            "authors_truncated": w.authors_truncated,
             "authors": authors,
-            "sources": [{"file": r.source.file, "line": r.source.line, "record": r.source.record,
-                         "format": r.format} for r in w.records],
+            "sources": [
+                {"file": r.source.file, "line": r.source.line, "record": r.source.record, "format": r.format}
+                for r in w.records
+            ],
         }
 
     def explain(self, a: str, b: str) -> dict[str, Any]:
@@ -358,7 +430,9 @@ class StoreBackend:
         missing = [s for s in (a, b) if s not in known]
         if missing:
             raise NotFound("signature", missing[0])
-        card = explain_in(self.corpus(), self.scorer(), self.constraints(), self._assignments(), a, b).to_dict()
+        card = explain_in(
+            self.corpus(), self.scorer(), self.constraints(), self._assignments(), a, b
+        ).to_dict()
         names = self._person_names()
         card["same"] = card["decision"] == "same person"
         card["decided_by"] = card.get("constraint")
@@ -386,8 +460,9 @@ class StoreBackend:
         from byline.people import list_people
 
         out = []
-        candidates = [p for p in list_people(self._store())
-                      if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS]
+        candidates = [
+            p for p in list_people(self._store()) if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS
+        ]
         for p in candidates[:MAX_REVIEW_PEOPLE]:
             view = self.person(p.id)
             typical = view.get("typical_signature")
@@ -396,12 +471,20 @@ class StoreBackend:
             for w in view["works"]:
                 if w["confidence"] is None or w["signature_id"] == typical:
                     continue
-                out.append({
-                    "signature_id": w["signature_id"], "name": w["printed_name"], "work_id": w["id"],
-                    "title": w["title"], "abstract_start": w.get("abstract_start"),
-                    "person_id": p.id, "person_name": view["name"], "fit": w["confidence"],
-                    "explain_a": w["signature_id"], "explain_b": typical,
-                })
+                out.append(
+                    {
+                        "signature_id": w["signature_id"],
+                        "name": w["printed_name"],
+                        "work_id": w["id"],
+                        "title": w["title"],
+                        "abstract_start": w.get("abstract_start"),
+                        "person_id": p.id,
+                        "person_name": view["name"],
+                        "fit": w["confidence"],
+                        "explain_a": w["signature_id"],
+                        "explain_b": typical,
+                    }
+                )
         corpus, scorer = self.corpus(), self.scorer() if out else None
         groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
         for it in out:
@@ -412,9 +495,11 @@ class StoreBackend:
             groups[frozenset((block_of(a), block_of(b)))].append(it)
         for blocks, items in groups.items():
             assert scorer is not None
-            scores = scorer.pair_scores([corpus.signatures[it["explain_a"]] for it in items],
-                                        [corpus.signatures[it["explain_b"]] for it in items],
-                                        corpus.block_context(blocks)).probability
+            scores = scorer.pair_scores(
+                [corpus.signatures[it["explain_a"]] for it in items],
+                [corpus.signatures[it["explain_b"]] for it in items],
+                corpus.block_context(blocks),
+            ).probability
             for it, prob in zip(items, scores.tolist(), strict=True):
                 it["probability"] = round(float(prob), 4)
         for it in out:
@@ -445,17 +530,28 @@ class StoreBackend:
         if not records:
             raise InputError("the listing has no works")
         if len(records) > MAX_UPLOAD_WORKS:
-            raise InputError(f"the listing has {len(records)} entries; the web audit takes at most "
-                             f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)")
+            raise InputError(
+                f"the listing has {len(records)} entries; the web audit takes at most "
+                f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)"
+            )
         works = dedup(records, existing=self._store().works(with_records=False))
-        report = audit_works(works, who, scorer, placed=self._assignments(), person_names=self._person_names(),
-                             source="upload")
+        report = audit_works(
+            works, who, scorer, placed=self._assignments(), person_names=self._person_names(), source="upload"
+        )
         result = report.to_dict()
         result["source"] = "upload"
         return result
 
-    def curate(self, action: str, person_id: str, *, other: str | None = None, works: list[str] | None = None,
-               who: str = "web", why: str | None = None) -> dict[str, Any]:
+    def curate(
+        self,
+        action: str,
+        person_id: str,
+        *,
+        other: str | None = None,
+        works: list[str] | None = None,
+        who: str = "web",
+        why: str | None = None,
+    ) -> dict[str, Any]:
         from byline import people
 
         if action not in CURATION_ACTIONS:
