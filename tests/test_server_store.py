@@ -262,3 +262,33 @@ def test_profiles_read_only_their_works_but_match_the_whole_corpus(db: Path) -> 
             assert prof == ref, p.id
             implicit_seen += sum(w.implicit for w in prof.works)
         assert implicit_seen
+
+
+def test_undo_and_history_endpoints(client: TestClient, db: Path) -> None:
+    assert client.post("/api/events/1/undo").status_code == 401  # a curator write
+    r = client.post("/api/events/99/undo", headers=AUTH)
+    assert r.status_code == 400 and "no curation event #99" in r.json()["error"]
+    assert client.get("/api/people/Pnope/history").status_code == 404
+    a, b = (p["id"] for p in _people(client, "Jaeseong Lee")[:2])
+    before = _membership(db)
+    ev = client.post(f"/api/people/{a}/merge", json={"other": b}, headers=AUTH).json()["event"]
+    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    assert [(e["id"], e["kind"], e["undone_by"]) for e in hist] == [(ev["id"], "merge", None)]
+    undo = client.post(f"/api/events/{ev['id']}/undo", headers=AUTH).json()
+    assert undo["event"]["kind"] == "undo" and undo["event"]["payload"]["reverts"] == [ev["id"]]
+    assert client.get(f"/api/people/{b}").status_code == 200  # the merged-away person is back
+    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    assert [(e["kind"], e["undone_by"]) for e in hist] == [("merge", undo["event"]["id"]), ("undo", None)]
+    assert _membership(db) == before  # people, their signatures and redirects as before the merge
+
+
+def _membership(db: Path) -> tuple[list, list, list]:
+    con = sqlite3.connect(db)
+    try:
+        return (
+            con.execute("SELECT id, name, block, locked FROM people ORDER BY 1").fetchall(),
+            con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall(),
+            con.execute("SELECT old_id, new_id FROM person_redirects ORDER BY 1").fetchall(),
+        )
+    finally:
+        con.close()
