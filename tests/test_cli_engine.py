@@ -15,7 +15,10 @@ from byline_synth import generate, write_jsonl
 
 runner = CliRunner()
 
-JSON_KEYS = {"b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "blocks", "signatures", "seconds"}
+JSON_KEYS = {
+    "b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "blocks", "signatures", "seconds",
+    "largest_block", "b3_by_block_size",
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,11 @@ def test_train_then_evaluate_json(files, tmp_path):
     assert set(m) == JSON_KEYS
     assert m["signatures"] == 200 and m["blocks"] >= 1
     assert 0 < m["b3_f1"] <= 1
+    buckets = m["b3_by_block_size"]
+    assert list(buckets) == ["1-9", "10-49", "50-199", "200-999", ">=1000"]
+    assert sum(b["signatures"] for b in buckets.values()) == 200
+    assert sum(b["blocks"] for b in buckets.values()) == m["blocks"]
+    assert 1 <= m["largest_block"] <= 200
     r = runner.invoke(app, ["evaluate", str(dev), "--model", str(out)])
     assert r.exit_code == 0 and "B3 F1" in r.stdout
 

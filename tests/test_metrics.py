@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from byline.evaluate import (
+    b3_by_block_size,
     b3_precision_recall_fscore,
+    block_size_bucket,
     cluster_precision_recall_fscore,
     f1_score,
     pairwise_f1_per_block,
@@ -81,3 +83,35 @@ def test_pairwise_f1_is_mean_over_blocks():
 
 def test_f1_zero():
     assert f1_score(0.0, 1.0) == 0.0
+
+
+def test_block_size_bucket_edges():
+    assert [block_size_bucket(n) for n in (1, 9, 10, 49, 50, 199, 200, 999, 1000, 5000)] == [
+        "1-9", "1-9", "10-49", "10-49", "50-199", "50-199", "200-999", "200-999", ">=1000", ">=1000",
+    ]
+
+
+def test_b3_by_block_size_splits_the_overall_figures():
+    # a small block of 3 (true {a,b} {c}, pred all together) and a block of 12 (one person, split 6 + 6)
+    small = ["a", "b", "c"]
+    big = [f"x{k}" for k in range(12)]
+    true = {"a": "P", "b": "P", "c": "Q", **{x: "R" for x in big}}
+    pred = {"a": "1", "b": "1", "c": "1", **{x: ("2" if k < 6 else "3") for k, x in enumerate(big)}}
+    out = b3_by_block_size(true, pred, {"S": small, "B": big})
+    assert list(out) == ["1-9", "10-49", "50-199", "200-999", ">=1000"]
+    s, b = out["1-9"], out["10-49"]
+    assert (s["blocks"], s["signatures"], b["blocks"], b["signatures"]) == (1, 3, 1, 12)
+    # small: precision a,b 2/3, c 1/3 -> 5/9; recall 1 ; big: precision 1, recall 6/12 = 0.5
+    assert s["b3_precision"] == pytest.approx(5 / 9) and s["b3_recall"] == 1.0
+    assert b["b3_precision"] == 1.0 and b["b3_recall"] == pytest.approx(0.5)
+    assert b["b3_f1"] == pytest.approx(f1_score(1.0, 0.5))
+    assert out[">=1000"] == {"blocks": 0, "signatures": 0, "b3_precision": None, "b3_recall": None, "b3_f1": None}
+    # the signature-weighted mean of the buckets is the overall B3
+    tc, pc = {}, {}
+    for k, v in true.items():
+        tc.setdefault(v, []).append(k)
+    for k, v in pred.items():
+        pc.setdefault(v, []).append(k)
+    p, r, _ = b3_precision_recall_fscore(tc, pc)
+    assert (3 * s["b3_recall"] + 12 * b["b3_recall"]) / 15 == pytest.approx(r)
+    assert (3 * s["b3_precision"] + 12 * b["b3_precision"]) / 15 == pytest.approx(p)

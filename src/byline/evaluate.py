@@ -8,12 +8,15 @@ decimals when reporting; pass ``round_to=3`` to get exactly its output.)
 :func:`pairwise_f1_per_block` follows S2AND's ``pairwise_precision_recall_fscore(..., "cmacro")``: per
 block, pairwise P/R/F1 over same-cluster pairs (a singleton cluster counts as the pair of itself, the
 fix of Levin et al. 2012), then the plain mean of the per-block values.
+
+:func:`b3_by_block_size` splits the B3 averages by the size of the block each signature was clustered in
+(buckets 1-9, 10-49, 50-199, 200-999, >=1000 signatures), to show whether recall holds in large blocks.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -120,6 +123,68 @@ def labels_to_clusters(labels: Mapping[str, str]) -> dict[str, list[str]]:
     return dict(out)
 
 
+BLOCK_SIZE_EDGES = (10, 50, 200, 1000)
+
+
+def block_size_buckets(edges: Sequence[int] = BLOCK_SIZE_EDGES) -> list[str]:
+    """Bucket labels for ``edges`` (lower bounds after the first bucket): ``["1-9", ..., ">=1000"]``."""
+    out, lo = [], 1
+    for e in edges:
+        out.append(f"{lo}-{e - 1}")
+        lo = e
+    out.append(f">={lo}")
+    return out
+
+
+def block_size_bucket(n: int, edges: Sequence[int] = BLOCK_SIZE_EDGES) -> str:
+    """The bucket label of a block of ``n`` signatures."""
+    labels = block_size_buckets(edges)
+    for k, e in enumerate(edges):
+        if n < e:
+            return labels[k]
+    return labels[-1]
+
+
+def b3_by_block_size(
+    true_label: Mapping[str, str],
+    pred_label: Mapping[str, str],
+    blocks: Mapping[str, Sequence[str]],
+    edges: Sequence[int] = BLOCK_SIZE_EDGES,
+) -> dict[str, dict[str, Any]]:
+    """B3 precision/recall/F1 averaged over the signatures of the blocks of each size bucket.
+
+    Per-signature B3 values are those of :func:`b3_precision_recall_fscore` over all of ``blocks`` (so the
+    signature-weighted mean of a bucket's values gives back the overall figures); every bucket is listed,
+    in size order, empty ones with ``None`` metrics.
+    """
+    ids = [s for sigs in blocks.values() for s in sigs]
+    pred_size = Counter(pred_label[s] for s in ids)
+    true_size = Counter(true_label[s] for s in ids)
+    both = Counter((pred_label[s], true_label[s]) for s in ids)
+    acc = {b: {"blocks": 0, "signatures": 0, "p": 0.0, "r": 0.0} for b in block_size_buckets(edges)}
+    for sigs in blocks.values():
+        a = acc[block_size_bucket(len(sigs), edges)]
+        a["blocks"] += 1
+        for s in sigs:
+            kp, kt = pred_label[s], true_label[s]
+            a["signatures"] += 1
+            a["p"] += both[(kp, kt)] / pred_size[kp]
+            a["r"] += both[(kp, kt)] / true_size[kt]
+    out: dict[str, dict[str, Any]] = {}
+    for b, a in acc.items():
+        n = a["signatures"]
+        p = a["p"] / n if n else None
+        r = a["r"] / n if n else None
+        out[b] = {
+            "blocks": a["blocks"],
+            "signatures": n,
+            "b3_precision": p,
+            "b3_recall": r,
+            "b3_f1": f1_score(p, r) if n else None,
+        }
+    return out
+
+
 def score_clustering(
     signatures: Sequence[Signature], pred: Mapping[str, str], blocks: Mapping[str, Sequence[str]]
 ) -> dict[str, float]:
@@ -151,9 +216,12 @@ def evaluate(signatures: Sequence[Signature], model: Any, engine: Any = None) ->
         seconds = time.perf_counter() - t0
         blocks = {k: [s.id for s in v] for k, v in group_blocks(sigs).items()}
         m = score_clustering(sigs, result.clusters, blocks)
+        true = {s.id: str(s.person) for s in sigs}
         out[ds] = {
             **m,
+            "b3_by_block_size": b3_by_block_size(true, result.clusters, blocks),
             "blocks": len(blocks),
+            "largest_block": max((len(v) for v in blocks.values()), default=0),
             "signatures": len(sigs),
             "seconds": round(seconds, 3),
             "pairs": result.n_pairs,

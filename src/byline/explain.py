@@ -159,12 +159,22 @@ def explain_pair(
     X = scorer.features(data, i, j)
     cannot = scorer.cannot(data, i, j)
     prob = float(scorer.score_matrix(X, cannot).probability[0])
-    contrib_all = scorer.contributions(X)
-    contrib = None if contrib_all is None else contrib_all[0]
+    names: tuple[str, ...] = FEATURE_NAMES
+    values: np.ndarray = X[0]
+    contrib: np.ndarray | None = None
+    bias: float | None = None
+    parts = scorer.contributions(X)
+    if parts is not None:  # the model's own columns, with their SHAP values
+        names, values, contrib, bias = (
+            parts.names,
+            parts.values[0],
+            parts.contributions[0],
+            float(parts.bias[0]),
+        )
     docs = _feature_docs()
     rows = []
-    for k, name in enumerate(FEATURE_NAMES):
-        v = float(X[0, k])
+    for k, name in enumerate(names):
+        v = float(values[k])
         rows.append(
             FeatureRow(
                 name,
@@ -179,7 +189,7 @@ def explain_pair(
         prob,
         scorer.threshold,
         rows,
-        bias=None if contrib is None else float(contrib[-1]),
+        bias=bias,
         same_block=block_of(a) == block_of(b),
     )
     if bool(cannot[0]):

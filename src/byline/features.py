@@ -42,6 +42,19 @@ def words(text: str | None) -> list[str]:
     return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
 
 
+def _stem(w: str) -> str:
+    """A light suffix strip, so "networks"/"network" and "learning"/"learned" share a token."""
+    for suf in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def initials_key(p: ParsedName) -> str:
+    sur = surname_key(p)
+    return f"{p.initials} {sur}".strip() if sur else ""
+
+
 def profile_tokens(s: Signature) -> list[str]:
     """Tokens describing a signature's context, for nearest-neighbour candidate search."""
     toks = [f"c:{block_key(c)}" for c in s.coauthors]
@@ -168,6 +181,95 @@ class BlockData:
         return tfidf_matrix(docs, binary=True, block_ids=self.block_id)  # 0/1: dot = overlap count
 
     @cached_property
+    def embeddings(self) -> np.ndarray:
+        """One L2-normalized text vector per signature (zero row: no text), from the shipped encoder."""
+        from byline.encoder import default_encoder
+
+        return default_encoder().encode_signatures(self.sigs)
+
+    def _block_mean(self, per_row_sum: np.ndarray, self_term: np.ndarray) -> np.ndarray:
+        """Per row: the mean over its block's other rows of a pair quantity, given row sums that
+        include the row itself (``self_term``)."""
+        n = self.block_size.astype(np.float64)
+        return np.where(n > 1, (per_row_sum - self_term) / np.maximum(n - 1, 1), np.nan).astype(np.float32)
+
+    @cached_property
+    def block_text_coherence(self) -> np.ndarray:
+        """Mean embedding cosine of each signature to its block-mates with text: a block written by one
+        person is topically coherent; a name shared by many people is not."""
+        E = self.embeddings.astype(np.float64)
+        has = (np.abs(E).sum(axis=1) > 0).astype(np.float64)
+        sums = np.zeros((int(self.block_id.max()) + 1 if self.n else 1, E.shape[1]))
+        np.add.at(sums, self.block_id, E)
+        cnt = np.bincount(self.block_id, weights=has, minlength=len(sums))
+        dots = np.einsum("ij,ij->i", E, sums[self.block_id]) - np.einsum("ij,ij->i", E, E)
+        denom = cnt[self.block_id] - has
+        out = np.where((has > 0) & (denom > 0), dots / np.maximum(denom, 1), np.nan)
+        return out.astype(np.float32)
+
+    @cached_property
+    def block_coauthor_density(self) -> np.ndarray:
+        """Share of a signature's block-mates that have a coauthor in common with it."""
+        A = self.coauthor_neighbors
+        deg = np.asarray(A.sum(axis=1)).ravel()
+        n = self.block_size.astype(np.float64)
+        out = np.where(n > 1, deg / np.maximum(n - 1, 1), np.nan)
+        out[self.coauthor_counts == 0] = np.nan
+        return out.astype(np.float32)
+
+    @cached_property
+    def coauthor_neighbors(self) -> sp.csr_matrix:
+        """Signature adjacency of the block: 1 where two signatures share a coauthor (full key)."""
+        C = self.coauthors_initials
+        A = (C @ C.T).tocsr()
+        A.setdiag(0)
+        A.eliminate_zeros()
+        A.data[:] = 1.0
+        return A
+
+    @cached_property
+    def coauthors_initials(self) -> sp.csr_matrix:
+        """Coauthors keyed by surname + all initials ("radhika ag"): finer than the block key."""
+        own = [initials_key(p) for p in self.parsed]
+        docs = [
+            sorted({initials_key(parse_name(c)) for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)
+        ]
+        return tfidf_matrix(docs, binary=True, block_ids=self.block_id)
+
+    @cached_property
+    def coauthors_full(self) -> sp.csr_matrix:
+        """Coauthors printed with a full given name, keyed by that full name ("seungwon hwang")."""
+        docs = []
+        for k, s in enumerate(self.sigs):
+            keys = set()
+            for c in s.coauthors:
+                p = parse_name(c)
+                if not p.given_is_initial and p.surname:
+                    keys.add(f"{p.given_joined} {surname_key(p)}")
+            docs.append(sorted(keys))
+        return tfidf_matrix(docs, binary=True, block_ids=self.block_id)
+
+    @cached_property
+    def title_chars(self) -> sp.csr_matrix:
+        docs = []
+        for ws in self._title_words:
+            grams = []
+            for w in ws:
+                w = f" {w} "
+                grams += [w[k : k + 4] for k in range(len(w) - 3)]
+            docs.append(grams)
+        return tfidf_matrix(docs, block_ids=self.block_id)
+
+    @cached_property
+    def text_all(self) -> sp.csr_matrix:
+        docs = [
+            [_stem(w) for w in self._title_words[k] + self._abstract_words[k]]
+            + [f"k:{unidecode(x).lower().strip()}" for x in s.keywords]
+            for k, s in enumerate(self.sigs)
+        ]
+        return tfidf_matrix(docs, block_ids=self.block_id)
+
+    @cached_property
     def coauthor_counts(self) -> np.ndarray:
         return np.diff(self.coauthors.indptr).astype(np.float32)
 
@@ -279,18 +381,19 @@ class Feature:
     name: str
     fn: FeatureFn
     doc: str = ""
+    default: bool = True  # used by newly trained models (else kept only so older models still load)
 
 
 FEATURES: list[Feature] = []
 
 
-def feature(name: str, doc: str = "") -> Callable[[FeatureFn], FeatureFn]:
+def feature(name: str, doc: str = "", default: bool = True) -> Callable[[FeatureFn], FeatureFn]:
     """Register a pair feature; columns appear in registration order."""
 
     def deco(fn: FeatureFn) -> FeatureFn:
         if any(f.name == name for f in FEATURES):
             raise ValueError(f"duplicate feature name {name!r}")
-        FEATURES.append(Feature(name, fn, doc or (fn.__doc__ or "").strip()))
+        FEATURES.append(Feature(name, fn, doc or (fn.__doc__ or "").strip(), default))
         return fn
 
     return deco
@@ -327,37 +430,40 @@ def _f_tokens(d, i, j):
     return _eq(d.name_tokens, i, j)
 
 
-@feature("name_count_full_min", "log1p count of the full name (rarer of the two)")
+# --- legacy columns: computed so models of earlier releases still load and score the same; new models
+# leave them out (on real labeled data, counts of training names and block sizes did not generalize:
+# docs/model.md "Features")
+@feature("name_count_full_min", "log1p count of the full name (rarer of the two)", default=False)
 def _f_cfull_min(d, i, j):
     return np.fmin(d.log_full[i], d.log_full[j])
 
 
-@feature("name_count_full_max")
+@feature("name_count_full_max", default=False)
 def _f_cfull_max(d, i, j):
     return np.fmax(d.log_full[i], d.log_full[j])
 
 
-@feature("name_count_given_min")
+@feature("name_count_given_min", default=False)
 def _f_cgiven(d, i, j):
     return np.fmin(d.log_given[i], d.log_given[j])
 
 
-@feature("name_count_surname")
+@feature("name_count_surname", default=False)
 def _f_csur(d, i, j):
     return np.fmin(d.log_surname[i], d.log_surname[j])
 
 
-@feature("name_count_first_last", "log1p count of first initial + surname (how crowded the block key is)")
+@feature("name_count_first_last", "log1p count of first initial + surname (how crowded the block key is)", default=False)
 def _f_cfl(d, i, j):
     return np.fmin(d.log_first_last[i], d.log_first_last[j])
 
 
-@feature("block_size_log")
+@feature("block_size_log", default=False)
 def _f_bsize(d, i, j):
     return np.log1p(d.block_size[i]).astype(np.float32)
 
 
-@feature("local_full_count_max", "log1p count of the full name inside this block")
+@feature("local_full_count_max", "log1p count of the full name inside this block", default=False)
 def _f_local(d, i, j):
     return np.fmax(d.local_full[i], d.local_full[j])
 
@@ -374,6 +480,61 @@ def _f_co_j(d, i, j):
     inter = d.dot("coauthors", i, j)
     union = c[i] + c[j] - inter
     return _nan_if(inter / np.maximum(union, 1), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("coauthor_overlap_initials", "coauthors sharing surname and all initials")
+def _f_co_init(d, i, j):
+    c = d.coauthor_counts
+    return _nan_if(d.dot("coauthors_initials", i, j), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("coauthor_overlap_full", "coauthors sharing a full printed name")
+def _f_co_full(d, i, j):
+    X = d.coauthors_full
+    c = np.diff(X.indptr)
+    return _nan_if(d.dot("coauthors_full", i, j), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("coauthor_two_hop", "block-mates that share a coauthor with both signatures")
+def _f_co_2hop(d, i, j):
+    c = d.coauthor_counts
+    return _nan_if(d.dot("coauthor_neighbors", i, j), (c[i] == 0) | (c[j] == 0))
+
+
+@feature("title_char_cosine", "character 4-gram TF-IDF of titles")
+def _f_title_chars(d, i, j):
+    return d.cosine("title_chars", i, j)
+
+
+@feature("text_cosine", "title + abstract + keywords, stemmed, one TF-IDF")
+def _f_text(d, i, j):
+    return d.cosine("text_all", i, j)
+
+
+@feature("embedding_cosine", "cosine of the signatures' text embeddings")
+def _f_emb(d, i, j):
+    E = d.embeddings
+    out = np.einsum("ij,ij->i", E[i], E[j]).astype(np.float32)
+    has = np.abs(E).sum(axis=1) > 0
+    out[~(has[i] & has[j])] = np.nan
+    return out
+
+
+@feature("block_text_coherence", "mean embedding cosine of the two signatures to their block-mates")
+def _f_block_coh(d, i, j):
+    c = d.block_text_coherence
+    return np.fmin(c[i], c[j])
+
+
+@feature("embedding_cosine_vs_block", "embedding cosine minus the pair's block coherence")
+def _f_emb_rel(d, i, j):
+    return _f_emb(d, i, j) - _f_block_coh(d, i, j)
+
+
+@feature("block_coauthor_density", "share of block-mates sharing a coauthor (mean of the two)")
+def _f_block_co(d, i, j):
+    c = d.block_coauthor_density
+    return (c[i] + c[j]) / 2
 
 
 @feature("n_authors_max", "largest author list of the two (big collaborations share coauthors by chance)")
@@ -432,6 +593,10 @@ def _f_same_work(d, i, j):
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+# the columns a newly trained model uses; a model records its own list, and scoring picks those columns
+DEFAULT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.default)
+# columns computed from the shipped text encoder (a model using them records the encoder's checksum)
+ENCODER_FEATURES = frozenset({"embedding_cosine", "block_text_coherence", "embedding_cosine_vs_block"})
 
 
 def featurize(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -45,7 +45,9 @@ class Disambiguator:
         max_pairs_per_block: training pairs sampled per block.
         balanced_sampling: sample a capped block's pairs half positive / half negative (else uniformly,
             keeping the block's own class ratio).
-        calibration_fraction: share of training blocks held out for calibration (and threshold w/o dev).
+        calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
+            split into this many folds, a model per fold scores the fold it did not see; the shipped
+            classifier itself is trained on every block.
         max_block_full, knn: candidate-pair bounds for large blocks (see :mod:`byline.block`).
         name_constraints: incompatible given names and same-paper pairs are cannot-links.
         n_jobs: LightGBM threads (1: engines run one process per core; OpenMP oversubscription is slow).
@@ -60,7 +62,7 @@ class Disambiguator:
         num_leaves: int = 15,
         min_child_samples: int = 20,
         max_pairs_per_block: int = 20_000,
-        calibration_fraction: float = 0.2,
+        calibration_folds: int = 4,
         max_block_full: int = MAX_FULL,
         knn: int = 20,
         name_constraints: bool = True,
@@ -74,7 +76,7 @@ class Disambiguator:
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
         self.max_pairs_per_block = max_pairs_per_block
-        self.calibration_fraction = calibration_fraction
+        self.calibration_folds = calibration_folds
         self.max_block_full = max_block_full
         self.knn = knn
         self.name_constraints = name_constraints
@@ -84,7 +86,7 @@ class Disambiguator:
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
         "threshold", "random_state", "n_estimators", "learning_rate", "num_leaves", "min_child_samples",
-        "max_pairs_per_block", "calibration_fraction", "max_block_full", "knn", "name_constraints",
+        "max_pairs_per_block", "calibration_folds", "max_block_full", "knn", "name_constraints",
         "balanced_sampling", "n_jobs",
     )
 
@@ -115,20 +117,28 @@ class Disambiguator:
             check(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{name} must be a positive int, got {v!r}")
         check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
-        check(0.0 < float(self.calibration_fraction) < 0.9, "calibration_fraction must be in (0, 0.9)")
+        c = self.calibration_folds
+        check(isinstance(c, int) and not isinstance(c, bool) and c >= 2, f"calibration_folds must be an int >= 2, got {c!r}")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "booster_"):
             raise NotFittedError("this Disambiguator is not fitted yet: call fit() or Disambiguator.load() first")
 
     # --- training -------------------------------------------------------------------------------------
+    def _columns(self) -> np.ndarray:
+        """Indices of this model's features among every computed column (:data:`FEATURE_NAMES`)."""
+        from byline.features import FEATURE_NAMES
+
+        index = {n: k for k, n in enumerate(FEATURE_NAMES)}
+        return np.array([index[n] for n in self.feature_names_], np.int64)
+
     def _training_pairs(self, blocks: dict[str, list[Signature]], rng: np.random.Generator):
-        """Features and labels of sampled candidate pairs of labeled blocks (batched featurization)."""
+        """Features, labels and block hashes of sampled candidate pairs of labeled blocks (batched)."""
         from byline.block import candidate_pairs
         from byline.features import BlockData, featurize
         from byline.pipeline import batches
 
-        Xs, ys = [], []
+        Xs, ys, gs = [], [], []
         labeled_blocks = {}
         for key, sigs in blocks.items():
             labeled = [s for s in sigs if s.person is not None]
@@ -138,12 +148,12 @@ class Disambiguator:
         by_ds: dict[str, dict[str, list[Signature]]] = {}
         for key, labeled in labeled_blocks.items():
             by_ds.setdefault(labeled[0].dataset or "data", {})[key] = labeled
-        runs = [(self._counts_for(sorted(s.name for v in part.values() for s in v)), batch)
-                for _, part in sorted(by_ds.items()) for batch in batches(part)]
-        for counts, batch in runs:
+        runs = [(ds_name, self._counts_for(sorted(s.name for v in part.values() for s in v)), batch)
+                for ds_name, part in sorted(by_ds.items()) for batch in batches(part)]
+        for _ds, counts, batch in runs:
             rows: list[Signature] = []
             bids, gi, gj = [], [], []
-            for k, (_, labeled) in enumerate(batch):
+            for k, (key, labeled) in enumerate(batch):
                 i, j = candidate_pairs(labeled, max_full=self.max_block_full, k=self.knn)
                 person = np.array([hash_label(s.person) for s in labeled])
                 y = (person[i] == person[j]).astype(np.int8)
@@ -165,18 +175,18 @@ class Disambiguator:
                 gi.append(i.astype(np.int64) + off)
                 gj.append(j.astype(np.int64) + off)
                 ys.append(y)
+                gs.append(np.full(len(y), _block_hash(key), np.int64))
             data = BlockData(rows, counts, np.concatenate(bids))
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
             raise InputError("no labeled pairs to train on: need blocks with at least two labeled signatures")
-        return np.vstack(Xs), np.concatenate(ys), None
+        X = np.vstack(Xs)[:, self._columns()]
+        return X, np.concatenate(ys), np.concatenate(gs)
 
     def fit(self, signatures: Sequence[Signature], dev: Sequence[Signature] | None = None) -> Disambiguator:
-        """Train on labeled signatures; choose the threshold on ``dev`` (or held-out train blocks)."""
-        import lightgbm as lgb
-
+        """Train on labeled signatures (every block); choose the clustering threshold on ``dev``."""
         from byline.block import group_blocks
-        from byline.features import FEATURE_NAMES
+        from byline.features import DEFAULT_FEATURES
         from byline.names import NameCounts
 
         self._validate_params()
@@ -186,20 +196,42 @@ class Disambiguator:
         rng = np.random.default_rng(self.random_state)
         self.name_counts_ = NameCounts().fit(s.name for s in signatures)
         blocks = group_blocks(signatures)
-        # held-out blocks for calibration (and threshold when there is no dev)
-        keys = sorted(blocks)
-        cut = int(round(self.calibration_fraction * 1000))
-        calib_keys = [k for k in keys if _block_hash(k) % 1000 < cut]
-        if not calib_keys or len(calib_keys) == len(keys):
-            calib_keys = keys[:: max(2, int(round(1 / self.calibration_fraction)))]
-        calib_set = set(calib_keys)
-        fit_blocks = {k: v for k, v in blocks.items() if k not in calib_set}
-        cal_blocks = {k: v for k, v in blocks.items() if k in calib_set}
-        if not fit_blocks:
-            fit_blocks, cal_blocks = cal_blocks, {}
-        X, y, _ = self._training_pairs(fit_blocks, rng)
+        self.feature_names_ = tuple(DEFAULT_FEATURES)
+        X, y, groups = self._training_pairs(blocks, rng)
         if y.min() == y.max():
             raise InputError("training pairs are all of one class: need both same-person and different-person pairs")
+        self.booster_ = self._train_booster(X, y)
+        # isotonic calibration on out-of-fold scores: each fold scored by a model that never saw its blocks
+        fold = groups % int(self.calibration_folds)
+        oof = np.empty(len(y), np.float64)
+        for f in range(int(self.calibration_folds)):
+            held = fold == f
+            if not held.any() or held.all() or y[~held].min() == y[~held].max():
+                oof[held] = self._raw(X[held])
+                continue
+            oof[held] = self._raw(X[held], self._train_booster(X[~held], y[~held]))
+        self.calibration_ = _fit_isotonic(oof, y)
+        self.n_train_pairs_ = int(len(y))
+        self.n_train_signatures_ = len(signatures)
+        self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
+        # threshold
+        if self.threshold is not None:
+            self.threshold_ = float(self.threshold)
+            self.threshold_source_ = "param"
+            self.threshold_scores_ = {}
+        else:
+            tune = list(dev) if dev else []
+            self.threshold_source_ = "dev"
+            if not tune:
+                self.threshold_, self.threshold_scores_ = 0.5, {}
+                self.threshold_source_ = "default"
+            else:
+                self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
+        return self
+
+    def _train_booster(self, X: np.ndarray, y: np.ndarray):
+        import lightgbm as lgb
+
         params = {
             "objective": "binary",
             "learning_rate": float(self.learning_rate),
@@ -215,47 +247,47 @@ class Disambiguator:
             "num_threads": int(self.n_jobs),
             "verbose": -1,
         }
-        ds = lgb.Dataset(X, label=y, feature_name=list(FEATURE_NAMES), free_raw_data=True)
-        self.booster_ = lgb.train(params, ds, num_boost_round=int(self.n_estimators))
-        self.feature_names_ = tuple(FEATURE_NAMES)
-        # calibration
-        self.calibration_ = None
-        if cal_blocks:
-            Xc, yc, _ = self._training_pairs(cal_blocks, np.random.default_rng(self.random_state + 1))
-            if yc.min() != yc.max():
-                self.calibration_ = _fit_isotonic(self._raw(Xc), yc)
-        self.n_train_pairs_ = int(len(y))
-        self.n_train_signatures_ = len(signatures)
-        self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
-        # threshold
-        if self.threshold is not None:
-            self.threshold_ = float(self.threshold)
-            self.threshold_source_ = "param"
-            self.threshold_scores_ = {}
-        else:
-            tune = list(dev) if dev else [s for k in cal_blocks for s in cal_blocks[k]]
-            self.threshold_source_ = "dev" if dev else "held-out train blocks"
-            if not tune:
-                self.threshold_, self.threshold_scores_ = 0.5, {}
-                self.threshold_source_ = "default"
-            else:
-                self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
-        return self
+        ds = lgb.Dataset(X, label=y, feature_name=list(self.feature_names_), free_raw_data=True)
+        return lgb.train(params, ds, num_boost_round=int(self.n_estimators))
 
     # --- scoring --------------------------------------------------------------------------------------
-    def _raw(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.booster_.predict(X, num_threads=int(self.n_jobs)), dtype=np.float64)
+    def _raw(self, X: np.ndarray, booster=None) -> np.ndarray:
+        b = self.booster_ if booster is None else booster
+        return np.asarray(b.predict(X, num_threads=int(self.n_jobs)), dtype=np.float64)
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
-        """Calibrated same-person probabilities for a feature matrix (columns = :data:`FEATURE_NAMES`)."""
-        self._check_fitted()
-        raw = self._raw(X)
+        """Calibrated same-person probabilities for a feature matrix.
+
+        ``X`` has every computed column (:data:`byline.features.FEATURE_NAMES`, as :func:`featurize`
+        gives it) or exactly this model's columns (``feature_names_``).
+        """
+        raw = self._raw(self.model_columns(X))
         if self.calibration_ is None:
             return raw
         xs, ys = self.calibration_
         cal = np.interp(raw, xs, ys)
         # keep a sliver of the raw order so isotonic plateaus do not create ties
         return 0.999 * cal + 0.001 * raw
+
+    def model_columns(self, X: np.ndarray) -> np.ndarray:
+        """This model's columns of a :func:`~byline.features.featurize` matrix (which has every column)."""
+        from byline.features import FEATURE_NAMES
+
+        self._check_fitted()
+        if X.shape[1] == len(FEATURE_NAMES) and tuple(self.feature_names_) != FEATURE_NAMES:
+            return X[:, self._columns()]
+        return X
+
+    def raw_scores(self, X: np.ndarray) -> np.ndarray:
+        """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix."""
+        return self._raw(self.model_columns(X))
+
+    def contributions(self, X: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
+        """Per pair: this model's feature names, their values, their contributions (SHAP, log-odds) and
+        the bias (the last column LightGBM gives)."""
+        Xm = self.model_columns(X)
+        contrib = np.asarray(self.booster_.predict(Xm, pred_contrib=True, num_threads=int(self.n_jobs)))
+        return tuple(self.feature_names_), Xm, contrib[:, :-1], contrib[:, -1]
 
     def score_pairs(self, signatures: Sequence[Signature], pairs: Sequence[tuple[int, int]]) -> np.ndarray:
         """Probabilities for index pairs of ``signatures`` (treated as one block)."""
@@ -317,7 +349,17 @@ class Disambiguator:
                 **getattr(self, "training_info_", {}),
             },
             "name_counts": self.name_counts_.to_dict(max_entries=15_000),
+            **self._encoder_meta(),
         }
+
+    def _encoder_meta(self) -> dict[str, Any]:
+        from byline.features import ENCODER_FEATURES
+
+        if not ENCODER_FEATURES & set(self.feature_names_):
+            return {}
+        from byline.encoder import default_encoder
+
+        return {"encoder_sha256": default_encoder().sha256}
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``model.txt`` + ``byline-model.json`` into ``directory`` (atomically per file)."""
@@ -358,10 +400,16 @@ class Disambiguator:
                 f"{meta_path}: model format version {meta['format_version']!r} is not supported "
                 f"(this byline reads version {FORMAT_VERSION}); retrain the model with this version"
             )
-        if list(meta.get("feature_names", [])) != list(FEATURE_NAMES):
+        names = meta.get("feature_names")
+        if not isinstance(names, list) or not names:
+            raise ModelError(f"{meta_path}: incomplete model metadata (no feature_names)")
+        unknown = [n for n in names if n not in FEATURE_NAMES]
+        if unknown:
             raise ModelError(
-                f"{meta_path}: model was trained with different features than this byline computes; retrain it"
+                f"{meta_path}: model uses features this byline does not compute ({', '.join(map(str, unknown[:5]))}); "
+                "retrain it or use the byline version that wrote it"
             )
+        _check_encoder(meta, meta_path)
         try:
             model_text = model_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -376,8 +424,8 @@ class Disambiguator:
             booster = lgb.Booster(model_str=model_text)
         except Exception as exc:  # LightGBM raises its own LightGBMError / ValueError
             raise ModelError(f"{model_path}: corrupt LightGBM model ({str(exc).strip()[:200]})") from None
-        if booster.num_feature() != len(FEATURE_NAMES):
-            raise ModelError(f"{model_path}: model has {booster.num_feature()} features, expected {len(FEATURE_NAMES)}")
+        if booster.num_feature() != len(names):
+            raise ModelError(f"{model_path}: model has {booster.num_feature()} features, its metadata lists {len(names)}")
         try:
             params = {k: v for k, v in meta.get("params", {}).items() if k in cls._PARAMS}
             m = cls(**params)
@@ -397,6 +445,21 @@ class Disambiguator:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
         return m
+
+
+def _check_encoder(meta: dict[str, Any], meta_path: Path) -> None:
+    """A model whose features use the text encoder must meet the very encoder it was trained with."""
+    want = meta.get("encoder_sha256")
+    if want is None:
+        return
+    from byline.encoder import default_encoder
+
+    have = default_encoder().sha256
+    if have != want:
+        raise ModelError(
+            f"{meta_path}: model was trained with another text encoder (sha256 {str(want)[:12]}…, installed "
+            f"{have[:12]}…); retrain it with `make model`"
+        )
 
 
 def hash_label(x: str) -> int:

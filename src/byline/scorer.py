@@ -24,7 +24,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from byline.features import BlockData
     from byline.names import NameCounts
 
-__all__ = ["ClusterModel", "PairModel", "Scorer", "PairScores", "COMMON_NAME_LOG_COUNT", "DEFAULT_THRESHOLD"]
+__all__ = [
+    "ClusterModel",
+    "Contributions",
+    "PairModel",
+    "Scorer",
+    "PairScores",
+    "COMMON_NAME_LOG_COUNT",
+    "DEFAULT_THRESHOLD",
+]
 
 DEFAULT_THRESHOLD = 0.5
 COMMON_NAME_LOG_COUNT = float(np.log1p(3))  # "a name a few people share" (chosen on synthetic seed 12)
@@ -154,8 +162,10 @@ class Scorer:
             empty = np.zeros(0, dtype=np.float64)
             return PairScores(empty, empty, np.zeros(0, dtype=bool))
         cal = np.asarray(self.model.predict_proba_features(X), dtype=np.float64)
-        booster = getattr(self.model, "booster_", None)
-        raw = cal if booster is None else np.asarray(booster.predict(X), dtype=np.float64)
+        raw_scores = getattr(
+            self.model, "raw_scores", None
+        )  # uncalibrated (Disambiguator); fakes: calibrated
+        raw = cal if raw_scores is None else np.asarray(raw_scores(X), dtype=np.float64)
         if mask and cannot.any():
             cal, raw = np.where(cannot, 0.0, cal), np.where(cannot, 0.0, raw)
         return PairScores(cal, raw, cannot)
@@ -204,9 +214,22 @@ class Scorer:
             data, [pos[s.id] for s in a], [pos[s.id] for s in b], neutral_name_counts=neutral_name_counts
         )
 
-    def contributions(self, X: np.ndarray) -> np.ndarray | None:
-        """Per-feature contributions (LightGBM SHAP values, last column the bias), or None without a booster."""
-        booster = getattr(self.model, "booster_", None)
-        if booster is None:
+    def contributions(self, X: np.ndarray) -> Contributions | None:
+        """Per-feature contributions to the model's raw score (LightGBM SHAP values, in log-odds) over the
+        model's own columns, or None for a model that cannot say (test fakes)."""
+        contributions = getattr(self.model, "contributions", None)
+        if contributions is None:
             return None
-        return np.asarray(booster.predict(X, pred_contrib=True))
+        names, values, contrib, bias = contributions(X)
+        return Contributions(tuple(names), np.asarray(values), np.asarray(contrib), np.asarray(bias))
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """What :meth:`Scorer.contributions` gives: the model's feature names, their values, each one's
+    contribution per row, and the bias per row (contributions + bias = the raw score)."""
+
+    names: tuple[str, ...]
+    values: np.ndarray
+    contributions: np.ndarray
+    bias: np.ndarray

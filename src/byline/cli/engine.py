@@ -10,7 +10,17 @@ import typer
 
 from byline.cli._common import JsonOption, ProgressBar, ProgressEngine, console, print_json, wants_progress
 
-JSON_KEYS = ("b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "blocks", "signatures", "seconds")
+JSON_KEYS = (
+    "b3_precision",
+    "b3_recall",
+    "b3_f1",
+    "pairwise_f1",
+    "blocks",
+    "signatures",
+    "seconds",
+    "largest_block",
+    "b3_by_block_size",
+)
 
 
 def _load_model(model_dir: Path | None):

@@ -167,7 +167,13 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
     except (TypeError, ValueError):
         raise InputError(f"field 'author.position' is not an integer: {position!r}", file=file, line=line) from None
     authors = _author_names(_first(paper, ("authors", "author_names")), file, line)
-    if 0 <= position < len(authors):
+    listed = _first(obj, ("coauthors",))
+    if listed is None and paper is not obj:
+        listed = _first(paper, ("coauthors",))
+    if listed is not None:  # the other authors given directly (the labeled datasets' schema)
+        coauthors = tuple(a for a in _author_names(listed, file, line) if a.strip())
+        position = max(position, 0)
+    elif 0 <= position < len(authors):
         coauthors = tuple(a for k, a in enumerate(authors) if k != position and a.strip())
     else:
         seen = False
