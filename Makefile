@@ -20,6 +20,8 @@ test: install-dev
 
 lint:
 	$(PYTHON) -m ruff check src tests benchmarks
+	$(PYTHON) -m ruff format --check src tests benchmarks
+	$(PYTHON) -m mypy src/byline
 
 # Rebuild the shipped default model (deterministic, seeded); see docs/model.md.
 model: install

@@ -24,8 +24,8 @@ def main() -> None:
 
     from byline.evaluate import evaluate
     from byline.model import Disambiguator
-    from byline.synth import generate
     from byline.train_default import load_default_model
+    from byline_synth import generate
 
     sigs = generate(args.signatures, seed=args.seed, dataset="synth-aminer", focus_block="Wang, L")
     for s in sigs:

@@ -28,8 +28,8 @@ def main() -> None:
     from byline.features import featurize
     from byline.model import Disambiguator
     from byline.pipeline import batches, score_blocks
-    from byline.synth import generate
     from byline.train_default import load_default_model
+    from byline_synth import generate
 
     sigs = generate(args.signatures, seed=args.seed, dataset=args.dataset)
     model = Disambiguator.load(args.model) if args.model else load_default_model()

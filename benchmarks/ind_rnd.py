@@ -12,7 +12,7 @@ WhoIsWho's weighted F1 (per gold person: precision/recall of the held-out papers
 existing cluster mapped to them, weighted by their held-out count) and the B3 F1 of the final clustering
 next to the B3 F1 of clustering everything from scratch.
 
-Data: ``../shared/datasets/*.dev*`` when present; else a SYNTHETIC corpus from :mod:`byline.synth`
+Data: ``../shared/datasets/*.dev*`` when present; else a SYNTHETIC corpus from :mod:`byline_synth`
 (clearly labelled). Usage::
 
     python benchmarks/ind_rnd.py [--model DIR] [--n 4000] [--seed 11] [--append-docs]
@@ -196,7 +196,7 @@ def load_data(n: int, seed: int, presets: list[str] | None = None) -> dict[str, 
         for s in load_signatures(dev):
             out[s.dataset or "dev"].append(s)
         return dict(out)
-    from byline.synth import generate
+    from byline_synth import generate
 
     return {f"SYNTHETIC {p} (n={n} seed={seed})": generate(n, seed=seed, dataset=p) for p in presets or ["synth"]}
 
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=4000, help="synthetic signatures when no dev data is present")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--preset", action="append", default=None,
-                    help="byline.synth preset(s) for the synthetic corpus (repeatable; default: synth)")
+                    help="byline_synth preset(s) for the synthetic corpus (repeatable; default: synth)")
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     from byline._store_access import load_model

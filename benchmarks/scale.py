@@ -6,7 +6,7 @@
     python benchmarks/scale.py report                               # docs/scale.png + docs/benchmarks.md
 
 Each measurement runs in a fresh child process (so peak RSS is its own): it reads a synthetic labeled
-JSONL.gz (``byline.synth``, generated once into ``benchmarks/.work/scale/``), runs
+JSONL.gz (``byline_synth``, generated once into ``benchmarks/.work/scale/``), runs
 ``byline.pipeline.run`` with the shipped default model on the chosen engine, and reports wall time,
 scored candidate pairs, pairs/s/core (pairs / (wall seconds x cores)) and peak RSS of the whole process
 tree (sampled every 0.2 s with psutil: driver + worker processes + Spark JVM), plus ``ru_maxrss``.
@@ -78,7 +78,7 @@ class TreeSampler:
 
 def _data(n: int, seed: int = 0, dataset: str = "synth", **knobs: Any) -> Path:
     """The cached synthetic corpus of ``n`` signatures (generated on first use)."""
-    from byline import synth
+    import byline_synth as synth
 
     WORK.mkdir(parents=True, exist_ok=True)
     tag = "".join(f"-{k}={v}" for k, v in sorted(knobs.items())).replace(" ", "").replace(",", "")
@@ -211,7 +211,7 @@ def child_spark_parquet(data: str) -> dict[str, Any]:
 
 
 def child_bigblock(n: int, surname_initial: str) -> dict[str, Any]:
-    from byline import synth
+    import byline_synth as synth
     from byline.block import candidate_pairs
     from byline.pipeline import disambiguate_block
     from byline.train_default import load_default_model
@@ -248,7 +248,7 @@ def child_bigblock(n: int, surname_initial: str) -> dict[str, Any]:
 
 def child_pruning(n_per_block: int, settings: list[int]) -> dict[str, Any]:
     """B3 F1 of the same big synthetic blocks with all pairs vs bounded candidate pairs."""
-    from byline import synth
+    import byline_synth as synth
     from byline.evaluate import evaluate
     from byline.train_default import load_default_model
 
@@ -397,11 +397,11 @@ def _write_md(res: dict[str, Any]) -> None:
     lines = [
         "## Scale",
         "",
-        "Synthetic labeled corpora (`byline.synth`, seed 0, dataset `synth`), shipped default model, whole",
+        "Synthetic labeled corpora (`byline_synth`, seed 0, dataset `synth`), shipped default model, whole",
         "per-block pipeline (blocking, candidate pairs, features, scoring, clustering). Commands:",
         "",
         "```",
-        "python -m byline.synth --signatures 1000000 --seed 0 --out benchmarks/.work/scale/synth-1000000.jsonl.gz",
+        "PYTHONPATH=benchmarks python -m byline_synth --signatures 1000000 --seed 0 --out benchmarks/.work/scale/synth-1000000.jsonl.gz",
         "python benchmarks/scale.py run --sizes 10000 100000 1000000 --engines local",
         "python benchmarks/scale.py run --sizes 10000 100000 --engines spark spark-parquet",
         "python benchmarks/scale.py run --sizes 100000 1000000 --engines local --max-block-full 1000",

@@ -313,10 +313,12 @@ Say the NPU-search paper belongs to another Jaeseong Lee:
 """
 
 CURATE_NOTE = """
-Curation (`merge P1 P2`, `split P --works W...`, `lock P`, `claim P --works W...`, each with `--by` and
-`--why`) is stored as events and replayed as must-link / cannot-link constraints on every later
-`disambiguate` and `assign`, including a rebuild from scratch. A curation that contradicts an earlier one
-is refused, and nothing is changed:
+Curation (`merge P1 P2`, `split P --works W...`, `lock P`, `unlock P`, `claim P --works W...`, each with
+`--by` and `--why`) is stored as append-only events and replayed as must-link / cannot-link constraints on
+every later `disambiguate` and `assign`, including a rebuild from scratch. Works split out together stay
+together, and split-out groups may later be merged with each other; re-joining what a curator separated is
+refused in one line naming the event, and nothing is changed (`byline undo EVENT` reverts an event; the
+ids are in `byline history P --json`):
 
 """
 

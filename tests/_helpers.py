@@ -114,7 +114,7 @@ def model_dir(tmp_root: Path) -> Path:
         return shipped
     if "synth" not in _MODEL_CACHE:
         from byline.model import Disambiguator
-        from byline.synth import generate
+        from byline_synth import generate
 
         out = tmp_root / "synth-model"
         Disambiguator(n_estimators=60, random_state=0).fit(generate(2500, seed=1)).save(out)
@@ -124,7 +124,7 @@ def model_dir(tmp_root: Path) -> Path:
 
 def synth_bib(path: Path, n_signatures: int = 1500, seed: int = 3) -> Path:
     """A BibTeX file of the papers of a synthetic labeled corpus (for store-level tests and benchmarks)."""
-    from byline.synth import generate
+    from byline_synth import generate
 
     papers: dict[str, tuple] = {}
     for s in generate(n_signatures, seed=seed):

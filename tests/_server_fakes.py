@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from byline._errors import ConstraintError
+from byline._errors import ConstraintError, InputError
 from byline.server import Moved, NotFound
 
 XSS_TITLE = 'Deep <script>alert(1)</script> nets <img src=x onerror="alert(2)"> $\\alpha$ </td></table>'
@@ -63,7 +63,7 @@ class FakeBackend:
                 "works": [{"work_id": None, "title": t, "score": 0.5, "evidence": ["fake"]} for t in lines]}
 
     def explain(self, a: str, b: str) -> dict[str, Any]:
-        return {"a": {"id": a, "name": XSS_NAME}, "b": {"id": b, "name": "J. Lee"}, "score": 0.2, "same": False,
+        return {"a": {"id": a, "name": XSS_NAME}, "b": {"id": b, "name": "J. Lee"}, "probability": 0.2, "same": False,
                 "features": [{"name": "name_sim", "value": 0.5, "contribution": -0.3}]}
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
@@ -83,8 +83,18 @@ class FakeBackend:
             self.people[person_id]["locked"] = True
         event = {"action": action, "person": person_id, "other": other, "works": works or [], "who": who, "why": why}
         self.events.append(event)
-        self.people[person_id]["history"].append({"action": action, "who": who, "why": why, "when": "now"})
+        self.people[person_id]["history"].append({"kind": action, "who": who, "why": why, "at": "now"})
         return {"event": event, "person": person_id}
+
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+        if not 1 <= event_id <= len(self.events):
+            raise InputError(f"there is no curation event #{event_id}")
+        event = {"action": "undo", "reverts": event_id, "who": who, "why": why}
+        self.events.append(event)
+        return {"event": event, "person": None}
+
+    def history(self, person_id: str) -> list[dict[str, Any]]:
+        return list(self.person(person_id)["history"])
 
     def get_setting(self, key: str) -> str | None:
         return self.settings.get(key)

@@ -17,6 +17,10 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 _TESTS = str(Path(__file__).resolve().parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
+# The synthetic corpus generator is test and benchmark tooling, not product: ``benchmarks/byline_synth``.
+_BENCH = str(REPO / "benchmarks")
+if _BENCH not in sys.path:
+    sys.path.append(_BENCH)
 
 
 def _shared_subdir(name: str) -> Path:

@@ -103,10 +103,15 @@ def _shot(page: object, name: str) -> Path:
 
 
 def _watch(page: object) -> dict[str, list[str]]:
-    """Record dialogs (auto-dismissed), page errors and requests leaving 127.0.0.1."""
-    seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "external": []}
+    """Record dialogs (curation confirmations accepted, anything else dismissed: a script ran), page errors
+    and requests leaving 127.0.0.1."""
+    seen: dict[str, list[str]] = {"dialogs": [], "confirms": [], "errors": [], "external": []}
 
     def on_dialog(d: object) -> None:
+        if d.type == "confirm":
+            seen["confirms"].append(d.message)
+            d.accept()
+            return
         seen["dialogs"].append(d.message)
         d.dismiss()
 
@@ -168,8 +173,9 @@ def test_curation_form_needs_token(browser: object) -> None:
         page.click("#merge-form button")
         page.wait_for_url("**/people/P1")
         page.wait_for_selector("#history li strong")
-        assert page.inner_text("#history li strong") == "merge"
+        assert page.inner_text("#history li strong").endswith("merge")
         assert [e["action"] for e in backend.events] == ["merge"]
+        assert seen["confirms"] and "Merge" in seen["confirms"][0]  # one click no longer merges unasked
         page.goto(srv.url + "/people/P2")  # the retired id redirects
         assert page.url.endswith("/people/P1")
         # split the checked works out, then lock (the token stays in the tab)
@@ -274,7 +280,7 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         page.fill("#merge-other", other)
         page.click("#merge-form button")
         page.wait_for_selector("#history li strong")
-        assert page.inner_text("#history li strong") == "merge"
+        assert page.inner_text("#history li strong").endswith("merge")
         assert page.locator("#works tbody tr").count() > n_before
         # it persisted: the retired id redirects, and a fresh connection sees the merge
         page.goto(srv.url + f"/people/{other}")
@@ -331,3 +337,80 @@ def test_person_page_screenshot(browser: object, seeds_dir: Path, tmp_path: Path
         DOCS_SHOT.write_bytes(shot.read_bytes())
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []
+
+
+def test_curation_story_in_the_browser(browser: object, tmp_path: Path) -> None:
+    """Split two works out one at a time, merge the two new people, claim a third work into them, undo the
+    merge, lock and unlock -- all through the person page; each step survives a rebuild from scratch."""
+    from _helpers import TinyModel, write_bib
+    from byline import people
+    from byline.server import create_app
+    from byline.server.store_backend import StoreBackend
+    from byline.store import Store
+    from test_curation_story import STORY, groups, person_of, survives, work_ids
+
+    db = tmp_path / "story.db"
+    with Store(db) as s:
+        s.ingest([write_bib(tmp_path / "story.bib", STORY)])
+        people.disambiguate(s, TinyModel())
+        w = work_ids(s)
+        mixed = person_of(s, "k1")
+    with LiveServer(create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN, announce=False)) as srv:
+        page = browser.new_page()
+        seen = _watch(page)
+
+        def open_person(pid: str) -> None:
+            page.goto(srv.url + f"/people/{pid}")
+            page.wait_for_selector("#person-name")
+            page.fill("#token", TOKEN)
+            page.fill("#who", "browser-curator")
+
+        def submit(form: str) -> None:
+            with page.expect_navigation(timeout=20_000):  # the page reloads once the event is recorded
+                page.click(f"{form} button")
+            page.wait_for_selector("#person-name")
+
+        def state() -> set[frozenset[str]]:
+            with Store(db) as s:
+                return survives(s)
+
+        def split(pid: str, key: str) -> None:
+            open_person(pid)
+            page.check(f'#works input[value="{w[key]}"]')
+            submit("#split-form")
+
+        split(mixed, "g1")
+        assert state() == {frozenset({"k1", "k2", "g2"}), frozenset({"g1"}), frozenset({"t3"})}
+        split(mixed, "g2")
+        assert state() == {frozenset({"k1", "k2"}), frozenset({"g1"}), frozenset({"g2"}), frozenset({"t3"})}
+        with Store(db) as s:
+            g1, g2, t3 = person_of(s, "g1"), person_of(s, "g2"), person_of(s, "t3")
+        open_person(g1)
+        page.fill("#merge-other", g2)
+        submit("#merge-form")
+        assert state() == {frozenset({"k1", "k2"}), frozenset({"g1", "g2"}), frozenset({"t3"})}
+        open_person(g1)
+        page.fill('#claim-form input[name="claim_works"]', w["t3"])
+        submit("#claim-form")
+        assert state() == {frozenset({"k1", "k2"}), frozenset({"g1", "g2", "t3"})}
+        # undo the merge from the history list
+        open_person(g1)
+        merge_id = page.locator("#history li", has_text="merge of").first.get_attribute("id").split("-")[1]
+        submit(f'form[data-event="{merge_id}"]')
+        after = state()
+        assert frozenset({"k1", "k2"}) in after and len(after) == 3
+        with Store(db) as s:
+            holder = person_of(s, "g1")
+            assert holder != person_of(s, "g2")
+        open_person(holder)
+        submit("#lock-form")
+        assert page.locator("#locked-badge").count() == 1
+        submit("#unlock-form")
+        assert page.locator("#locked-badge").count() == 0
+        assert state() == after
+        _shot(page, "curation-story")
+        page.close()
+    assert len(seen["confirms"]) >= 4  # split, split, merge, undo asked first
+    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []
+    with Store(db) as s:
+        assert len(groups(s)) == 3 and t3

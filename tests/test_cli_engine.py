@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from byline import InputError
 from byline.cli import app
 from byline.ingest.signatures import load_signatures, parse, sniff
-from byline.synth import generate, write_jsonl
+from byline_synth import generate, write_jsonl
 
 runner = CliRunner()
 

@@ -133,7 +133,7 @@ def test_progress_never_reaches_a_pipe(capsys, db, tmp_path):
 
 def test_the_progress_engine_changes_nothing_but_reports_every_signature(tmp_path):
     from byline.pipeline import run
-    from byline.synth import generate
+    from byline_synth import generate
 
     sigs = generate(300, seed=3, dataset="synth")
     calls: list[tuple[int, int]] = []
@@ -209,7 +209,7 @@ def test_disambiguate_with_its_progress_bar_gives_the_same_people(capsys, tmp_pa
 
 
 def test_piped_evaluate_table_keeps_its_headers_whole(capsys, tmp_path):
-    from byline.synth import generate, write_jsonl
+    from byline_synth import generate, write_jsonl
 
     data = tmp_path / "toy.dev.jsonl"
     write_jsonl(generate(120, seed=7, dataset="synth"), data)

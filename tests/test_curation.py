@@ -22,7 +22,9 @@ def test_split_then_merge_back_is_refused():
 
 
 def test_claim_conflicting_with_split_is_refused():
-    cs = ConstraintSet().extend([ev(1, "split", "P1", moved=["a"], kept=["c", "d"], works=["W"], new_person="P2")])
+    cs = ConstraintSet().extend(
+        [ev(1, "split", "P1", moved=["a"], kept=["c", "d"], works=["W"], new_person="P2")]
+    )
     with pytest.raises(ConstraintError):
         cs.add(ev(2, "claim", "P1", works=["W"], signatures=["a"], anchor=["c"]))
 
@@ -55,7 +57,10 @@ def test_pairs_and_lock_expansion_within_block():
 
 def test_claim_after_lock_extends_locked_person():
     cs = ConstraintSet().extend(
-        [ev(1, "lock", "P1", members=["a", "b"]), ev(2, "claim", "P1", works=["W"], signatures=["n"], anchor=["a"])]
+        [
+            ev(1, "lock", "P1", members=["a", "b"]),
+            ev(2, "claim", "P1", works=["W"], signatures=["n"], anchor=["a"]),
+        ]
     )
     assert cs.linked("n", "b")
     assert any("n" in comp for comp in cs.locked_components())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from byline import synth
+import byline_synth as synth
 from byline._errors import EngineError
 from byline.block import group_blocks
 from byline.engines import Engine, LocalEngine, frames, get_engine

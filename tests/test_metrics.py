@@ -13,12 +13,35 @@ from byline.evaluate import (
     pairwise_f1_per_block,
 )
 
+_SHAPES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7, 9, 12, 13, 14], "line": [8], "purple": [10], "spotted": [11]}
+_SIZES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7], "line1": [8, 9], "line2": [10, 11], "line3": [12, 13]}
 
-def test_b3_s2and_reference_example():
-    # the example of S2AND's own unit test (s2and tests/test_eval.py): 0.599 / 0.695 / 0.643
-    true = {"dark": [1, 2, 3, 4, 5], "light": [6, 7, 9, 12, 13, 14], "line": [8], "purple": [10], "spotted": [11]}
-    pred = {"1": [1, 2, 3, 4], "2": [5, 6, 7], "3": [8, 9, 10, 11, 12, 13, 14]}
-    assert b3_precision_recall_fscore(true, pred, round_to=3) == (0.599, 0.695, 0.643)
+
+# Every B-cubed case of S2AND's own unit test (allenai/S2AND tests/test_eval.py, test_b3_precision_recall_score),
+# with its expected (precision, recall, F1) to 3 decimals, as S2AND rounds them.
+@pytest.mark.parametrize(
+    ("true", "pred", "expected"),
+    [
+        pytest.param(_SHAPES, {"1": [1, 2, 3, 4], "2": [5, 6, 7], "3": [8, 9, 10, 11, 12, 13, 14]},
+                     (0.599, 0.695, 0.643), id="cluster_homogeneity_1"),
+        pytest.param(_SHAPES, {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9, 10, 11, 12, 13, 14]},
+                     (0.694, 0.695, 0.695), id="cluster_homogeneity_2"),
+        pytest.param(_SIZES, {"1": [1, 2, 3, 4, 5], "2": [6], "3": [7], "4": [8], "5": [9], "6": [10], "7": [11],
+                              "8": [12], "9": [13]},
+                     (1.0, 0.692, 0.818), id="size_v_quantity_1"),
+        pytest.param(_SIZES, {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9], "5": [10, 11], "6": [12, 13]},
+                     (1.0, 0.877, 0.934), id="size_v_quantity_2"),
+    ],
+)
+def test_b3_s2and_reference_cases(true, pred, expected):
+    assert b3_precision_recall_fscore(true, pred, round_to=3) == expected
+
+
+def test_f1_score_edges_as_s2and():
+    # S2AND tests/test_eval.py test_f1_score_edges
+    assert f1_score(0, 1) == 0.0
+    assert f1_score(1, 0) == 0.0
+    assert f1_score(0.5, 0.5) == pytest.approx(0.5)
 
 
 def test_b3_hand_worked():

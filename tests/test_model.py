@@ -11,7 +11,7 @@ from byline import ModelError, NotFittedError
 from byline.features import FEATURE_NAMES
 from byline.model import META_FILE, MODEL_FILE, Disambiguator
 from byline.pipeline import disambiguate_block, disambiguate_blocks, run
-from byline.synth import generate
+from byline_synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """A model saved by an earlier release must still load and give the same clusters.
 
 ``tests/golden/model/format-1/`` was written by byline 0.1.0 (model format 1): a tiny model trained on
-synthetic signatures (``byline.synth.generate(600, seed=3)[:400]``, 8 trees); its input and clusters are
+synthetic signatures (``byline_synth.generate(600, seed=3)[:400]``, 8 trees); its input and clusters are
 stored beside it, so the test does not depend on today's generator. When the model format changes, keep this
 folder, add a ``format-N`` beside it, and teach :meth:`byline.model.Disambiguator.load` to read both.
 """

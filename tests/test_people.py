@@ -50,8 +50,22 @@ def test_continuing_person_keeps_id_after_new_data(store, tmp_path):
     m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
-    store.ingest([write_bib(tmp_path / "b.bib", [
-        ("bio4", "Paddy soil microbiome and methane", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2019)])])
+    store.ingest(
+        [
+            write_bib(
+                tmp_path / "b.bib",
+                [
+                    (
+                        "bio4",
+                        "Paddy soil microbiome and methane",
+                        ["Jaeseong Lee", "Hana Cho"],
+                        "Soil Biology",
+                        2019,
+                    )
+                ],
+            )
+        ]
+    )
     P.disambiguate(store, m)
     assert person_of_work(store, "methane") == bio == person_of_work(store, "Soil")
 
@@ -101,8 +115,22 @@ def test_lock_freezes_membership(store, tmp_path):
     bio = person_of_work(store, "Soil")
     P.lock(store, bio, why="verified")
     members = set(P.members(store.connection, bio))
-    store.ingest([write_bib(tmp_path / "b.bib", [
-        ("bio4", "Rice paddy soil microbiome diversity", ["Jaeseong Lee", "Hana Cho", "Tom Baker"], "Soil Biology", 2019)])])
+    store.ingest(
+        [
+            write_bib(
+                tmp_path / "b.bib",
+                [
+                    (
+                        "bio4",
+                        "Rice paddy soil microbiome diversity",
+                        ["Jaeseong Lee", "Hana Cho", "Tom Baker"],
+                        "Soil Biology",
+                        2019,
+                    )
+                ],
+            )
+        ]
+    )
     P.disambiguate(store, m)
     assert set(P.members(store.connection, bio)) == members  # the near-duplicate paper did not join
     assert any(p.locked for p in jl(store))
@@ -127,8 +155,18 @@ def test_assign_touches_only_affected_blocks(store, tmp_path):
     other_blocks = ("m kim", "s park", "t baker", "h cho")
     before = [r for r in snapshot(store) if r[3] in other_blocks]
     before_people = [r for r in snapshot(store, "people") if r[3] in other_blocks]
-    new = write_bib(tmp_path / "new.bib", [
-        ("n1", "Drought effects on the paddy soil microbiome", ["Jaeseong Lee", "Zoe Newman"], "Soil Biology", 2023)])
+    new = write_bib(
+        tmp_path / "new.bib",
+        [
+            (
+                "n1",
+                "Drought effects on the paddy soil microbiome",
+                ["Jaeseong Lee", "Zoe Newman"],
+                "Soil Biology",
+                2023,
+            )
+        ],
+    )
     rep = P.assign(store, [new], m)
     assert sorted(rep.blocks) == ["j lee", "z newman"]
     assert rep.new_signatures == 2 and rep.attached == 1 and rep.new_people == 1
@@ -136,6 +174,33 @@ def test_assign_touches_only_affected_blocks(store, tmp_path):
     assert [r for r in snapshot(store) if r[3] in other_blocks] == before
     assert [r for r in snapshot(store, "people") if r[3] in other_blocks] == before_people
     assert P.assign(store, [], m).new_signatures == 0  # nothing pending: nothing to do
+
+
+class FailingModel(TinyModel):
+    def predict_proba_features(self, X):
+        raise RuntimeError("model crashed mid-command")
+
+
+def test_assign_and_audit_are_one_transaction_each(store, tmp_path):
+    """A crash while scoring leaves the store as it was: the new file's works are not half-stored."""
+    P.disambiguate(store, TinyModel())
+    works, listings = store.count("works"), store.count("listings")
+    new = write_bib(
+        tmp_path / "late.bib",
+        [
+            ("late1", "Paddy soil methane fluxes", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2024),
+            ("late2", "Rice roots and soil microbes", ["Jaeseong Lee", "Tom Baker"], "Soil Biology", 2024),
+        ],
+    )
+    with pytest.raises(RuntimeError, match="crashed"):
+        P.assign(store, [new], FailingModel())
+    assert (store.count("works"), store.count("listings")) == (works, listings)
+    with pytest.raises(RuntimeError, match="crashed"):
+        P.audit(store, new, FailingModel(), owner="Jaeseong Lee")
+    assert (store.count("works"), store.count("listings")) == (works, listings)
+    # and without the crash both commands finish the job
+    assert P.assign(store, [new], TinyModel()).new_signatures == 4
+    assert len(P.audit(store, new, TinyModel(), owner="Jaeseong Lee").works) == 2
 
 
 def test_store_stays_consistent_when_a_command_fails(store):
@@ -171,9 +236,23 @@ def test_people_json_and_profile(store):
 
 
 def test_redirect_chains_are_followed(store, tmp_path):
-    store.ingest([write_bib(tmp_path / "astro.bib", [
-        ("as1", "Dark matter halos of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2010),
-        ("as2", "Rotation curves of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2011)])])
+    store.ingest(
+        [
+            write_bib(
+                tmp_path / "astro.bib",
+                [
+                    (
+                        "as1",
+                        "Dark matter halos of dwarf galaxies",
+                        ["Jaeseong Lee", "Vera Rubin"],
+                        "ApJ",
+                        2010,
+                    ),
+                    ("as2", "Rotation curves of dwarf galaxies", ["Jaeseong Lee", "Vera Rubin"], "ApJ", 2011),
+                ],
+            )
+        ]
+    )
     P.disambiguate(store, TinyModel())
     ids = [p.id for p in jl(store)]
     assert len(ids) >= 3
@@ -192,8 +271,20 @@ def test_locked_person_does_not_take_new_signatures_on_assign(store, tmp_path):
     bio = person_of_work(store, "Soil")
     P.lock(store, bio)
     before = set(P.members(store.connection, bio))
-    new = write_bib(tmp_path / "dup.bib", [
-        ("d1", "Rice paddy soil microbiome diversity", ["Jaeseong Lee", "Hana Cho", "Tom Baker"], "Soil Biology", 2024)])
+    new = write_bib(
+        tmp_path / "dup.bib",
+        [
+            (
+                "d1",
+                "Rice paddy soil microbiome diversity",
+                ["Jaeseong Lee", "Hana Cho", "Tom Baker"],
+                "Soil Biology",
+                2024,
+            )
+        ],
+    )
     P.assign(store, [new], m)
     assert set(P.members(store.connection, bio)) == before
-    assert person_of_work(store, "diversity") != bio or "Rice paddy soil microbiome diversity" not in str(before)
+    assert person_of_work(store, "diversity") != bio or "Rice paddy soil microbiome diversity" not in str(
+        before
+    )

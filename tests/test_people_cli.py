@@ -56,7 +56,7 @@ def test_curation_commands(db, tmp_path):
     new = cli("split", kim["id"], "--works", kim["work_ids"][0], "--db", db, "--by", "bob").output.split()[-1]
     assert new.startswith("P") and new != kim["id"]
     refused = cli("merge", kim["id"], new, "--db", db, ok=False)
-    assert "would join" in str(refused.exception) and "split" in str(refused.exception)
+    assert "would put work" in str(refused.exception) and "split" in str(refused.exception)
     assert "locked" in cli("lock", new, "--db", db).output
     hist = cli("history", a, "--db", db).output
     assert "merge" in hist and "ann" in hist

@@ -48,7 +48,7 @@ def test_search_and_person(client: TestClient) -> None:
     p = client.get("/api/people/P1").json()
     assert p["name"] == "Jaeseong Lee" and len(p["works"]) == 2
     assert client.get("/api/works/W1").json()["title"] == "Graph nets"
-    assert client.get("/api/explain", params={"a": "W1#0", "b": "W2#0"}).json()["score"] == 0.2
+    assert client.get("/api/explain", params={"a": "W1#0", "b": "W2#0"}).json()["probability"] == 0.2
     assert client.get("/api/review").json()["items"][0]["signature_id"] == "W2#0"
 
 

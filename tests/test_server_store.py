@@ -148,7 +148,7 @@ def test_merge_redirects_and_persists(client: TestClient, db: Path) -> None:
     n = client.get(f"/api/people/{a}").json()["n_works"] + client.get(f"/api/people/{b}").json()["n_works"]
     r = client.post(f"/api/people/{a}/merge", json={"other": b, "who": "tester", "why": "same person"}, headers=AUTH)
     assert r.status_code == 200, r.text
-    assert r.json()["person"] == a and r.json()["event"]["action"] == "merge"
+    assert r.json()["person"] == a and r.json()["event"]["kind"] == "merge"
     r = client.get(f"/api/people/{b}", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == f"/api/people/{a}"
     merged = client.get(f"/api/people/{b}").json()
@@ -184,7 +184,7 @@ def test_split_lock_claim(client: TestClient) -> None:
     assert r.status_code == 200 and client.get(f"/api/people/{new}").json()["locked"] is True
     # the split-off work cannot be merged back: the split forbids it (contradiction refused, 409)
     r = client.post(f"/api/people/{biggest['id']}/claim", json={"works": [wid]}, headers=AUTH)
-    assert r.status_code == 409 and "contradict" in r.json()["error"]
+    assert r.status_code == 409 and "refused" in r.json()["error"] and "undo event #" in r.json()["error"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": ["W000000000000"]}, headers=AUTH)
     assert r.status_code == 400
     r = client.post("/api/people/P000000000000/lock", headers=AUTH)
@@ -241,3 +241,54 @@ def test_generated_token_is_stored_hashed(db: Path, capsys: pytest.CaptureFixtur
     assert token not in stored and len(stored) == 64
     again = create_app(db)
     assert again.state.generated_token is None and capsys.readouterr().err == ""
+
+
+def test_profiles_read_only_their_works_but_match_the_whole_corpus(db: Path) -> None:
+    """A profile loads just its own works; it is the same profile the whole corpus gives (implicit owner
+    signatures of abstract-only listings included)."""
+    from byline import people
+    from byline.people.corpus import load_corpus
+    from byline.profiles import summarize
+    from byline.store import Store
+
+    with Store(db) as store:
+        corpus = load_corpus(store)
+        assert corpus.implicit, "the seeds have abstract-only listings"
+        implicit_seen = 0
+        for p in people.list_people(store):
+            prof, _ = people.profile(store, p.id)
+            sigs = [corpus.signatures[s] for s in p.signature_ids if s in corpus.signatures]
+            ref = summarize(p.id, sigs, implicit=corpus.implicit & set(p.signature_ids), locked=p.locked)
+            assert prof == ref, p.id
+            implicit_seen += sum(w.implicit for w in prof.works)
+        assert implicit_seen
+
+
+def test_undo_and_history_endpoints(client: TestClient, db: Path) -> None:
+    assert client.post("/api/events/1/undo").status_code == 401  # a curator write
+    r = client.post("/api/events/99/undo", headers=AUTH)
+    assert r.status_code == 400 and "no curation event #99" in r.json()["error"]
+    assert client.get("/api/people/Pnope/history").status_code == 404
+    a, b = (p["id"] for p in _people(client, "Jaeseong Lee")[:2])
+    before = _membership(db)
+    ev = client.post(f"/api/people/{a}/merge", json={"other": b}, headers=AUTH).json()["event"]
+    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    assert [(e["id"], e["kind"], e["undone_by"]) for e in hist] == [(ev["id"], "merge", None)]
+    undo = client.post(f"/api/events/{ev['id']}/undo", headers=AUTH).json()
+    assert undo["event"]["kind"] == "undo" and undo["event"]["payload"]["reverts"] == [ev["id"]]
+    assert client.get(f"/api/people/{b}").status_code == 200  # the merged-away person is back
+    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    assert [(e["kind"], e["undone_by"]) for e in hist] == [("merge", undo["event"]["id"]), ("undo", None)]
+    assert _membership(db) == before  # people, their signatures and redirects as before the merge
+
+
+def _membership(db: Path) -> tuple[list, list, list]:
+    con = sqlite3.connect(db)
+    try:
+        return (
+            con.execute("SELECT id, name, block, locked FROM people ORDER BY 1").fetchall(),
+            con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall(),
+            con.execute("SELECT old_id, new_id FROM person_redirects ORDER BY 1").fetchall(),
+        )
+    finally:
+        con.close()

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from byline import synth
+import byline_synth as synth
 from byline._errors import InputError
 from byline.records import Signature
 

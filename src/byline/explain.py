@@ -9,14 +9,20 @@ curator constraint or name rule that decides the pair regardless of the score.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from byline import _store_access as sa
 from byline._errors import StoreError
+from byline.curation import ConstraintSet
 from byline.records import Signature
+from byline.scorer import PairModel, Scorer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.people.corpus import Corpus
+    from byline.store import Store
 
 _DOCS: dict[str, str] | None = None
 
@@ -60,33 +66,53 @@ class EvidenceCard:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "a": self.a, "b": self.b, "probability": round(self.probability, 4),
-            "threshold": round(self.threshold, 4), "decision": self.decision, "constraint": self.constraint,
-            "same_block": self.same_block, "person_a": self.person_a, "person_b": self.person_b,
+            "a": self.a,
+            "b": self.b,
+            "probability": round(self.probability, 4),
+            "threshold": round(self.threshold, 4),
+            "decision": self.decision,
+            "constraint": self.constraint,
+            "same_block": self.same_block,
+            "person_a": self.person_a,
+            "person_b": self.person_b,
             "same_person_now": self.person_a is not None and self.person_a == self.person_b,
             "bias": None if self.bias is None else round(self.bias, 4),
-            "features": [{"name": f.name, "value": f.value, "contribution": None if f.contribution is None
-                          else round(f.contribution, 4), "doc": f.doc} for f in self.features],
+            "features": [
+                {
+                    "name": f.name,
+                    "value": f.value,
+                    "contribution": None if f.contribution is None else round(f.contribution, 4),
+                    "doc": f.doc,
+                }
+                for f in self.features
+            ],
             "notes": self.notes,
         }
 
     def render(self) -> str:
         def side(tag: str, d: dict[str, Any], person: str | None) -> str:
             title = d.get("title") or "(no title)"
-            return (f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}"
-                    + (f"\n    in person {person}" if person else "\n    (not placed in a person yet)"))
+            return f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}" + (
+                f"\n    in person {person}" if person else "\n    (not placed in a person yet)"
+            )
 
         lines = [side("A", self.a, self.person_a), side("B", self.b, self.person_b), ""]
-        lines.append(f"probability same person: {self.probability:.3f} (threshold {self.threshold:.2f}) "
-                     f"-> {self.decision}")
+        lines.append(
+            f"probability same person: {self.probability:.3f} (threshold {self.threshold:.2f}) "
+            f"-> {self.decision}"
+        )
         if self.constraint:
             lines.append(f"decided by: {self.constraint}")
-        lines.append("currently: " + ("the same person" if self.person_a and self.person_a == self.person_b
-                                      else "different people"))
+        lines.append(
+            "currently: "
+            + ("the same person" if self.person_a and self.person_a == self.person_b else "different people")
+        )
         lines.append("")
         has_contrib = any(f.contribution is not None for f in self.features)
         lines.append(f"{'feature':<24}{'value':>10}" + (f"{'contribution':>14}" if has_contrib else ""))
-        rows = sorted(self.features, key=lambda f: -abs(f.contribution or 0.0)) if has_contrib else self.features
+        rows = (
+            sorted(self.features, key=lambda f: -abs(f.contribution or 0.0)) if has_contrib else self.features
+        )
         for f in rows:
             v = "missing" if f.value is None else f"{f.value:.3f}"
             c = "" if f.contribution is None else f"{f.contribution:+14.3f}"
@@ -99,67 +125,121 @@ class EvidenceCard:
 
 
 def _sig_dict(s: Signature) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name, "work_id": s.work_id, "title": s.title, "year": s.year,
-            "venue": s.venue, "coauthors": list(s.coauthors), "affiliations": list(s.affiliations)}
+    return {
+        "id": s.id,
+        "name": s.name,
+        "work_id": s.work_id,
+        "title": s.title,
+        "year": s.year,
+        "venue": s.venue,
+        "coauthors": list(s.coauthors),
+        "affiliations": list(s.affiliations),
+    }
 
 
-def explain_pair(a: Signature, b: Signature, model: Any, context: list[Signature] | None = None) -> EvidenceCard:
-    """The card for two signatures (pure given the model); ``context``: their block-mates, for TF-IDF/counts."""
+def explain_pair(
+    a: Signature, b: Signature, scorer: Scorer | PairModel, context: Sequence[Signature] | None = None
+) -> EvidenceCard:
+    """The card for two signatures (pure given the scorer); ``context``: their block-mates, for TF-IDF/counts.
+
+    The probability is :meth:`Scorer.pair_scores` of the pair with that context: the number the review queue
+    shows for the same pair.
+    """
     from byline.block import block_of
-    from byline.features import FEATURE_NAMES, cannot_link_mask, featurize
+    from byline.features import FEATURE_NAMES
 
+    scorer = scorer if isinstance(scorer, Scorer) else Scorer(scorer)
     uniq: dict[str, Signature] = {a.id: a, b.id: b}
     for s in context or ():
         uniq.setdefault(s.id, s)
-    sigs = list(uniq.values())
-    data = sa.block_data(model, sigs)
-    i, j = np.array([0]), np.array([1])
-    X = featurize(data, i, j)
-    prob = float(np.asarray(model.predict_proba_features(X))[0])
+    sigs = [uniq[k] for k in sorted(uniq)]
+    pos = {s.id: k for k, s in enumerate(sigs)}
+    data = scorer.data(sigs)
+    i, j = np.array([pos[a.id]]), np.array([pos[b.id]])
+    X = scorer.features(data, i, j)
+    cannot = scorer.cannot(data, i, j)
+    prob = float(scorer.score_matrix(X, cannot).probability[0])
     names: tuple[str, ...] = FEATURE_NAMES
-    values, contrib, bias = X[0], None, None
-    if hasattr(model, "contributions"):
-        names, Xm, c, b0 = model.contributions(X)
-        values, contrib, bias = Xm[0], c[0], float(b0[0])
+    values: np.ndarray = X[0]
+    contrib: np.ndarray | None = None
+    bias: float | None = None
+    parts = scorer.contributions(X)
+    if parts is not None:  # the model's own columns, with their SHAP values
+        names, values, contrib, bias = (
+            parts.names,
+            parts.values[0],
+            parts.contributions[0],
+            float(parts.bias[0]),
+        )
     docs = _feature_docs()
     rows = []
     for k, name in enumerate(names):
         v = float(values[k])
-        rows.append(FeatureRow(name, None if math.isnan(v) else round(v, 4),
-                               None if contrib is None else float(contrib[k]), docs.get(name, "")))
-    card = EvidenceCard(_sig_dict(a), _sig_dict(b), prob, sa.threshold(model), rows,
-                        bias=bias,
-                        same_block=block_of(a) == block_of(b))
-    if getattr(model, "name_constraints", False) and bool(cannot_link_mask(data, i, j)[0]):
-        card.constraint = ("cannot-link (name rule): both names on one paper" if a.work_id == b.work_id
-                           else f"cannot-link (name rule): {a.name!r} and {b.name!r} have incompatible given names")
+        rows.append(
+            FeatureRow(
+                name,
+                None if math.isnan(v) else round(v, 4),
+                None if contrib is None else float(contrib[k]),
+                docs.get(name, ""),
+            )
+        )
+    card = EvidenceCard(
+        _sig_dict(a),
+        _sig_dict(b),
+        prob,
+        scorer.threshold,
+        rows,
+        bias=bias,
+        same_block=block_of(a) == block_of(b),
+    )
+    if bool(cannot[0]):
+        card.constraint = (
+            "cannot-link (name rule): both names on one paper"
+            if a.work_id == b.work_id
+            else f"cannot-link (name rule): {a.name!r} and {b.name!r} have incompatible given names"
+        )
     if not card.same_block:
-        card.notes.append(f"different blocks ({block_of(a)!r} vs {block_of(b)!r}): the pipeline never compares "
-                          "them; the score is what it would be if they were")
+        card.notes.append(
+            f"different blocks ({block_of(a)!r} vs {block_of(b)!r}): the pipeline never compares "
+            "them; the score is what it would be if they were"
+        )
     return card
 
 
-def explain(store: Any, sig_a: str, sig_b: str, model: Any) -> EvidenceCard:
-    """The card for two stored signatures, with the curation and people of the store."""
+def explain_in(
+    corpus: Corpus, scorer: Scorer, cs: ConstraintSet, placed: Mapping[str, str], sig_a: str, sig_b: str
+) -> EvidenceCard:
+    """The card for two signatures of a loaded corpus, with curation and the people they sit in."""
     from byline.block import block_of
-    from byline.curation import ConstraintSet
-    from byline.people import _assignments, _claimed_implicit, _events, load_corpus
 
-    with sa.read(store) as conn:
-        events = _events(conn)
-        placed = _assignments(conn)
-    corpus = load_corpus(store, _claimed_implicit(events))
     missing = [s for s in (sig_a, sig_b) if s not in corpus.signatures]
     if missing:
-        raise StoreError(f"unknown signature id(s): {', '.join(missing)} (a signature id is "
-                         "<work id>#<author position>, e.g. from `byline person ID --json`)")
+        raise StoreError(
+            f"unknown signature id(s): {', '.join(missing)} (a signature id is "
+            "<work id>#<author position>, e.g. from `byline person ID --json`)"
+        )
     a, b = corpus.signatures[sig_a], corpus.signatures[sig_b]
-    blocks = {block_of(a), block_of(b)}
-    context = [s for s in corpus.signatures.values() if block_of(s) in blocks]
-    card = explain_pair(a, b, sa.for_corpus(model, corpus.signatures.values()), context)
-    decided = ConstraintSet().extend(events).decided_by(sig_a, sig_b)
+    card = explain_pair(a, b, scorer, corpus.block_context({block_of(a), block_of(b)}))
+    decided = cs.decided_by(sig_a, sig_b)
     if decided is not None:
         kind, ev = decided
         card.constraint = f"{kind} by curation: {ev.describe()}" if ev else f"{kind} by curation"
     card.person_a, card.person_b = placed.get(sig_a), placed.get(sig_b)
     return card
+
+
+def explain(store: Store, sig_a: str, sig_b: str, model: PairModel) -> EvidenceCard:
+    """The card for two stored signatures, with the curation and people of the store."""
+    from byline.people import repo
+    from byline.people.corpus import load_corpus
+
+    corpus = load_corpus(store)
+    placed = repo.assignments(store.connection)
+    return explain_in(
+        corpus,
+        Scorer.for_corpus(model, corpus.signatures.values()),
+        ConstraintSet.replay(corpus.events),
+        placed,
+        sig_a,
+        sig_b,
+    )

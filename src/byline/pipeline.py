@@ -13,19 +13,17 @@ the two clusters (unless that would join a cannot-linked pair).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block
-from byline.features import BlockData, cannot_link_mask, featurize
+from byline.features import BlockData
 from byline.records import Signature
-
-if TYPE_CHECKING:  # pragma: no cover
-    from byline.model import Disambiguator
+from byline.scorer import ClusterModel, Scorer
 
 
 @dataclass
@@ -64,7 +62,7 @@ class RunResult:
 
 
 def score_blocks(
-    items: Sequence[tuple[str, Sequence[Signature]]], model: Disambiguator
+    items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
 ) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
     """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
 
@@ -90,12 +88,15 @@ def score_blocks(
     j_all = np.concatenate(gj) if gj else np.zeros(0, np.int64)
     if len(i_all) == 0:
         return data, per_block, np.zeros(0, np.float64)
-    p = model.predict_proba_features(featurize(data, i_all, j_all))
+    scorer = Scorer(model)
+    p = scorer.score_matrix(
+        scorer.features(data, i_all, j_all), np.zeros(len(i_all), bool), mask=False
+    ).probability
     return data, per_block, p
 
 
 def score_block(
-    sigs: Sequence[Signature], model: Disambiguator
+    sigs: Sequence[Signature], model: ClusterModel
 ) -> tuple[BlockData, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs of one block and their calibrated same-person probabilities."""
     data, per_block, p = score_blocks([("", sigs)], model)
@@ -114,7 +115,7 @@ def _index_constraints(
 
 def disambiguate_blocks(
     items: Sequence[tuple[str, Sequence[Signature]]],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     threshold: float | None = None,
 ) -> list[BlockResult]:
@@ -125,13 +126,13 @@ def disambiguate_blocks(
     if not items:
         return []
     data, per_block, p = score_blocks(items, model)
-    t = model.threshold_ if threshold is None else threshold
+    t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0
-    if model.name_constraints and len(p):
+    if len(p):  # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
         gi = np.concatenate([i.astype(np.int64) + off for off, _, i, _ in per_block])
         gj = np.concatenate([j.astype(np.int64) + off for off, _, _, j in per_block])
-        bad_all = cannot_link_mask(data, gi, gj)
+        bad_all = Scorer(model).cannot(data, gi, gj)
     else:
         bad_all = np.zeros(len(p), bool)
     for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):
@@ -153,7 +154,7 @@ def disambiguate_blocks(
 def disambiguate_block(
     block: str,
     sigs: Sequence[Signature],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     threshold: float | None = None,
 ) -> BlockResult:
@@ -162,17 +163,20 @@ def disambiguate_block(
 
 
 def batches(
-    blocks: dict[str, list[Signature]], max_signatures: int = 20_000
+    blocks: Mapping[str, Sequence[Signature]] | Sequence[tuple[str, Sequence[Signature]]],
+    max_signatures: int = 20_000,
 ) -> list[list[tuple[str, list[Signature]]]]:
-    """Blocks packed, in order, into batches of at most ``max_signatures`` (a big block goes alone)."""
+    """Blocks (a mapping or ``(key, signatures)`` items) packed, in order, into batches of at most
+    ``max_signatures`` signatures (a big block goes alone). The one batching of the engines and the pipeline."""
+    items = list(blocks.items()) if isinstance(blocks, Mapping) else list(blocks)
     out: list[list[tuple[str, list[Signature]]]] = []
     cur: list[tuple[str, list[Signature]]] = []
     size = 0
-    for key, sigs in blocks.items():
+    for key, sigs in items:
         if cur and size + len(sigs) > max_signatures:
             out.append(cur)
             cur, size = [], 0
-        cur.append((key, sigs))
+        cur.append((key, list(sigs)))
         size += len(sigs)
     if cur:
         out.append(cur)
@@ -189,7 +193,7 @@ def _cluster_keys(block: str, ids: Sequence[str], labels: np.ndarray) -> list[st
 
 def run(
     signatures: Iterable[Signature],
-    model: Disambiguator,
+    model: ClusterModel,
     constraints: Constraints | dict | None = None,
     engine: Any = None,
 ) -> RunResult:
@@ -205,13 +209,15 @@ def run(
     model._check_fitted()
     constraints = Constraints.coerce(constraints)
     signatures = list(signatures)
-    model = model.for_data(signatures) if hasattr(model, "for_data") else model  # name counts of the data at hand
+    model = Scorer.for_corpus(model, signatures).model  # type: ignore[assignment]  # name counts of the data at hand
     # each block in signature-id order: ties in scores or clustering can never depend on the input order
     blocks = {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(signatures).items()}
     if engine is None:
         results = [r for batch in batches(blocks) for r in disambiguate_blocks(batch, model, constraints)]
     else:
-        results = list(engine.map_blocks(disambiguate_blocks, list(blocks.items()), model, constraints, batched=True))
+        results = list(
+            engine.map_blocks(disambiguate_blocks, list(blocks.items()), model, constraints, batched=True)
+        )
     out = RunResult(clusters={}, seconds=0.0)
     for r in results:
         out.blocks[r.block] = r

@@ -10,10 +10,9 @@ Schema versions and migrations
 ``i`` upgrades version ``i`` to ``i + 1`` (so the code's version is ``len(MIGRATIONS)``). Opening a store
 runs the pending migrations, each in its own transaction; a store newer than the code is refused with a
 :class:`~byline.StoreError`. To add tables (e.g. people and curation events), **append** one entry —
-never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` or a string
-``"module:function"`` resolved lazily (so the SQL may live in the module that owns the tables)::
-
-    MIGRATIONS.append("byline.people:migrate_people")   # schema version 2
+never edit or reorder existing ones. An entry is a function ``(sqlite3.Connection) -> None`` (a
+``"module:function"`` string is still resolved, for older callers); a function may import the module that
+owns the tables and call its migration, as version 2 does with :func:`byline.people.repo.migrate_people`.
 
 A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
 ``con.executescript``, which commits).
@@ -53,7 +52,8 @@ from byline._errors import InputError, StoreError
 from byline.dedup import Deduper
 from byline.records import Author, Listing, Provenance, Record, Signature, Work, signatures_of, stable_id
 
-__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script"]
+__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script",
+           "utc_now"]
 
 Migration = Callable[[sqlite3.Connection], None] | str
 
@@ -156,6 +156,13 @@ def _m1_core(con: sqlite3.Connection) -> None:
     )
 
 
+def _m2_people(con: sqlite3.Connection) -> None:
+    # the people layer's tables; their SQL (schema included) lives in byline.people.repo
+    from byline.people.repo import migrate_people
+
+    migrate_people(con)
+
+
 def _m3_server_settings(con: sqlite3.Connection) -> None:
     # IF NOT EXISTS: before this migration the web server created the table itself.
     con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -164,7 +171,7 @@ def _m3_server_settings(con: sqlite3.Connection) -> None:
 # Entry i upgrades schema version i to i + 1. APPEND ONLY (see the module docstring).
 MIGRATIONS: list[Migration] = [
     _m1_core,
-    "byline.people:migrate_people",  # v2: people, person_signatures, person_redirects, curation_events, runs
+    _m2_people,  # v2: people, person_signatures, person_redirects, curation_events, runs
     _m3_server_settings,  # v3: server_settings (the web server's key/value settings)
 ]
 
@@ -188,8 +195,12 @@ def _resolve_migration(m: Migration) -> Callable[[sqlite3.Connection], None]:
 # (de)serialization
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_now() -> str:
+    """The one time-stamp format of the store: UTC, seconds, ``Z`` (``2026-01-31T12:00:00Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_now = utc_now
 
 
 def _dumps(obj: Any) -> str:
@@ -514,7 +525,7 @@ class Store:
             if progress is not None:
                 progress(i, len(paths), count, str(p))
 
-            def bump(n: int, _i: int = i, _p: Path = p) -> None:
+            def bump(n: int, _i: int = i, _p: str | PathLike[str] = p) -> None:
                 nonlocal count
                 count += n
                 if progress is not None:
@@ -696,6 +707,16 @@ class Store:
     def work(self, work_id: str) -> Work:
         """One work by id; :class:`~byline.StoreError` when unknown."""
         return self._load_work(self._con, work_id)
+
+    def works_by_id(self, work_ids: Iterable[str]) -> dict[str, Work]:
+        """The stored works among ``work_ids`` (without their records), one query per 500 ids."""
+        ids = list(dict.fromkeys(work_ids))
+        out: dict[str, Work] = {}
+        for chunk in _chunks(ids):
+            q = f"SELECT * FROM works WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self._con.execute(q, list(chunk)).fetchall():
+                out[row["id"]] = self._load_work(self._con, row["id"], row, with_records=False)
+        return out
 
     def count(self, table: str) -> int:
         """Row count of one of the store's tables."""

@@ -2,9 +2,10 @@
 
 Data, in order of preference:
 
-1. the labeled benchmark splits in ``../shared/datasets/`` beside the checkout (or ``--datasets DIR`` /
-   ``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files;
-2. otherwise a seeded synthetic corpus from :mod:`byline.synth` (train and dev drawn with different seeds).
+the labeled benchmark splits in ``../shared/datasets/`` beside the checkout (or ``--datasets DIR`` /
+``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files. Without
+them it stops with a :class:`~byline.ModelError` (the synthetic generator is benchmark tooling now:
+``benchmarks/byline_synth``, not part of the package).
 
 The metadata (``byline-model.json`` -> ``training``) records which source was used, the files or the
 synthetic recipe, and the seed. See docs/model.md.
@@ -95,27 +96,10 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
             "seed": seed,
         }
     else:
-        from byline.synth import generate
+        from byline._errors import ModelError
 
-        train, dev = [], []
-        for k, (preset, n_train, n_dev, focus) in enumerate(SYNTH_RECIPE):
-            part_train = generate(n_train, seed=seed * 1000 + 2 * k + 1, dataset=preset, focus_block=focus)
-            part_dev = generate(n_dev, seed=seed * 1000 + 2 * k + 2, dataset=preset, focus_block=focus)
-            if focus:  # its own dataset name: blocks and the dev average keep it apart
-                for sig in part_train + part_dev:
-                    sig.dataset = f"{preset}-focus"
-                    sig.id = f"focus-{sig.id}"
-            train += part_train
-            dev += part_dev
-        info = {
-            "source": "synthetic (byline.synth)",
-            "recipe": [
-                {"dataset": p, "train_signatures": a, "dev_signatures": b, "focus_block": f,
-                 "train_seed": seed * 1000 + 2 * k + 1, "dev_seed": seed * 1000 + 2 * k + 2}
-                for k, (p, a, b, f) in enumerate(SYNTH_RECIPE)
-            ],
-            "seed": seed,
-        }
+        raise ModelError(f"no labeled datasets to train on ({datasets or '../shared/datasets'} has no *.train* "
+                         "JSONL files): pass --datasets DIR or set BYLINE_DATASETS")
     model = Disambiguator(random_state=seed)
     model.training_info_ = info
     model.fit(train, dev=dev)

@@ -1,14 +1,17 @@
 """People commands: disambiguate, people, person, audit, assign, explain, and curation
-(merge, split, lock, claim, history). A thin shell over :mod:`byline.people`."""
+(merge, split, lock, unlock, claim, undo, history). A thin shell over :mod:`byline.people`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, plural, print_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.store import Store
 
 ModelOption = Annotated[
     Path | None, typer.Option("--model", help="Model folder (default: the shipped model).", file_okay=False)
@@ -19,13 +22,13 @@ WorksOption = Annotated[list[str], typer.Option("--works", help="Work ids (as in
 PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
-def _store(db: Path):
+def _store(db: Path) -> Store:
     from byline import _store_access as sa
 
     return sa.open_store(db)
 
 
-def _model(path: Path | None):
+def _model(path: Path | None) -> Any:
     from byline import _store_access as sa
 
     return sa.load_model(path)
@@ -75,7 +78,7 @@ def register(app: typer.Typer) -> None:
         rows = list_people(_store(db), name)
         if json_:
             print_json({"people": [
-                {"id": p.id, "name": p.name, "work_ids": p.work_ids, "works_count": len(p.work_ids),
+                {"id": p.id, "name": p.name, "work_ids": p.work_ids, "n_works": len(p.work_ids),
                  "signature_ids": p.signature_ids, "block": p.block, "locked": p.locked}
                 for p in rows]})
             return
@@ -234,6 +237,36 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"locked {p}")
 
     @app.command()
+    def unlock(
+        person_id: PersonArg,
+        db: DbOption = DEFAULT_DB,
+        by: ByOption = "",
+        why: WhyOption = "",
+    ) -> None:
+        """Lift the locks on a person (recorded; the lock events stay in the history)."""
+        from byline.people import unlock as run
+
+        p = run(_store(db), person_id, who=by, why=why)
+        typer.echo(f"unlocked {p}")
+
+    @app.command()
+    def undo(
+        event_id: Annotated[int, typer.Argument(help="Curation event id (see `byline history PERSON`).")],
+        db: DbOption = DEFAULT_DB,
+        by: ByOption = "",
+        why: WhyOption = "",
+        json_: JsonOption = False,
+    ) -> None:
+        """Revert one curation event: appends an undo event, applied at once and on every later run."""
+        from byline.people import undo as run
+
+        ev = run(_store(db), event_id, who=by, why=why)
+        if json_:
+            print_json(ev.to_dict())
+            return
+        typer.echo(f"event #{ev.id}: undid event #{event_id}")
+
+    @app.command()
     def claim(
         person_id: PersonArg,
         works: WorksOption,
@@ -257,11 +290,14 @@ def register(app: typer.Typer) -> None:
         from byline.people import history as run
 
         events = run(_store(db), person_id)
+        from byline.curation import event_log
+
+        undone = {i: e.id for e in events for i in e.reverts()}
         if json_:
-            print_json({"events": [{"id": e.id, "kind": e.kind, "person": e.person, "who": e.who, "at": e.at,
-                                    "why": e.why, "payload": dict(e.payload)} for e in events]})
+            print_json({"events": event_log(events)})
             return
         if not events:
             typer.echo(f"no curation events for {person_id}")
         for e in events:
-            typer.echo(f"{e.at}  {e.describe()}")
+            mark = f"  [undone by #{undone[e.id]}]" if e.id in undone else ""
+            typer.echo(f"#{e.id}  {e.at}  {e.summary()}{mark}")

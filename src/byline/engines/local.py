@@ -95,16 +95,7 @@ class LocalEngine(Engine):
 
 
 def _batches(items: list[BlockItem], target: int) -> list[list[BlockItem]]:
-    """Consecutive items grouped to about ``target`` signatures (a big block is a batch of its own)."""
-    out: list[list[BlockItem]] = []
-    cur: list[BlockItem] = []
-    size = 0
-    for item in items:
-        if cur and size + len(item[1]) > target:
-            out.append(cur)
-            cur, size = [], 0
-        cur.append(item)
-        size += len(item[1])
-    if cur:
-        out.append(cur)
-    return out
+    """Consecutive items grouped to about ``target`` signatures (:func:`byline.pipeline.batches`)."""
+    from byline.pipeline import batches
+
+    return batches(items, target)  # type: ignore[arg-type,return-value]

@@ -1,6 +1,6 @@
 """The labeled signature JSONL(.gz) reader: one signature (author position on a paper) per line.
 
-Canonical line (what :mod:`byline.synth` writes)::
+Canonical line (what ``benchmarks/byline_synth`` writes)::
 
     {"dataset": str, "block": str, "signature_id": str, "person_id": str | null,
      "author": {"name": str, "position": int, "affiliations": [str], "email": str | null, "orcid": str | null},

@@ -55,6 +55,13 @@ class CurationBody(BaseModel):
     why: str | None = Field(default=None, max_length=2000)
 
 
+class UndoBody(BaseModel):
+    """Body of an undo: who asks and why (both kept in the history)."""
+
+    who: str = Field(default="web", min_length=1, max_length=100)
+    why: str | None = Field(default=None, max_length=2000)
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -470,8 +477,23 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "merge": "Merge person `other` into this person (curator)",
         "split": "Split `works` out of this person into a new one (curator)",
         "lock": "Lock this person: later runs keep it exactly as it is (curator)",
+        "unlock": "Lift the locks on this person (curator)",
         "claim": "Claim `works` for this person (curator)",
     }
+
+    @app.post("/api/events/{event_id}/undo", tags=["curation"],
+              summary="Undo one curation event: appends an undo event (curator)",
+              responses={401: {"description": "missing or wrong bearer token"}})
+    def api_undo(request: Request, event_id: Annotated[int, PathParam(ge=1)],
+                 body: Annotated[UndoBody | None, Body()] = None) -> dict[str, Any]:
+        require_token(request)
+        body = body or UndoBody()
+        return backend.undo(event_id, who=body.who, why=body.why)
+
+    @app.get("/api/people/{person_id}/history", tags=["curation"],
+             summary="Curation events about a person, with their ids (as `byline history --json`)")
+    async def api_history(person_id: PersonId) -> JSONResponse:
+        return JSONResponse({"events": await read("history", person_id)})
     for action, summary in summaries.items():
         app.post(
             f"/api/people/{{person_id}}/{action}",

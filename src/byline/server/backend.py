@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from byline._errors import StoreError
 
-CURATION_ACTIONS = ("merge", "split", "lock", "claim")
+CURATION_ACTIONS = ("merge", "split", "lock", "unlock", "claim")
 MISS = object()  # what an optional ``peek(method, *args)`` returns when it has no cached answer
 
 
@@ -70,6 +70,14 @@ class Backend(Protocol):
         why: str | None = None,
     ) -> dict[str, Any]:
         """Record one curation event; returns ``{"event": ..., "person": id_to_show}``."""
+        ...
+
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+        """Append an undo of curation event ``event_id``; returns ``{"event": ..., "person": id_to_show}``."""
+        ...
+
+    def history(self, person_id: str) -> list[dict[str, Any]]:
+        """Curation events about a person (``id``, ``kind``, ``person``, ``who``, ``at``, ``why``, ...)."""
         ...
 
     def get_setting(self, key: str) -> str | None: ...

@@ -10,31 +10,27 @@ run and curation event.
 
 from __future__ import annotations
 
-import json
 import tempfile
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byline._errors import InputError, ModelError, StoreError
+from byline.people import repo
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.curation import ConstraintSet, Event
+    from byline.people.corpus import Corpus
+    from byline.scorer import Scorer
 
 FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
 MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
-
-_GENERATION_SQL = """
-SELECT (SELECT COALESCE(MAX(id), 0) FROM runs),
-       (SELECT COALESCE(MAX(id), 0) FROM curation_events),
-       (SELECT COUNT(*) FROM works),
-       (SELECT COUNT(*) FROM records),
-       (SELECT COUNT(*) FROM person_signatures),
-       (SELECT COUNT(*) FROM person_redirects)
-"""
 
 
 class StoreBackend:
@@ -90,18 +86,25 @@ class StoreBackend:
                     raise
         return self._model
 
-    def scoring_model(self) -> Any:
-        """The model with the store's own name counts, as ``byline audit`` and ``disambiguate`` score with
-        (:func:`byline._store_access.for_corpus`); computed once per store generation."""
-        from byline import _store_access as sa
-        from byline.people import load_corpus
+    def corpus(self) -> Corpus:
+        """The store's signatures as every command sees them (claims included); once per store generation."""
+        from byline.people.corpus import load_corpus
+
+        return self._cached(("corpus",), lambda: load_corpus(self._store()))
+
+    def scorer(self) -> Scorer:
+        """The model with the store's own name counts, as ``byline audit``, ``explain`` and ``disambiguate``
+        score with (:meth:`byline.scorer.Scorer.for_corpus`); computed once per store generation."""
+        from byline.scorer import Scorer
 
         model = self.model()
-        return self._cached(("scoring_model",),
-                            lambda: sa.for_corpus(model, load_corpus(self._store()).signatures.values()))
+        return self._cached(("scorer",), lambda: Scorer.for_corpus(model, self.corpus().signatures.values()))
+
+    def scoring_model(self) -> Any:
+        return self.scorer().model
 
     def generation(self) -> tuple[Any, ...]:
-        return tuple(self._con.execute(_GENERATION_SQL).fetchone())
+        return repo.generation(self._con)
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` once per key and store generation (concurrent misses wait for the first)."""
@@ -151,46 +154,38 @@ class StoreBackend:
         return value[: args[0]] if method == "review_queue" else value
 
     def _resolve(self, person_id: str) -> str:
-        from byline.people import resolve
-
         try:
-            return resolve(self._con, person_id)
+            return repo.resolve(self._con, person_id)
         except StoreError:
             raise NotFound("person", person_id) from None
 
     # -- settings -----------------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
-        row = self._con.execute("SELECT value FROM server_settings WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        return repo.get_setting(self._con, key)
 
     def set_setting(self, key: str, value: str) -> None:
         with self._store().transaction() as con:
-            con.execute("INSERT OR REPLACE INTO server_settings (key, value) VALUES (?, ?)", (key, value))
+            repo.set_setting(con, key, value)
 
     def delete_setting(self, key: str) -> None:
         with self._store().transaction() as con:
-            con.execute("DELETE FROM server_settings WHERE key = ?", (key,))
+            repo.delete_setting(con, key)
 
     # -- thin reads ---------------------------------------------------------------------------------
     def _assignments(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT signature_id, person_id FROM person_signatures").fetchall())
+        return repo.assignments(self._con)
 
     def _person_names(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT id, name FROM people").fetchall())
+        return repo.person_names(self._con)
 
-    def _lookups(self) -> dict[str, Any]:
-        """Per-store-generation lookups for search results: years of works, signature names/affiliations."""
-
-        def compute() -> dict[str, Any]:
-            con = self._con
-            years, labels = {}, {}
-            for wid, year, title, abstract in con.execute("SELECT id, year, title, abstract FROM works"):
-                years[wid] = year
-                labels[wid] = title or _snippet(abstract, 70)
-            sigs = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, affiliations FROM signatures")}
-            return {"years": years, "labels": labels, "sigs": sigs}
-
-        return self._cached(("lookups",), compute)
+    def _lookups(self, sig_ids: list[str], work_ids: list[str]) -> dict[str, Any]:
+        """Years and labels of some works, printed names and affiliations of some signatures (the search
+        results' own: a search never reads the whole store)."""
+        years, labels = {}, {}
+        for wid, (year, title, abstract) in repo.work_labels(self._con, work_ids).items():
+            years[wid] = year
+            labels[wid] = title or _snippet(abstract, 70)
+        return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con, sig_ids)}
 
     # -- Backend ------------------------------------------------------------------------------------
     def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
@@ -200,7 +195,9 @@ class StoreBackend:
         from byline.people import list_people
 
         rows = list_people(self._store(), name)[:limit]
-        look = self._lookups()
+        look = self._lookups(
+            [s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids]
+        )
         out = []
         for p in rows:
             years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
@@ -211,17 +208,28 @@ class StoreBackend:
                 if info is None:
                     continue
                 variants[info[0]] += 1
-                affs.update(json.loads(info[1] or "[]"))
-            out.append({
-                "id": p.id, "name": p.name, "locked": p.locked, "n_works": len(p.work_ids),
-                "work_ids": p.work_ids, "first_year": years[0] if years else None,
-                "last_year": years[-1] if years else None,
-                "variants": [n for n, _ in variants.most_common()] or [p.name],
-                "affiliations": [a for a, _ in affs.most_common(3)],
-                "example_work": next(
-                    (look["labels"][w] for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
-                     if look["labels"].get(w)), None),
-            })
+                affs.update(info[1])
+            out.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "locked": p.locked,
+                    "n_works": len(p.work_ids),
+                    "work_ids": p.work_ids,
+                    "first_year": years[0] if years else None,
+                    "last_year": years[-1] if years else None,
+                    "variants": [n for n, _ in variants.most_common()] or [p.name],
+                    "affiliations": [a for a, _ in affs.most_common(3)],
+                    "example_work": next(
+                        (
+                            look["labels"][w]
+                            for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
+                            if look["labels"].get(w)
+                        ),
+                        None,
+                    ),
+                }
+            )
         return out
 
     def person(self, person_id: str) -> dict[str, Any]:
@@ -231,14 +239,9 @@ class StoreBackend:
         return self._cached(("person", current), lambda: self._person(current))
 
     def _works(self, work_ids: Iterable[str]) -> dict[str, Any]:
-        store = self._store()
-        out = {}
-        for wid in work_ids:
-            try:
-                out[wid] = store.work(wid)
-            except StoreError:
-                continue
-        return out
+        ids = list(work_ids)
+        found = self._store().works_by_id(ids)
+        return {w: found[w] for w in ids if w in found}
 
     def _person(self, pid: str) -> dict[str, Any]:
         from byline.people import history, profile
@@ -261,65 +264,98 @@ class StoreBackend:
         for ref in prof.works:
             w = works.get(ref.work_id)
             item = scored["items"].get(ref.work_id)
-            work_rows.append({
-                "id": ref.work_id, "signature_id": ref.signature_id, "title": ref.title, "year": ref.year,
-                "abstract_start": _snippet(w.abstract if w else None),
-                "venue": ref.venue, "printed_name": ref.printed_name, "implicit": ref.implicit,
-                "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
-                "authors_truncated": bool(w and w.authors_truncated),
-                "confidence": None if item is None else round(1.0 - item["score"], 4),
-                "flagged": bool(item and item["score"] >= FLAG_SCORE),
-            })
+            work_rows.append(
+                {
+                    "id": ref.work_id,
+                    "signature_id": ref.signature_id,
+                    "title": ref.title,
+                    "year": ref.year,
+                    "abstract_start": _snippet(w.abstract if w else None),
+                    "venue": ref.venue,
+                    "printed_name": ref.printed_name,
+                    "implicit": ref.implicit,
+                    "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
+                    "authors_truncated": bool(w and w.authors_truncated),
+                    "confidence": None if item is None else round(1.0 - item["score"], 4),
+                    "flagged": bool(item and item["score"] >= FLAG_SCORE),
+                }
+            )
         flagged = []
         for ref in prof.works:
             item = scored["items"].get(ref.work_id)
             if item and item["score"] >= FLAG_SCORE:
-                flagged.append({
-                    "work_id": ref.work_id, "title": ref.title, "score": item["score"],
-                    "abstract_start": _snippet(works[ref.work_id].abstract if ref.work_id in works else None),
-                    "evidence": item["evidence"], "signature_id": ref.signature_id,
-                    "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
-                    "explain_b": typical if typical != ref.signature_id else None,
-                })
+                flagged.append(
+                    {
+                        "work_id": ref.work_id,
+                        "title": ref.title,
+                        "score": item["score"],
+                        "abstract_start": _snippet(
+                            works[ref.work_id].abstract if ref.work_id in works else None
+                        ),
+                        "evidence": item["evidence"],
+                        "signature_id": ref.signature_id,
+                        "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
+                        "explain_b": typical if typical != ref.signature_id else None,
+                    }
+                )
         flagged.sort(key=lambda f: (-f["score"], f["work_id"]))
         events = history(store, pid)
         return {
-            "id": prof.id, "name": prof.name, "locked": prof.locked, "merged_from": retired,
-            "n_works": len(prof.works), "work_ids": prof.work_ids,
+            "id": prof.id,
+            "name": prof.name,
+            "locked": prof.locked,
+            "merged_from": retired,
+            "n_works": len(prof.works),
+            "work_ids": prof.work_ids,
             "variants": [n for n, _ in prof.name_variants],
             "name_variants": [{"name": n, "count": c} for n, c in prof.name_variants],
             "works": work_rows,
             "coauthors": [
-                {"name": n, "count": c,
-                 "person_id": coauthor_person[n].most_common(1)[0][0] if coauthor_person.get(n) else None}
+                {
+                    "name": n,
+                    "count": c,
+                    "person_id": coauthor_person[n].most_common(1)[0][0] if coauthor_person.get(n) else None,
+                }
                 for n, c in prof.coauthors
             ],
             "affiliations": [{"name": n, "count": c} for n, c in prof.affiliations],
             "years": {str(y): c for y, c in prof.years},
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
-            "emails": prof.emails, "orcids": prof.orcids,
-            "flagged": flagged, "scoring": scored["note"], "typical_signature": typical,
-            "history": [{"id": e.id, "action": e.kind, "who": e.who, "when": e.at, "why": e.why,
-                         "description": e.describe()} for e in events],
+            "emails": prof.emails,
+            "orcids": prof.orcids,
+            "flagged": flagged,
+            "scoring": scored["note"],
+            "typical_signature": typical,
+            "history": _history(events),
         }
 
-    def _score_person(self, pid: str, name: str, works: list[Any], placed: dict[str, str],
-                      names: dict[str, str]) -> dict[str, Any]:
+    def _score_person(
+        self, pid: str, name: str, works: list[Any], placed: dict[str, str], names: dict[str, str]
+    ) -> dict[str, Any]:
         """Each work's probability of NOT being this person's (the audit of the profile as a listing)."""
         if len(works) < 2:
             return {"items": {}, "typical": None, "note": "a single work: nothing to compare it with"}
         if len(works) > MAX_AUDIT_WORKS:
-            return {"items": {}, "typical": None,
-                    "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)"}
+            return {
+                "items": {},
+                "typical": None,
+                "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)",
+            }
         try:
-            model = self.scoring_model()
+            scorer = self.scorer()
         except ModelError as exc:
             return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
-        from byline.people import audit_works
+        from byline.audit import audit_works
 
-        report = audit_works(works, name, model, placed=placed, person_names=names, source=pid)
-        items = {it.work_id: {"score": round(it.score, 4), "evidence": it.evidence, "signature_id": it.signature_id}
-                 for it in report.works}
+        report = audit_works(works, name, scorer, placed=placed, person_names=names, source=pid)
+        items = {
+            it.work_id: {
+                "score": round(it.score, 4),
+                "evidence": it.evidence,
+                "signature_id": it.signature_id,
+            }
+            for it in report.works
+        }
         mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
         typical = min(mine, key=lambda it: (it.score, it.work_id)).signature_id if mine else None
         return {"items": items, "typical": typical, "note": None}
@@ -338,38 +374,67 @@ class StoreBackend:
         for i, a in enumerate(w.authors):
             sid = f"{w.id}#{i}"
             pid = placed.get(sid)
-            authors.append({"name": a.name, "position": i, "affiliations": list(a.affiliations),
-                            "email": a.email, "orcid": a.orcid, "signature_id": sid,
-                            "person_id": pid, "person_name": names.get(pid) if pid else None})
-        implicit = self._con.execute(
-            "SELECT signature_id, person_id FROM person_signatures WHERE work_id = ? AND implicit = 1 "
-            "ORDER BY signature_id", (w.id,)).fetchall()
+            authors.append(
+                {
+                    "name": a.name,
+                    "position": i,
+                    "affiliations": list(a.affiliations),
+                    "email": a.email,
+                    "orcid": a.orcid,
+                    "signature_id": sid,
+                    "person_id": pid,
+                    "person_name": names.get(pid) if pid else None,
+                }
+            )
+        implicit = [(sid, pid) for sid, pid, imp in repo.placed_on_work(self._con, w.id) if imp]
         for sid, pid in implicit:
-            authors.append({"name": names.get(pid, ""), "position": None, "affiliations": [], "signature_id": sid,
-                            "person_id": pid, "person_name": names.get(pid), "implicit": True})
+            authors.append(
+                {
+                    "name": names.get(pid, ""),
+                    "position": None,
+                    "affiliations": [],
+                    "signature_id": sid,
+                    "person_id": pid,
+                    "person_name": names.get(pid),
+                    "implicit": True,
+                }
+            )
         return {
-            "id": w.id, "title": w.title, "year": w.year, "venue": w.venue, "abstract": w.abstract,
-            "keywords": list(w.keywords), "ids": dict(w.ids), "authors_truncated": w.authors_truncated,
+            "id": w.id,
+            "title": w.title,
+            "year": w.year,
+            "venue": w.venue,
+            "abstract": w.abstract,
+            "keywords": list(w.keywords),
+            "ids": dict(w.ids),
+            "authors_truncated": w.authors_truncated,
             "authors": authors,
-            "sources": [{"file": r.source.file, "line": r.source.line, "record": r.source.record,
-                         "format": r.format} for r in w.records],
+            "sources": [
+                {"file": r.source.file, "line": r.source.line, "record": r.source.record, "format": r.format}
+                for r in w.records
+            ],
         }
 
     def explain(self, a: str, b: str) -> dict[str, Any]:
         return self._cached(("explain", a, b), lambda: self._explain(a, b))
 
-    def _explain(self, a: str, b: str) -> dict[str, Any]:
-        from byline.explain import explain
+    def constraints(self) -> ConstraintSet:
+        from byline.curation import ConstraintSet
 
-        model = self.model()
+        return self._cached(("constraints",), lambda: ConstraintSet.replay(self.corpus().events))
+
+    def _explain(self, a: str, b: str) -> dict[str, Any]:
+        from byline.explain import explain_in
+
         known = self._known_signatures([a, b])
         missing = [s for s in (a, b) if s not in known]
         if missing:
             raise NotFound("signature", missing[0])
-        card = explain(self._store(), a, b, model).to_dict()
+        card = explain_in(
+            self.corpus(), self.scorer(), self.constraints(), self._assignments(), a, b
+        ).to_dict()
         names = self._person_names()
         card["same"] = card["decision"] == "same person"
-        card["score"] = card["probability"]
         card["decided_by"] = card.get("constraint")
         card["evidence"] = card.get("notes", [])
         for f in card["features"]:
@@ -381,50 +446,76 @@ class StoreBackend:
         return card
 
     def _known_signatures(self, sids: list[str]) -> set[str]:
-        con = self._con
-        known = set()
-        for s in sids:
-            if con.execute("SELECT 1 FROM signatures WHERE id = ?", (s,)).fetchone() or con.execute(
-                    "SELECT 1 FROM person_signatures WHERE signature_id = ?", (s,)).fetchone():
-                known.add(s)
-        return known
+        return repo.known_signatures(self._con, sids)
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
         items = self._cached(("review",), self._review)
         return items[:limit]
 
     def _review(self) -> list[dict[str, Any]]:
-        """The least confident assignments over the people with 2..MAX_AUDIT_WORKS works (the biggest
-        MAX_REVIEW_PEOPLE of them)."""
+        """The least probable assignments over the unlocked people with 2..MAX_AUDIT_WORKS works (the biggest
+        MAX_REVIEW_PEOPLE of them): each work's signature against the person's most typical one, with the
+        probability its explain card shows (same scorer, same context)."""
+        from byline.block import block_of
         from byline.people import list_people
 
         out = []
-        candidates = [p for p in list_people(self._store()) if 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS]
+        candidates = [
+            p for p in list_people(self._store()) if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS
+        ]
         for p in candidates[:MAX_REVIEW_PEOPLE]:
             view = self.person(p.id)
             typical = view.get("typical_signature")
+            if not typical:
+                continue
             for w in view["works"]:
-                if w["confidence"] is None:
+                if w["confidence"] is None or w["signature_id"] == typical:
                     continue
-                out.append({
-                    "signature_id": w["signature_id"], "name": w["printed_name"], "work_id": w["id"],
-                    "title": w["title"], "abstract_start": w.get("abstract_start"),
-                    "person_id": p.id, "person_name": view["name"],
-                    "confidence": w["confidence"],
-                    "explain_a": w["signature_id"] if typical and typical != w["signature_id"] else None,
-                    "explain_b": typical if typical != w["signature_id"] else None,
-                })
-        out.sort(key=lambda x: (x["confidence"], x["person_id"], x["work_id"]))
+                out.append(
+                    {
+                        "signature_id": w["signature_id"],
+                        "name": w["printed_name"],
+                        "work_id": w["id"],
+                        "title": w["title"],
+                        "abstract_start": w.get("abstract_start"),
+                        "person_id": p.id,
+                        "person_name": view["name"],
+                        "fit": w["confidence"],
+                        "explain_a": w["signature_id"],
+                        "explain_b": typical,
+                    }
+                )
+        corpus, scorer = self.corpus(), self.scorer() if out else None
+        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+        for it in out:
+            a, b = corpus.signatures.get(it["explain_a"]), corpus.signatures.get(it["explain_b"])
+            if a is None or b is None:
+                it["probability"] = None
+                continue
+            groups[frozenset((block_of(a), block_of(b)))].append(it)
+        for blocks, items in groups.items():
+            assert scorer is not None
+            scores = scorer.pair_scores(
+                [corpus.signatures[it["explain_a"]] for it in items],
+                [corpus.signatures[it["explain_b"]] for it in items],
+                corpus.block_context(blocks),
+            ).probability
+            for it, prob in zip(items, scores.tolist(), strict=True):
+                it["probability"] = round(float(prob), 4)
+        for it in out:
+            it["confidence"] = it["probability"]
+        out = [it for it in out if it["probability"] is not None]
+        out.sort(key=lambda x: (x["probability"], x["person_id"], x["work_id"]))
         return out
 
     def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
         """Audit an uploaded listing without storing it: its works are matched to stored works (same
         ids) by the deduplicator, then ranked like ``byline audit``."""
+        from byline.audit import audit_works
         from byline.dedup import dedup
         from byline.ingest import load_listing
-        from byline.people import audit_works
 
-        model = self.scoring_model()
+        scorer = self.scorer()
         with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
@@ -439,17 +530,28 @@ class StoreBackend:
         if not records:
             raise InputError("the listing has no works")
         if len(records) > MAX_UPLOAD_WORKS:
-            raise InputError(f"the listing has {len(records)} entries; the web audit takes at most "
-                             f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)")
+            raise InputError(
+                f"the listing has {len(records)} entries; the web audit takes at most "
+                f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)"
+            )
         works = dedup(records, existing=self._store().works(with_records=False))
-        report = audit_works(works, who, model, placed=self._assignments(), person_names=self._person_names(),
-                             source="upload")
+        report = audit_works(
+            works, who, scorer, placed=self._assignments(), person_names=self._person_names(), source="upload"
+        )
         result = report.to_dict()
         result["source"] = "upload"
         return result
 
-    def curate(self, action: str, person_id: str, *, other: str | None = None, works: list[str] | None = None,
-               who: str = "web", why: str | None = None) -> dict[str, Any]:
+    def curate(
+        self,
+        action: str,
+        person_id: str,
+        *,
+        other: str | None = None,
+        works: list[str] | None = None,
+        who: str = "web",
+        why: str | None = None,
+    ) -> dict[str, Any]:
         from byline import people
 
         if action not in CURATION_ACTIONS:
@@ -469,14 +571,41 @@ class StoreBackend:
                 result.update(person=pid, new_person=new)
             elif action == "lock":
                 result.update(person=people.lock(store, pid, who=who, why=why or ""))
+            elif action == "unlock":
+                result.update(person=people.unlock(store, pid, who=who, why=why or ""))
             else:
                 result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
             events = people.history(store, result["person"])
         if events:
-            e = events[-1]
-            result["event"] = {"id": e.id, "action": e.kind, "person": e.person, "who": e.who, "when": e.at,
-                               "why": e.why, "description": e.describe()}
+            result["event"] = _history(events[-1:])[0]
         return result
+
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+        """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
+        from byline import people
+
+        with self._write_lock:
+            ev = people.undo(self._store(), event_id, who=who, why=why or "")
+            shown = self._resolve_quiet(ev.person)
+        return {"action": "undo", "event": _history([ev])[0], "person": shown}
+
+    def history(self, person_id: str) -> list[dict[str, Any]]:
+        from byline import people
+
+        return _history(people.history(self._store(), self._resolve(person_id)))
+
+    def _resolve_quiet(self, pid: str) -> str | None:
+        try:
+            return self._resolve(pid)
+        except NotFound:
+            return None
+
+
+def _history(events: list[Event]) -> list[dict[str, Any]]:
+    """Events as the API shows them: :func:`byline.curation.event_log` (the CLI's ``history --json``)."""
+    from byline.curation import event_log
+
+    return event_log(events)
 
 
 def _snippet(text: str | None, n: int = 90) -> str | None:

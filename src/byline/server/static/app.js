@@ -22,6 +22,7 @@
       event.preventDefault();
       const action = form.dataset.action;
       const person = form.dataset.person;
+      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
       const body = {
         who: (document.getElementById("who").value || "web").trim(),
         why: document.getElementById("why").value.trim() || null,
@@ -39,7 +40,10 @@
       show("Working…", true);
       let response;
       try {
-        response = await fetch("/api/people/" + encodeURIComponent(person) + "/" + action, {
+        const url = action === "undo"
+          ? "/api/events/" + encodeURIComponent(form.dataset.event) + "/undo"
+          : "/api/people/" + encodeURIComponent(person) + "/" + action;
+        response = await fetch(url, {
           method: "POST",
           headers: { "Content-Type": "application/json", "Authorization": "Bearer " + tokenInput.value.trim() },
           body: JSON.stringify(body),

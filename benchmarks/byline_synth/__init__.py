@@ -21,7 +21,7 @@ signature. ``dataset`` selects a preset flavour (see :data:`PRESETS`); keyword k
     sigs = generate(10_000, seed=0)                     # list[Signature]
     write_jsonl(iter_signatures(1_000_000), "big.jsonl.gz")   # streaming
 
-CLI: ``python -m byline.synth --signatures N --seed S --dataset NAME --out FILE.jsonl.gz``.
+CLI: ``python -m byline_synth --signatures N --seed S --dataset NAME --out FILE.jsonl.gz``.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from byline import _synth_tables as T
 from byline._errors import InputError
 from byline.records import Signature
+from byline_synth import _tables as T
 
 __all__ = [
     "PRESETS",
@@ -756,7 +756,7 @@ def write_jsonl(signatures: Iterable[Signature], path: str | os.PathLike[str]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m byline.synth", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m byline_synth", description=__doc__.split("\n\n")[0])
     ap.add_argument("--signatures", type=int, required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dataset", default="synth", help=f"name; presets: {', '.join(PRESETS)}")
@@ -777,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         n = write_jsonl(iter_signatures(args.signatures, seed=args.seed, dataset=args.dataset, **knobs), args.out)
     except InputError as exc:
-        print(f"byline.synth: error: {exc}", file=sys.stderr)
+        print(f"byline_synth: error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {n} signatures to {args.out}", file=sys.stderr)
     return 0

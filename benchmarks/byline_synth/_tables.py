@@ -1,4 +1,4 @@
-"""Built-in word lists for :mod:`byline.synth` (names, topics, venues, institutions).
+"""Built-in word lists for :mod:`byline_synth` (names, topics, venues, institutions).
 
 Lists are ordered most-common first: the generator draws from them with Zipf weights by rank.
 Pure data, no logic beyond small helpers.

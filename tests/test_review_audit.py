@@ -1,0 +1,89 @@
+"""What a reviewer relies on: the review queue shows the probability the explain card shows for the same
+pair; locked people leave the queue; an audit puts the one foreign work of a listing on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from _helpers import BIO, ML, TinyModel, model_dir, write_bib
+from byline import people as P
+from byline.server import create_app
+from byline.server.store_backend import StoreBackend
+from byline.store import Store
+
+TOKEN = "review-token-123456"
+
+
+def _model(kind: str, tmp: Path):
+    if kind == "tiny":
+        return TinyModel()
+    from byline.model import Disambiguator
+
+    return Disambiguator.load(model_dir(tmp))
+
+
+@pytest.mark.parametrize("kind", ["tiny", "shipped"])
+def test_review_queue_and_explain_agree(tmp_path: Path, kind: str) -> None:
+    model = _model(kind, tmp_path)
+    db = tmp_path / "r.db"
+    with Store(db) as s:
+        # one listing claims a mixed set, so the queue has doubtful members; the rest is background
+        s.ingest([write_bib(tmp_path / "mixed.bib", ML[:3] + BIO[:1])], owner="Jaeseong Lee")
+        s.ingest([write_bib(tmp_path / "rest.bib", ML[3:] + BIO[1:])])
+        P.disambiguate(s, TinyModel())  # people from the stand-in model: every person is scored the same way
+        P.merge(s, *[p.id for p in P.list_people(s, "Jaeseong Lee")][:2], who="test")  # a mixed profile
+    client = TestClient(create_app(backend=StoreBackend(db, model=model), token=TOKEN))
+    items = client.get("/api/review").json()["items"]
+    assert items, "nothing to review"
+    assert [it["probability"] for it in items] == sorted(it["probability"] for it in items)
+    for it in items:
+        card = client.get("/api/explain", params={"a": it["explain_a"], "b": it["explain_b"]}).json()
+        assert card["probability"] == pytest.approx(it["probability"], abs=1e-4), it
+    # a locked person leaves the queue
+    pid = items[0]["person_id"]
+    r = client.post(f"/api/people/{pid}/lock", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    assert all(it["person_id"] != pid for it in client.get("/api/review").json()["items"])
+
+
+FOREIGN = (
+    "river1",
+    "Sediment transport in braided rivers under extreme floods",
+    ["Jaeseong Lee", "Olaf Berg"],
+    "Water Resources Research",
+    2021,
+)
+ML_MORE = [
+    (
+        "ml5",
+        "Self-supervised learning of molecular graph representations",
+        ["Jaeseong Lee", "Minho Kim"],
+        "ICLR",
+        2022,
+    ),
+    (
+        "ml6",
+        "Graph transformers for drug discovery",
+        ["Sora Park", "Jaeseong Lee", "Minho Kim"],
+        "NeurIPS",
+        2023,
+    ),
+]
+
+
+@pytest.mark.parametrize("position", [0, 3, 6])
+def test_audit_ranks_the_injected_foreign_work_first(tmp_path: Path, position: int) -> None:
+    model = _model("shipped", tmp_path)
+    entries = ML + ML_MORE
+    entries = entries[:position] + [FOREIGN] + entries[position:]
+    listing = write_bib(tmp_path / "listing.bib", entries)
+    with Store(tmp_path / "a.db") as s:
+        report = P.audit(s, listing, model, owner="Jaeseong Lee")
+        top = report.works[0]
+        assert top.title == FOREIGN[1], [(w.title, round(w.score, 3)) for w in report.works]
+        assert top.score > max(w.score for w in report.works[1:])
+        # one transaction: the listing was ingested with the audit, and stored once
+        assert len(s.listings()) == 1 and s.count("works") == len(entries)
