@@ -116,7 +116,9 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, log_to: Path | None = None) -> Measured:
+def measure(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, log_to: Path | None = None
+) -> Measured:
     """Run ``cmd``; wall time, and peak RSS = max(sampled process-tree RSS sum, kernel ru_maxrss)."""
     full_env = {**os.environ, **(env or {})}
     out_path = (log_to or DEFAULT_WORK / "logs" / "last").with_suffix(".out")
@@ -231,14 +233,19 @@ def _stable_frac(key: str) -> float:
 def split_by_block(src: Path, out_dir: Path, name: str, dev_fraction: float = 0.3) -> dict[str, Path]:
     """Split one labeled JSONL(.gz) into ``<name>.train`` / ``<name>.dev`` files by block (stable hash)."""
     paths = {s: out_dir / f"{name}.{s}.jsonl.gz" for s in ("train", "dev")}
-    with gzip.open(paths["train"], "wt", encoding="utf-8") as tr, gzip.open(paths["dev"], "wt", encoding="utf-8") as dv:
+    with (
+        gzip.open(paths["train"], "wt", encoding="utf-8") as tr,
+        gzip.open(paths["dev"], "wt", encoding="utf-8") as dv,
+    ):
         for _, obj in convert.iter_lines(src):
             block = str(obj.get("block"))
             (dv if _stable_frac(f"{name}|{block}") < dev_fraction else tr).write(json.dumps(obj) + "\n")
     return paths
 
 
-def make_synthetic(out_dir: Path, signatures: int, seed: int, presets: tuple[str, ...] = SYNTH_PRESETS) -> Path:
+def make_synthetic(
+    out_dir: Path, signatures: int, seed: int, presets: tuple[str, ...] = SYNTH_PRESETS
+) -> Path:
     """Generate one synthetic labeled corpus per preset with byline_synth (benchmarks/byline_synth), split by block into train/dev."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for k, preset in enumerate(presets):
@@ -246,19 +253,36 @@ def make_synthetic(out_dir: Path, signatures: int, seed: int, presets: tuple[str
             continue
         raw = out_dir / f"_{preset}.all.jsonl.gz"
         subprocess.run(
-            [sys.executable, "-m", "byline_synth", "--signatures", str(signatures), "--seed", str(seed + k),
-             "--dataset", preset, "--out", str(raw)],
+            [
+                sys.executable,
+                "-m",
+                "byline_synth",
+                "--signatures",
+                str(signatures),
+                "--seed",
+                str(seed + k),
+                "--dataset",
+                preset,
+                "--out",
+                str(raw),
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]))},
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")])
+                ),
+            },
         )
         split_by_block(raw, out_dir, preset)
         raw.unlink()
     return out_dir
 
 
-def subset_blocks(files: dict[str, dict[str, list[Path]]], out_dir: Path, max_blocks: int) -> dict[str, dict[str, list[Path]]]:
+def subset_blocks(
+    files: dict[str, dict[str, list[Path]]], out_dir: Path, max_blocks: int
+) -> dict[str, dict[str, list[Path]]]:
     """Keep the first ``max_blocks`` blocks of every file (smoke runs)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result: dict[str, dict[str, list[Path]]] = {}
@@ -397,7 +421,9 @@ def find_data(cfg: Config) -> tuple[dict[str, dict[str, list[Path]]], str]:
                 "Run with --synthetic to run the comparison on a generated SYNTHETIC corpus instead."
             )
         if cfg.datasets is not None and not cfg.datasets.is_dir():
-            log(f"{cfg.datasets} is absent: running on a SYNTHETIC corpus (figures are not the real benchmark)")
+            log(
+                f"{cfg.datasets} is absent: running on a SYNTHETIC corpus (figures are not the real benchmark)"
+            )
         n = 1500 if cfg.smoke and cfg.signatures == 30000 else cfg.signatures
         out = cfg.work / "synthetic" / f"n{n}_seed{cfg.seed}"
         make_synthetic(out, n, cfg.seed)
@@ -418,19 +444,45 @@ def run_s2and(cfg: Config, files: dict[str, dict[str, list[Path]]], data_root: P
         logs = cfg.work / "logs" / f"s2and_{name}"
         log(f"S2AND train {name}")
         tr = measure(
-            [py, str(S2AND_DIR / "run_s2and.py"), "train", "--data", str(d), "--model", str(model),
-             "--n-jobs", str(cfg.n_jobs), "--n-iter", str(cfg.s2and_n_iter), "--train-pairs", str(cfg.s2and_train_pairs),
-             *(["--smoke"] if cfg.smoke else [])],
-            env=env, log_to=logs.with_name(logs.name + "_train"),
+            [
+                py,
+                str(S2AND_DIR / "run_s2and.py"),
+                "train",
+                "--data",
+                str(d),
+                "--model",
+                str(model),
+                "--n-jobs",
+                str(cfg.n_jobs),
+                "--n-iter",
+                str(cfg.s2and_n_iter),
+                "--train-pairs",
+                str(cfg.s2and_train_pairs),
+                *(["--smoke"] if cfg.smoke else []),
+            ],
+            env=env,
+            log_to=logs.with_name(logs.name + "_train"),
         ).check()
         log(f"S2AND train {name}: {tr.wall_seconds:.1f}s, {tr.peak_rss_mb:.0f} MB")
         pred_path = cfg.work / "s2and_pred" / f"{name}.json"
         pred_path.parent.mkdir(parents=True, exist_ok=True)
         log(f"S2AND disambiguate {name}")
         dz = measure(
-            [py, str(S2AND_DIR / "run_s2and.py"), "disambiguate", "--data", str(d), "--model", str(model),
-             "--n-jobs", str(cfg.n_jobs), "--out", str(pred_path)],
-            env=env, log_to=logs.with_name(logs.name + "_disambiguate"),
+            [
+                py,
+                str(S2AND_DIR / "run_s2and.py"),
+                "disambiguate",
+                "--data",
+                str(d),
+                "--model",
+                str(model),
+                "--n-jobs",
+                str(cfg.n_jobs),
+                "--out",
+                str(pred_path),
+            ],
+            env=env,
+            log_to=logs.with_name(logs.name + "_disambiguate"),
         ).check()
         log(f"S2AND disambiguate {name}: {dz.wall_seconds:.1f}s, {dz.peak_rss_mb:.0f} MB")
         true, blocks = gold_and_blocks(by_split["dev"])
@@ -464,14 +516,18 @@ def run_byline(cfg: Config, files: dict[str, dict[str, list[Path]]]) -> tuple[di
     dev_files = [str(p) for v in files.values() for p in v["dev"]]
     log("byline train (all train files, --dev all dev files)")
     dev_opts = [x for f in dev_files for x in ("--dev", f)]  # typer: --dev is repeated per file
-    tr = measure([*bl, "train", *train_files, *dev_opts, "--out", str(model)],
-                 log_to=cfg.work / "logs" / "byline_train").check()
+    tr = measure(
+        [*bl, "train", *train_files, *dev_opts, "--out", str(model)],
+        log_to=cfg.work / "logs" / "byline_train",
+    ).check()
     log(f"byline train: {tr.wall_seconds:.1f}s, {tr.peak_rss_mb:.0f} MB")
     results: dict[str, Any] = {}
     for name, by_split in files.items():
         log(f"byline evaluate {name}")
-        ev = measure([*bl, "evaluate", *map(str, by_split["dev"]), "--model", str(model), "--json"],
-                     log_to=cfg.work / "logs" / f"byline_{name}_evaluate").check()
+        ev = measure(
+            [*bl, "evaluate", *map(str, by_split["dev"]), "--model", str(model), "--json"],
+            log_to=cfg.work / "logs" / f"byline_{name}_evaluate",
+        ).check()
         log(f"byline evaluate {name}: {ev.wall_seconds:.1f}s, {ev.peak_rss_mb:.0f} MB")
         per_ds = ev.json()["datasets"]
         m = per_ds.get(name) or (next(iter(per_ds.values())) if len(per_ds) == 1 else None)
@@ -490,10 +546,16 @@ def run_byline(cfg: Config, files: dict[str, dict[str, list[Path]]]) -> tuple[di
             "blocks": m.get("blocks"),
             "engine_seconds": m.get("seconds"),
         }
-    return results, {"train_seconds": tr.wall_seconds, "train_peak_rss_mb": tr.peak_rss_mb, "train_files": len(train_files)}
+    return results, {
+        "train_seconds": tr.wall_seconds,
+        "train_peak_rss_mb": tr.peak_rss_mb,
+        "train_files": len(train_files),
+    }
 
 
-def speed_block_files(cfg: Config, files: dict[str, dict[str, list[Path]]], data_root: Path) -> dict[str, Path]:
+def speed_block_files(
+    cfg: Config, files: dict[str, dict[str, list[Path]]], data_root: Path
+) -> dict[str, Path]:
     """Per dataset, a JSON list of the largest dev blocks (the same blocks for both systems)."""
     out = {}
     for name in files:
@@ -513,12 +575,29 @@ def run_speed(
     for name, bfile in speed_block_files(cfg, files, data_root).items():
         entry = speed.setdefault(name, {"blocks": json.loads(bfile.read_text())})
         if system == "s2and":
-            cmd = [str(venv_python(cfg.venv)), str(S2AND_DIR / "run_s2and.py"), "speed", "--data", str(data_root / name),
-                   "--model", str(cfg.work / "s2and_models" / name), "--blocks-file", str(bfile)]
+            cmd = [
+                str(venv_python(cfg.venv)),
+                str(S2AND_DIR / "run_s2and.py"),
+                "speed",
+                "--data",
+                str(data_root / name),
+                "--model",
+                str(cfg.work / "s2and_models" / name),
+                "--blocks-file",
+                str(bfile),
+            ]
             env = {**s2and_env(cfg.work), **SINGLE_THREAD_ENV}
         else:
-            cmd = [sys.executable, str(Path(__file__).resolve()), "_byline-speed", "--model", str(cfg.work / "byline_model"),
-                   "--blocks-file", str(bfile), *map(str, files[name]["dev"])]
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "_byline-speed",
+                "--model",
+                str(cfg.work / "byline_model"),
+                "--blocks-file",
+                str(bfile),
+                *map(str, files[name]["dev"]),
+            ]
             env = SINGLE_THREAD_ENV
         log(f"{system} speed {name}")
         m = measure(cmd, env=env, log_to=cfg.work / "logs" / f"{system}_{name}_speed")
@@ -556,10 +635,17 @@ def write_plot(path: Path, systems: dict[str, dict[str, Any]], kind: str) -> Non
         vals = [systems[system].get(n, {}).get("b3_f1") for n in names]
         xs = [i + (k - (len(present) - 1) / 2) * width for i in range(len(names))]
         keep = [(x, v) for x, v in zip(xs, vals, strict=True) if v is not None]
-        bars = ax.bar([x for x, _ in keep], [v for _, v in keep], width, label="byline" if system == "byline" else "S2AND",
-                      color=colors[system])
+        bars = ax.bar(
+            [x for x, _ in keep],
+            [v for _, v in keep],
+            width,
+            label="byline" if system == "byline" else "S2AND",
+            color=colors[system],
+        )
         for b, (_, v) in zip(bars, keep, strict=True):
-            ax.text(b.get_x() + b.get_width() / 2, v + 0.003, f"{v:.3f}", ha="center", va="bottom", fontsize=8)
+            ax.text(
+                b.get_x() + b.get_width() / 2, v + 0.003, f"{v:.3f}", ha="center", va="bottom", fontsize=8
+            )
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names)
     ax.set_ylabel("dev B3 F1")
@@ -568,7 +654,17 @@ def write_plot(path: Path, systems: dict[str, dict[str, Any]], kind: str) -> Non
     title = "B3 F1 per dataset, byline vs S2AND (dev)"
     if kind != "real":
         title = "SYNTHETIC DATA — " + title
-        fig.text(0.5, 0.5, "SYNTHETIC", fontsize=48, color="grey", alpha=0.15, ha="center", va="center", rotation=20)
+        fig.text(
+            0.5,
+            0.5,
+            "SYNTHETIC",
+            fontsize=48,
+            color="grey",
+            alpha=0.15,
+            ha="center",
+            va="center",
+            rotation=20,
+        )
     ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right")
     fig.tight_layout()
@@ -591,7 +687,9 @@ def render_section(report: dict[str, Any], command: str) -> str:
     if kind != "real":
         lines += [
             f"> **SYNTHETIC DATA.** `{report['data']['source']}` was absent when this ran, so these figures come "
-            "from a corpus generated by `byline_synth` (presets " + ", ".join(f"`{n}`" for n in names) + ", split "
+            "from a corpus generated by `byline_synth` (presets "
+            + ", ".join(f"`{n}`" for n in names)
+            + ", split "
             "by block into train/dev). They test the harness and compare the two systems on the same synthetic "
             "data; they are **not** the real benchmark. Re-run the command below when `../shared/datasets/` "
             "exists to get the real figures.",
@@ -650,7 +748,10 @@ def render_section(report: dict[str, Any], command: str) -> str:
         lines.append("")
     verdict = report.get("acceptance")
     if verdict:
-        lines += ["Acceptance (issue: byline B3 F1 ≥ S2AND on every dataset; all-dev disambiguation ≥ 5× faster):", ""]
+        lines += [
+            "Acceptance (issue: byline B3 F1 ≥ S2AND on every dataset; all-dev disambiguation ≥ 5× faster):",
+            "",
+        ]
         lines += [f"- {v}" for v in verdict]
         lines.append("")
     lines += [
@@ -668,10 +769,11 @@ def render_section(report: dict[str, Any], command: str) -> str:
         "normalisation), with fastText language id disabled (`S2AND_SKIP_FASTTEXT=1`) and its config "
         "pointed at a local folder (`S2AND_PATH_CONFIG`). Nothing is downloaded at run time.",
         "- Otherwise S2AND's recommended settings (its `transfer_experiment_seed_paper.py`): all other feature "
-        "groups, a second \"nameless\" model averaged in, LightGBM with monotone constraints and 25 hyperopt "
+        'groups, a second "nameless" model averaged in, LightGBM with monotone constraints and 25 hyperopt '
         "rounds, 100k training pairs, 10k validation pairs, average-linkage FastCluster with `eps` tuned by 25 "
         "hyperopt rounds for B3 F1 on dev, default constraints on; one model per dataset. "
-        + s2and_settings_note(report) + " The Rust featurizer "
+        + s2and_settings_note(report)
+        + " The Rust featurizer "
         "(`s2and-rust`) builds the distance matrices; S2AND's all-Rust Arrow `predict` path needs Arrow "
         "bundles made by repository scripts that the wheel does not ship, so clustering runs on precomputed "
         "distances (the path `Clusterer.fit` uses).",
@@ -750,7 +852,10 @@ def acceptance(systems: dict[str, Any], totals: dict[str, Any]) -> list[str]:
         out.append(f"{n}: byline B3 F1 {b:.3f} vs S2AND {s:.3f} — {verdict}")
     sp = totals.get("speedup_disambiguate")
     if sp is not None:
-        out.append(f"speed: byline {sp:.1f}× faster end to end — " + ("met" if sp >= 5 else f"NOT met (needs 5×, short by {5 / sp:.1f}×)"))
+        out.append(
+            f"speed: byline {sp:.1f}× faster end to end — "
+            + ("met" if sp >= 5 else f"NOT met (needs 5×, short by {5 / sp:.1f}×)")
+        )
     return out
 
 
@@ -778,7 +883,10 @@ def run(cfg: Config, command: str) -> dict[str, Any]:
     if not cfg.skip_s2and:
         ensure_venv(cfg.venv)
     files, kind = find_data(cfg)
-    log(f"data ({kind}): " + ", ".join(f"{k}: {[p.name for ps in v.values() for p in ps]}" for k, v in files.items()))
+    log(
+        f"data ({kind}): "
+        + ", ".join(f"{k}: {[p.name for ps in v.values() for p in ps]}" for k, v in files.items())
+    )
     data_root = cfg.work / "s2and_data"
     if data_root.exists():
         shutil.rmtree(data_root)
@@ -795,21 +903,29 @@ def run(cfg: Config, command: str) -> dict[str, Any]:
         run_speed(cfg, files, data_root, "s2and", speed)
     totals: dict[str, Any] = {}
     for sysname in systems:
-        totals[f"{sysname}_disambiguate_seconds"] = sum(r["disambiguate_seconds"] for r in systems[sysname].values())
+        totals[f"{sysname}_disambiguate_seconds"] = sum(
+            r["disambiguate_seconds"] for r in systems[sysname].values()
+        )
     if "s2and" in systems:
         totals["s2and_train_seconds"] = sum(r["train_seconds"] for r in systems["s2and"].values())
     if "byline_train" in extra:
         totals["byline_train_seconds"] = extra["byline_train"]["train_seconds"]
-    totals["speedup_disambiguate"] = _ratio(totals.get("s2and_disambiguate_seconds"), totals.get("byline_disambiguate_seconds"))
+    totals["speedup_disambiguate"] = _ratio(
+        totals.get("s2and_disambiguate_seconds"), totals.get("byline_disambiguate_seconds")
+    )
     report = {
         "machine": machine_string(),
         "versions": versions(cfg.venv),
         "systems": {k: systems[k] for k in ("byline", "s2and") if k in systems},
         "data": {
             "kind": kind,
-            "source": str(cfg.datasets) if kind == "real" else str(DEFAULT_DATASETS if cfg.datasets is None else cfg.datasets),
+            "source": str(cfg.datasets)
+            if kind == "real"
+            else str(DEFAULT_DATASETS if cfg.datasets is None else cfg.datasets),
             "synthetic": kind != "real",
-            "generator": None if kind == "real" else f"byline_synth presets {list(files)}, split by block (30% dev)",
+            "generator": None
+            if kind == "real"
+            else f"byline_synth presets {list(files)}, split by block (30% dev)",
             "smoke": cfg.smoke,
             "converted": manifest,
         },
@@ -820,7 +936,9 @@ def run(cfg: Config, command: str) -> dict[str, Any]:
     report["acceptance"] = acceptance(report["systems"], totals)
     report["run"]["total_seconds"] = time.perf_counter() - t_start
     write_reports(cfg, report, command)
-    log(f"done in {report['run']['total_seconds'] / 60:.1f} min; wrote {cfg.docs}/benchmarks.json, benchmarks.md, b3_f1.png")
+    log(
+        f"done in {report['run']['total_seconds'] / 60:.1f} min; wrote {cfg.docs}/benchmarks.json, benchmarks.md, b3_f1.png"
+    )
     return report
 
 
@@ -834,8 +952,12 @@ def main(argv: list[str] | None = None) -> int:
         a = ap.parse_args(argv[1:])
         print(json.dumps(byline_speed(a.model, a.dev, json.loads(a.blocks_file.read_text()))))
         return 0
-    ap = argparse.ArgumentParser(description="byline vs S2AND on the same train/dev data (see module docstring)")
-    ap.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS, help="folder of <name>.train/.dev.jsonl[.gz]")
+    ap = argparse.ArgumentParser(
+        description="byline vs S2AND on the same train/dev data (see module docstring)"
+    )
+    ap.add_argument(
+        "--datasets", type=Path, default=DEFAULT_DATASETS, help="folder of <name>.train/.dev.jsonl[.gz]"
+    )
     ap.add_argument("--synthetic", action="store_true", help="use a byline_synth corpus (SYNTHETIC figures)")
     ap.add_argument("--smoke", action="store_true", help="tiny run (8 blocks per file, 3 hyperopt rounds)")
     ap.add_argument("--signatures", type=int, default=30000, help="synthetic signatures per preset")
@@ -845,20 +967,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=Path, default=None, help="where to write the reports (default docs/)")
     ap.add_argument("--n-jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--speed-max-pairs", type=int, default=300_000)
-    ap.add_argument("--s2and-n-iter", type=int, default=0,
-                    help="S2AND pairwise hyperopt rounds; 0 (default) = fit once with the LightGBM hyperparameters of "
-                    "S2AND's production model; 25 = its training script's search (hours on 2 cores)")
-    ap.add_argument("--s2and-train-pairs", type=int, default=100_000, help="S2AND training pairs (its script: 100k)")
-    ap.add_argument("--render-only", action="store_true", help="re-write benchmarks.md and b3_f1.png from benchmarks.json")
+    ap.add_argument(
+        "--s2and-n-iter",
+        type=int,
+        default=0,
+        help="S2AND pairwise hyperopt rounds; 0 (default) = fit once with the LightGBM hyperparameters of "
+        "S2AND's production model; 25 = its training script's search (hours on 2 cores)",
+    )
+    ap.add_argument(
+        "--s2and-train-pairs", type=int, default=100_000, help="S2AND training pairs (its script: 100k)"
+    )
+    ap.add_argument(
+        "--render-only", action="store_true", help="re-write benchmarks.md and b3_f1.png from benchmarks.json"
+    )
     ap.add_argument("--skip-s2and", action="store_true")
     ap.add_argument("--skip-byline", action="store_true")
     a = ap.parse_args(argv)
     work = a.work or (BENCH / ".work" / ("smoke" if a.smoke else "compare"))
     docs = a.docs or (work / "docs" if a.smoke else REPO / "docs")
     cfg = Config(
-        datasets=a.datasets, synthetic=a.synthetic, smoke=a.smoke, signatures=a.signatures, seed=a.seed,
-        venv=a.venv, work=work, docs=docs, n_jobs=a.n_jobs, speed_max_pairs=a.speed_max_pairs,
-        skip_s2and=a.skip_s2and, skip_byline=a.skip_byline, s2and_n_iter=a.s2and_n_iter,
+        datasets=a.datasets,
+        synthetic=a.synthetic,
+        smoke=a.smoke,
+        signatures=a.signatures,
+        seed=a.seed,
+        venv=a.venv,
+        work=work,
+        docs=docs,
+        n_jobs=a.n_jobs,
+        speed_max_pairs=a.speed_max_pairs,
+        skip_s2and=a.skip_s2and,
+        skip_byline=a.skip_byline,
+        s2and_n_iter=a.s2and_n_iter,
         s2and_train_pairs=a.s2and_train_pairs,
     )
     if a.render_only:

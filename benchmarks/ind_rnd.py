@@ -52,8 +52,15 @@ def _pseudo_work(sig):
     me = Author(sig.name, affiliations=tuple(sig.affiliations), email=sig.email, orcid=sig.orcid)
     pos = min(max(sig.position, 0), len(authors))
     authors.insert(pos, me)
-    return Work(id=sig.id, title=sig.title, authors=authors, year=sig.year, venue=sig.venue,
-                abstract=sig.abstract, keywords=list(sig.keywords)), pos
+    return Work(
+        id=sig.id,
+        title=sig.title,
+        authors=authors,
+        year=sig.year,
+        venue=sig.venue,
+        abstract=sig.abstract,
+        keywords=list(sig.keywords),
+    ), pos
 
 
 def ind(sigs, model, seed: int = 0, use_store_clusters: bool = True) -> dict:
@@ -104,10 +111,14 @@ def ind(sigs, model, seed: int = 0, use_store_clusters: bool = True) -> dict:
             w_tot += weight
             n_people += 1
             n_injected += weight
-    return {"weighted_auc": w_auc / w_tot if w_tot else float("nan"),
-            "weighted_map": w_map / w_tot if w_tot else float("nan"),
-            "people": n_people, "injected": n_injected, "injected_name_compatible": n_compatible,
-            "seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "weighted_auc": w_auc / w_tot if w_tot else float("nan"),
+        "weighted_map": w_map / w_tot if w_tot else float("nan"),
+        "people": n_people,
+        "injected": n_injected,
+        "injected_name_compatible": n_compatible,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def rnd(sigs, model) -> dict:
@@ -182,9 +193,15 @@ def rnd(sigs, model) -> dict:
     _, _, f_assign = b3_precision_recall_fscore(true, labels_to_clusters(final))
     scratch = run(sigs, model).clusters
     _, _, f_scratch = b3_precision_recall_fscore(true, labels_to_clusters(scratch))
-    return {"weighted_f1": wf / wt if wt else float("nan"), "held_out": len(held),
-            "b3_f1_assign": f_assign, "b3_f1_scratch": f_scratch, "b3_gap": f_scratch - f_assign,
-            "new_clusters_for_unplaced": n_new_clusters, "seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "weighted_f1": wf / wt if wt else float("nan"),
+        "held_out": len(held),
+        "b3_f1_assign": f_assign,
+        "b3_f1_scratch": f_scratch,
+        "b3_gap": f_scratch - f_assign,
+        "new_clusters_for_unplaced": n_new_clusters,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def load_data(n: int, seed: int, presets: list[str] | None = None) -> dict[str, list]:
@@ -198,7 +215,9 @@ def load_data(n: int, seed: int, presets: list[str] | None = None) -> dict[str, 
         return dict(out)
     from byline_synth import generate
 
-    return {f"SYNTHETIC {p} (n={n} seed={seed})": generate(n, seed=seed, dataset=p) for p in presets or ["synth"]}
+    return {
+        f"SYNTHETIC {p} (n={n} seed={seed})": generate(n, seed=seed, dataset=p) for p in presets or ["synth"]
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,8 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
     ap.add_argument("--n", type=int, default=4000, help="synthetic signatures when no dev data is present")
     ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--preset", action="append", default=None,
-                    help="byline_synth preset(s) for the synthetic corpus (repeatable; default: synth)")
+    ap.add_argument(
+        "--preset",
+        action="append",
+        default=None,
+        help="byline_synth preset(s) for the synthetic corpus (repeatable; default: synth)",
+    )
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     from byline._store_access import load_model
@@ -215,7 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     model = load_model(args.model)
     results = {}
     for name, sigs in load_data(args.n, args.seed, args.preset).items():
-        results[name] = {"signatures": len(sigs), "ind": ind(sigs, model, seed=args.seed), "rnd": rnd(sigs, model)}
+        results[name] = {
+            "signatures": len(sigs),
+            "ind": ind(sigs, model, seed=args.seed),
+            "rnd": rnd(sigs, model),
+        }
         print(name, json.dumps(results[name], indent=2), flush=True)
     if args.append_docs:
         _append_docs(results, argv if argv is not None else sys.argv[1:])
@@ -226,15 +253,25 @@ def _append_docs(results: dict, argv: list[str]) -> None:
     doc = REPO / "docs" / "benchmarks.md"
     doc.parent.mkdir(exist_ok=True)
     cmd = "python benchmarks/ind_rnd.py " + " ".join(a for a in argv if a != "--append-docs")
-    lines = ["", "## IND / RND", "", f"Command: `{cmd.strip()}` ({time.strftime('%Y-%m-%d', time.gmtime())})", ""]
-    lines.append("| data | signatures | IND weighted AUC | IND weighted MAP | IND people / injected | "
-                 "RND weighted F1 | B3 F1 assign | B3 F1 scratch | gap |")
+    lines = [
+        "",
+        "## IND / RND",
+        "",
+        f"Command: `{cmd.strip()}` ({time.strftime('%Y-%m-%d', time.gmtime())})",
+        "",
+    ]
+    lines.append(
+        "| data | signatures | IND weighted AUC | IND weighted MAP | IND people / injected | "
+        "RND weighted F1 | B3 F1 assign | B3 F1 scratch | gap |"
+    )
     lines.append("|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         i, d = r["ind"], r["rnd"]
-        lines.append(f"| {name} | {r['signatures']} | {i['weighted_auc']:.3f} | {i['weighted_map']:.3f} | "
-                     f"{i['people']} / {i['injected']} | {d['weighted_f1']:.3f} | {d['b3_f1_assign']:.3f} | "
-                     f"{d['b3_f1_scratch']:.3f} | {d['b3_gap']:+.3f} |")
+        lines.append(
+            f"| {name} | {r['signatures']} | {i['weighted_auc']:.3f} | {i['weighted_map']:.3f} | "
+            f"{i['people']} / {i['injected']} | {d['weighted_f1']:.3f} | {d['b3_f1_assign']:.3f} | "
+            f"{d['b3_f1_scratch']:.3f} | {d['b3_gap']:+.3f} |"
+        )
     with doc.open("a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 

@@ -18,8 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ABSTRACT = ("We study the disambiguation of author names in bibliographic records, with features from "
-            "coauthors, venues and topics, and report results on several benchmarks. ") * 3
+ABSTRACT = (
+    "We study the disambiguation of author names in bibliographic records, with features from "
+    "coauthors, venues and topics, and report results on several benchmarks. "
+) * 3
 
 
 def _openalex(i: int) -> str:
@@ -27,18 +29,33 @@ def _openalex(i: int) -> str:
     inv: dict[str, list[int]] = {}
     for k, w in enumerate(words):
         inv.setdefault(w, []).append(k)
-    return json.dumps({
-        "id": f"https://openalex.org/W{i}", "doi": f"https://doi.org/10.1234/x{i}", "title": f"Paper number {i}",
-        "publication_year": 1990 + i % 30, "primary_location": {"source": {"display_name": "Journal of Tests"}},
-        "authorships": [{"author": {"display_name": f"Author {j} Müller", "orcid": None},
-                         "institutions": [{"display_name": "University of Somewhere"}]} for j in range(4)],
-        "abstract_inverted_index": inv,
-    }) + "\n"
+    return (
+        json.dumps(
+            {
+                "id": f"https://openalex.org/W{i}",
+                "doi": f"https://doi.org/10.1234/x{i}",
+                "title": f"Paper number {i}",
+                "publication_year": 1990 + i % 30,
+                "primary_location": {"source": {"display_name": "Journal of Tests"}},
+                "authorships": [
+                    {
+                        "author": {"display_name": f"Author {j} Müller", "orcid": None},
+                        "institutions": [{"display_name": "University of Somewhere"}],
+                    }
+                    for j in range(4)
+                ],
+                "abstract_inverted_index": inv,
+            }
+        )
+        + "\n"
+    )
 
 
 def _ris(i: int) -> str:
-    return (f"TY  - JOUR\nTI  - Paper number {i}\nAU  - Müller, Author\nAU  - Lee, Bo\nPY  - {1990 + i % 30}\n"
-            f"JO  - Journal of Tests\nDO  - 10.1234/x{i}\nAB  - {ABSTRACT}\nER  - \n\n")
+    return (
+        f"TY  - JOUR\nTI  - Paper number {i}\nAU  - Müller, Author\nAU  - Lee, Bo\nPY  - {1990 + i % 30}\n"
+        f"JO  - Journal of Tests\nDO  - 10.1234/x{i}\nAB  - {ABSTRACT}\nER  - \n\n"
+    )
 
 
 def _csv(i: int) -> str:
@@ -46,13 +63,19 @@ def _csv(i: int) -> str:
 
 
 def _bibtex(i: int) -> str:
-    return (f"@article{{k{i},\n  author = {{M{{\\\"u}}ller, Author and Lee, Bo}},\n  title = {{Paper number {i}}},\n"
-            f"  journal = {{Journal of Tests}},\n  year = {1990 + i % 30},\n  doi = {{10.1234/x{i}}},\n"
-            f"  abstract = {{{ABSTRACT}}}\n}}\n\n")
+    return (
+        f'@article{{k{i},\n  author = {{M{{\\"u}}ller, Author and Lee, Bo}},\n  title = {{Paper number {i}}},\n'
+        f"  journal = {{Journal of Tests}},\n  year = {1990 + i % 30},\n  doi = {{10.1234/x{i}}},\n"
+        f"  abstract = {{{ABSTRACT}}}\n}}\n\n"
+    )
 
 
-GEN = {"openalex": (_openalex, ".jsonl", ""), "ris": (_ris, ".ris", ""), "bibtex": (_bibtex, ".bib", ""),
-       "csv": (_csv, ".csv", "Title,Authors,Year,Source title,DOI,Abstract\n")}
+GEN = {
+    "openalex": (_openalex, ".jsonl", ""),
+    "ris": (_ris, ".ris", ""),
+    "bibtex": (_bibtex, ".bib", ""),
+    "csv": (_csv, ".csv", "Title,Authors,Year,Source title,DOI,Abstract\n"),
+}
 
 
 def write(fmt: str, path: Path, mb: int) -> int:
@@ -78,8 +101,17 @@ def child(fmt: str, path: str) -> None:
     secs, cpu = time.perf_counter() - t, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # cpu_seconds: the parser's own CPU time, which other jobs on a shared machine do not inflate
-    print(json.dumps({"format": fmt, "records": count, "seconds": round(secs, 1), "cpu_seconds": round(cpu, 1),
-                      "peak_rss_mb": round(peak_mb)}))
+    print(
+        json.dumps(
+            {
+                "format": fmt,
+                "records": count,
+                "seconds": round(secs, 1),
+                "cpu_seconds": round(cpu, 1),
+                "peak_rss_mb": round(peak_mb),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -96,11 +128,19 @@ def main() -> None:
             path = Path(d) / f"big{GEN[fmt][1]}"
             n = write(fmt, path, args.mb)
             size = path.stat().st_size / 1024 / 1024
-            out = subprocess.run([sys.executable, __file__, "--child", fmt, str(path)], capture_output=True,
-                                 text=True, check=True).stdout.strip()
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", fmt, str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
             res = json.loads(out)
-            res.update(file_mb=round(size), written=n, mb_per_s=round(size / max(res["seconds"], 0.1), 2),
-                       cpu_mb_per_s=round(size / max(res["cpu_seconds"], 0.1), 2))
+            res.update(
+                file_mb=round(size),
+                written=n,
+                mb_per_s=round(size / max(res["seconds"], 0.1), 2),
+                cpu_mb_per_s=round(size / max(res["cpu_seconds"], 0.1), 2),
+            )
             print(json.dumps(res), flush=True)
             path.unlink()
 

@@ -38,8 +38,13 @@ from urllib.parse import quote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
-SEED_OWNERS = {"000": "Jaeseong Lee", "001": "Beomsu Kim", "002": "YoungJoon Yoo", "003": "Nojun Kwak",
-               "004": "Jaeseong Lee"}
+SEED_OWNERS = {
+    "000": "Jaeseong Lee",
+    "001": "Beomsu Kim",
+    "002": "YoungJoon Yoo",
+    "003": "Nojun Kwak",
+    "004": "Jaeseong Lee",
+}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_CLIENTS = 1000
 MAX_SECONDS = 300
@@ -68,8 +73,18 @@ def build_seed_store(folder: Path, model: Path | None = None) -> Path:
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, BYLINE_TOKEN="load-benchmark-token")
-    cmd = [sys.executable, "-c", "from byline.cli import main; main()", "serve", "--db", str(db),
-           "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from byline.cli import main; main()",
+        "serve",
+        "--db",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -114,8 +129,9 @@ async def discover(url: str) -> list[str]:
     return paths
 
 
-async def raw_client(url: str, paths: list[str], seed: int, stop_at: float, latencies: list[float],
-                     errors: Counter[str]) -> None:
+async def raw_client(
+    url: str, paths: list[str], seed: int, stop_at: float, latencies: list[float], errors: Counter[str]
+) -> None:
     """A minimal HTTP/1.1 keep-alive client on asyncio streams (much less client CPU than httpx, so
     the figures say more about the server when both share two cores)."""
     parts = urlsplit(url)
@@ -147,8 +163,9 @@ async def raw_client(url: str, paths: list[str], seed: int, stop_at: float, late
         writer.close()
 
 
-async def run_load(url: str, paths: list[str], clients: int, seconds: float, server_pid: int | None = None,
-                   raw: bool = False) -> dict:
+async def run_load(
+    url: str, paths: list[str], clients: int, seconds: float, server_pid: int | None = None, raw: bool = False
+) -> dict:
     import httpx
     import psutil
 
@@ -182,7 +199,9 @@ async def run_load(url: str, paths: list[str], clients: int, seconds: float, ser
 
         t0 = time.perf_counter()
         if raw:
-            await asyncio.gather(*(raw_client(url, paths, i, stop_at, latencies, errors) for i in range(clients)))
+            await asyncio.gather(
+                *(raw_client(url, paths, i, stop_at, latencies, errors) for i in range(clients))
+            )
         else:
             await asyncio.gather(*(one_client(i) for i in range(clients)))
         wall = time.perf_counter() - t0
@@ -203,7 +222,9 @@ async def run_load(url: str, paths: list[str], clients: int, seconds: float, ser
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "distinct_urls": len(paths),
-        "server_cpu_ms_per_request": round(1000 * server_cpu / len(lat), 2) if server_cpu is not None else None,
+        "server_cpu_ms_per_request": round(1000 * server_cpu / len(lat), 2)
+        if server_cpu is not None
+        else None,
         "client_cpu_ms_per_request": round(1000 * client_cpu / len(lat), 2),
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
@@ -254,8 +275,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--db", type=Path, help="serve this store instead of one built from the seeds")
     ap.add_argument("--url", help="a server already running on the loopback interface")
     ap.add_argument("--model", type=Path, help="model folder for disambiguating the seeds (default: shipped)")
-    ap.add_argument("--client", choices=("httpx", "raw", "both"), default="httpx",
-                    help="httpx.AsyncClient, a minimal asyncio HTTP/1.1 client (less client CPU), or both in turn")
+    ap.add_argument(
+        "--client",
+        choices=("httpx", "raw", "both"),
+        default="httpx",
+        help="httpx.AsyncClient, a minimal asyncio HTTP/1.1 client (less client CPU), or both in turn",
+    )
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS:
@@ -279,8 +304,11 @@ def main(argv: list[str] | None = None) -> None:
             paths = asyncio.run(discover(url))
             kinds = ["httpx", "raw"] if args.client == "both" else [args.client]
             results = [
-                asyncio.run(run_load(url, paths, args.clients, args.seconds, proc.pid if proc else None,
-                                     raw=kind == "raw"))
+                asyncio.run(
+                    run_load(
+                        url, paths, args.clients, args.seconds, proc.pid if proc else None, raw=kind == "raw"
+                    )
+                )
                 for kind in kinds
             ]
         finally:

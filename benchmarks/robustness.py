@@ -68,7 +68,7 @@ def default_datasets_dir() -> Path:
 
 # --- derivations (pure, deterministic) -------------------------------------------------------------------
 def _is_initial_token(tok: str) -> bool:
-    """"J", "J.", "s.", "J.C.", "J.-C.", "HY": already initials."""
+    """ "J", "J.", "s.", "J.C.", "J.-C.", "HY": already initials."""
     letters = [c for c in html.unescape(tok) if c.isalpha()]
     if len(letters) <= 1:
         return True
@@ -133,7 +133,9 @@ def initials_name(name: str) -> str:
 def to_initials(sigs: Iterable[Any]) -> list[Any]:
     """Copies with the focal name and every coauthor name cut to initials; the dataset block is kept."""
     return [
-        dataclasses.replace(s, name=initials_name(s.name), coauthors=tuple(initials_name(c) for c in s.coauthors))
+        dataclasses.replace(
+            s, name=initials_name(s.name), coauthors=tuple(initials_name(c) for c in s.coauthors)
+        )
         for s in sigs
     ]
 
@@ -214,7 +216,11 @@ def derivation_stats(variant: str, orig: Sequence[Any], new: Sequence[Any]) -> d
     if variant == "initials":
         names = sum(a.name != b.name for a, b in zip(orig, new, strict=True))
         co_total = sum(len(a.coauthors) for a in orig)
-        co = sum(x != y for a, b in zip(orig, new, strict=True) for x, y in zip(a.coauthors, b.coauthors, strict=True))
+        co = sum(
+            x != y
+            for a, b in zip(orig, new, strict=True)
+            for x, y in zip(a.coauthors, b.coauthors, strict=True)
+        )
         same_key = sum(block_key(a.name) == block_key(b.name) for a, b in zip(orig, new, strict=True))
         return {
             "names_changed": names,
@@ -265,7 +271,7 @@ def model_info(model_dir: Path) -> dict[str, Any]:
 def evaluate_variant(sigs: Sequence[Any], model: Any) -> dict[str, Any]:
     from byline.evaluate import evaluate
 
-    (ds, m), = evaluate(sigs, model).items()
+    ((ds, m),) = evaluate(sigs, model).items()
     return m
 
 
@@ -287,7 +293,11 @@ def acceptance(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
             m = per[v]
             floor = intact["b3_recall"] - COLLAPSE_DROP
             buckets = m["b3_by_block_size"]
-            large = {b: x["b3_recall"] for b, x in buckets.items() if x["signatures"] and not b.startswith(("1-", "10-"))}
+            large = {
+                b: x["b3_recall"]
+                for b, x in buckets.items()
+                if x["signatures"] and not b.startswith(("1-", "10-"))
+            }
             collapsed = sorted(b for b, r in large.items() if r < floor)
             row[v] = {
                 "recall_floor": floor,
@@ -339,7 +349,9 @@ def bucket_table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
             cells = []
             for b in labels:
                 x = per[v]["b3_by_block_size"][b]
-                cells.append("–" if not x["signatures"] else f"{x['b3_recall']:.3f} ({x['signatures']}/{x['blocks']})")
+                cells.append(
+                    "–" if not x["signatures"] else f"{x['b3_recall']:.3f} ({x['signatures']}/{x['blocks']})"
+                )
             lines.append(f"| {ds} | {v} | " + " | ".join(cells) + " |")
     return lines
 
@@ -356,7 +368,9 @@ def acceptance_lines(acc: dict[str, Any]) -> list[str]:
             if v in row:
                 r = row[v]
                 state = "no collapse" if r["holds"] else f"COLLAPSE in {', '.join(r['collapsed_buckets'])}"
-                where = ", ".join(f"{b}: {x:.3f}" for b, x in r["large_bucket_recall"].items()) or "no block ≥ 50"
+                where = (
+                    ", ".join(f"{b}: {x:.3f}" for b, x in r["large_bucket_recall"].items()) or "no block ≥ 50"
+                )
                 parts.append(
                     f"{v} {state} (largest block {r['largest_block']}; recall in blocks ≥ 50 {where}; "
                     f"floor {r['recall_floor']:.3f}; ≥1000 bucket {'tested' if r['tested_at_1000'] else 'empty'})"
@@ -376,19 +390,23 @@ def render_section(report: dict[str, Any]) -> str:
         f"Measured {report['date']} with `{report['command']}` (from the repository root; "
         f"{report['seconds']:.0f} s on the shared 2-core machine). Model: `{info['dir']}`, "
         f"`model_sha256` **`{sha[:16]}…`**"
-        + (" — a development model (`python3 -m byline.train_default --out DIR`: trained on `*.train`, threshold "
-           "on `*.dev`, code of main as of this run), **not the final shipped model: re-run the command with `--model` pointing at it (or without `--model` for "
-           "the shipped default) once it is built**." if report.get("development_model") else ".")
+        + (
+            " — a development model (`python3 -m byline.train_default --out DIR`: trained on `*.train`, threshold "
+            "on `*.dev`, code of main as of this run), **not the final shipped model: re-run the command with `--model` pointing at it (or without `--model` for "
+            "the shipped default) once it is built**."
+            if report.get("development_model")
+            else "."
+        )
         + " Full figures: `docs/robustness.json`.",
         "",
         "Each variant is derived in memory from `../shared/datasets/*.dev.jsonl.gz` by `benchmarks/robustness.py` "
         "(deterministic; nothing is written to disk; the model is only evaluated):",
         "",
         "- **initials**: every given name cut to initials, in the focal name and every coauthor name: one "
-        "initial per given-name part (hyphen and camel-case pieces count), letter + \".\", space separated; "
+        'initial per given-name part (hyphen and camel-case pieces count), letter + ".", space separated; '
         "order, comma form, surname and case as printed; names that are already initials-only unchanged. "
-        "\"Jaeseong Lee\" → \"J. Lee\", \"Lee, Jae-Seong\" → \"Lee, J. S.\", \"michael s. bernstein\" → "
-        "\"m. s. bernstein\". The dataset block is kept.",
+        '"Jaeseong Lee" → "J. Lee", "Lee, Jae-Seong" → "Lee, J. S.", "michael s. bernstein" → '
+        '"m. s. bernstein". The dataset block is kept.',
         "- **sparse**: no abstract, keywords, affiliation or email.",
         "- **wide**: blocks widened to first initial + surname (`byline.names.block_key` of the name); original "
         "blocks sharing a key are joined, so blocks only grow.",
@@ -409,7 +427,9 @@ def render_section(report: dict[str, Any]) -> str:
                     f"{ini['coauthor_names_changed']}/{ini['coauthor_names']} coauthor names"
                 )
             if sp:
-                bits.append(f"sparse removed a field from {sp['signatures_losing_a_field']}/{sp['signatures']} signatures")
+                bits.append(
+                    f"sparse removed a field from {sp['signatures_losing_a_field']}/{sp['signatures']} signatures"
+                )
             if wide:
                 bits.append(f"wide: {wide['blocks_before']} → {wide['blocks_after']} blocks")
             ws = per.get("wide-surname")
@@ -445,7 +465,9 @@ def render_section(report: dict[str, Any]) -> str:
         for v in ("wide", "wide-surname"):
             w = per.get(v)
             if w and w["blocks_after"] == w["blocks_before"]:
-                caveats.append(f"**{v}** leaves {ds}'s blocks as they are ({w['blocks_before']} blocks): no test there")
+                caveats.append(
+                    f"**{v}** leaves {ds}'s blocks as they are ({w['blocks_before']} blocks): no test there"
+                )
     lines += [""]
     if caveats:
         lines += ["Caveats: " + "; ".join(caveats) + ".", ""]
@@ -487,14 +509,21 @@ def _jsonable(x: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped default model)")
-    ap.add_argument("--datasets", type=Path, default=None, help="labeled datasets folder (default: ../shared/datasets)")
-    ap.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from {','.join(VARIANTS)}")
+    ap.add_argument(
+        "--model", type=Path, default=None, help="model folder (default: the shipped default model)"
+    )
+    ap.add_argument(
+        "--datasets", type=Path, default=None, help="labeled datasets folder (default: ../shared/datasets)"
+    )
+    ap.add_argument(
+        "--variants", default=",".join(VARIANTS), help=f"comma-separated, from {','.join(VARIANTS)}"
+    )
     ap.add_argument("--json-out", type=Path, default=REPO / "docs" / "robustness.json")
     ap.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmarks.md")
     ap.add_argument("--no-write", action="store_true", help="print the table only")
     ap.add_argument(
-        "--development-model", action="store_true",
+        "--development-model",
+        action="store_true",
         help="label the docs section as measured with a development model (to be re-run for the shipped one)",
     )
     args = ap.parse_args(argv)
@@ -536,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     acc = acceptance(results)
     report = {
-        "command": "python3 benchmarks/robustness.py" + "".join(f" {shlex.quote(a)}" for a in (argv if argv is not None else sys.argv[1:])),
+        "command": "python3 benchmarks/robustness.py"
+        + "".join(f" {shlex.quote(a)}" for a in (argv if argv is not None else sys.argv[1:])),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "seconds": time.perf_counter() - t_all,
         "model": model_info(model_dir),
@@ -555,7 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(acceptance_lines(acc)))
     if not args.no_write:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(_jsonable(report), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.json_out.write_text(
+            json.dumps(_jsonable(report), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         replace_section(args.docs, render_section(report))
         print(f"\nwrote {args.json_out} and the robustness section of {args.docs}")
     return 0

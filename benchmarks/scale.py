@@ -219,11 +219,15 @@ def child_bigblock(n: int, surname_initial: str) -> dict[str, Any]:
     sigs = synth.generate(n, seed=5, dataset="synth-bigblock", focus_block=surname_initial)
     model = load_default_model()
     model.n_jobs = 1
-    out: dict[str, Any] = {"block": sigs[0].block, "signatures": len(sigs),
-                           "all_pairs": len(sigs) * (len(sigs) - 1) // 2,
-                           "people": len({s.person for s in sigs}),
-                           "max_block_full": model.max_block_full, "knn": model.knn,
-                           "load_avg_start": _load_avg()}
+    out: dict[str, Any] = {
+        "block": sigs[0].block,
+        "signatures": len(sigs),
+        "all_pairs": len(sigs) * (len(sigs) - 1) // 2,
+        "people": len({s.person for s in sigs}),
+        "max_block_full": model.max_block_full,
+        "knn": model.knn,
+        "load_avg_start": _load_avg(),
+    }
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with TreeSampler() as sampler:
         t0 = time.perf_counter()
@@ -267,13 +271,24 @@ def child_pruning(n_per_block: int, settings: list[int]) -> dict[str, Any]:
         # so the signature-weighted mean over the blocks is B3 over their union
         big = [m for ds, m in res.items() if ds != "synth-prune-mixed"]
         n = sum(m["signatures"] for m in big)
-        agg = {k: sum(m[k] * m["signatures"] for m in big) / n for k in ("b3_precision", "b3_recall", "b3_f1")}
+        agg = {
+            k: sum(m[k] * m["signatures"] for m in big) / n for k in ("b3_precision", "b3_recall", "b3_f1")
+        }
         agg["pairwise_f1"] = sum(m["pairwise_f1"] for m in big) / len(big)
-        agg.update(blocks=len(big), signatures=n, seconds=sum(m["seconds"] for m in big),
-                   pairs=sum(m.get("pairs", 0) for m in big))
+        agg.update(
+            blocks=len(big),
+            signatures=n,
+            seconds=sum(m["seconds"] for m in big),
+            pairs=sum(m.get("pairs", 0) for m in big),
+        )
         for ds, m in (("six big blocks", agg), ("synth-prune-mixed", res["synth-prune-mixed"])):
-            rows.append({"dataset": ds, "max_block_full": max_full,
-                         **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()}})
+            rows.append(
+                {
+                    "dataset": ds,
+                    "max_block_full": max_full,
+                    **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()},
+                }
+            )
     return {"n_per_block": n_per_block, "blocks": list(names), "rows": rows, "load_avg": _load_avg()}
 
 
@@ -283,8 +298,11 @@ def _spawn(args: list[str], timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if p.returncode != 0:
-        return {"error": (p.stderr.strip().splitlines() or ["?"])[-1][:500], "cmd": args,
-                "seconds": round(time.perf_counter() - t0, 1)}
+        return {
+            "error": (p.stderr.strip().splitlines() or ["?"])[-1][:500],
+            "cmd": args,
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
@@ -295,8 +313,11 @@ def _results() -> dict[str, Any]:
 
 
 def _save(res: dict[str, Any]) -> None:
-    res["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0],
-                      "note": "shared 2-core machine; other helpers' jobs ran concurrently (see load_avg)"}
+    res["machine"] = {
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "note": "shared 2-core machine; other helpers' jobs ran concurrently (see load_avg)",
+    }
     OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
     tmp = OUT_JSON.with_suffix(".tmp")
     tmp.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
@@ -321,7 +342,11 @@ def cmd_run(sizes: list[int], engines: list[str], timeout: float, max_block_full
         data = _data(n)
         for eng in engines:
             print(f"scale: {eng} {n} ...", file=sys.stderr, flush=True)
-            child = ["_child_spark_parquet", str(data)] if eng == "spark-parquet" else ["_child_run", eng, str(data)]
+            child = (
+                ["_child_spark_parquet", str(data)]
+                if eng == "spark-parquet"
+                else ["_child_run", eng, str(data)]
+            )
             if max_block_full and eng != "spark-parquet":
                 child.append(str(max_block_full))
                 eng = f"{eng} mbf={max_block_full}"
@@ -331,7 +356,9 @@ def cmd_run(sizes: list[int], engines: list[str], timeout: float, max_block_full
             r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
             def put(res: dict[str, Any], r: dict[str, Any] = r, eng: str = eng, n: int = n) -> None:
-                res["runs"] = [x for x in res["runs"] if not (x.get("engine") == eng and x.get("signatures") == n)]
+                res["runs"] = [
+                    x for x in res["runs"] if not (x.get("engine") == eng and x.get("signatures") == n)
+                ]
                 res["runs"].append(r)
                 res["runs"].sort(key=lambda x: (x["engine"], x["signatures"]))
 
@@ -377,8 +404,11 @@ def cmd_report() -> None:
                 ax.plot(xs, [k * x for x in xs], ":", color="grey", label="linear from smallest local")
     ax1.axhline(15 * 60, color="red", lw=0.8, ls="--", label="target 1M: 15 min")
     ax2.axhline(4, color="red", lw=0.8, ls="--", label="target: 4 GB")
-    for ax, title, unit in ((ax1, "wall time, end to end", "seconds"), (ax3, "CPU time (process tree)", "seconds"),
-                            (ax2, "peak RSS (process tree)", "GB")):
+    for ax, title, unit in (
+        (ax1, "wall time, end to end", "seconds"),
+        (ax3, "CPU time (process tree)", "seconds"),
+        (ax2, "peak RSS (process tree)", "GB"),
+    ):
         ax.set_xscale("log")
         ax.set_yscale("linear" if ax is ax2 else "log")
         ax.set_xlabel("signatures")
@@ -425,7 +455,9 @@ def _write_md(res: dict[str, Any]) -> None:
     ]
     for r in res["runs"]:
         if "error" in r:
-            lines.append(f"| {r['engine']} | {r['signatures']:,} | failed: {r['error'][:80]} | | | | | | | | | |")
+            lines.append(
+                f"| {r['engine']} | {r['signatures']:,} | failed: {r['error'][:80]} | | | | | | | | | |"
+            )
             continue
         if r.get("pairs_per_cpu_second") is None and r.get("pairs") and r.get("cpu_seconds_tree"):
             r["pairs_per_cpu_second"] = round(r["pairs"] / r["cpu_seconds_tree"])
@@ -462,8 +494,10 @@ def _write_md(res: dict[str, Any]) -> None:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r in pr["rows"]:
-            lines.append(f"| {r['dataset']} | {r['max_block_full']:,} | {r['b3_f1']} | {r['b3_precision']} | "
-                         f"{r['b3_recall']} | {r.get('pairs', 0):,} | {r['seconds']} |")
+            lines.append(
+                f"| {r['dataset']} | {r['max_block_full']:,} | {r['b3_f1']} | {r['b3_precision']} | "
+                f"{r['b3_recall']} | {r.get('pairs', 0):,} | {r['seconds']} |"
+            )
     notes = res.get("notes")
     if notes:
         lines += ["", *notes]
@@ -498,7 +532,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
     r.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    r.add_argument("--engines", nargs="+", default=["local", "spark"], choices=["local", "spark", "spark-parquet"])
+    r.add_argument(
+        "--engines", nargs="+", default=["local", "spark"], choices=["local", "spark", "spark-parquet"]
+    )
     r.add_argument("--timeout", type=float, default=3600)
     r.add_argument("--max-block-full", type=int, default=None, help="override the model's max_block_full")
     b = sub.add_parser("bigblock")

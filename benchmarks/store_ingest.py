@@ -18,7 +18,43 @@ from pathlib import Path
 from byline.ingest.listing import parse
 from byline.store import Store
 
-WORDS = ["model", "data", "learning", "network", "graph", "author", "name", "disambiguation", "cluster", "feature", "record", "paper", "venue", "year", "topic", "embedding", "training", "inference", "scale", "block", "pair", "score", "threshold", "sample", "noise", "signal", "transfer", "domain", "adaptation", "retrieval", "generation", "diffusion", "energy", "robust", "adversarial"]
+WORDS = [
+    "model",
+    "data",
+    "learning",
+    "network",
+    "graph",
+    "author",
+    "name",
+    "disambiguation",
+    "cluster",
+    "feature",
+    "record",
+    "paper",
+    "venue",
+    "year",
+    "topic",
+    "embedding",
+    "training",
+    "inference",
+    "scale",
+    "block",
+    "pair",
+    "score",
+    "threshold",
+    "sample",
+    "noise",
+    "signal",
+    "transfer",
+    "domain",
+    "adaptation",
+    "retrieval",
+    "generation",
+    "diffusion",
+    "energy",
+    "robust",
+    "adversarial",
+]
 
 
 def _abstract(rng: random.Random) -> str:
@@ -32,7 +68,9 @@ def write_inputs(folder: Path, entries: int, seed: int = 0) -> tuple[Path, Path]
         for i in range(entries):
             text = _abstract(rng)
             f.write(f"LGJan {i % 28 + 1}, {1995 + i % 30}Code\n")
-            f.write(f"Study {i} of {rng.choice(WORDS).title()} ModelsAnn Lee, Bo Kim{i % 50}, Chen Wu et al.\n")
+            f.write(
+                f"Study {i} of {rng.choice(WORDS).title()} ModelsAnn Lee, Bo Kim{i % 50}, Chen Wu et al.\n"
+            )
             f.write(text + "\n")
             if i % 3 == 0:
                 a.write(f"Abstract:{text}\n")

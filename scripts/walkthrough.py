@@ -143,7 +143,11 @@ def _learn_people(run: Run) -> None:
 
 def _learn_split(run: Run) -> None:
     people = run.json(["people", "--name", "Jaeseong Lee"]).get("people", [])
-    new = [p["id"] for p in people if run.ids.get("nas_work") in p.get("work_ids", []) and p["id"] != run.ids["lee"]]
+    new = [
+        p["id"]
+        for p in people
+        if run.ids.get("nas_work") in p.get("work_ids", []) and p["id"] != run.ids["lee"]
+    ]
     run.ids["nas_person"] = new[0] if new else "P?"
 
 
@@ -158,7 +162,11 @@ def generate() -> tuple[str, list[str]]:
         run = Run(cwd)
         seeds = [Cmd(f'ingest ../shared/seeds/{name} --owner "{owner}"', quiet=i >= 2)
                  for i, (name, owner) in enumerate(SEED_OWNERS)]  # fmt: skip
-        out: list[str] = [HEADER, "## 1. Ingest the pages, telling byline whose page each is\n\n", block(run, seeds)]
+        out: list[str] = [
+            HEADER,
+            "## 1. Ingest the pages, telling byline whose page each is\n\n",
+            block(run, seeds),
+        ]
         out.append(INGEST_NOTE)
         out.append(block(run, [Cmd("listings")]))
         out.append(DISAMBIGUATE_INTRO)
@@ -169,12 +177,26 @@ def generate() -> tuple[str, list[str]]:
         out.append(block(run, [Cmd('people --name "Jaeseong Lee"'), Cmd("person {lee}", keep=12)]))
         out.append(PERSON_NOTE)
         out.append(AUDIT_INTRO)
-        out.append(block(run, [Cmd('audit ../shared/seeds/001_b01ce36d20cf986e.txt --owner "Beomsu Kim"', keep=8)]))
+        out.append(
+            block(run, [Cmd('audit ../shared/seeds/001_b01ce36d20cf986e.txt --owner "Beomsu Kim"', keep=8)])
+        )
         out.append(AUDIT_ABSTRACTS)
-        out.append(block(run, [Cmd('audit ../shared/seeds/002_8d4a6e81199c5ac4.txt --owner "YoungJoon Yoo"', keep=8)]))
+        out.append(
+            block(
+                run, [Cmd('audit ../shared/seeds/002_8d4a6e81199c5ac4.txt --owner "YoungJoon Yoo"', keep=8)]
+            )
+        )
         out.append(AUDIT_NOTE)
         out.append(EXPLAIN_INTRO)
-        out.append(block(run, [Cmd("explain {swap_sig} {nas_sig}", keep=16), Cmd("explain {swap_sig} {swap_sig}", error=True)]))
+        out.append(
+            block(
+                run,
+                [
+                    Cmd("explain {swap_sig} {nas_sig}", keep=16),
+                    Cmd("explain {swap_sig} {swap_sig}", error=True),
+                ],
+            )
+        )
         out.append(EXPLAIN_NOTE)
         out.append(CURATE_INTRO)
         split = Cmd('split {lee} --works {nas_work} --by bob --why "NPU paper is another Jaeseong Lee"')

@@ -23,22 +23,44 @@ class FakeBackend:
             "P3": self._person("P3", XSS_NAME, [("W4", "Attacks", 2022)]),
         }
         self.people["P1"]["flagged"] = [
-            {"work_id": "W2", "title": XSS_TITLE, "score": 0.91, "evidence": ["no shared coauthor <i>x</i>"],
-             "explain_a": "W1#0", "explain_b": "W2#0"}
+            {
+                "work_id": "W2",
+                "title": XSS_TITLE,
+                "score": 0.91,
+                "evidence": ["no shared coauthor <i>x</i>"],
+                "explain_a": "W1#0",
+                "explain_b": "W2#0",
+            }
         ]
         self.works = {
-            w["id"]: {"id": w["id"], "title": w["title"], "year": w["year"], "abstract": "<script>alert(4)</script>",
-                      "authors": [{"name": p["name"], "person_id": p["id"], "signature_id": f"{w['id']}#0"}],
-                      "sources": [{"file": "seed.txt", "line": 3}]}
-            for p in self.people.values() for w in p["works"]
+            w["id"]: {
+                "id": w["id"],
+                "title": w["title"],
+                "year": w["year"],
+                "abstract": "<script>alert(4)</script>",
+                "authors": [{"name": p["name"], "person_id": p["id"], "signature_id": f"{w['id']}#0"}],
+                "sources": [{"file": "seed.txt", "line": 3}],
+            }
+            for p in self.people.values()
+            for w in p["works"]
         }
 
     @staticmethod
     def _person(pid: str, name: str, works: list[tuple[str, str, int]]) -> dict[str, Any]:
         return {
-            "id": pid, "name": name, "variants": [name], "locked": False, "n_works": len(works),
-            "works": [{"id": w, "title": t, "year": y, "authors": [name], "confidence": 0.8} for w, t, y in works],
-            "coauthors": [], "affiliations": [], "topics": ["graphs"], "flagged": [], "history": [],
+            "id": pid,
+            "name": name,
+            "variants": [name],
+            "locked": False,
+            "n_works": len(works),
+            "works": [
+                {"id": w, "title": t, "year": y, "authors": [name], "confidence": 0.8} for w, t, y in works
+            ],
+            "coauthors": [],
+            "affiliations": [],
+            "topics": ["graphs"],
+            "flagged": [],
+            "history": [],
         }
 
     def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
@@ -59,19 +81,44 @@ class FakeBackend:
 
     def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
         lines = [x for x in data.decode("utf-8", "replace").splitlines() if x.strip()]
-        return {"owner": owner, "suffix": suffix,
-                "works": [{"work_id": None, "title": t, "score": 0.5, "evidence": ["fake"]} for t in lines]}
+        return {
+            "owner": owner,
+            "suffix": suffix,
+            "works": [{"work_id": None, "title": t, "score": 0.5, "evidence": ["fake"]} for t in lines],
+        }
 
     def explain(self, a: str, b: str) -> dict[str, Any]:
-        return {"a": {"id": a, "name": XSS_NAME}, "b": {"id": b, "name": "J. Lee"}, "probability": 0.2, "same": False,
-                "features": [{"name": "name_sim", "value": 0.5, "contribution": -0.3}]}
+        return {
+            "a": {"id": a, "name": XSS_NAME},
+            "b": {"id": b, "name": "J. Lee"},
+            "probability": 0.2,
+            "same": False,
+            "features": [{"name": "name_sim", "value": 0.5, "contribution": -0.3}],
+        }
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        return [{"signature_id": "W2#0", "name": "Jaeseong Lee", "work_id": "W2", "title": XSS_TITLE,
-                 "person_id": "P1", "person_name": "Jaeseong Lee", "confidence": 0.51}][:limit]
+        return [
+            {
+                "signature_id": "W2#0",
+                "name": "Jaeseong Lee",
+                "work_id": "W2",
+                "title": XSS_TITLE,
+                "person_id": "P1",
+                "person_name": "Jaeseong Lee",
+                "confidence": 0.51,
+            }
+        ][:limit]
 
-    def curate(self, action: str, person_id: str, *, other: str | None = None, works: list[str] | None = None,
-               who: str = "web", why: str | None = None) -> dict[str, Any]:
+    def curate(
+        self,
+        action: str,
+        person_id: str,
+        *,
+        other: str | None = None,
+        works: list[str] | None = None,
+        who: str = "web",
+        why: str | None = None,
+    ) -> dict[str, Any]:
         self.person(person_id)
         if action == "merge":
             if other == person_id:
@@ -81,7 +128,14 @@ class FakeBackend:
             self.redirects[other] = person_id
         if action == "lock":
             self.people[person_id]["locked"] = True
-        event = {"action": action, "person": person_id, "other": other, "works": works or [], "who": who, "why": why}
+        event = {
+            "action": action,
+            "person": person_id,
+            "other": other,
+            "works": works or [],
+            "who": who,
+            "why": why,
+        }
         self.events.append(event)
         self.people[person_id]["history"].append({"kind": action, "who": who, "why": why, "at": "now"})
         return {"event": event, "person": person_id}

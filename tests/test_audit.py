@@ -52,8 +52,19 @@ def test_people_by_name(session):
 @pytest.mark.parametrize("prefix", sorted(SEED_OWNERS))
 def test_audit_each_seed(session, prefix):
     f = next(p for p in session["files"] if p.name.startswith(prefix))
-    out = json.loads(run("audit", str(f), "--owner", SEED_OWNERS[prefix], "--db", session["db"], "--model",
-                         session["model"], "--json"))
+    out = json.loads(
+        run(
+            "audit",
+            str(f),
+            "--owner",
+            SEED_OWNERS[prefix],
+            "--db",
+            session["db"],
+            "--model",
+            session["model"],
+            "--json",
+        )
+    )
     assert out["owner"] == SEED_OWNERS[prefix]
     works = out["works"]
     assert works, "every seed listing has works"
@@ -64,7 +75,18 @@ def test_audit_each_seed(session, prefix):
     if prefix in ("002",):  # abstracts only: the owner is the implicit author of every work
         assert all(w["title"] is None for w in works)
         assert all(any("implicit author" in e for e in w["evidence"]) for w in works)
-    print(run("audit", str(f), "--owner", SEED_OWNERS[prefix], "--db", session["db"], "--model", session["model"]))
+    print(
+        run(
+            "audit",
+            str(f),
+            "--owner",
+            SEED_OWNERS[prefix],
+            "--db",
+            session["db"],
+            "--model",
+            session["model"],
+        )
+    )
 
 
 def test_explain_two_signatures(session):
@@ -89,4 +111,7 @@ def test_exports(session, tmp_path):
         assert out.stat().st_size > 0
     import pyarrow.parquet as pq
 
-    assert pq.read_table(tmp_path / "p.parquet").num_rows == json.loads((tmp_path / "p.json").read_text())["works_count"]
+    assert (
+        pq.read_table(tmp_path / "p.parquet").num_rows
+        == json.loads((tmp_path / "p.json").read_text())["works_count"]
+    )

@@ -47,8 +47,16 @@ def _line(sig, person, block, name, pos, paper, authors, **paper_kw):
         "signature_id": sig,
         "person_id": person,
         "author": {"name": name, "position": pos, "affiliations": ["Univ A"], "email": None, "orcid": None},
-        "paper": {"paper_id": paper, "title": "Graph neural networks", "abstract": None, "venue": "ACL",
-                  "year": 2020, "authors": authors, "keywords": ["graphs"], **paper_kw},
+        "paper": {
+            "paper_id": paper,
+            "title": "Graph neural networks",
+            "abstract": None,
+            "venue": "ACL",
+            "year": 2020,
+            "authors": authors,
+            "keywords": ["graphs"],
+            **paper_kw,
+        },
     }
 
 
@@ -78,16 +86,22 @@ def test_split_name(convert, name, expected):
 
 
 def test_convert_hand_made(convert, tmp_path):
-    train = _write(tmp_path / "tiny.train.jsonl.gz", [
-        _line("a1", "p1", "l wang", "Lei Wang", 0, "w1", ["Lei Wang", "Ann Li"]),
-        _line("a2", "p1", "l wang", "L. Wang", 1, "w2", ["Bo Chen", "L. Wang"]),
-        _line("a3", "p2", "l wang", "Lin Wang", 0, "w3", ["Lin Wang"]),
-    ])
-    dev = _write(tmp_path / "tiny.dev.jsonl.gz", [
-        # the same original ids as in train: S2AND ids must still be unique across splits
-        _line("a1", "q1", "j lee", "Lee HY", 0, "w9", ["Lee HY", "Bo Chen"]),
-        _line("a2", "q1", "j lee", "Hye-Young Lee", 0, "w10", []),
-    ])
+    train = _write(
+        tmp_path / "tiny.train.jsonl.gz",
+        [
+            _line("a1", "p1", "l wang", "Lei Wang", 0, "w1", ["Lei Wang", "Ann Li"]),
+            _line("a2", "p1", "l wang", "L. Wang", 1, "w2", ["Bo Chen", "L. Wang"]),
+            _line("a3", "p2", "l wang", "Lin Wang", 0, "w3", ["Lin Wang"]),
+        ],
+    )
+    dev = _write(
+        tmp_path / "tiny.dev.jsonl.gz",
+        [
+            # the same original ids as in train: S2AND ids must still be unique across splits
+            _line("a1", "q1", "j lee", "Lee HY", 0, "w9", ["Lee HY", "Bo Chen"]),
+            _line("a2", "q1", "j lee", "Hye-Young Lee", 0, "w10", []),
+        ],
+    )
     assert convert.discover(tmp_path) == {"tiny": {"dev": [dev], "train": [train]}}
     manifest = convert.convert_all(tmp_path, tmp_path / "out")
     assert manifest["tiny"]["train"] == {"signatures": 3, "papers": 3, "clusters": 2, "blocks": 1}
@@ -97,11 +111,24 @@ def test_convert_hand_made(convert, tmp_path):
     assert not set(tr_sigs) & set(dv_sigs)
     sig = tr_sigs["1"]
     assert sig["author_info"] | {} == {
-        "position": 1, "block": "l wang", "given_block": "l wang", "first": "L.", "middle": None,
-        "last": "Wang", "suffix": None, "email": None, "affiliations": ["Univ A"],
+        "position": 1,
+        "block": "l wang",
+        "given_block": "l wang",
+        "first": "L.",
+        "middle": None,
+        "last": "Wang",
+        "suffix": None,
+        "email": None,
+        "affiliations": ["Univ A"],
     }
     papers = json.loads((out / "dev" / "papers.json").read_text())
-    p = papers[str(dv_sigs[next(k for k, v in json.loads((out / "dev" / "id_map.json").read_text()).items() if v == "a2")]["paper_id"])]
+    p = papers[
+        str(
+            dv_sigs[
+                next(k for k, v in json.loads((out / "dev" / "id_map.json").read_text()).items() if v == "a2")
+            ]["paper_id"]
+        )
+    ]
     assert p["authors"] == [{"position": 0, "author_name": "Hye-Young Lee"}]  # rebuilt from the signature
     clusters = json.loads((out / "dev" / "clusters.json").read_text())
     assert [sorted(c["signature_ids"]) for c in clusters.values()] == [sorted(dv_sigs)]
@@ -115,7 +142,9 @@ def test_convert_bad_line_names_file_and_line(convert, tmp_path):
 
 
 def test_measure_reports_time_and_memory(compare, tmp_path):
-    m = compare.measure([sys.executable, "-c", "b = bytearray(60 * 2**20); print('{\"ok\": 1}')"], log_to=tmp_path / "m")
+    m = compare.measure(
+        [sys.executable, "-c", "b = bytearray(60 * 2**20); print('{\"ok\": 1}')"], log_to=tmp_path / "m"
+    )
     assert m.check().json() == {"ok": 1}
     assert m.peak_rss_mb >= 60
     assert m.wall_seconds > 0
@@ -138,7 +167,9 @@ def tiny_synthetic(compare, tmp_path_factory):
     def usable(ps: list[str]) -> bool:  # S2AND scores AUC on dev pairs: it needs both classes
         return len(set(ps)) >= 2 and len(set(ps)) < len(ps)
 
-    candidates = [b for b, ps in people.items() if usable(ps)] or [b for b, ps in people.items() if len(ps) >= 2]
+    candidates = [b for b, ps in people.items() if usable(ps)] or [
+        b for b, ps in people.items() if len(ps) >= 2
+    ]
     assert candidates, "the synthetic dev file has no block with two signatures"
     block = min(candidates, key=lambda b: len(people[b]))
     _write(dev, [obj for obj in lines if obj["block"] == block])
@@ -148,8 +179,17 @@ def tiny_synthetic(compare, tmp_path_factory):
 def test_byline_side_smoke(compare, tiny_synthetic):
     work, files = tiny_synthetic
     cfg = compare.Config(
-        datasets=None, synthetic=True, smoke=True, signatures=600, seed=3, venv=BENCH / ".venv-s2and",
-        work=work / "run", docs=work / "docs", n_jobs=1, speed_max_pairs=1000, skip_s2and=True,
+        datasets=None,
+        synthetic=True,
+        smoke=True,
+        signatures=600,
+        seed=3,
+        venv=BENCH / ".venv-s2and",
+        work=work / "run",
+        docs=work / "docs",
+        n_jobs=1,
+        speed_max_pairs=1000,
+        skip_s2and=True,
     )
     data_root = cfg.work / "s2and_data"
     manifest = compare.convert.convert_all(files=files, out=data_root)
@@ -162,10 +202,12 @@ def test_byline_side_smoke(compare, tiny_synthetic):
     compare.run_speed(cfg, files, data_root, "byline", speed)
     assert speed["synth-s2"]["byline"]["pairs"] > 0
     report = {
-        "machine": compare.machine_string(), "versions": compare.versions(cfg.venv),
+        "machine": compare.machine_string(),
+        "versions": compare.versions(cfg.venv),
         "systems": {"byline": results},
         "data": {"kind": "SYNTHETIC", "source": "none", "smoke": True},
-        "totals": {}, "speed": speed,
+        "totals": {},
+        "speed": speed,
         "run": {"started": "now", "n_jobs": 1, "command": "test", "total_seconds": 1.0},
     }
     compare.write_reports(cfg, report, "test")
@@ -174,18 +216,34 @@ def test_byline_side_smoke(compare, tiny_synthetic):
     compare.write_reports(cfg, report, "test")  # replaces its own section, does not append a second one
     assert (cfg.docs / "benchmarks.md").read_text().count(compare.SECTION_BEGIN) == 1
     data = json.loads((cfg.docs / "benchmarks.json").read_text())
-    assert set(data["systems"]["byline"]["synth-s2"]) >= {"b3_f1", "pairwise_f1", "disambiguate_seconds", "peak_rss_mb"}
+    assert set(data["systems"]["byline"]["synth-s2"]) >= {
+        "b3_f1",
+        "pairwise_f1",
+        "disambiguate_seconds",
+        "peak_rss_mb",
+    }
     assert (cfg.docs / "b3_f1.png").stat().st_size > 1000
 
 
 @pytest.mark.slow
 def test_s2and_side_smoke(compare, tiny_synthetic):
     if not VENV_PY.exists() or not (BENCH / ".venv-s2and" / ".complete").exists():
-        pytest.skip(f"S2AND venv absent ({VENV_PY.parent.parent}); build it with: bash benchmarks/s2and/setup_env.sh")
+        pytest.skip(
+            f"S2AND venv absent ({VENV_PY.parent.parent}); build it with: bash benchmarks/s2and/setup_env.sh"
+        )
     work, files = tiny_synthetic
     cfg = compare.Config(
-        datasets=None, synthetic=True, smoke=True, signatures=600, seed=3, venv=BENCH / ".venv-s2and",
-        work=work / "run_s2and", docs=work / "docs_s2and", n_jobs=1, speed_max_pairs=1000, skip_byline=True,
+        datasets=None,
+        synthetic=True,
+        smoke=True,
+        signatures=600,
+        seed=3,
+        venv=BENCH / ".venv-s2and",
+        work=work / "run_s2and",
+        docs=work / "docs_s2and",
+        n_jobs=1,
+        speed_max_pairs=1000,
+        skip_byline=True,
     )
     data_root = cfg.work / "s2and_data"
     compare.convert.convert_all(files=files, out=data_root)

@@ -9,7 +9,9 @@ from byline.records import Signature
 
 
 def _sig(k, name, block=None, dataset=None, coauthors=(), title=None):
-    return Signature(id=f"s{k}", name=name, block=block, dataset=dataset, coauthors=tuple(coauthors), title=title)
+    return Signature(
+        id=f"s{k}", name=name, block=block, dataset=dataset, coauthors=tuple(coauthors), title=title
+    )
 
 
 def test_block_uses_dataset_block_else_key():
@@ -37,7 +39,12 @@ def test_large_block_is_bounded_and_deterministic():
     rng = np.random.default_rng(0)
     givens = ["Lei", "Li", "Liang", "L.", "Lin", "Lu"]
     sigs = [
-        _sig(k, f"{givens[k % len(givens)]} Wang", coauthors=[f"Co{rng.integers(50)} Person"], title=f"topic{k % 7} study")
+        _sig(
+            k,
+            f"{givens[k % len(givens)]} Wang",
+            coauthors=[f"Co{rng.integers(50)} Person"],
+            title=f"topic{k % 7} study",
+        )
         for k in range(600)
     ]
     i, j = candidate_pairs(sigs, max_full=100, sub_full=50, k=5)

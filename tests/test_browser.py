@@ -54,7 +54,10 @@ def browser() -> Iterator[object]:
 
     with tempfile.TemporaryDirectory(prefix="byline-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            profile,
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
             viewport={"width": 1200, "height": 900},
         )
         try:
@@ -117,8 +120,14 @@ def _watch(page: object) -> dict[str, list[str]]:
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "about:"))
-            else seen["external"].append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("http://127.0.0.1", "data:", "about:"))
+            else seen["external"].append(r.url)
+        ),
+    )
     return seen
 
 
@@ -250,7 +259,9 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         links = page.locator("#results a.person-link")
         assert links.count() >= 1
         assert all("Lee" in t for t in links.all_inner_texts())
-        ids = [h.rsplit("/", 1)[-1] for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+        ids = [
+            h.rsplit("/", 1)[-1] for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        ]
         # 2. open the first (biggest) person
         links.first.click()
         page.wait_for_selector("#person-name")
@@ -355,7 +366,9 @@ def test_curation_story_in_the_browser(browser: object, tmp_path: Path) -> None:
         people.disambiguate(s, TinyModel())
         w = work_ids(s)
         mixed = person_of(s, "k1")
-    with LiveServer(create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN, announce=False)) as srv:
+    with LiveServer(
+        create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN, announce=False)
+    ) as srv:
         page = browser.new_page()
         seen = _watch(page)
 

@@ -48,7 +48,9 @@ def test_seed_acceptance(seeded_db: Path, capsys: pytest.CaptureFixture[str]) ->
     w = by_title("Minimizing Trajectory Curvature of ODE-based Generative Models")
     assert [a["name"] for a in w["authors"]] == ["Sangyun Lee", "Beomsu Kim", "Jong Chul Ye"]
     assert w["year"] == 2023
-    w = by_title("Improving Interpretability and Accuracy in Neuro-Symbolic Rule Extraction Using Class-Specific Sparse Filters")
+    w = by_title(
+        "Improving Interpretability and Accuracy in Neuro-Symbolic Rule Extraction Using Class-Specific Sparse Filters"
+    )
     assert [a["name"] for a in w["authors"]] == ["Parth Padalkar", "Jaeseong Lee", "Shiyi Wei", "Gopal Gupta"]
     assert w["sources"][0]["line"] == 2 and "year" not in w
     names = {a["name"] for w in works for a in w["authors"]}
@@ -56,17 +58,28 @@ def test_seed_acceptance(seeded_db: Path, capsys: pytest.CaptureFixture[str]) ->
 
     lfi = [w for w in works if w.get("abstract", "").startswith("Class Activation Mapping")]
     assert len(lfi) == 1 and lfi[0]["ids"]["arxiv"] == "2105.00937" and "title" not in lfi[0]
-    pruning = [w for w in works if "personalized" in w.get("abstract", "") and "pruning" in w.get("abstract", "")]
+    pruning = [
+        w for w in works if "personalized" in w.get("abstract", "") and "pruning" in w.get("abstract", "")
+    ]
     assert len(pruning) == 1 and pruning[0]["ids"]["arxiv"] == "2103.15564"
     for w in works:
         assert set(w) >= {"id", "authors", "ids", "sources"}
         assert w.get("title") or w.get("abstract")
 
 
-def test_reingest_changes_nothing(seeded_db: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reingest_changes_nothing(
+    seeded_db: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = _works(capsys, seeded_db)
-    code, out, _ = run(capsys, "ingest", *(seeds_dir / f"{s}.txt" for s in ("000_197f605d59620965", "004_7708ce01b97304fb")),
-                       "--owner", "Jaeseong Lee", "--db", seeded_db)
+    code, out, _ = run(
+        capsys,
+        "ingest",
+        *(seeds_dir / f"{s}.txt" for s in ("000_197f605d59620965", "004_7708ce01b97304fb")),
+        "--owner",
+        "Jaeseong Lee",
+        "--db",
+        seeded_db,
+    )
     assert code == 0 and "(0 new)" in out
     assert _works(capsys, seeded_db) == before
 
@@ -78,7 +91,9 @@ def test_tables_without_json(seeded_db: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0 and "5 listings" in out and "Nojun Kwak" in out
 
 
-def test_bad_input_exits_2_and_leaves_store(tmp_path: Path, seeded_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_and_leaves_store(
+    tmp_path: Path, seeded_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = _works(capsys, seeded_db)
     binary = tmp_path / "bin.dat"
     binary.write_bytes(b"\x00\x01\x02\x03" * 50)
@@ -103,7 +118,9 @@ def test_bad_line_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _, err = run(capsys, "ingest", bad, "--strict", "--format", "openalex", "--db", db)
     assert code == 2 and err.startswith("byline: error: ") and f"{bad}:2: invalid JSON line" in err
     assert not db.exists()  # a failed first ingest leaves no store behind
-    code, out, err = run(capsys, "ingest", bad, "--format", "openalex", "--db", db)  # default: skip, and say so
+    code, out, err = run(
+        capsys, "ingest", bad, "--format", "openalex", "--db", db
+    )  # default: skip, and say so
     assert code == 0 and f"byline: skipped: {bad}:2: invalid JSON line" in err and "1 record(s)" in out
 
 
@@ -132,7 +149,9 @@ def test_ingest_csv_with_column_mapping(tmp_path: Path, capsys: pytest.CaptureFi
     db = tmp_path / "b.db"
     code, _, err = run(capsys, "ingest", src, "--db", db)  # header not recognised: no format, nothing stored
     assert code == 2 and "format" in err and not db.exists()
-    code, out, err = run(capsys, "ingest", src, "--db", db, "--csv-map", "title=Document Name,authors=Writers,year=When")
+    code, out, err = run(
+        capsys, "ingest", src, "--db", db, "--csv-map", "title=Document Name,authors=Writers,year=When"
+    )
     assert code == 0, err
     (w,) = _works(capsys, db)
     assert w["title"] == "Graph neural networks for molecules" and w["year"] == 2020
@@ -155,7 +174,9 @@ def test_ingest_csv_with_column_mapping(tmp_path: Path, capsys: pytest.CaptureFi
         ("missing.json", "neither FIELD=COLUMN pairs nor an existing JSON file"),
     ],
 )
-def test_ingest_csv_mapping_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str, message: str) -> None:
+def test_ingest_csv_mapping_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str, message: str
+) -> None:
     src = tmp_path / "export.csv"
     src.write_text(CUSTOM_CSV, encoding="utf-8")
     db = tmp_path / "b.db"

@@ -48,7 +48,9 @@ def test_must_link_is_merged():
 
 def test_contradiction_raises():
     with pytest.raises(ConstraintError):
-        cluster_block(2, np.array([0]), np.array([1]), np.array([0.5]), 0.5, must_link=[(0, 1)], cannot_link=[(1, 0)])
+        cluster_block(
+            2, np.array([0]), np.array([1]), np.array([0.5]), 0.5, must_link=[(0, 1)], cannot_link=[(1, 0)]
+        )
 
 
 def test_deterministic_and_labels_by_first_member():
@@ -73,9 +75,11 @@ def test_sparse_matches_dense_on_small_graph():
     p = rng.random(len(i)) ** 0.3
     dense = cluster_block(n, i, j, p, 0.6)
     sparse = _average_sparse(n, i, j, 1 - p, 0.4, [], [])
+
     # same partition (labels may be numbered differently)
     def part(lab):
         return sorted(tuple(np.flatnonzero(lab == k)) for k in np.unique(lab))
+
     assert part(dense) == part(sparse)
 
 

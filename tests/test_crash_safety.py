@@ -22,10 +22,14 @@ def check_consistent(db: Path, all_or_nothing: bool = True) -> int:
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        orphans = con.execute("SELECT COUNT(*) FROM person_signatures ps LEFT JOIN people p ON p.id = ps.person_id "
-                              "WHERE p.id IS NULL").fetchone()[0]
-        empty = con.execute("SELECT COUNT(*) FROM people p WHERE NOT EXISTS "
-                            "(SELECT 1 FROM person_signatures ps WHERE ps.person_id = p.id)").fetchone()[0]
+        orphans = con.execute(
+            "SELECT COUNT(*) FROM person_signatures ps LEFT JOIN people p ON p.id = ps.person_id "
+            "WHERE p.id IS NULL"
+        ).fetchone()[0]
+        empty = con.execute(
+            "SELECT COUNT(*) FROM people p WHERE NOT EXISTS "
+            "(SELECT 1 FROM person_signatures ps WHERE ps.person_id = p.id)"
+        ).fetchone()[0]
         unfinished = con.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL").fetchone()[0]
         placed = con.execute("SELECT COUNT(*) FROM person_signatures").fetchone()[0]
         total = con.execute("SELECT COUNT(*) FROM signatures").fetchone()[0]
@@ -77,7 +81,9 @@ def test_sigkill_during_disambiguate_leaves_store_consistent(tmp_path):
     again = subprocess.run(disambiguate_cmd(db, model), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     con = sqlite3.connect(db)
-    assert con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall() == before
+    assert (
+        con.execute("SELECT signature_id, person_id FROM person_signatures ORDER BY 1").fetchall() == before
+    )
     con.close()
 
 

@@ -30,8 +30,14 @@ def test_normalize_title() -> None:
 
 
 def test_keys_priority() -> None:
-    keys = record_keys(rec(1, title="A Long Enough Title", abstract=ABSTRACT,
-                           ids={"doi": "10.1/ABC", "arxiv": "2105.00937v2"}))
+    keys = record_keys(
+        rec(
+            1,
+            title="A Long Enough Title",
+            abstract=ABSTRACT,
+            ids={"doi": "10.1/ABC", "arxiv": "2105.00937v2"},
+        )
+    )
     assert keys[:3] == ["doi:10.1/abc", "arxiv:2105.00937", "title:a long enough title"]
     assert any(k.startswith("abs:p:") for k in keys) and any(k.startswith("abs:s:") for k in keys)
 
@@ -50,9 +56,13 @@ def test_match_by_doi_arxiv_and_title() -> None:
     )
     assert [len(w.records) for w in works] == [2, 2, 3]
     assert [r.extra.get("merged_because") for w in works for r in w.records] == [
-        None, "same doi 10.1/x, compatible title",
-        None, "same arxiv 2101.00001, compatible title",
-        None, "same title, same year, shared author name 'lee'", "same title, year on one side only, shared author name 'kim'",
+        None,
+        "same doi 10.1/x, compatible title",
+        None,
+        "same arxiv 2101.00001, compatible title",
+        None,
+        "same title, same year, shared author name 'lee'",
+        "same title, year on one side only, shared author name 'kim'",
     ]
 
 
@@ -84,7 +94,12 @@ def test_near_identical_abstracts_without_titles() -> None:
 
 
 def test_titled_records_with_same_abstract_but_other_titles_stay_apart() -> None:
-    works = dedup([rec(1, title="First Title Here", abstract=ABSTRACT), rec(2, title="Other Title There", abstract=ABSTRACT)])
+    works = dedup(
+        [
+            rec(1, title="First Title Here", abstract=ABSTRACT),
+            rec(2, title="Other Title There", abstract=ABSTRACT),
+        ]
+    )
     assert len(works) == 2
 
 
@@ -94,11 +109,23 @@ def test_short_abstracts_are_not_matched() -> None:
 
 
 def test_most_complete_values_and_provenance() -> None:
-    a = rec(1, title="T Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True, year=2020)
-    b = rec(2, file="b.bib", title="T Paper Title", authors=["A One", "B Two"], venue="NeurIPS",
-            abstract=ABSTRACT, ids={"doi": "10.9/z"}, keywords=["x"],
-            field_sources={"abstract": Provenance("b.bib", 5)})
-    c = rec(3, file="c.txt", title="T Paper Title", authors=["A One", "B Two", "C Three", "D Four"], year=2020)
+    a = rec(
+        1, title="T Paper Title", authors=["A One", "B Two", "C Three"], authors_truncated=True, year=2020
+    )
+    b = rec(
+        2,
+        file="b.bib",
+        title="T Paper Title",
+        authors=["A One", "B Two"],
+        venue="NeurIPS",
+        abstract=ABSTRACT,
+        ids={"doi": "10.9/z"},
+        keywords=["x"],
+        field_sources={"abstract": Provenance("b.bib", 5)},
+    )
+    c = rec(
+        3, file="c.txt", title="T Paper Title", authors=["A One", "B Two", "C Three", "D Four"], year=2020
+    )
     (w,) = dedup([a, b, c])
     assert [x.name for x in w.authors] == ["A One", "B Two", "C Three", "D Four"]
     assert not w.authors_truncated
@@ -134,8 +161,10 @@ def test_ids_are_deterministic_and_order_independent() -> None:
 def test_existing_works_keep_ids_and_are_never_merged_together() -> None:
     old1 = Work(id="Wold1", title="Known Paper Title", ids={"doi": "10.1/k"})
     old2 = Work(id="Wold2", title="Known Paper Title", year=2001)
-    works = dedup([rec(1, title="Known Paper Title", ids={"doi": "10.1/k"}), rec(2, title="Brand New Paper")],
-                  existing=[old1, old2])
+    works = dedup(
+        [rec(1, title="Known Paper Title", ids={"doi": "10.1/k"}), rec(2, title="Brand New Paper")],
+        existing=[old1, old2],
+    )
     assert [w.id for w in works][0] == "Wold1"
     assert len(works) == 2 and works[1].id.startswith("W") and works[1].id != "Wold2"
 
@@ -146,7 +175,9 @@ def test_resolve_callback_is_used() -> None:
 
     def resolve(keys: list[str]) -> list[Work]:
         asked.append(keys)
-        return [stored] if "title:stored paper title" in keys or any(k.startswith("abs:") for k in keys) else []
+        return (
+            [stored] if "title:stored paper title" in keys or any(k.startswith("abs:") for k in keys) else []
+        )
 
     d = Deduper(resolve=resolve)
     w = d.add(rec(1, abstract=ABSTRACT))
@@ -168,12 +199,16 @@ def test_many_records_scale_linearly() -> None:
 
 
 def test_other_ids_match() -> None:
-    works = dedup([rec(1, ids={"s2": "123"}, authors=["A B"]), rec(2, ids={"s2": "123"}, authors=["A B", "C D"])])
+    works = dedup(
+        [rec(1, ids={"s2": "123"}, authors=["A B"]), rec(2, ids={"s2": "123"}, authors=["A B", "C D"])]
+    )
     assert len(works) == 1 and len(works[0].authors) == 2
 
 
 _TITLES = st.sampled_from([None, "A Paper On Names", "a paper on names!", "Another Paper Title", "Short"])
-_IDS = st.sampled_from([{}, {"doi": "10.1/a"}, {"doi": "10.1/b"}, {"arxiv": "2101.00001v2"}, {"arxiv": "2101.00001"}])
+_IDS = st.sampled_from(
+    [{}, {"doi": "10.1/a"}, {"doi": "10.1/b"}, {"arxiv": "2101.00001v2"}, {"arxiv": "2101.00001"}]
+)
 _ABSTRACTS = st.sampled_from([None, ABSTRACT, ABSTRACT + " More.", "Something else entirely. " * 10])
 
 
@@ -192,27 +227,46 @@ def test_dedup_partitions_records(rows) -> None:
     assert [w.id for w in dedup(recs)] == [w.id for w in works]  # deterministic
 
 
-_NAMES = st.sampled_from(["Ann Lee", "A. Lee", "Bo Chen", "B. Chen", "Cy Park", "Lee Ann", "Di Eve", "Ann Leeds"])
+_NAMES = st.sampled_from(
+    ["Ann Lee", "A. Lee", "Bo Chen", "B. Chen", "Cy Park", "Lee Ann", "Di Eve", "Ann Leeds"]
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_TITLES, _IDS, st.sampled_from([None, 2019, 2020]), st.lists(_NAMES, max_size=4),
-                          st.booleans()), max_size=10))
+@given(
+    st.lists(
+        st.tuples(
+            _TITLES, _IDS, st.sampled_from([None, 2019, 2020]), st.lists(_NAMES, max_size=4), st.booleans()
+        ),
+        max_size=10,
+    )
+)
 def test_merges_never_lose_an_author_and_need_compatible_evidence(rows) -> None:
-    recs = [rec(i + 1, title=t, ids=dict(ids), year=y, authors=names, authors_truncated=trunc)
-            for i, (t, ids, y, names, trunc) in enumerate(rows)]
+    recs = [
+        rec(i + 1, title=t, ids=dict(ids), year=y, authors=names, authors_truncated=trunc)
+        for i, (t, ids, y, names, trunc) in enumerate(rows)
+    ]
     for w in dedup(recs):
         printed = [a.name for a in w.authors]
-        for r in w.records:  # every author of every record is one of the work's authors (same or compatible name)
+        for (
+            r
+        ) in w.records:  # every author of every record is one of the work's authors (same or compatible name)
             pool = list(printed)
             for a in r.authors:
                 hit = next((n for n in pool if n == a.name), None) or next(
-                    (n for n in pool if compatible(n, a.name) and set(n.lower().split()) & set(a.name.lower().split())),
-                    None)
+                    (
+                        n
+                        for n in pool
+                        if compatible(n, a.name) and set(n.lower().split()) & set(a.name.lower().split())
+                    ),
+                    None,
+                )
                 assert hit is not None, (a.name, printed, [x.name for x in r.authors])
                 pool.remove(hit)
         first = w.records[0]
-        for r in w.records[1:]:  # a merge is explained, and a title merge has a shared author and a compatible year
+        for r in w.records[
+            1:
+        ]:  # a merge is explained, and a title merge has a shared author and a compatible year
             why = r.extra["merged_because"]
             if why.startswith("same title"):
                 assert normalize_title(r.title) == normalize_title(first.title) or len(w.records) > 2

@@ -71,7 +71,9 @@ def test_same_clusters_as_in_process(name: str, request: pytest.FixtureRequest, 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("name", ENGINES)
-def test_same_clusters_on_every_dev_file(name: str, request: pytest.FixtureRequest, datasets_dir: Path) -> None:
+def test_same_clusters_on_every_dev_file(
+    name: str, request: pytest.FixtureRequest, datasets_dir: Path
+) -> None:
     from byline.ingest.signatures import load_signatures
 
     dev = sorted(datasets_dir.glob("*.dev.jsonl*"))

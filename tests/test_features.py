@@ -15,15 +15,58 @@ from byline.records import Signature
 
 def _block():
     return [
-        Signature(id="a", name="Jae-Seong Lee", work_id="w1", coauthors=("Min Kim", "H. Park"), title="Deep learning for MRI",
-                  venue="MICCAI", year=2019, email="js@kaist.ac.kr", affiliations=("KAIST, Daejeon",), keywords=("MRI",)),
-        Signature(id="b", name="Lee, Jaeseong", work_id="w2", coauthors=("M. Kim", "Soo Choi"), title="MRI reconstruction with deep networks",
-                  venue="MICCAI", year=2021, email="js@kaist.ac.kr", affiliations=("KAIST",), abstract="We reconstruct MRI."),
-        Signature(id="c", name="J. Lee", work_id="w3", coauthors=(), title="Soil chemistry of rice paddies", venue="Soil Sci", year=None),
-        Signature(id="d", name="Jin Lee", work_id="w3", coauthors=("Q. Zhang",), title="Soil chemistry of rice paddies",
-                  venue=None, year=2005, orcid="0000-0002-1825-0097"),
-        Signature(id="e", name="Ji Lee", work_id="w5", coauthors=("Q. Zhang",), title="Soil nitrogen", year=2007,
-                  orcid="https://orcid.org/0000-0002-1825-0097"),
+        Signature(
+            id="a",
+            name="Jae-Seong Lee",
+            work_id="w1",
+            coauthors=("Min Kim", "H. Park"),
+            title="Deep learning for MRI",
+            venue="MICCAI",
+            year=2019,
+            email="js@kaist.ac.kr",
+            affiliations=("KAIST, Daejeon",),
+            keywords=("MRI",),
+        ),
+        Signature(
+            id="b",
+            name="Lee, Jaeseong",
+            work_id="w2",
+            coauthors=("M. Kim", "Soo Choi"),
+            title="MRI reconstruction with deep networks",
+            venue="MICCAI",
+            year=2021,
+            email="js@kaist.ac.kr",
+            affiliations=("KAIST",),
+            abstract="We reconstruct MRI.",
+        ),
+        Signature(
+            id="c",
+            name="J. Lee",
+            work_id="w3",
+            coauthors=(),
+            title="Soil chemistry of rice paddies",
+            venue="Soil Sci",
+            year=None,
+        ),
+        Signature(
+            id="d",
+            name="Jin Lee",
+            work_id="w3",
+            coauthors=("Q. Zhang",),
+            title="Soil chemistry of rice paddies",
+            venue=None,
+            year=2005,
+            orcid="0000-0002-1825-0097",
+        ),
+        Signature(
+            id="e",
+            name="Ji Lee",
+            work_id="w5",
+            coauthors=("Q. Zhang",),
+            title="Soil nitrogen",
+            year=2007,
+            orcid="https://orcid.org/0000-0002-1825-0097",
+        ),
     ]
 
 
@@ -116,7 +159,11 @@ def test_batching_does_not_change_features():
 
 
 def test_swapped_name_order_feature():
-    sigs = [Signature(id="a", name="Lei Wang"), Signature(id="b", name="WANG Lei"), Signature(id="c", name="Li Wang")]
+    sigs = [
+        Signature(id="a", name="Lei Wang"),
+        Signature(id="b", name="WANG Lei"),
+        Signature(id="c", name="Li Wang"),
+    ]
     col = FEATURE_NAMES.index("name_tokens_equal")
     X = featurize(BlockData(sigs), np.array([0, 0]), np.array([1, 2]))
     assert X[:, col].tolist() == [1.0, 0.0]

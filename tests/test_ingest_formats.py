@@ -133,7 +133,9 @@ def test_golden(samples_dir: Path, golden_dir: Path, rel: str) -> None:
         if not UPDATE:
             pytest.fail(f"golden file {gold.name} missing: run with BYLINE_UPDATE_GOLDEN=1")
         gold.parent.mkdir(parents=True, exist_ok=True)
-        gold.write_text(json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        gold.write_text(
+            json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
     want = json.loads(gold.read_text(encoding="utf-8"))
     assert json.loads(json.dumps(got, ensure_ascii=False, sort_keys=True)) == want
 
@@ -180,9 +182,14 @@ def test_bibtex_specifics(samples_dir: Path) -> None:
     (macro,) = load_records(b / "python-bibtexparser__features2.bib")
     assert macro.title == "Cool Stuff" and macro.venue == "My International Conference"
     assert names(macro) == ["John Doe"] and macro.year == 2014
-    (paren,) = load_records(b / "zotero-better-bibtex__Issues with round instead of curly braces do not import correctly #871.bib")
+    (paren,) = load_records(
+        b / "zotero-better-bibtex__Issues with round instead of curly braces do not import correctly #871.bib"
+    )
     assert names(paren) == ["Drew V. McDermott", "Gerald J. Sussman"]
-    assert paren.title == "The CONNIVER Reference Manual" and paren.venue == "MIT Artificial Intelligence Laboratory"
+    assert (
+        paren.title == "The CONNIVER Reference Manual"
+        and paren.venue == "MIT Artificial Intelligence Laboratory"
+    )
 
 
 @pytest.mark.shared
@@ -211,7 +218,9 @@ def test_wos_specifics(samples_dir: Path) -> None:
     recs = list(load_records(path))
     assert [r.format for r in recs] == ["wos", "wos"]
     assert names(recs[0])[:2] == ["P. S. Parkes-Loach", "A. P. Majeed"]
-    assert recs[0].title.startswith("Interactions stabilizing the structure of the core light-harvesting complex")
+    assert recs[0].title.startswith(
+        "Interactions stabilizing the structure of the core light-harvesting complex"
+    )
     assert recs[0].ids["doi"] == "10.1021/bi049798f" and recs[0].venue == "BIOCHEMISTRY"
     # handed to the RIS parser explicitly, it is still read as WoS
     assert [r.ids["doi"] for r in load_records(path, "ris")] == [r.ids["doi"] for r in recs]
@@ -253,8 +262,10 @@ def test_arxiv_specifics(samples_dir: Path) -> None:
     a = samples_dir / "arxiv_atom"
     page = list(load_records(a / "arxiv__deep dream-0.atom"))
     assert len(page) == 10
-    assert page[0].title == ("Hierarchical Neural Representation of Dreamed Objects Revealed by Brain "
-                             "Decoding with Deep Neural Network Features")
+    assert page[0].title == (
+        "Hierarchical Neural Representation of Dreamed Objects Revealed by Brain "
+        "Decoding with Deep Neural Network Features"
+    )
     assert page[0].ids == {"arxiv": "1611.09520"} and page[0].source.line == 10
     assert page[1].ids["doi"] == "10.3847/0004-637x/820/2/107"
     (new,) = load_records(a / "arxiv.py__id_1707.08567_s0_m100_6a1afebfc6a3.json")
@@ -275,7 +286,9 @@ def test_csl_specifics(samples_dir: Path) -> None:
     pandoc = list(load_records(c / "zotero-better-bibtex__Pandoc-LaTeX-SCHOMD Citation Export.csl.json"))
     assert pandoc[0].title == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
     assert pandoc[0].year == 2014 and names(pandoc[0])[0] == "Nancy K Adams"
-    sport = list(load_records(c / "zotero-better-bibtex__Deterministic ordering for CSL #1178 #1400.csl.json"))
+    sport = list(
+        load_records(c / "zotero-better-bibtex__Deterministic ordering for CSL #1178 #1400.csl.json")
+    )
     assert len(sport) == 26
     all_names = {n for r in sport for n in names(r)}
     assert {"IAAF", "TIME USA", "Court of Arbitration for Sport"} <= all_names
@@ -288,7 +301,10 @@ def test_csv_specifics(samples_dir: Path) -> None:
     ieee = list(load_records(c / "litstudy__ieee.csv"))
     assert len(ieee) == 10 and names(ieee[0]) == ["P. Kogge", "J. Shalf"]
     assert ieee[0].authors[0].affiliations == ("University of Notre Dame",)
-    assert ieee[0].title == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for Computer Architecture'
+    assert (
+        ieee[0].title
+        == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for Computer Architecture'
+    )
     springer = list(load_records(c / "litstudy__springer.csv"))
     assert names(springer[0]) == ["Araz R. Aliev", "Nigar T. Ismayilova"]
     assert names(springer[2]) == ["Barnabás Bede", "Martine Ceberio", "Martine De Cock", "Vladik Kreinovich"]
@@ -337,13 +353,20 @@ def test_binary_file_auto(tmp_path: Path) -> None:
         ("openalex", '{\n "id": "https://openalex.org/W1",\n "title": "x",\n "authorships": [\n', 5),
         ("s2", '{"paperId": "abc",\n "title": "Trunc', 2),
         ("csl", '[\n {"type": "article", "title": "A"},\n {"type": ', 3),
-        ("openalex", '{"id": "https://openalex.org/W1", "title": "a"}\n{"id": "https://openalex.org/W2", "ti', 2),
+        (
+            "openalex",
+            '{"id": "https://openalex.org/W1", "title": "a"}\n{"id": "https://openalex.org/W2", "ti',
+            2,
+        ),
     ],
 )
 def test_truncated_json_names_file_and_line(tmp_path: Path, fmt: str, text: str, line: int) -> None:
     p = tmp_path / "cut.json"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info, collect_problems(strict=True):  # (a JSON-lines file skips a bad line)
+    with (
+        pytest.raises(InputError) as info,
+        collect_problems(strict=True),
+    ):  # (a JSON-lines file skips a bad line)
         list(load_records(p, fmt))
     assert info.value.file == str(p) and info.value.line == line
     assert f"cut.json:{line}" in str(info.value)
@@ -351,15 +374,19 @@ def test_truncated_json_names_file_and_line(tmp_path: Path, fmt: str, text: str,
 
 def test_truncated_xml_names_line(tmp_path: Path) -> None:
     p = tmp_path / "cut.atom"
-    p.write_text('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n<title>A</ti',
-                 encoding="utf-8")
+    p.write_text(
+        '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n<title>A</ti',
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"cut\.atom:\d"):
         list(load_records(p, "arxiv"))
 
 
 @pytest.mark.shared
 def test_truncated_gzip(tmp_path: Path, samples_dir: Path) -> None:
-    raw = (samples_dir / "openalex_jsonl" / "go-openalex__works_updated_date=2023-05-16_part_000.gz").read_bytes()
+    raw = (
+        samples_dir / "openalex_jsonl" / "go-openalex__works_updated_date=2023-05-16_part_000.gz"
+    ).read_bytes()
     p = tmp_path / "cut.jsonl.gz"
     p.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(InputError, match=r"cut\.jsonl\.gz"):
@@ -368,8 +395,10 @@ def test_truncated_gzip(tmp_path: Path, samples_dir: Path) -> None:
 
 def test_broken_bibtex_entry_names_line(tmp_path: Path) -> None:
     p = tmp_path / "broken.bib"
-    p.write_text("@article{a, title={Fine}}\n\n@article{b,\n  title = {never closed\n@misc{c, title={x}}\n",
-                 encoding="utf-8")
+    p.write_text(
+        "@article{a, title={Fine}}\n\n@article{b,\n  title = {never closed\n@misc{c, title={x}}\n",
+        encoding="utf-8",
+    )
     with collect_problems() as problems:  # the entries around the broken one are kept
         assert [r.title for r in load_records(p, "bibtex")] == ["Fine", "x"]
     assert [(p.line, p.skipped) for p in problems.items] == [(3, True)]
@@ -379,8 +408,11 @@ def test_broken_bibtex_entry_names_line(tmp_path: Path) -> None:
 
 def test_wrong_encoding_is_recovered(tmp_path: Path) -> None:
     p = tmp_path / "latin1.bib"
-    p.write_bytes("@article{k, author={Jürgen Müller and Zoë Ståhl}, title={Über Straßen}, year=1999}\n"
-                  .encode("cp1252"))
+    p.write_bytes(
+        "@article{k, author={Jürgen Müller and Zoë Ståhl}, title={Über Straßen}, year=1999}\n".encode(
+            "cp1252"
+        )
+    )
     (r,) = load_records(p)
     assert names(r) == ["Jürgen Müller", "Zoë Ståhl"] and r.title == "Über Straßen"
     p = tmp_path / "utf16.ris"
@@ -391,7 +423,9 @@ def test_wrong_encoding_is_recovered(tmp_path: Path) -> None:
 
 def test_cp874_mojibake_in_a_file_is_repaired(tmp_path: Path) -> None:
     p = tmp_path / "moji.ris"
-    p.write_text("TY  - JOUR\nAU  - Bรผhler, Anna\nTI  - Thai title ภาษาไทย stays\nER  - \n", encoding="utf-8")
+    p.write_text(
+        "TY  - JOUR\nAU  - Bรผhler, Anna\nTI  - Thai title ภาษาไทย stays\nER  - \n", encoding="utf-8"
+    )
     (r,) = load_records(p)
     assert names(r) == ["Anna Bühler"] and r.title == "Thai title ภาษาไทย stays"
 
@@ -418,8 +452,20 @@ def test_wrong_shape_is_an_input_error(tmp_path: Path, fmt: str, text: str) -> N
 
 def test_absurd_values(tmp_path: Path) -> None:
     p = tmp_path / "absurd.json"
-    p.write_text(json.dumps([{"paperId": "x", "year": 99999, "title": "  A \u0000 b  ", "authors": [None, {"name": ""}],
-                              "externalIds": {"DOI": "not a doi"}}]), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            [
+                {
+                    "paperId": "x",
+                    "year": 99999,
+                    "title": "  A \u0000 b  ",
+                    "authors": [None, {"name": ""}],
+                    "externalIds": {"DOI": "not a doi"},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     (r,) = load_records(p, "s2")
     assert r.year is None and r.title == "A b" and r.authors == [] and "doi" not in r.ids
 
@@ -452,19 +498,36 @@ def test_large_files_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt
     monkeypatch.setattr(_common, "HEAD_BYTES", 1024)
     n = 2000
     if fmt == "openalex":
-        body = "".join(json.dumps({"id": f"https://openalex.org/W{i}", "title": f"Paper {i}",
-                                   "authorships": []}) + "\n" for i in range(n)) + "{broken\n"
+        body = (
+            "".join(
+                json.dumps({"id": f"https://openalex.org/W{i}", "title": f"Paper {i}", "authorships": []})
+                + "\n"
+                for i in range(n)
+            )
+            + "{broken\n"
+        )
     elif fmt == "s2":
-        body = "".join(json.dumps({"paperId": f"p{i}", "title": f"Paper {i}", "authors": None}) + "\n"
-                       for i in range(n)) + "{broken\n"
+        body = (
+            "".join(
+                json.dumps({"paperId": f"p{i}", "title": f"Paper {i}", "authors": None}) + "\n"
+                for i in range(n)
+            )
+            + "{broken\n"
+        )
     elif fmt == "csl":
-        body = "".join(json.dumps({"id": f"i{i}", "type": "article", "title": f"Paper {i}"}) + "\n"
-                       for i in range(n)) + "{broken\n"
+        body = (
+            "".join(
+                json.dumps({"id": f"i{i}", "type": "article", "title": f"Paper {i}"}) + "\n" for i in range(n)
+            )
+            + "{broken\n"
+        )
     elif fmt == "ris":
         body = "".join(f"TY  - JOUR\nTI  - Paper {i}\nAU  - Lee, Ann\nER  - \n\n" for i in range(n))
         body += "TY  - JOUR\nTI  - Último\nER  - \n"
     else:
-        body = "Title,Authors,Year\n" + "".join(f"Paper {i},Ann Lee,2020\n" for i in range(n)) + '"unclosed,x\n'
+        body = (
+            "Title,Authors,Year\n" + "".join(f"Paper {i},Ann Lee,2020\n" for i in range(n)) + '"unclosed,x\n'
+        )
     p = tmp_path / f"big.{fmt}"
     p.write_text(body, encoding="utf-8")
     it = load_records(p, fmt)
@@ -488,8 +551,16 @@ def test_gzip_jsonl_roundtrip_streams(tmp_path: Path) -> None:
     p = tmp_path / "works.jsonl.gz"
     with gzip.open(p, "wt", encoding="utf-8") as fh:
         for i in range(50):
-            fh.write(json.dumps({"id": f"https://openalex.org/W{i}", "display_name": f"T{i}",
-                                 "publication_year": 2000 + i % 20}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"https://openalex.org/W{i}",
+                        "display_name": f"T{i}",
+                        "publication_year": 2000 + i % 20,
+                    }
+                )
+                + "\n"
+            )
     assert detect_format(p) == "openalex"
     recs = list(load_records(p))
     assert [r.title for r in recs] == [f"T{i}" for i in range(50)] and recs[3].source.line == 4
@@ -500,15 +571,19 @@ def test_bibtex_streams_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     from byline.ingest import bibtex
 
     body = '@string{jn = "Journal of Pieces"}\n\n' + "".join(
-        f"@article{{k{i},\n  author = {{M{{\\\"u}}ller, Ann and Lee, Bo}},\n  title = {{Paper {i}}},\n"
-        f"  journal = jn,\n  year = {1990 + i % 30}\n}}\n\n" for i in range(300))
+        f'@article{{k{i},\n  author = {{M{{\\"u}}ller, Ann and Lee, Bo}},\n  title = {{Paper {i}}},\n'
+        f"  journal = jn,\n  year = {1990 + i % 30}\n}}\n\n"
+        for i in range(300)
+    )
     p = tmp_path / "many.bib"
     p.write_text(body, encoding="utf-8")
     whole = list(bibtex.parse(p))
     monkeypatch.setattr(bibtex, "CHUNK_LINES", 50)
     pieces = list(bibtex.parse(p))
     assert len(whole) == len(pieces) == 300
-    assert [(r.source.line, r.title, r.venue) for r in whole] == [(r.source.line, r.title, r.venue) for r in pieces]
+    assert [(r.source.line, r.title, r.venue) for r in whole] == [
+        (r.source.line, r.title, r.venue) for r in pieces
+    ]
     assert pieces[-1].venue == "Journal of Pieces" and names(pieces[-1]) == ["Ann Müller", "Bo Lee"]
     assert pieces[1].source.line == 10
 
@@ -520,7 +595,8 @@ def test_csv_scopus_layout(tmp_path: Path) -> None:
         '"Affiliations","Authors with affiliations","Abstract","Author Keywords","EID"\n'
         '"Doe J.; Roe R.-K.","Doe, Jane (111); Roe, Ri-Kyu (222)","111; 222","A title","2023","Some Journal",'
         '"10.1000/ABC","Univ A; Univ B; Univ C","Doe J., Univ A, Town; Roe R.-K., Univ B","An abstract.",'
-        '"one; two","2-s2.0-1"\n'.encode())
+        '"one; two","2-s2.0-1"\n'.encode()
+    )
     assert detect_format(p) == "csv"
     (r,) = load_records(p)
     assert names(r) == ["Jane Doe", "Ri-Kyu Roe"]
@@ -535,8 +611,11 @@ def test_large_file_encodings_stream(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(_common, "WHOLE_FILE_LIMIT", 1024)
     p = tmp_path / "big.ris"
-    p.write_bytes("".join(f"TY  - JOUR\nTI  - Größe {i}\nAU  - Müller, Jürgen\nER  - \n\n" for i in range(500))
-                  .encode(encoding))
+    p.write_bytes(
+        "".join(f"TY  - JOUR\nTI  - Größe {i}\nAU  - Müller, Jürgen\nER  - \n\n" for i in range(500)).encode(
+            encoding
+        )
+    )
     recs = list(load_records(p))
     assert len(recs) == 500 and recs[0].title == "Größe 0" and names(recs[-1]) == ["Jürgen Müller"]
 
@@ -549,7 +628,9 @@ def test_medline(tmp_path: Path) -> None:
         "FAU - O'Connor, Rebecca E\nAU  - O'Connor RE\nAUID- ORCID: 0000-0002-1825-0097\n"
         "AD  - School of Biosciences, University of Kent,\n      Canterbury, UK.\n"
         "FAU - Pérez-de la Fuente, Ricardo\nAU  - Pérez-de la Fuente R\nJT  - Some Journal\nOT  - Dinosaur\n\n"
-        "PMID- 456\nTI  - Second.\nAU  - Zhu Q\n", encoding="utf-8")
+        "PMID- 456\nTI  - Second.\nAU  - Zhu Q\n",
+        encoding="utf-8",
+    )
     assert detect_format(p) == "medline"
     first, second = load_records(p)
     assert first.title == "A long title that wraps onto a second line." and first.year == 2020
@@ -563,8 +644,11 @@ def test_medline(tmp_path: Path) -> None:
 
 def test_ris_with_extraneous_text(tmp_path: Path) -> None:
     p = tmp_path / "export.ris"
-    p.write_text("Record #1 of 2\nProvider: X\n1.\nTY  - JOUR\nT1  - First\nA1  - Marx, Karl\nY1  - 2014//\n"
-                 "ER  -\n\nRecord #2 of 2\n2.\nTY  - JOUR\nT1  - Second\nER  -\n", encoding="utf-8")
+    p.write_text(
+        "Record #1 of 2\nProvider: X\n1.\nTY  - JOUR\nT1  - First\nA1  - Marx, Karl\nY1  - 2014//\n"
+        "ER  -\n\nRecord #2 of 2\n2.\nTY  - JOUR\nT1  - Second\nER  -\n",
+        encoding="utf-8",
+    )
     assert detect_format(p) == "ris"
     a, b = load_records(p)
     assert (a.title, names(a), a.year, a.source.line) == ("First", ["Karl Marx"], 2014, 4)
@@ -573,13 +657,22 @@ def test_ris_with_extraneous_text(tmp_path: Path) -> None:
 
 def test_ris_from_web_of_science_and_tsv(tmp_path: Path) -> None:
     p = tmp_path / "wos_as_ris.txt"
-    p.write_text("TY  - JOUR\nAU  - Alceste, F\nAU  - Luke, TJ\nAU  - Dobrokhotova, Yu E.\nTI  - Holding\nPY  - 2018\n"
-                 "AN  - WOS:000444108200009\nN1  - Times Cited:  5\nTotal Times Cited:  7\nER  -\n", encoding="utf-8")
+    p.write_text(
+        "TY  - JOUR\nAU  - Alceste, F\nAU  - Luke, TJ\nAU  - Dobrokhotova, Yu E.\nTI  - Holding\nPY  - 2018\n"
+        "AN  - WOS:000444108200009\nN1  - Times Cited:  5\nTotal Times Cited:  7\nER  -\n",
+        encoding="utf-8",
+    )
     (r,) = load_records(p)
-    assert names(r) == ["F. Alceste", "T. J. Luke", "Yu E. Dobrokhotova"] and r.source.record == "WOS:000444108200009"
+    assert (
+        names(r) == ["F. Alceste", "T. J. Luke", "Yu E. Dobrokhotova"]
+        and r.source.record == "WOS:000444108200009"
+    )
     t = tmp_path / "generic.tsv"
-    t.write_text("abstract\tfirst_authors\ttitle\tpublication_year\nAbc, def.\t['Marx, Karl', 'Lindgren, Astrid']\t"
-                 "Title of reference\t2014//\n", encoding="utf-8")
+    t.write_text(
+        "abstract\tfirst_authors\ttitle\tpublication_year\nAbc, def.\t['Marx, Karl', 'Lindgren, Astrid']\t"
+        "Title of reference\t2014//\n",
+        encoding="utf-8",
+    )
     assert detect_format(t) == "csv"
     (r,) = load_records(t)
     assert names(r) == ["Karl Marx", "Astrid Lindgren"] and r.year == 2014 and r.abstract == "Abc, def."
@@ -587,9 +680,12 @@ def test_ris_from_web_of_science_and_tsv(tmp_path: Path) -> None:
 
 def test_csv_multiline_cells_keep_start_lines(tmp_path: Path) -> None:
     p = tmp_path / "ieee.csv"
-    p.write_text('"Document Title",Authors,"Publication Year","Abstract"\r\n'
-                 '"First ""quoted"" title","P. Kogge; J. Shalf","2013","Line one\r\nline two\r\n\r\nline four"\r\n'
-                 '"Second",Ann Lee,2014,short\r\n', encoding="utf-8")
+    p.write_text(
+        '"Document Title",Authors,"Publication Year","Abstract"\r\n'
+        '"First ""quoted"" title","P. Kogge; J. Shalf","2013","Line one\r\nline two\r\n\r\nline four"\r\n'
+        '"Second",Ann Lee,2014,short\r\n',
+        encoding="utf-8",
+    )
     a, b = load_records(p)
     assert a.title == 'First "quoted" title' and a.abstract == "Line one line two line four"
     assert (a.source.line, b.source.line) == (2, 6) and names(b) == ["Ann Lee"]
@@ -597,9 +693,15 @@ def test_csv_multiline_cells_keep_start_lines(tmp_path: Path) -> None:
 
 def test_s2_bulk_dataset_lines(tmp_path: Path) -> None:
     p = tmp_path / "papers-part0.jsonl"
-    line = {"corpusid": 42, "externalids": {"DOI": "10.1000/ABC", "ArXiv": "2101.00001", "CorpusId": "42"},
-            "title": "Bulk paper", "authors": [{"authorId": "1", "name": "Ann Lee"}], "venue": "Venue",
-            "year": 2021, "publicationvenueid": None}
+    line = {
+        "corpusid": 42,
+        "externalids": {"DOI": "10.1000/ABC", "ArXiv": "2101.00001", "CorpusId": "42"},
+        "title": "Bulk paper",
+        "authors": [{"authorId": "1", "name": "Ann Lee"}],
+        "venue": "Venue",
+        "year": 2021,
+        "publicationvenueid": None,
+    }
     p.write_text(json.dumps(line) + "\n" + json.dumps({**line, "corpusid": 43}) + "\n", encoding="utf-8")
     assert detect_format(p) == "s2"
     a, b = load_records(p)
@@ -609,9 +711,19 @@ def test_s2_bulk_dataset_lines(tmp_path: Path) -> None:
 
 def test_s2_author_with_papers_and_recommendations(tmp_path: Path) -> None:
     p = tmp_path / "author.json"
-    p.write_text(json.dumps({"authorId": "1", "name": "Ann Lee", "papers": [
-        {"paperId": "a", "title": "One", "authors": [{"authorId": "1", "name": "Ann Lee"}]},
-        {"paperId": "b", "title": "Two", "authors": []}]}), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            {
+                "authorId": "1",
+                "name": "Ann Lee",
+                "papers": [
+                    {"paperId": "a", "title": "One", "authors": [{"authorId": "1", "name": "Ann Lee"}]},
+                    {"paperId": "b", "title": "Two", "authors": []},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert [r.title for r in load_records(p, "s2")] == ["One", "Two"]
     p.write_text(json.dumps({"recommendedPapers": [{"paperId": "c", "title": "Three"}]}), encoding="utf-8")
     assert [r.title for r in load_records(p, "s2")] == ["Three"]

@@ -49,7 +49,10 @@ class Paper:
 def write_bibtex(papers: list[Paper]) -> str:
     out = []
     for i, p in enumerate(papers):
-        fields = [f"  title = {{{p.title}}}", "  author = {" + " and ".join(f"{f}, {g}" for g, f in p.authors) + "}"]
+        fields = [
+            f"  title = {{{p.title}}}",
+            "  author = {" + " and ".join(f"{f}, {g}" for g, f in p.authors) + "}",
+        ]
         if p.year is not None:
             fields.append(f"  year = {p.year}")
         if p.venue:
@@ -135,15 +138,20 @@ def openalex_work(p: Paper, i: int) -> dict:
         "display_name": p.title,
         "publication_year": p.year,
         "primary_location": {"source": {"display_name": p.venue}} if p.venue else None,
-        "authorships": [{"author_position": "middle", "author": {"display_name": n, "orcid": None},
-                         "institutions": []} for n in p.names],
+        "authorships": [
+            {"author_position": "middle", "author": {"display_name": n, "orcid": None}, "institutions": []}
+            for n in p.names
+        ],
         "abstract_inverted_index": _inverted(p.abstract),
     }
 
 
 def write_openalex_json(papers: list[Paper]) -> str:
-    return json.dumps({"meta": {"count": len(papers)}, "results": [openalex_work(p, i) for i, p in enumerate(papers)]},
-                      ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"meta": {"count": len(papers)}, "results": [openalex_work(p, i) for i, p in enumerate(papers)]},
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def write_openalex_jsonl(papers: list[Paper]) -> str:
@@ -151,15 +159,22 @@ def write_openalex_jsonl(papers: list[Paper]) -> str:
 
 
 def write_s2(papers: list[Paper]) -> str:
-    return json.dumps([None] + [{
-        "paperId": f"{i:040x}",
-        "externalIds": {"DOI": p.doi} if p.doi else {},
-        "title": p.title,
-        "abstract": p.abstract,
-        "venue": p.venue or "",
-        "year": p.year,
-        "authors": [{"authorId": str(j), "name": n} for j, n in enumerate(p.names)],
-    } for i, p in enumerate(papers)], ensure_ascii=False)
+    return json.dumps(
+        [None]
+        + [
+            {
+                "paperId": f"{i:040x}",
+                "externalIds": {"DOI": p.doi} if p.doi else {},
+                "title": p.title,
+                "abstract": p.abstract,
+                "venue": p.venue or "",
+                "year": p.year,
+                "authors": [{"authorId": str(j), "name": n} for j, n in enumerate(p.names)],
+            }
+            for i, p in enumerate(papers)
+        ],
+        ensure_ascii=False,
+    )
 
 
 def write_arxiv(papers: list[Paper]) -> str:
@@ -175,9 +190,12 @@ def write_arxiv(papers: list[Paper]) -> str:
             f"    <title>{escape(p.title)}</title>\n    <summary>  {escape(p.abstract or '')}\n</summary>"
             f"{authors}{doi}{jref}\n  </entry>"
         )
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
-            'xmlns:arxiv="http://arxiv.org/schemas/atom">\n  <title>arXiv Query</title>\n'
-            + "\n".join(entries) + "\n</feed>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:arxiv="http://arxiv.org/schemas/atom">\n  <title>arXiv Query</title>\n'
+        + "\n".join(entries)
+        + "\n</feed>\n"
+    )
 
 
 def write_csv(papers: list[Paper], delimiter: str = ",") -> str:
@@ -190,16 +208,23 @@ def write_csv(papers: list[Paper], delimiter: str = ",") -> str:
 
 
 def write_csl(papers: list[Paper]) -> str:
-    return json.dumps([{
-        "id": f"item{i}",
-        "type": "article-journal",
-        "title": p.title,
-        "author": [{"family": f, "given": g} for g, f in p.authors],
-        "issued": {"date-parts": [[str(p.year)]]} if p.year is not None else None,
-        "container-title": p.venue,
-        "DOI": p.doi,
-        "abstract": p.abstract,
-    } for i, p in enumerate(papers)], ensure_ascii=False, indent=1)
+    return json.dumps(
+        [
+            {
+                "id": f"item{i}",
+                "type": "article-journal",
+                "title": p.title,
+                "author": [{"family": f, "given": g} for g, f in p.authors],
+                "issued": {"date-parts": [[str(p.year)]]} if p.year is not None else None,
+                "container-title": p.venue,
+                "DOI": p.doi,
+                "abstract": p.abstract,
+            }
+            for i, p in enumerate(papers)
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 Writer = Callable[[list[Paper]], str]
@@ -239,8 +264,14 @@ def check_roundtrip(kind: str, papers: list[Paper], records: list[Record]) -> No
 
 
 FIXED = [
-    Paper("Grüße aus Łódź: ein Überblick", [("Jürgen", "Müller"), ("Zoë", "Öberg-Ståhl"), ("Radim", "Řehůřek")],
-          2019, "Journal of Tests", "10.1234/ABC.5", "We study things. Many things."),
+    Paper(
+        "Grüße aus Łódź: ein Überblick",
+        [("Jürgen", "Müller"), ("Zoë", "Öberg-Ståhl"), ("Radim", "Řehůřek")],
+        2019,
+        "Journal of Tests",
+        "10.1234/ABC.5",
+        "We study things. Many things.",
+    ),
     Paper("中文标题 with English", [("Wei", "Zhang")], None, None, None, None),
     Paper("A third paper", [("Ann", "Lee"), ("Bo", "Chen")], 1999, "Proc. Things", "10.5555/x-y_z", "Short."),
 ]
@@ -265,14 +296,16 @@ def test_roundtrip_fixed(tmp_path: Path, kind: str) -> None:
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéèçñøåłřůß", min_size=2, max_size=10)
 _CAP = st.builds(lambda first, rest: first + rest, st.sampled_from("ABCDEFGHIJKLMNOPRSTUVWZÄÖÜÉŁŘ"), _WORD)
-_SENTENCE = st.lists(st.one_of(_WORD, _CAP, st.sampled_from(["of", "and", "2020", "Ø", "数据", "α"])),
-                     min_size=1, max_size=12).map(" ".join)
+_SENTENCE = st.lists(
+    st.one_of(_WORD, _CAP, st.sampled_from(["of", "and", "2020", "Ø", "数据", "α"])), min_size=1, max_size=12
+).map(" ".join)
 _PAPER = st.builds(
     Paper,
     title=_SENTENCE,
     # namesakes included; only a list written twice over (A A B B, or A B A B) is read as an export defect
     authors=st.lists(st.tuples(_CAP, _CAP), min_size=1, max_size=5).filter(
-        lambda names: undouble(names) == names),
+        lambda names: undouble(names) == names
+    ),
     year=st.one_of(st.none(), st.integers(1900, 2025)),
     venue=st.one_of(st.none(), _SENTENCE),
     doi=st.one_of(st.none(), st.from_regex(r"10\.[0-9]{4}/[a-z0-9.]{1,12}[a-z0-9]", fullmatch=True)),
@@ -288,7 +321,9 @@ def test_roundtrip_generated(kind: str, papers: list[Paper]) -> None:
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / name
         p.write_text(writer(papers), encoding="utf-8")
-        mod = {"openalex_json": "openalex", "openalex_jsonl": "openalex", "csv_semicolon": "csv"}.get(kind, kind)
+        mod = {"openalex_json": "openalex", "openalex_jsonl": "openalex", "csv_semicolon": "csv"}.get(
+            kind, kind
+        )
         with collect_problems(strict=True):  # a file byline wrote itself has nothing to skip
             check_roundtrip(kind, papers, list(parse_records(p, mod)))
 
@@ -297,11 +332,15 @@ def test_roundtrip_generated(kind: str, papers: list[Paper]) -> None:
 def test_namesakes_survive_every_writer(kind: str) -> None:
     """Two authors printing the same name on one paper are two signatures in every format."""
     writer, name, _ = WRITERS[kind]
-    papers = [Paper("Namesakes at work", [("Xin", "Wang"), ("Xin", "Wang"), ("Yu", "Li")], 2020, None, None, None)]
+    papers = [
+        Paper("Namesakes at work", [("Xin", "Wang"), ("Xin", "Wang"), ("Yu", "Li")], 2020, None, None, None)
+    ]
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / name
         p.write_text(writer(papers), encoding="utf-8")
-        mod = {"openalex_json": "openalex", "openalex_jsonl": "openalex", "csv_semicolon": "csv"}.get(kind, kind)
+        mod = {"openalex_json": "openalex", "openalex_jsonl": "openalex", "csv_semicolon": "csv"}.get(
+            kind, kind
+        )
         check_roundtrip(kind, papers, list(parse_records(p, mod)))
 
 
@@ -311,9 +350,21 @@ def test_namesakes_survive_every_writer(kind: str) -> None:
 PARSERS = ["bibtex", "ris", "wos", "medline", "openalex", "s2", "arxiv", "csv", "csl"]
 
 # Text that looks a little like each format, so the fuzzer gets past the first line.
-_PREFIXES = st.sampled_from(["", "@article{k,\n", "TY  - JOUR\n", "PT J\nAU ", "PMID- 1\nTI  - ", "{\"id\": \"https://openalex.org/W1\",",
-                             "[{\"paperId\": ", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>",
-                             "Title,Authors,Year\n", "[{\"type\": \"article\", \"issued\": ", "interactions:\n- "])
+_PREFIXES = st.sampled_from(
+    [
+        "",
+        "@article{k,\n",
+        "TY  - JOUR\n",
+        "PT J\nAU ",
+        "PMID- 1\nTI  - ",
+        '{"id": "https://openalex.org/W1",',
+        '[{"paperId": ',
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>',
+        "Title,Authors,Year\n",
+        '[{"type": "article", "issued": ',
+        "interactions:\n- ",
+    ]
+)
 
 
 def _parse_file(fmt: str, data: bytes) -> None:
@@ -381,17 +432,73 @@ def test_fuzz_truncated_and_mutated_samples(data: st.DataObject) -> None:
 
 
 # Structured fuzz: JSON documents with the right keys and arbitrary values of any type.
-_JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-                       st.text(max_size=20))
+_JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=True), st.text(max_size=20)
+)
 _KEYS = {
-    "openalex": ["id", "doi", "title", "display_name", "publication_year", "publication_date", "ids", "authorships",
-                 "author", "display_name", "institutions", "raw_author_name", "raw_affiliation_strings", "orcid",
-                 "primary_location", "source", "host_venue", "locations", "landing_page_url", "keywords",
-                 "abstract_inverted_index", "is_authors_truncated", "type", "results"],
-    "s2": ["paperId", "title", "authors", "name", "year", "venue", "publicationVenue", "journal", "abstract",
-           "externalIds", "DOI", "ArXiv", "citingPaper", "citedPaper", "data", "fieldsOfStudy", "corpusId"],
-    "csl": ["id", "type", "title", "author", "family", "given", "literal", "issued", "date-parts", "raw",
-            "container-title", "DOI", "URL", "abstract", "keyword", "items"],
+    "openalex": [
+        "id",
+        "doi",
+        "title",
+        "display_name",
+        "publication_year",
+        "publication_date",
+        "ids",
+        "authorships",
+        "author",
+        "display_name",
+        "institutions",
+        "raw_author_name",
+        "raw_affiliation_strings",
+        "orcid",
+        "primary_location",
+        "source",
+        "host_venue",
+        "locations",
+        "landing_page_url",
+        "keywords",
+        "abstract_inverted_index",
+        "is_authors_truncated",
+        "type",
+        "results",
+    ],
+    "s2": [
+        "paperId",
+        "title",
+        "authors",
+        "name",
+        "year",
+        "venue",
+        "publicationVenue",
+        "journal",
+        "abstract",
+        "externalIds",
+        "DOI",
+        "ArXiv",
+        "citingPaper",
+        "citedPaper",
+        "data",
+        "fieldsOfStudy",
+        "corpusId",
+    ],
+    "csl": [
+        "id",
+        "type",
+        "title",
+        "author",
+        "family",
+        "given",
+        "literal",
+        "issued",
+        "date-parts",
+        "raw",
+        "container-title",
+        "DOI",
+        "URL",
+        "abstract",
+        "keyword",
+        "items",
+    ],
 }
 
 
@@ -400,9 +507,12 @@ _KEYS = {
 @settings(max_examples=60, deadline=None)
 def test_fuzz_json_shapes(fmt: str, data: st.DataObject) -> None:
     keys = st.sampled_from(_KEYS[fmt])
-    doc = data.draw(st.recursive(
-        _JSON_LEAF,
-        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=6)),
-        max_leaves=25))
+    doc = data.draw(
+        st.recursive(
+            _JSON_LEAF,
+            lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=6)),
+            max_leaves=25,
+        )
+    )
     _parse_file(fmt, json.dumps(doc).encode("utf-8"))
     _parse_file(fmt, (json.dumps(doc) + "\n" + json.dumps(doc) + "\n").encode("utf-8"))

@@ -41,8 +41,12 @@ def authors(w: dict) -> list[str]:
 
 
 def test_one_line_openalex_page_keeps_its_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = write(tmp_path, "page.json", '{"meta":{"count":1},"results":[{"id":"https://openalex.org/W1",'
-                 '"title":"A paper","publication_year":2020,"authorships":[{"author":{"display_name":"Ann Lee"}}]}]}\n')
+    page = write(
+        tmp_path,
+        "page.json",
+        '{"meta":{"count":1},"results":[{"id":"https://openalex.org/W1",'
+        '"title":"A paper","publication_year":2020,"authorships":[{"author":{"display_name":"Ann Lee"}}]}]}\n',
+    )
     db = tmp_path / "b.db"
     code, out, err = run(capsys, "ingest", page, "--db", db)
     assert code == 0, err
@@ -55,15 +59,27 @@ def test_one_line_openalex_page_keeps_its_works(tmp_path: Path, capsys: pytest.C
 def test_jsonl_of_results_pages_yields_every_work(tmp_path: Path) -> None:
     one = {"id": "https://openalex.org/W1", "title": "First", "authorships": []}
     two = {"id": "https://openalex.org/W2", "title": "Second", "authorships": []}
-    p = write(tmp_path, "pages.jsonl", json.dumps({"results": [one, two]}) + "\n" + json.dumps({"results": [one]}) + "\n")
-    assert [(r.title, r.source.line) for r in load_records(p, "openalex")] == [("First", 1), ("Second", 1), ("First", 2)]
+    p = write(
+        tmp_path,
+        "pages.jsonl",
+        json.dumps({"results": [one, two]}) + "\n" + json.dumps({"results": [one]}) + "\n",
+    )
+    assert [(r.title, r.source.line) for r in load_records(p, "openalex")] == [
+        ("First", 1),
+        ("Second", 1),
+        ("First", 2),
+    ]
 
 
 def test_same_title_without_year_and_other_authors_stays_two_works(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bib = write(tmp_path, "cf.bib", "@book{lewis, author={David K. Lewis}, title={Counterfactuals}, year={1973}}\n"
-                "@inproceedings{ginsberg, author={Matthew L. Ginsberg}, title={Counterfactuals}, booktitle={IJCAI}}\n")
+    bib = write(
+        tmp_path,
+        "cf.bib",
+        "@book{lewis, author={David K. Lewis}, title={Counterfactuals}, year={1973}}\n"
+        "@inproceedings{ginsberg, author={Matthew L. Ginsberg}, title={Counterfactuals}, booktitle={IJCAI}}\n",
+    )
     db = tmp_path / "b.db"
     assert run(capsys, "ingest", bib, "--db", db)[0] == 0
     got = sorted((authors(w), w.get("year")) for w in works(capsys, db))
@@ -71,45 +87,81 @@ def test_same_title_without_year_and_other_authors_stays_two_works(
 
 
 def test_shared_pmid_with_another_title_is_not_a_merge() -> None:
-    a = Record(Provenance("a.csv", 2), "csv", title="Aspirin and headache", ids={"pmid": "123"}, authors=[Author("A Lee")])
-    b = Record(Provenance("b.csv", 2), "csv", title="Soil moisture retrieval", ids={"pmid": "123"},
-               authors=[Author("B Ray")])
+    a = Record(
+        Provenance("a.csv", 2),
+        "csv",
+        title="Aspirin and headache",
+        ids={"pmid": "123"},
+        authors=[Author("A Lee")],
+    )
+    b = Record(
+        Provenance("b.csv", 2),
+        "csv",
+        title="Soil moisture retrieval",
+        ids={"pmid": "123"},
+        authors=[Author("B Ray")],
+    )
     assert len(dedup([a, b])) == 2
 
 
 def test_volumes_of_one_series_with_different_ids_stay_apart() -> None:
-    recs = [Record(Provenance("s.json", i), "openalex", title="Proceedings of the Workshop Series",
-                   ids={"openalex": f"W{i}"}, authors=[Author("Ed Itor")]) for i in range(1, 5)]
+    recs = [
+        Record(
+            Provenance("s.json", i),
+            "openalex",
+            title="Proceedings of the Workshop Series",
+            ids={"openalex": f"W{i}"},
+            authors=[Author("Ed Itor")],
+        )
+        for i in range(1, 5)
+    ]
     assert len(dedup(recs)) == 4
-    bib = [Record(Provenance("s.bib", i), "bibtex", title="Lecture Notes Volume", extra={"type": "proceedings"})
-           for i in range(1, 5)]  # no year, no authors: nothing but the title in common
+    bib = [
+        Record(Provenance("s.bib", i), "bibtex", title="Lecture Notes Volume", extra={"type": "proceedings"})
+        for i in range(1, 5)
+    ]  # no year, no authors: nothing but the title in common
     assert len(dedup(bib)) == 4
 
 
 def test_volumes_of_one_series_with_the_same_editors_stay_apart(tmp_path: Path) -> None:
-    p = write(tmp_path, "series.bib", "".join(
-        f"@proceedings{{v{i}, editor={{Ed Itor}}, author={{Ed Itor}}, title={{Advances in Things}}, volume={{{i}}}}}\n"
-        for i in range(1, 5)) + "@proceedings{again, author={Ed Itor}, title={Advances in Things}, volume={2}}\n")
+    p = write(
+        tmp_path,
+        "series.bib",
+        "".join(
+            f"@proceedings{{v{i}, editor={{Ed Itor}}, author={{Ed Itor}}, title={{Advances in Things}}, volume={{{i}}}}}\n"
+            for i in range(1, 5)
+        )
+        + "@proceedings{again, author={Ed Itor}, title={Advances in Things}, volume={2}}\n",
+    )
     got = dedup(load_records(p))
     assert [[r.source.record for r in w.records] for w in got] == [["v1"], ["v2", "again"], ["v3"], ["v4"]]
 
 
 def test_merge_says_why_and_keeps_every_authors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = write(tmp_path, "a.bib", "@article{a, author={Ann Lee and Bo Chen}, title={Deep Names}, year={2020}, "
-                "doi={10.1234/XYZ}, journal={J. Names}, keywords={names; people}, abstract={We study names.}}\n"
-                "@article{b, author={A. Lee and C. Park}, title={Deep names.}, year={2020}}\n"
-                "@article{c, author={Ann Lee}, title={Deep Names: the journal version}, doi={10.1234/xyz}}\n")
+    bib = write(
+        tmp_path,
+        "a.bib",
+        "@article{a, author={Ann Lee and Bo Chen}, title={Deep Names}, year={2020}, "
+        "doi={10.1234/XYZ}, journal={J. Names}, keywords={names; people}, abstract={We study names.}}\n"
+        "@article{b, author={A. Lee and C. Park}, title={Deep names.}, year={2020}}\n"
+        "@article{c, author={Ann Lee}, title={Deep Names: the journal version}, doi={10.1234/xyz}}\n",
+    )
     db = tmp_path / "b.db"
     assert run(capsys, "ingest", bib, "--db", db)[0] == 0
     (w,) = works(capsys, db)
     assert authors(w) == ["Ann Lee", "Bo Chen", "C. Park"]  # C. Park, only in record b, is kept
     assert (w["venue"], w["keywords"], w["abstract"]) == ("J. Names", ["names", "people"], "We study names.")
     reasons = [s.get("merged_because") for s in w["sources"]]
-    assert reasons == [None, "same title, same year, shared author name 'lee'",
-                       "same doi 10.1234/xyz, compatible title"]
+    assert reasons == [
+        None,
+        "same title, same year, shared author name 'lee'",
+        "same doi 10.1234/xyz, compatible title",
+    ]
 
 
-def test_records_with_nothing_are_reported_and_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_records_with_nothing_are_reported_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = write(tmp_path, "empty.json", '{"meta":{"count":0},"results":[{}]}\n')
     bib = write(tmp_path, "set.bib", "@article{a, title={Real}}\n@set{s, entryset={a}}\n")
     author = write(tmp_path, "author.json", '{"id":"https://openalex.org/A5","display_name":"Ann Lee"}\n')
@@ -130,14 +182,22 @@ def test_records_with_nothing_are_reported_and_skipped(tmp_path: Path, capsys: p
 
 
 def test_bibtex_duplicates_and_keyless_entries_are_kept_with_one_warning_each(tmp_path: Path) -> None:
-    p = write(tmp_path, "dup.bib", "@article{a, author={Ann Lee}, title={First paper}, year={2001}}\n"
-              "@article{a, author={Bob Ray}, title={Second paper}, year={2002}}\n"
-              "@article{c, author={Cy Doe}, title={Third paper}, title={Third again}, year={2003}}\n"
-              "@article{\n  author={Di Eve}, title={No key paper}, year={2004}\n}\n")
+    p = write(
+        tmp_path,
+        "dup.bib",
+        "@article{a, author={Ann Lee}, title={First paper}, year={2001}}\n"
+        "@article{a, author={Bob Ray}, title={Second paper}, year={2002}}\n"
+        "@article{c, author={Cy Doe}, title={Third paper}, title={Third again}, year={2003}}\n"
+        "@article{\n  author={Di Eve}, title={No key paper}, year={2004}\n}\n",
+    )
     with collect_problems() as problems:
         recs = list(load_records(p))
     assert [(r.title, r.source.line, r.source.record) for r in recs] == [
-        ("First paper", 1, "a"), ("Second paper", 2, "a"), ("Third paper", 3, "c"), ("No key paper", 4, None)]
+        ("First paper", 1, "a"),
+        ("Second paper", 2, "a"),
+        ("Third paper", 3, "c"),
+        ("No key paper", 4, None),
+    ]
     assert [(x.line, x.skipped) for x in problems.items] == [(2, False), (3, False)]
     assert "duplicate citation key 'a' (first used on line 1)" in problems.items[0].message
     assert "duplicate field(s) title" in problems.items[1].message
@@ -146,9 +206,13 @@ def test_bibtex_duplicates_and_keyless_entries_are_kept_with_one_warning_each(tm
 def test_multi_file_ingest_keeps_going_and_strict_is_all_or_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    entries = "".join(f"@article{{k{i}, author={{Ann Lee}}, title={{Paper number {i}}}, year={{2001}}}}\n"
-                      for i in range(1000))
-    big = write(tmp_path, "big.bib", entries[:500] + "\n@article{typo, title = {never closed\n\n" + entries[500:])
+    entries = "".join(
+        f"@article{{k{i}, author={{Ann Lee}}, title={{Paper number {i}}}, year={{2001}}}}\n"
+        for i in range(1000)
+    )
+    big = write(
+        tmp_path, "big.bib", entries[:500] + "\n@article{typo, title = {never closed\n\n" + entries[500:]
+    )
     other = write(tmp_path, "other.bib", "@misc{x, author={Bo Chen}, title={Another thing}}\n")
     db = tmp_path / "b.db"
     code, out, err = run(capsys, "ingest", "--strict", big, other, "--db", db)
@@ -164,15 +228,23 @@ def test_multi_file_ingest_keeps_going_and_strict_is_all_or_nothing(
 
 
 def test_scopus_author_cells(tmp_path: Path) -> None:
-    p = write(tmp_path, "scopus.csv", "Authors,Author full names,Title,Year,PubMed ID\n"
-              'Lederman Z.,"Lederman, Zohar (54879650100)",One,2020,123\n'
-              'Chrifi Alaoui F.Z.,"Chrifi Alaoui, Fatima Zahrae (57218213572)",Two,2021,\n'
-              '[No author name available],[No author name available],Three,2022,\n'
-              'Doe J.,"Doe, Jane (111)",Four,2023,JMED,extra\n')
+    p = write(
+        tmp_path,
+        "scopus.csv",
+        "Authors,Author full names,Title,Year,PubMed ID\n"
+        'Lederman Z.,"Lederman, Zohar (54879650100)",One,2020,123\n'
+        'Chrifi Alaoui F.Z.,"Chrifi Alaoui, Fatima Zahrae (57218213572)",Two,2021,\n'
+        "[No author name available],[No author name available],Three,2022,\n"
+        'Doe J.,"Doe, Jane (111)",Four,2023,JMED,extra\n',
+    )
     with collect_problems() as problems:
         recs = list(load_records(p))
-    assert [[a.name for a in r.authors] for r in recs] == [["Zohar Lederman"], ["Fatima Zahrae Chrifi Alaoui"], [],
-                                                         ["Jane Doe"]]
+    assert [[a.name for a in r.authors] for r in recs] == [
+        ["Zohar Lederman"],
+        ["Fatima Zahrae Chrifi Alaoui"],
+        [],
+        ["Jane Doe"],
+    ]
     assert recs[0].ids == {"pmid": "123"} and "pmid" not in recs[3].ids
     assert [(x.line, x.skipped) for x in problems.items] == [(5, False), (5, False)]
     assert "row has 6 fields but the header has 5" in problems.items[0].message
@@ -180,42 +252,77 @@ def test_scopus_author_cells(tmp_path: Path) -> None:
 
 
 def test_embase_doi_from_open_url_link(tmp_path: Path) -> None:
-    p = write(tmp_path, "embase.csv", "Title,Author Names,Source,Open URL Link\n"
-              'A cyst,"Liu R., Adler D.G.",Endosc (2014),"http://sfx.x/y?sid=EMBASE&id=doi:10.4103%2F2303-9027.1&aulast=Liu"\n')
+    p = write(
+        tmp_path,
+        "embase.csv",
+        "Title,Author Names,Source,Open URL Link\n"
+        'A cyst,"Liu R., Adler D.G.",Endosc (2014),"http://sfx.x/y?sid=EMBASE&id=doi:10.4103%2F2303-9027.1&aulast=Liu"\n',
+    )
     (r,) = load_records(p)
-    assert r.ids == {"doi": "10.4103/2303-9027.1"} and [a.name for a in r.authors] == ["R. Liu", "D. G. Adler"]
+    assert r.ids == {"doi": "10.4103/2303-9027.1"} and [a.name for a in r.authors] == [
+        "R. Liu",
+        "D. G. Adler",
+    ]
 
 
 def test_ris_namesakes_are_kept_and_doubled_lists_collapsed(tmp_path: Path) -> None:
-    p = write(tmp_path, "x.ris", "TY  - JOUR\nTI  - Namesakes\nAU  - Wang, X.\nAU  - Wang, X.\nAU  - Li, Y.\nER  - \n"
-              "TY  - JOUR\nTI  - Doubled\nAU  - G. Kalbe\nAU  - G. Kalbe\nAU  - H. Ott\nAU  - H. Ott\nER  - \n")
+    p = write(
+        tmp_path,
+        "x.ris",
+        "TY  - JOUR\nTI  - Namesakes\nAU  - Wang, X.\nAU  - Wang, X.\nAU  - Li, Y.\nER  - \n"
+        "TY  - JOUR\nTI  - Doubled\nAU  - G. Kalbe\nAU  - G. Kalbe\nAU  - H. Ott\nAU  - H. Ott\nER  - \n",
+    )
     a, b = load_records(p)
     assert [x.name for x in a.authors] == ["X. Wang", "X. Wang", "Y. Li"]
     assert [x.name for x in b.authors] == ["G. Kalbe", "H. Ott"]
 
 
 def test_title_text_keeps_quotes_and_tex(tmp_path: Path) -> None:
-    p = write(tmp_path, "t.bib", "@book{k, author={Donald Knuth}, title={{The \\TeX book}}}\n"
-              "@article{h, author={A B}, title={Hartree\\hyphen{}Fock and \u201cquoted\u201d men\u2019s words}}\n")
+    p = write(
+        tmp_path,
+        "t.bib",
+        "@book{k, author={Donald Knuth}, title={{The \\TeX book}}}\n"
+        "@article{h, author={A B}, title={Hartree\\hyphen{}Fock and \u201cquoted\u201d men\u2019s words}}\n",
+    )
     a, b = load_records(p)
     assert a.title == "The TeXbook"
     assert b.title == "Hartree-Fock and \u201cquoted\u201d men\u2019s words"
 
 
-def test_error_messages_quote_a_few_hundred_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_error_messages_quote_a_few_hundred_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = write(tmp_path, "huge.csv", "x" * 3_000_000 + "\n")
-    for fmt in ("auto", "csv", "bibtex", "ris", "wos", "medline", "openalex", "s2", "arxiv", "csl", "listing"):
+    for fmt in (
+        "auto",
+        "csv",
+        "bibtex",
+        "ris",
+        "wos",
+        "medline",
+        "openalex",
+        "s2",
+        "arxiv",
+        "csl",
+        "listing",
+    ):
         code, _, err = run(capsys, "ingest", p, "--format", fmt, "--db", tmp_path / "b.db")
         assert code == 2 and "huge.csv" in err and len(err) < 600, (fmt, err[:300])
-    bib = write(tmp_path, "long.bib", "@misc{ok, title={Fine}}\n@misc{bad, title = {" + "x" * 3_000_000
-                + "\n@misc{ok2, title={Also fine}}\n")
+    bib = write(
+        tmp_path,
+        "long.bib",
+        "@misc{ok, title={Fine}}\n@misc{bad, title = {"
+        + "x" * 3_000_000
+        + "\n@misc{ok2, title={Also fine}}\n",
+    )
     with collect_problems() as problems:
         assert [r.title for r in load_records(bib)] == ["Fine", "Also fine"]
     assert [x.line for x in problems.skipped] == [2] and len(problems.skipped[0].message) < 600
 
 
-def test_ingest_reads_standard_input(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_reads_standard_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = b"@article{k, author={Ann Lee}, title={From a pipe}, year={2020}}\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     db = tmp_path / "b.db"

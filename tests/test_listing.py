@@ -101,7 +101,9 @@ def test_feed_page(seeds_dir: Path) -> None:
     assert [a.name for a in r.authors] == ["Sangyun Lee", "Beomsu Kim", "Jong Chul Ye"]
     assert not r.authors_truncated and r.year == 2023
     assert r.extra["category"] == "LG" and r.extra["date"] == "2023-01-27" and r.extra["code"] is True
-    r = by_title["Meet Your Favorite Character: Open-domain Chatbot Mimicking Fictional Characters with only a Few Utterances"]
+    r = by_title[
+        "Meet Your Favorite Character: Open-domain Chatbot Mimicking Fictional Characters with only a Few Utterances"
+    ]
     assert r.authors_truncated and r.extra["affiliations"] == ["stanford"]
     assert [a.name for a in r.authors] == ["Seungju Han", "Beomsu Kim", "Jin Yong Yoo"]
     r = by_title["Filter Style Transfer between Photos"]
@@ -124,7 +126,9 @@ def test_arxiv_page_ids_belong_to_previous_entry(seeds_dir: Path) -> None:
     assert pruning.extra["comments"] == "4 pages, ICASSP '21 accepted"
     assert pruning.source.line == 2 and pruning.provenance_of("comments").line == 3
     assert not pruning.abstract.startswith("arXiv")
-    assert recs[-1].ids == {"arxiv": "2009.08043"} and recs[-1].abstract.startswith("Video Question Answering")
+    assert recs[-1].ids == {"arxiv": "2009.08043"} and recs[-1].abstract.startswith(
+        "Video Question Answering"
+    )
     assert all("arxiv" in r.ids for r in recs) and all(r.year in (2020, 2021) for r in recs)
 
 
@@ -147,12 +151,19 @@ def test_abstract_pages(seeds_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "title", "authors", "truncated"),
     [
-        ("Minimizing Trajectory Curvature of ODE-based Generative ModelsSangyun Lee, Beomsu Kim, Jong Chul Ye",
-         "Minimizing Trajectory Curvature of ODE-based Generative Models",
-         ["Sangyun Lee", "Beomsu Kim", "Jong Chul Ye"], False),
+        (
+            "Minimizing Trajectory Curvature of ODE-based Generative ModelsSangyun Lee, Beomsu Kim, Jong Chul Ye",
+            "Minimizing Trajectory Curvature of ODE-based Generative Models",
+            ["Sangyun Lee", "Beomsu Kim", "Jong Chul Ye"],
+            False,
+        ),
         ("Cats, Dogs and MiceJohn Smith", "Cats, Dogs and Mice", ["John Smith"], False),
-        ("Deep Learning with PyTorchJohn Smith, Jane Doe et al.", "Deep Learning with PyTorch",
-         ["John Smith", "Jane Doe"], True),
+        (
+            "Deep Learning with PyTorchJohn Smith, Jane Doe et al.",
+            "Deep Learning with PyTorch",
+            ["John Smith", "Jane Doe"],
+            True,
+        ),
         ("GPT-4Ann van der Berg", "GPT-4", ["Ann van der Berg"], False),
         ("Some Title Here John Smith, Jane Doe", "Some Title Here", ["John Smith", "Jane Doe"], False),
         ("no authors at all here", "no authors at all here", [], False),
@@ -165,7 +176,9 @@ def test_split_byline(line, title, authors, truncated) -> None:
 
 def test_split_byline_known_names_and_affiliations() -> None:
     bl = split_byline("A Study of NLPJohn Smith · MIT · KAIST")
-    assert bl.title == "A Study of NLP" and bl.authors == ["John Smith"] and bl.affiliations == ["MIT", "KAIST"]
+    assert (
+        bl.title == "A Study of NLP" and bl.authors == ["John Smith"] and bl.affiliations == ["MIT", "KAIST"]
+    )
     # a camel-cased given name resolves when the page already showed it
     bl = split_byline("Why Maps Are NoisySeungHyun Jeon, Beomsu Kim", known=["SeungHyun Jeon"])
     assert bl.authors[0] == "SeungHyun Jeon" and bl.title == "Why Maps Are Noisy"
@@ -237,9 +250,21 @@ def test_windows_newlines_and_cp874(tmp_path: Path) -> None:
 
 _LINES = st.sampled_from(
     [
-        "CVJun 16, 2023Code", "LGJan 1, 2020", "Abstract:", "Abstract: text here.", "arXiv:2105.00937",
-        "arXiv:2105.00937Nowadays, things.", "4 pages", "Lee, Jaeseong", "Padalkar, Parth, Lee, Jaeseong",
-        "TitleAnn Lee, Bo Kim et al. · mit", "", "Bรผhler", "·", ",,,", "et al.",
+        "CVJun 16, 2023Code",
+        "LGJan 1, 2020",
+        "Abstract:",
+        "Abstract: text here.",
+        "arXiv:2105.00937",
+        "arXiv:2105.00937Nowadays, things.",
+        "4 pages",
+        "Lee, Jaeseong",
+        "Padalkar, Parth, Lee, Jaeseong",
+        "TitleAnn Lee, Bo Kim et al. · mit",
+        "",
+        "Bรผhler",
+        "·",
+        ",,,",
+        "et al.",
     ]
 )
 
@@ -272,7 +297,21 @@ def test_fuzz_bytes_never_crash(tmp_path: Path, raw: bytes) -> None:
 
 
 def _write_feed(path: Path, entries: int, abstract_words: int = 120) -> None:
-    words = ["diffusion", "models", "learn", "a", "generative", "process", "by", "reversing", "a", "fixed", "forward", "noising", "process"]
+    words = [
+        "diffusion",
+        "models",
+        "learn",
+        "a",
+        "generative",
+        "process",
+        "by",
+        "reversing",
+        "a",
+        "fixed",
+        "forward",
+        "noising",
+        "process",
+    ]
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(entries):
             abstract = " ".join(words[(i + j) % len(words)] for j in range(abstract_words))
@@ -328,7 +367,11 @@ def test_standard_format_samples_are_not_listings(samples_dir: Path) -> None:
     [
         ("Jaeseong Lee\nA Paper Title\nLee, Jaeseong, Kim, Bo\nThe abstract of it.\n", "profile", 1),
         ("Jaeseong Lee\nAbstract: one abstract.\nAbstract: two.\n", "abstracts", 2),
-        ("Jaeseong Lee\nAn abstract that is long enough to be one, about things.\narXiv:2101.00001\n", "arxiv", 1),
+        (
+            "Jaeseong Lee\nAn abstract that is long enough to be one, about things.\narXiv:2101.00001\n",
+            "arxiv",
+            1,
+        ),
         ("Jaeseong Lee\nLGJan 1, 2020\nA TitleAnn Lee, Jaeseong Lee\nabstract\n", "feed", 1),
     ],
 )

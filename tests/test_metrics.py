@@ -13,7 +13,13 @@ from byline.evaluate import (
     pairwise_f1_per_block,
 )
 
-_SHAPES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7, 9, 12, 13, 14], "line": [8], "purple": [10], "spotted": [11]}
+_SHAPES = {
+    "dark": [1, 2, 3, 4, 5],
+    "light": [6, 7, 9, 12, 13, 14],
+    "line": [8],
+    "purple": [10],
+    "spotted": [11],
+}
 _SIZES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7], "line1": [8, 9], "line2": [10, 11], "line3": [12, 13]}
 
 
@@ -22,15 +28,40 @@ _SIZES = {"dark": [1, 2, 3, 4, 5], "light": [6, 7], "line1": [8, 9], "line2": [1
 @pytest.mark.parametrize(
     ("true", "pred", "expected"),
     [
-        pytest.param(_SHAPES, {"1": [1, 2, 3, 4], "2": [5, 6, 7], "3": [8, 9, 10, 11, 12, 13, 14]},
-                     (0.599, 0.695, 0.643), id="cluster_homogeneity_1"),
-        pytest.param(_SHAPES, {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9, 10, 11, 12, 13, 14]},
-                     (0.694, 0.695, 0.695), id="cluster_homogeneity_2"),
-        pytest.param(_SIZES, {"1": [1, 2, 3, 4, 5], "2": [6], "3": [7], "4": [8], "5": [9], "6": [10], "7": [11],
-                              "8": [12], "9": [13]},
-                     (1.0, 0.692, 0.818), id="size_v_quantity_1"),
-        pytest.param(_SIZES, {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9], "5": [10, 11], "6": [12, 13]},
-                     (1.0, 0.877, 0.934), id="size_v_quantity_2"),
+        pytest.param(
+            _SHAPES,
+            {"1": [1, 2, 3, 4], "2": [5, 6, 7], "3": [8, 9, 10, 11, 12, 13, 14]},
+            (0.599, 0.695, 0.643),
+            id="cluster_homogeneity_1",
+        ),
+        pytest.param(
+            _SHAPES,
+            {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9, 10, 11, 12, 13, 14]},
+            (0.694, 0.695, 0.695),
+            id="cluster_homogeneity_2",
+        ),
+        pytest.param(
+            _SIZES,
+            {
+                "1": [1, 2, 3, 4, 5],
+                "2": [6],
+                "3": [7],
+                "4": [8],
+                "5": [9],
+                "6": [10],
+                "7": [11],
+                "8": [12],
+                "9": [13],
+            },
+            (1.0, 0.692, 0.818),
+            id="size_v_quantity_1",
+        ),
+        pytest.param(
+            _SIZES,
+            {"1": [1, 2, 3, 4], "2": [5], "3": [6, 7], "4": [8, 9], "5": [10, 11], "6": [12, 13]},
+            (1.0, 0.877, 0.934),
+            id="size_v_quantity_2",
+        ),
     ],
 )
 def test_b3_s2and_reference_cases(true, pred, expected):
@@ -47,7 +78,9 @@ def test_f1_score_edges_as_s2and():
 def test_b3_hand_worked():
     # true {a,b,c} {d}; pred {a,b} {c,d}
     # precision per item: a 2/2, b 2/2, c 1/2, d 1/2 -> 3/4 ; recall: a 2/3, b 2/3, c 1/3, d 1/1 -> 2/3
-    p, r, f = b3_precision_recall_fscore({"x": ["a", "b", "c"], "y": ["d"]}, {"1": ["a", "b"], "2": ["c", "d"]})
+    p, r, f = b3_precision_recall_fscore(
+        {"x": ["a", "b", "c"], "y": ["d"]}, {"1": ["a", "b"], "2": ["c", "d"]}
+    )
     assert p == pytest.approx(0.75)
     assert r == pytest.approx(2 / 3)
     assert f == pytest.approx(2 * 0.75 * (2 / 3) / (0.75 + 2 / 3))
@@ -65,7 +98,9 @@ def test_b3_perfect_and_errors():
 
 def test_pairwise_singletons_count_as_self_pairs():
     # true {a,b} {c}; pred {a} {b} {c}: gold pairs {ab, cc}, system {aa, bb, cc} -> overlap 1
-    p, r, f = cluster_precision_recall_fscore({"x": ["a", "b"], "y": ["c"]}, {"1": ["a"], "2": ["b"], "3": ["c"]})
+    p, r, f = cluster_precision_recall_fscore(
+        {"x": ["a", "b"], "y": ["c"]}, {"1": ["a"], "2": ["b"], "3": ["c"]}
+    )
     assert (p, r) == pytest.approx((1 / 3, 1 / 2))
     assert f == pytest.approx(f1_score(1 / 3, 1 / 2))
 
@@ -87,7 +122,16 @@ def test_f1_zero():
 
 def test_block_size_bucket_edges():
     assert [block_size_bucket(n) for n in (1, 9, 10, 49, 50, 199, 200, 999, 1000, 5000)] == [
-        "1-9", "1-9", "10-49", "10-49", "50-199", "50-199", "200-999", "200-999", ">=1000", ">=1000",
+        "1-9",
+        "1-9",
+        "10-49",
+        "10-49",
+        "50-199",
+        "50-199",
+        "200-999",
+        "200-999",
+        ">=1000",
+        ">=1000",
     ]
 
 
@@ -105,7 +149,13 @@ def test_b3_by_block_size_splits_the_overall_figures():
     assert s["b3_precision"] == pytest.approx(5 / 9) and s["b3_recall"] == 1.0
     assert b["b3_precision"] == 1.0 and b["b3_recall"] == pytest.approx(0.5)
     assert b["b3_f1"] == pytest.approx(f1_score(1.0, 0.5))
-    assert out[">=1000"] == {"blocks": 0, "signatures": 0, "b3_precision": None, "b3_recall": None, "b3_f1": None}
+    assert out[">=1000"] == {
+        "blocks": 0,
+        "signatures": 0,
+        "b3_precision": None,
+        "b3_recall": None,
+        "b3_f1": None,
+    }
     # the signature-weighted mean of the buckets is the overall B3
     tc, pc = {}, {}
     for k, v in true.items():

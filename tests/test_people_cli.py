@@ -66,8 +66,18 @@ def test_curation_commands(db, tmp_path):
 
 def test_assign_and_audit_by_person(db, tmp_path):
     model = str(model_dir(tmp_path))
-    new = write_bib(tmp_path / "n.bib", [
-        ("n1", "Rice paddy soil microbiome after flooding", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2024)])
+    new = write_bib(
+        tmp_path / "n.bib",
+        [
+            (
+                "n1",
+                "Rice paddy soil microbiome after flooding",
+                ["Jaeseong Lee", "Hana Cho"],
+                "Soil Biology",
+                2024,
+            )
+        ],
+    )
     out = json.loads(cli("assign", str(new), "--db", db, "--model", model, "--json").output)
     assert out["new_signatures"] == 2 and sorted(out["blocks"]) == ["h cho", "j lee"]
     pid = jl_people(db)[0]["id"]

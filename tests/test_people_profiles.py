@@ -14,25 +14,62 @@ from byline.records import Signature
 
 
 def sig(i: int, name: str, year: int, aff: str, title: str, co: tuple[str, ...]) -> Signature:
-    return Signature(id=f"W{i}#0", name=name, work_id=f"W{i}", year=year, affiliations=(aff,), title=title,
-                     coauthors=co, venue="NeurIPS")
+    return Signature(
+        id=f"W{i}#0",
+        name=name,
+        work_id=f"W{i}",
+        year=year,
+        affiliations=(aff,),
+        title=title,
+        coauthors=co,
+        venue="NeurIPS",
+    )
 
 
 SIGS = [
     sig(1, "Jaeseong Lee", 2020, "KAIST", "Graph neural networks for molecules", ("Minho Kim",)),
-    sig(2, "J. Lee", 2021, "KAIST", "Message passing neural networks on molecular graphs", ("Minho Kim", "Sora Park")),
+    sig(
+        2,
+        "J. Lee",
+        2021,
+        "KAIST",
+        "Message passing neural networks on molecular graphs",
+        ("Minho Kim", "Sora Park"),
+    ),
     sig(3, "Jaeseong Lee", 2023, "Google", "Molecular graph pretraining", ("Sora Park",)),
 ]
 
 
 def test_topics_leave_out_urls_and_availability_boilerplate():
-    abstract = ("Our code is available at https://github.com/jl/molgraph and www.example.com/x. "
-                "Source code: gitlab.com/jl/molgraph; contact jl@kaist.ac.kr. The model is publicly released.")
-    sigs = [Signature(id=f"W{i}#0", name="Jaeseong Lee", work_id=f"W{i}", title=f"Molecular graph study {i}",
-                      abstract=abstract) for i in range(3)]
+    abstract = (
+        "Our code is available at https://github.com/jl/molgraph and www.example.com/x. "
+        "Source code: gitlab.com/jl/molgraph; contact jl@kaist.ac.kr. The model is publicly released."
+    )
+    sigs = [
+        Signature(
+            id=f"W{i}#0",
+            name="Jaeseong Lee",
+            work_id=f"W{i}",
+            title=f"Molecular graph study {i}",
+            abstract=abstract,
+        )
+        for i in range(3)
+    ]
     topics = dict(summarize("P1", sigs).topics)
     assert "molecular" in topics and "graph" in topics
-    junk = {"github", "gitlab", "https", "http", "www", "com", "code", "available", "source", "molgraph", "kaist"}
+    junk = {
+        "github",
+        "gitlab",
+        "https",
+        "http",
+        "www",
+        "com",
+        "code",
+        "available",
+        "source",
+        "molgraph",
+        "kaist",
+    }
     assert not junk & set(topics), topics
     assert {"github", "https", "com", "code", "available", "the", "paper"} <= topic_stop_words()
     assert terms("see https://github.com/a/b for code") == []

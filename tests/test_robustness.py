@@ -50,7 +50,9 @@ def test_initials_rule(rb, name, expected):
     assert rb.initials_name(name) == expected
 
 
-@pytest.mark.parametrize("name", ["Jaeseong Lee", "Lee, Jae-Seong", "Hye-Young Lee", "Ludwig van Beethoven Jr.", "wei wang"])
+@pytest.mark.parametrize(
+    "name", ["Jaeseong Lee", "Lee, Jae-Seong", "Hye-Young Lee", "Ludwig van Beethoven Jr.", "wei wang"]
+)
 def test_initials_keep_surname_and_initials_as_byline_parses_them(rb, name):
     a, b = parse_name(name), parse_name(rb.initials_name(name))
     assert (b.surname, b.initials) == (a.surname, a.initials)
@@ -59,8 +61,18 @@ def test_initials_keep_surname_and_initials_as_byline_parses_them(rb, name):
 
 def test_to_initials_and_sparse_copy_without_touching_the_input(rb):
     s = _sig(
-        1, "Jaeseong Lee", "Jaeseong Lee", "p1", coauthors=("Nojun Kwak", "y. yoo"), title="T", venue="V", year=2020,
-        abstract="A", keywords=("k",), affiliations=("SNU",), email="j@snu.ac.kr",
+        1,
+        "Jaeseong Lee",
+        "Jaeseong Lee",
+        "p1",
+        coauthors=("Nojun Kwak", "y. yoo"),
+        title="T",
+        venue="V",
+        year=2020,
+        abstract="A",
+        keywords=("k",),
+        affiliations=("SNU",),
+        email="j@snu.ac.kr",
     )
     (ini,) = rb.to_initials([s])
     assert (ini.name, ini.coauthors, ini.block) == ("J. Lee", ("N. Kwak", "y. yoo"), "Jaeseong Lee")
@@ -104,18 +116,26 @@ def test_widen_blocks_never_splits_a_block(rb):
 
 
 def test_stats_and_acceptance(rb):
-    sigs = [_sig(1, "Jaeseong Lee", "B", "p", coauthors=("Nojun Kwak",), abstract="A"), _sig(2, "Lee J", "B", "p")]
+    sigs = [
+        _sig(1, "Jaeseong Lee", "B", "p", coauthors=("Nojun Kwak",), abstract="A"),
+        _sig(2, "Lee J", "B", "p"),
+    ]
     st = rb.derivation_stats("initials", sigs, rb.to_initials(sigs))
     assert (st["names_changed"], st["coauthor_names_changed"], st["coauthor_names"]) == (1, 1, 1)
     assert rb.derivation_stats("sparse", sigs, rb.to_sparse(sigs))["signatures_losing_a_field"] == 1
-    buckets = {b: {"signatures": 0, "blocks": 0, "b3_recall": None} for b in ["1-9", "10-49", "50-199", "200-999", ">=1000"]}
+    buckets = {
+        b: {"signatures": 0, "blocks": 0, "b3_recall": None}
+        for b in ["1-9", "10-49", "50-199", "200-999", ">=1000"]
+    }
     wide_b = dict(buckets, **{"200-999": {"signatures": 300, "blocks": 1, "b3_recall": 0.5}})
-    res = {"toy": {
-        "intact": {"b3_f1": 0.90, "b3_recall": 0.90, "largest_block": 100, "b3_by_block_size": buckets},
-        "initials": {"b3_f1": 0.84},
-        "sparse": {"b3_f1": 0.88},
-        "wide": {"b3_f1": 0.70, "b3_recall": 0.6, "largest_block": 300, "b3_by_block_size": wide_b},
-    }}
+    res = {
+        "toy": {
+            "intact": {"b3_f1": 0.90, "b3_recall": 0.90, "largest_block": 100, "b3_by_block_size": buckets},
+            "initials": {"b3_f1": 0.84},
+            "sparse": {"b3_f1": 0.88},
+            "wide": {"b3_f1": 0.70, "b3_recall": 0.6, "largest_block": 300, "b3_by_block_size": wide_b},
+        }
+    }
     acc = rb.acceptance(res)["toy"]
     assert acc["initials"]["holds"] is False and acc["sparse"]["holds"] is True
     assert acc["wide"]["holds"] is False and acc["wide"]["collapsed_buckets"] == ["200-999"]

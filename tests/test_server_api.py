@@ -128,7 +128,9 @@ def test_token_from_env_and_generated_once(monkeypatch: pytest.MonkeyPatch, caps
     monkeypatch.setenv(TOKEN_ENV, "env-token-123456")
     b = FakeBackend()
     c = TestClient(create_app(backend=b))
-    assert c.post("/api/people/P1/lock", headers={"Authorization": "Bearer env-token-123456"}).status_code == 200
+    assert (
+        c.post("/api/people/P1/lock", headers={"Authorization": "Bearer env-token-123456"}).status_code == 200
+    )
     assert TOKEN_SETTING not in b.settings
     monkeypatch.delenv(TOKEN_ENV)
     b = FakeBackend()
@@ -147,9 +149,13 @@ def test_token_from_env_and_generated_once(monkeypatch: pytest.MonkeyPatch, caps
 
 
 def test_audit_upload_and_body(client: TestClient) -> None:
-    r = client.post("/api/audit", params={"owner": "Jaeseong Lee", "filename": "mine.bib"}, content=b"one\ntwo\n")
+    r = client.post(
+        "/api/audit", params={"owner": "Jaeseong Lee", "filename": "mine.bib"}, content=b"one\ntwo\n"
+    )
     assert r.status_code == 200
-    assert r.json()["owner"] == "Jaeseong Lee" and r.json()["suffix"] == ".bib" and len(r.json()["works"]) == 2
+    assert (
+        r.json()["owner"] == "Jaeseong Lee" and r.json()["suffix"] == ".bib" and len(r.json()["works"]) == 2
+    )
     r = client.post("/api/audit", files={"file": ("../../etc/x.RIS", b"a\n")}, data={"owner": "Nojun Kwak"})
     assert r.status_code == 200 and r.json()["suffix"] == ".ris" and r.json()["owner"] == "Nojun Kwak"
     r = client.post("/api/audit", files={"file": ("evil.sh", b"a\n")})
@@ -176,8 +182,16 @@ def test_request_size_limits(client: TestClient, backend: FakeBackend) -> None:
 
 
 def test_pages_render(client: TestClient) -> None:
-    for url in ["/", "/?name=Lee", "/people/P1", "/works/W1", "/explain", "/explain?a=W1%230&b=W2%230",
-                "/review", "/audit"]:
+    for url in [
+        "/",
+        "/?name=Lee",
+        "/people/P1",
+        "/works/W1",
+        "/explain",
+        "/explain?a=W1%230&b=W2%230",
+        "/review",
+        "/audit",
+    ]:
         r = client.get(url, headers=HTML)
         assert r.status_code == 200, url
         assert r.headers["content-type"].startswith("text/html")
@@ -198,8 +212,9 @@ def test_audit_page_post(client: TestClient) -> None:
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
 
 
-@pytest.mark.parametrize("url", ["/people/P1", "/works/W2", "/review", "/?name=Eve", "/people/P3",
-                                 "/explain?a=W1%230&b=W2%230"])
+@pytest.mark.parametrize(
+    "url", ["/people/P1", "/works/W2", "/review", "/?name=Eve", "/people/P3", "/explain?a=W1%230&b=W2%230"]
+)
 def test_user_text_is_inert(client: TestClient, url: str) -> None:
     html = client.get(url, headers=HTML).text
     assert "<script>alert" not in html
@@ -213,9 +228,17 @@ def test_user_text_is_inert(client: TestClient, url: str) -> None:
 
 def test_openapi_and_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ["/api/people", "/api/people/{person_id}", "/api/works/{work_id}", "/api/audit", "/api/explain",
-                 "/api/people/{person_id}/merge", "/api/people/{person_id}/split", "/api/people/{person_id}/lock",
-                 "/api/people/{person_id}/claim"]:
+    for path in [
+        "/api/people",
+        "/api/people/{person_id}",
+        "/api/works/{work_id}",
+        "/api/audit",
+        "/api/explain",
+        "/api/people/{person_id}/merge",
+        "/api/people/{person_id}/split",
+        "/api/people/{person_id}/lock",
+        "/api/people/{person_id}/claim",
+    ]:
         assert path in spec["paths"], path
     assert client.get("/docs").status_code == 200
 
@@ -241,8 +264,15 @@ def test_serve_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_ENV, "cli-token-12345")
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False,
-                      "timeout_keep_alive": 30}]
+    assert calls == [
+        {
+            "host": "127.0.0.1",
+            "port": 8123,
+            "log_level": "warning",
+            "access_log": False,
+            "timeout_keep_alive": 30,
+        }
+    ]
 
 
 def test_any_text_is_escaped_property() -> None:
@@ -252,8 +282,23 @@ def test_any_text_is_escaped_property() -> None:
 
     backend = FakeBackend()
     client = TestClient(create_app(backend=backend, token=TOKEN))
-    pieces = st.sampled_from(["<script>", "</script>", "<img src=x onerror=alert(1)>", "\"'", "&amp;", "$\\x$",
-                              "</td></tr></table>", "{{ 7*7 }}", "{% raw %}", "<!--", "]]>", "\u202e", "é"])
+    pieces = st.sampled_from(
+        [
+            "<script>",
+            "</script>",
+            "<img src=x onerror=alert(1)>",
+            "\"'",
+            "&amp;",
+            "$\\x$",
+            "</td></tr></table>",
+            "{{ 7*7 }}",
+            "{% raw %}",
+            "<!--",
+            "]]>",
+            "\u202e",
+            "é",
+        ]
+    )
     texts = st.lists(st.one_of(pieces, st.text(max_size=8)), min_size=1, max_size=6).map("".join)
 
     skeleton = client.get("/people/P1", headers=HTML).text

@@ -42,7 +42,14 @@ def _dump(db: Path) -> list[str]:
     con = sqlite3.connect(db)
     try:
         out = []
-        for table in ("people", "person_signatures", "person_redirects", "curation_events", "works", "listings"):
+        for table in (
+            "people",
+            "person_signatures",
+            "person_redirects",
+            "curation_events",
+            "works",
+            "listings",
+        ):
             out += [f"{table}:{r}" for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]  # noqa: S608
         return out
     finally:
@@ -135,8 +142,12 @@ def test_writes_without_token_change_nothing(client: TestClient, db: Path) -> No
     a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
     wid = client.get(f"/api/people/{a}").json()["works"][0]["id"]
     before = _dump(db)
-    for action, body in [("merge", {"other": b}), ("split", {"works": [wid]}), ("lock", {}),
-                         ("claim", {"works": [wid]})]:
+    for action, body in [
+        ("merge", {"other": b}),
+        ("split", {"works": [wid]}),
+        ("lock", {}),
+        ("claim", {"works": [wid]}),
+    ]:
         for headers in ({}, {"Authorization": "Bearer not-the-token"}):
             r = client.post(f"/api/people/{a}/{action}", json=body, headers=headers)
             assert r.status_code == 401 and r.json()["error"]
@@ -146,7 +157,9 @@ def test_writes_without_token_change_nothing(client: TestClient, db: Path) -> No
 def test_merge_redirects_and_persists(client: TestClient, db: Path) -> None:
     a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
     n = client.get(f"/api/people/{a}").json()["n_works"] + client.get(f"/api/people/{b}").json()["n_works"]
-    r = client.post(f"/api/people/{a}/merge", json={"other": b, "who": "tester", "why": "same person"}, headers=AUTH)
+    r = client.post(
+        f"/api/people/{a}/merge", json={"other": b, "who": "tester", "why": "same person"}, headers=AUTH
+    )
     assert r.status_code == 200, r.text
     assert r.json()["person"] == a and r.json()["event"]["kind"] == "merge"
     r = client.get(f"/api/people/{b}", follow_redirects=False)
@@ -194,7 +207,9 @@ def test_split_lock_claim(client: TestClient) -> None:
 def test_audit_upload_does_not_store(client: TestClient, db: Path, seeds_dir: Path) -> None:
     before = _dump(db)
     seed = next(seeds_dir.glob("003_*.txt"))
-    r = client.post("/api/audit", params={"owner": "Nojun Kwak", "filename": seed.name}, content=seed.read_bytes())
+    r = client.post(
+        "/api/audit", params={"owner": "Nojun Kwak", "filename": seed.name}, content=seed.read_bytes()
+    )
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["owner"] == "Nojun Kwak" and len(out["works"]) >= 5
@@ -204,7 +219,9 @@ def test_audit_upload_does_not_store(client: TestClient, db: Path, seeds_dir: Pa
     stored = {wid for (wid,) in con.execute("SELECT id FROM works")}
     con.close()
     assert {w["work_id"] for w in out["works"]} <= stored  # matched to the stored works' ids
-    r = client.post("/api/audit", files={"file": ("listing.txt", seed.read_bytes())}, data={"owner": "Nojun Kwak"})
+    r = client.post(
+        "/api/audit", files={"file": ("listing.txt", seed.read_bytes())}, data={"owner": "Nojun Kwak"}
+    )
     assert r.status_code == 200 and r.json()["works"] == out["works"]
     assert _dump(db) == before
     r = client.post("/api/audit", params={"filename": "x.json"}, content=b'{"truncated": [1, 2')
@@ -226,11 +243,14 @@ def test_hostile_text_is_inert(client: TestClient) -> None:
         assert "<script>alert" not in html, url  # ...and rendered as text
         assert "<img src=x" not in html and "<b onmouseover" not in html and "<i>Tests" not in html, url
         if url.startswith(("/people/", "/works/")):
-            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b onmouseover=alert(3)&gt;" in html, url
+            assert (
+                "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b onmouseover=alert(3)&gt;" in html
+            ), url
 
 
-def test_generated_token_is_stored_hashed(db: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generated_token_is_stored_hashed(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("BYLINE_TOKEN", raising=False)
     app = create_app(db)
     token = app.state.generated_token

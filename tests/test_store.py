@@ -27,8 +27,19 @@ def _profile(path: Path, owner: str = "Lee, Ann", n: int = 3, start: int = 0) ->
 
 
 def _counts(s: Store) -> dict[str, int]:
-    return {t: s.count(t) for t in ("files", "works", "records", "work_records", "work_keys", "signatures",
-                                    "listings", "listing_entries")}
+    return {
+        t: s.count(t)
+        for t in (
+            "files",
+            "works",
+            "records",
+            "work_records",
+            "work_keys",
+            "signatures",
+            "listings",
+            "listing_entries",
+        )
+    }
 
 
 def _ingest_seeds(s: Store, seeds_dir: Path) -> None:
@@ -84,7 +95,9 @@ def test_new_records_merge_into_stored_works(tmp_path: Path, seeds_dir: Path) ->
         assert len(merged) == 3 and all(w.title and w.authors for w in merged)
         # signatures follow the merged author lists
         for w in merged:
-            assert [x.id for x in s.signatures() if x.work_id == w.id] == [f"{w.id}#{i}" for i in range(len(w.authors))]
+            assert [x.id for x in s.signatures() if x.work_id == w.id] == [
+                f"{w.id}#{i}" for i in range(len(w.authors))
+            ]
 
 
 def test_failing_file_leaves_store_untouched(tmp_path: Path) -> None:
@@ -161,7 +174,10 @@ def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert s.version == schema_version() == len(MIGRATIONS)
 
     def m_people(con: sqlite3.Connection) -> None:
-        execute_script(con, "CREATE TABLE mig_test_a (id TEXT PRIMARY KEY);\nCREATE TABLE mig_test_b (id INTEGER PRIMARY KEY);")
+        execute_script(
+            con,
+            "CREATE TABLE mig_test_a (id TEXT PRIMARY KEY);\nCREATE TABLE mig_test_b (id INTEGER PRIMARY KEY);",
+        )
 
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m_people, "tests_migration_helper:nope"])
     with pytest.raises(StoreError, match="cannot be loaded"):
@@ -218,8 +234,10 @@ def test_empty_input_list_and_bad_format(tmp_path: Path) -> None:
 def test_progress_callback(tmp_path: Path) -> None:
     seen = []
     with Store(tmp_path / "b.db") as s:
-        s.ingest([_profile(tmp_path / "a.txt"), _profile(tmp_path / "b.txt", start=5)],
-                 progress=lambda done, total, recs, cur: seen.append((done, total, recs)))
+        s.ingest(
+            [_profile(tmp_path / "a.txt"), _profile(tmp_path / "b.txt", start=5)],
+            progress=lambda done, total, recs, cur: seen.append((done, total, recs)),
+        )
     assert seen[-1] == (2, 2, 6)
     with Store(tmp_path / "b.db") as s:
         assert s.ingest(str(tmp_path / "a.txt")).files == 1  # one path given as a string

@@ -79,8 +79,34 @@ def test_block_sizes_are_heavy_tailed(corpus: list[Signature]) -> None:
     assert sizes[0] >= 15 * np.median(sizes)
     assert sizes[: max(1, len(sizes) // 100)].sum() >= 0.05 * sizes.sum()  # top 1% of blocks
     # the biggest blocks are the crowded Chinese / Korean surnames ("h wang", "j lee", ...)
-    cjk = {"wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu",
-           "hu", "guo", "he", "lin", "kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon"}
+    cjk = {
+        "wang",
+        "li",
+        "zhang",
+        "liu",
+        "chen",
+        "yang",
+        "huang",
+        "zhao",
+        "wu",
+        "zhou",
+        "xu",
+        "sun",
+        "ma",
+        "zhu",
+        "hu",
+        "guo",
+        "he",
+        "lin",
+        "kim",
+        "lee",
+        "park",
+        "choi",
+        "jung",
+        "kang",
+        "cho",
+        "yoon",
+    }
     top = Counter(s.block for s in corpus).most_common(10)
     assert sum(b.split()[-1] in cjk for b, _ in top) >= 3
 
@@ -154,7 +180,9 @@ def test_reader_accepts_written_file(tmp_path) -> None:
     path = tmp_path / "s.jsonl"
     synth.write_jsonl(sigs, path)
     back = reader.load_signatures([path])
-    assert [(s.id, s.name, s.person, s.block) for s in back] == [(s.id, s.name, s.person, s.block) for s in sigs]
+    assert [(s.id, s.name, s.person, s.block) for s in back] == [
+        (s.id, s.name, s.person, s.block) for s in sigs
+    ]
 
 
 def test_focus_block_makes_one_big_block() -> None:

@@ -63,8 +63,11 @@ def test_repair_never_crashes_and_is_idempotent(s: str) -> None:
     assert repair(out) == out
 
 
-_LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ äöüéèçñøåÄÖÜÉßłŁřŘůŮ",
-                 min_size=1, max_size=40)
+_LATIN = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ äöüéèçñøåÄÖÜÉßłŁřŘůŮ",
+    min_size=1,
+    max_size=40,
+)
 
 
 @given(_LATIN)

@@ -71,7 +71,12 @@ class SynthConfig:
     domains: tuple[str, ...] | None = None  # restrict topics to these domains (titles of T.DOMAINS)
     n_topics: int | None = None  # default grows with the number of people
     name_styles: tuple[tuple[str, float], ...] = (
-        ("full", 0.45), ("initials", 0.25), ("pubmed", 0.12), ("comma", 0.10), ("upper", 0.05), ("lower", 0.03),
+        ("full", 0.45),
+        ("initials", 0.25),
+        ("pubmed", 0.12),
+        ("comma", 0.10),
+        ("upper", 0.05),
+        ("lower", 0.03),
     )
     p_canonical_spelling: float = 0.75  # a person's usual spelling of a multi-part given name
     p_drop_middle: float = 0.35
@@ -101,13 +106,19 @@ PRESETS: dict[str, dict[str, Any]] = {
         "origin_mix": (("chinese", 0.8), ("korean", 0.05), ("japanese", 0.05), ("anglo_italian", 0.1)),
         "group_origin_share": 0.85,
         "name_styles": (("full", 0.9), ("initials", 0.05), ("comma", 0.05)),
-        "p_abstract_missing": 0.6, "p_email": 0.0, "p_orcid_person": 0.0, "p_keywords": 0.6,
+        "p_abstract_missing": 0.6,
+        "p_email": 0.0,
+        "p_orcid_person": 0.0,
+        "p_keywords": 0.6,
     },
     # PubMed-like: "Lee JS" names, biomedical topics, abstracts and affiliations mostly present.
     "synth-pubmed": {
         "domains": T.BIO_DOMAINS,
         "name_styles": (("pubmed", 0.7), ("full", 0.25), ("initials", 0.05)),
-        "p_abstract_missing": 0.1, "p_affiliation_missing": 0.15, "p_keywords": 0.7, "mean_authors": 6.0,
+        "p_abstract_missing": 0.1,
+        "p_affiliation_missing": 0.15,
+        "p_keywords": 0.7,
+        "mean_authors": 6.0,
     },
     # Semantic-Scholar-like: mixed styles, more ORCIDs and e-mails.
     "synth-s2": {"p_orcid_person": 0.5, "p_orcid_shown": 0.25, "p_email": 0.2},
@@ -170,8 +181,23 @@ def _ascii(s: str) -> str:
     return out.translate(_ASCII_EXTRA)
 
 
-_ASCII_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss",
-                              "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "İ": "I"})
+_ASCII_EXTRA = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "İ": "I",
+    }
+)
 _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -301,7 +327,9 @@ class _World:
         start = np.minimum(start, end)
         w = rng.lognormal(0.0, 1.0, size=P) * np.sqrt(end - start + 1.0)
         moves = (rng.random(P) < cfg.p_move) & (end - start >= 2)
-        move_year = np.where(moves, start + 1 + np.floor(rng.random(P) * (end - start - 1)).astype(np.int64), end + 1)
+        move_year = np.where(
+            moves, start + 1 + np.floor(rng.random(P) * (end - start - 1)).astype(np.int64), end + 1
+        )
         grp_b = np.where(moves, rng.choice(G, size=P, p=g_w), grp)
         self.origin_names = origins
         self.origin, self.start, self.end, self.w = origin, start, end, w
@@ -317,12 +345,18 @@ class _World:
         # each person's own sub-interests: 4 terms from their first topic's vocabulary (any rank) or from
         # anywhere, mixed into their papers' titles and abstracts
         pet_rank = rng.integers(0, _VOCAB, size=(P, _PETS))
-        pet_topic = np.where(rng.random((P, _PETS)) < 0.5, ptop[:, :1], rng.integers(0, n_topics, size=(P, _PETS)))
+        pet_topic = np.where(
+            rng.random((P, _PETS)) < 0.5, ptop[:, :1], rng.integers(0, n_topics, size=(P, _PETS))
+        )
         self.pets = vocab[pet_topic, pet_rank]
         # each group's own terms too (its projects): coauthors in one group share them, so a person's papers
         # share vocabulary whether they lead them or not, and same-named people of other groups do not
         g_rank = rng.integers(0, _VOCAB, size=(G, _GROUP_TERMS))
-        g_top = np.where(rng.random((G, _GROUP_TERMS)) < 0.5, g_topics[:, :1], rng.integers(0, n_topics, size=(G, _GROUP_TERMS)))
+        g_top = np.where(
+            rng.random((G, _GROUP_TERMS)) < 0.5,
+            g_topics[:, :1],
+            rng.integers(0, n_topics, size=(G, _GROUP_TERMS)),
+        )
         self.g_pets = vocab[g_top, g_rank]
 
         # names
@@ -336,7 +370,9 @@ class _World:
             f_origin = next((i for i, o in enumerate(origins) if focus[0] in T.SURNAMES[o]), None)
             if f_origin is None:
                 f_origin = next((i for i, o in enumerate(T.SURNAMES) if focus[0] in T.SURNAMES[o]), 0)
-                origins.append(list(T.SURNAMES)[f_origin]) if list(T.SURNAMES)[f_origin] not in origins else None
+                origins.append(list(T.SURNAMES)[f_origin]) if list(T.SURNAMES)[
+                    f_origin
+                ] not in origins else None
                 f_origin = origins.index(list(T.SURNAMES)[f_origin])
             self.origin[n_people:] = f_origin
         inventory = {o: T.surname_inventory(o) for o in origins}
@@ -366,7 +402,9 @@ class _World:
                 sur = inventory[o][int(rng.choice(len(inventory[o]), p=sur_p[o]))]
             if not is_focus and o in pools:
                 pool, cum = pools[o]
-                syl, sep, cjk, mid = pool[min(int(np.searchsorted(cum, pool_u[p] * cum[-1], side="right")), len(pool) - 1)]
+                syl, sep, cjk, mid = pool[
+                    min(int(np.searchsorted(cum, pool_u[p] * cum[-1], side="right")), len(pool) - 1)
+                ]
             else:
                 syl, sep, cjk, mid = self._given(rng, o, focus[1] if is_focus else None)
             self.surname.append(sur)
@@ -456,7 +494,10 @@ class _World:
         syl, sep, sur, mid = self.syll[p], self.sep[p], self.surname[p], self.middle[p]
         if len(syl) > 1 and u[0] >= cfg.p_canonical_spelling:
             choices = ("", "-", " ") if self.cjk[p] else ("-", " ")
-            sep = choices[int((u[0] - cfg.p_canonical_spelling) / (1 - cfg.p_canonical_spelling + 1e-12) * len(choices)) % len(choices)]
+            sep = choices[
+                int((u[0] - cfg.p_canonical_spelling) / (1 - cfg.p_canonical_spelling + 1e-12) * len(choices))
+                % len(choices)
+            ]
         if mid is not None and u[1] < cfg.p_drop_middle:
             mid = None
         if style in ("initials", "pubmed"):
@@ -541,7 +582,7 @@ def _papers(
     style_p = np.array([p for _, p in cfg.name_styles], dtype=float)
     style_p /= style_p.sum()
     focus = world.n_focus > 0
-    lead_cum = np.cumsum(world.w[world.n_people:]) if focus else world.cum_w
+    lead_cum = np.cumsum(world.w[world.n_people :]) if focus else world.cum_w
     lead_off = world.n_people if focus else 0
     noun_p = _zipf(_VOCAB, 1.0)
     venue_p = np.array([0.45, 0.25, 0.15, 0.15])
@@ -553,7 +594,9 @@ def _papers(
     while emitted < n_signatures:
         leads = lead_off + np.searchsorted(lead_cum, rng.random(B) * lead_cum[-1], side="right")
         leads = np.minimum(leads, len(world.w) - 1)
-        years = world.start[leads] + np.floor(rng.random(B) * (world.end[leads] - world.start[leads] + 1)).astype(np.int64)
+        years = world.start[leads] + np.floor(
+            rng.random(B) * (world.end[leads] - world.start[leads] + 1)
+        ).astype(np.int64)
         topics = world.ptop[leads, np.floor(rng.random(B) * world.ntop[leads]).astype(np.int64)]
         n_auth = 1 + np.minimum(rng.negative_binomial(2, 2 / (2 + cfg.mean_authors - 1), size=B), 60)
         n_out = rng.binomial(n_auth - 1, cfg.p_outside_coauthor)
@@ -592,15 +635,27 @@ def _papers(
 
             a_i, m_i, v_i = adjs[i].tolist(), meths[i].tolist(), verbs[i].tolist()
 
-            def words(k: int, nrow: list[str] = nrow, a_i: list[int] = a_i, m_i: list[int] = m_i,
-                      v_i: list[int] = v_i) -> list[str]:
-                return [*nrow[4 * k: 4 * k + 4], T.ADJECTIVES[a_i[2 * k]], T.ADJECTIVES[a_i[2 * k + 1]],
-                        T.METHODS[m_i[k]], T.VERBS[v_i[k]]]
+            def words(
+                k: int,
+                nrow: list[str] = nrow,
+                a_i: list[int] = a_i,
+                m_i: list[int] = m_i,
+                v_i: list[int] = v_i,
+            ) -> list[str]:
+                return [
+                    *nrow[4 * k : 4 * k + 4],
+                    T.ADJECTIVES[a_i[2 * k]],
+                    T.ADJECTIVES[a_i[2 * k + 1]],
+                    T.METHODS[m_i[k]],
+                    T.VERBS[v_i[k]],
+                ]
 
             title = _cap(_TITLES[title_t[i]].format(*words(0)))
             abstract = None
             if f[1] >= cfg.p_abstract_missing:
-                abstract = " ".join(_cap(_SENTENCES[sent_t[i, s]].format(*words(s + 1))) for s in range(n_sent[i]))
+                abstract = " ".join(
+                    _cap(_SENTENCES[sent_t[i, s]].format(*words(s + 1))) for s in range(n_sent[i])
+                )
             venue = None if f[2] < cfg.p_venue_missing else str(world.venues[topics[i], venue_r[i]])
             yr = None if f[3] < cfg.p_year_missing else year
             keywords: tuple[str, ...] = ()
@@ -640,7 +695,7 @@ def _papers(
                     affiliations=affs,
                     email=email,
                     orcid=orcid,
-                    coauthors=names_t[:j] + names_t[j + 1:],
+                    coauthors=names_t[:j] + names_t[j + 1 :],
                     title=title,
                     abstract=abstract,
                     venue=venue,
@@ -661,7 +716,9 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _coauthors(world: _World, rng: np.random.Generator, lead: int, year: int, k: int, n_out: int) -> list[int]:
+def _coauthors(
+    world: _World, rng: np.random.Generator, lead: int, year: int, k: int, n_out: int
+) -> list[int]:
     """k coauthors of ``lead`` at ``year``: from the lead's group (weighted, active then), n_out from anywhere."""
     if k <= 0:
         return []
@@ -739,7 +796,11 @@ def write_jsonl(signatures: Iterable[Signature], path: str | os.PathLike[str]) -
     n = 0
     try:
         with open(tmp, "wb") as raw:
-            stream: Any = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) if path.suffix == ".gz" else raw
+            stream: Any = (
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0)
+                if path.suffix == ".gz"
+                else raw
+            )
             with io.TextIOWrapper(stream, encoding="utf-8", newline="\n") as out:
                 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
                 for sig in signatures:
@@ -761,7 +822,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dataset", default="synth", help=f"name; presets: {', '.join(PRESETS)}")
     ap.add_argument("--focus-block", default=None, help="e.g. 'Wang, L': one big ambiguous block")
-    ap.add_argument("--knob", action="append", default=[], metavar="NAME=JSON", help="override a SynthConfig knob")
+    ap.add_argument(
+        "--knob", action="append", default=[], metavar="NAME=JSON", help="override a SynthConfig knob"
+    )
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     knobs: dict[str, Any] = {}
@@ -775,7 +838,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.focus_block:
         knobs["focus_block"] = args.focus_block
     try:
-        n = write_jsonl(iter_signatures(args.signatures, seed=args.seed, dataset=args.dataset, **knobs), args.out)
+        n = write_jsonl(
+            iter_signatures(args.signatures, seed=args.seed, dataset=args.dataset, **knobs), args.out
+        )
     except InputError as exc:
         print(f"byline_synth: error: {exc}", file=sys.stderr)
         return 2

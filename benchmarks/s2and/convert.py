@@ -40,7 +40,26 @@ _FILE_RE = re.compile(r"^(?P<name>.+?)\.(?P<split>train|dev|test)\.jsonl(\.gz)?$
 _SIG_ID_KEYS = ("signature_id", "sig_id", "signatureId", "id")
 _PERSON_KEYS = ("person_id", "cluster_id", "author_id", "person", "label")
 _BLOCK_KEYS = ("block", "author_info_given_block", "given_block", "author_info_block")
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "dos", "das", "du", "la", "le", "ter", "ten", "st", "st."}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "da",
+    "di",
+    "dos",
+    "das",
+    "du",
+    "la",
+    "le",
+    "ter",
+    "ten",
+    "st",
+    "st.",
+}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 

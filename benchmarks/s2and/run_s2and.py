@@ -132,8 +132,18 @@ def build_name_counts(papers: dict[str, Any]) -> dict[str, dict[str, int]]:
 
 
 PRODUCTION_TUNED_KEYS = (
-    "colsample_bytree", "learning_rate", "max_depth", "min_child_samples", "min_child_weight", "min_split_gain",
-    "n_estimators", "num_leaves", "reg_alpha", "reg_lambda", "subsample", "monotone_penalty",
+    "colsample_bytree",
+    "learning_rate",
+    "max_depth",
+    "min_child_samples",
+    "min_child_weight",
+    "min_split_gain",
+    "n_estimators",
+    "num_leaves",
+    "reg_alpha",
+    "reg_lambda",
+    "subsample",
+    "monotone_penalty",
 )
 
 
@@ -210,7 +220,10 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
 
     signatures = {**_prefixed(train_sigs, "train/"), **_prefixed(dev_sigs, "dev/")}
     papers = {**train_papers, **dev_papers}
-    clusters = {**{f"train/{k}": v for k, v in train_clusters.items()}, **{f"dev/{k}": v for k, v in dev_clusters.items()}}
+    clusters = {
+        **{f"train/{k}": v for k, v in train_clusters.items()},
+        **{f"dev/{k}": v for k, v in dev_clusters.items()},
+    }
 
     n_iter = 2 if args.smoke else args.n_iter
     train_pairs = 3000 if args.smoke else args.train_pairs
@@ -250,13 +263,20 @@ def cmd_train(args: argparse.Namespace) -> dict[str, Any]:
     )
     t_data = time.perf_counter()
     train, val, _test = featurize(
-        dataset, featurizer_info, n_jobs=args.n_jobs, use_cache=False, nameless_featurizer_info=nameless_info, nan_value=np.nan
+        dataset,
+        featurizer_info,
+        n_jobs=args.n_jobs,
+        use_cache=False,
+        nameless_featurizer_info=nameless_info,
+        nan_value=np.nan,
     )
     X_train, y_train, nameless_X_train = train
     X_val, y_val, nameless_X_val = val
     for what, y in (("training", y_train), ("dev", y_val)):
         if len(set(np.asarray(y).tolist())) < 2:
-            raise SystemExit(f"S2AND needs same-person and different-person {what} pairs; {data} has one class only")
+            raise SystemExit(
+                f"S2AND needs same-person and different-person {what} pairs; {data} has one class only"
+            )
     t_feat = time.perf_counter()
 
     def modeler(info: Any, params: dict[str, Any] | None) -> Any:
@@ -394,8 +414,13 @@ def cmd_disambiguate(args: argparse.Namespace) -> dict[str, Any]:
             "pairwise_recall": float(pw_r),
             "pairwise_f1": float(pw_f1),
         },
-        "seconds": {"load_model": t_model - t0, "load_preprocess": t_data - t_model, "distances": t_dist - t_data, "cluster": t_pred - t_dist,
-                    "total": t_pred - t0},
+        "seconds": {
+            "load_model": t_model - t0,
+            "load_preprocess": t_data - t_model,
+            "distances": t_dist - t_data,
+            "cluster": t_pred - t_dist,
+            "total": t_pred - t0,
+        },
         "peak_rss_mb_self": _peak_rss_mb(),
     }
 
@@ -445,10 +470,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--model", required=True, help="model folder")
         p.add_argument("--n-jobs", type=int, default=2)
         if name == "train":
-            p.add_argument("--smoke", action="store_true", help="tiny settings (2 rounds, 3k pairs, small trees)")
-            p.add_argument("--n-iter", type=int, default=25,
-                           help="pairwise hyperopt rounds (S2AND's default: 25); 0 = no search, S2AND's production "
-                           "model's tuned LightGBM hyperparameters")
+            p.add_argument(
+                "--smoke", action="store_true", help="tiny settings (2 rounds, 3k pairs, small trees)"
+            )
+            p.add_argument(
+                "--n-iter",
+                type=int,
+                default=25,
+                help="pairwise hyperopt rounds (S2AND's default: 25); 0 = no search, S2AND's production "
+                "model's tuned LightGBM hyperparameters",
+            )
             p.add_argument("--train-pairs", type=int, default=100_000, help="S2AND's script: 100k")
             p.add_argument("--val-pairs", type=int, default=10_000, help="S2AND's script: 10k")
         if name == "disambiguate":

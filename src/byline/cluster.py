@@ -206,7 +206,9 @@ def block_linkage(
     if n < 2 or n > DENSE_MAX:
         return None
     d = 1.0 - np.asarray(p, dtype=np.float64)
-    return _linkage_dense(n, np.asarray(i, np.int64), np.asarray(j, np.int64), d, np.arange(n), list(cannot_link))
+    return _linkage_dense(
+        n, np.asarray(i, np.int64), np.asarray(j, np.int64), d, np.arange(n), list(cannot_link)
+    )
 
 
 def cut_linkage(Z: np.ndarray | None, n: int, threshold: float) -> np.ndarray:

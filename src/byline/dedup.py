@@ -36,8 +36,16 @@ from unidecode import unidecode
 
 from byline.records import Author, Provenance, Record, Work, stable_id
 
-__all__ = ["Deduper", "dedup", "normalize_title", "record_keys", "work_keys", "merge_record", "titles_compatible",
-           "MERGE_REASON"]
+__all__ = [
+    "Deduper",
+    "dedup",
+    "normalize_title",
+    "record_keys",
+    "work_keys",
+    "merge_record",
+    "titles_compatible",
+    "MERGE_REASON",
+]
 
 # the key of ``Record.extra`` that says why a record was merged into a work that existed before it
 MERGE_REASON = "merged_because"
@@ -352,7 +360,11 @@ class Deduper:
                     shared = _shared_author(rec.authors, g.work.authors)
                     if shared is None:
                         continue
-                    year = "same year" if rec.year is not None and g.work.year is not None else "year on one side only"
+                    year = (
+                        "same year"
+                        if rec.year is not None and g.work.year is not None
+                        else "year on one side only"
+                    )
                     return gi, f"same title, {year}, shared author name {shared!r}"
                 if is_abs:
                     if abstract_sh is None:
@@ -447,8 +459,12 @@ def _new_id(work: Work, taken: set[str]) -> str:
     return wid
 
 
-def dedup(records: Iterable[Record], existing: Iterable[Work] = (), *,
-          abstract_threshold: float = ABSTRACT_THRESHOLD) -> list[Work]:
+def dedup(
+    records: Iterable[Record],
+    existing: Iterable[Work] = (),
+    *,
+    abstract_threshold: float = ABSTRACT_THRESHOLD,
+) -> list[Work]:
     """Merge ``records`` into works (also against ``existing`` works, which keep their ids).
 
     Returns every work that holds at least one of ``records``, in first-seen order.

@@ -67,7 +67,9 @@ class StaticEncoder:
                 vectors = z["q"].astype(np.float32) * z["scale"][:, None]
             tok = Tokenizer.from_file(str(d / TOKENIZER))
         except (OSError, KeyError, ValueError) as exc:
-            raise ModelError(f"{d}: not a byline text encoder ({exc}); rebuild it with `make encoder`") from None
+            raise ModelError(
+                f"{d}: not a byline text encoder ({exc}); rebuild it with `make encoder`"
+            ) from None
         return cls(vectors, tok, str(info.get("sha256", "")))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -82,7 +84,9 @@ class StaticEncoder:
 
         flat = np.fromiter((t for e in enc for t in e.ids), np.int64, count=int(lengths.sum()))
         indptr = np.concatenate([[0], np.cumsum(lengths)])
-        counts = sp.csr_matrix((np.ones(len(flat), np.float32), flat, indptr), shape=(len(texts), len(self.vectors)))
+        counts = sp.csr_matrix(
+            (np.ones(len(flat), np.float32), flat, indptr), shape=(len(texts), len(self.vectors))
+        )
         out = np.asarray(counts @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1)
         nz = norms > 0

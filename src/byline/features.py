@@ -27,7 +27,56 @@ from byline.records import Signature
 
 _WORD_RE = re.compile(r"[a-z][a-z0-9]+")
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its", "of", "on", "or", "that", "the", "to", "was", "were", "with", "we", "our", "this", "these", "those", "which", "using", "based", "via", "into", "their", "than", "then", "also", "can", "not", "new", "study", "analysis", "between", "under", "over", "toward", "towards"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "to",
+        "was",
+        "were",
+        "with",
+        "we",
+        "our",
+        "this",
+        "these",
+        "those",
+        "which",
+        "using",
+        "based",
+        "via",
+        "into",
+        "their",
+        "than",
+        "then",
+        "also",
+        "can",
+        "not",
+        "new",
+        "study",
+        "analysis",
+        "between",
+        "under",
+        "over",
+        "toward",
+        "towards",
+    ]
 )
 # blocks up to this size get their pair dot products from one sparse block-diagonal Gram matrix
 _GRAM_MAX_N = 3000
@@ -140,7 +189,9 @@ class BlockData:
             raise ValueError("block_ids must be non-decreasing (rows of a block contiguous)")
         sizes = np.bincount(self.block_id) if self.n else np.zeros(1, np.int64)
         self.block_size = sizes[self.block_id] if self.n else np.zeros(0, np.int64)
-        self.block_start = np.concatenate([[0], np.cumsum(sizes)])[self.block_id] if self.n else np.zeros(0, np.int64)
+        self.block_start = (
+            np.concatenate([[0], np.cumsum(sizes)])[self.block_id] if self.n else np.zeros(0, np.int64)
+        )
         self.parsed: list[ParsedName] = [parse_name(s.name) for s in self.sigs]
         P = self.parsed
         self.given_code = _codes([p.given_joined if not p.given_is_initial else "" for p in P])
@@ -162,7 +213,9 @@ class BlockData:
         fn = self.full_name
         local = np.zeros(self.n)
         if self.n:
-            _, inv, cnt = np.unique(self.block_id * (int(fn.max()) + 2) + fn + 1, return_inverse=True, return_counts=True)
+            _, inv, cnt = np.unique(
+                self.block_id * (int(fn.max()) + 2) + fn + 1, return_inverse=True, return_counts=True
+            )
             local = cnt[inv].astype(np.float64)
         self.local_full = np.where(fn >= 0, np.log1p(local), np.nan).astype(np.float32)
         self.year = np.array([np.nan if s.year is None else float(s.year) for s in self.sigs], np.float32)
@@ -232,7 +285,8 @@ class BlockData:
         """Coauthors keyed by surname + all initials ("radhika ag"): finer than the block key."""
         own = [initials_key(p) for p in self.parsed]
         docs = [
-            sorted({initials_key(parse_name(c)) for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)
+            sorted({initials_key(parse_name(c)) for c in s.coauthors} - {own[k], ""})
+            for k, s in enumerate(self.sigs)
         ]
         return tfidf_matrix(docs, binary=True, block_ids=self.block_id)
 
@@ -240,7 +294,7 @@ class BlockData:
     def coauthors_full(self) -> sp.csr_matrix:
         """Coauthors printed with a full given name, keyed by that full name ("seungwon hwang")."""
         docs = []
-        for k, s in enumerate(self.sigs):
+        for s in self.sigs:
             keys = set()
             for c in s.coauthors:
                 p = parse_name(c)
@@ -295,11 +349,15 @@ class BlockData:
 
     @cached_property
     def affiliation(self) -> sp.csr_matrix:
-        return tfidf_matrix([[w for a in s.affiliations for w in words(a)] for s in self.sigs], block_ids=self.block_id)
+        return tfidf_matrix(
+            [[w for a in s.affiliations for w in words(a)] for s in self.sigs], block_ids=self.block_id
+        )
 
     @cached_property
     def keywords(self) -> sp.csr_matrix:
-        return tfidf_matrix([[unidecode(k).lower().strip() for k in s.keywords] for s in self.sigs], block_ids=self.block_id)
+        return tfidf_matrix(
+            [[unidecode(k).lower().strip() for k in s.keywords] for s in self.sigs], block_ids=self.block_id
+        )
 
     def present(self, name: str) -> np.ndarray:
         X: sp.csr_matrix = getattr(self, name)
@@ -405,7 +463,10 @@ def _nan_if(x: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return x
 
 
-@feature("given_level", "given-name agreement: 3 same, 2 prefix, 1 initial only, 0 initials differ, -1 incompatible")
+@feature(
+    "given_level",
+    "given-name agreement: 3 same, 2 prefix, 1 initial only, 0 initials differ, -1 incompatible",
+)
 def _f_given(d: BlockData, i, j):
     return d.given_level(i, j)
 
@@ -453,7 +514,11 @@ def _f_csur(d, i, j):
     return np.fmin(d.log_surname[i], d.log_surname[j])
 
 
-@feature("name_count_first_last", "log1p count of first initial + surname (how crowded the block key is)", default=False)
+@feature(
+    "name_count_first_last",
+    "log1p count of first initial + surname (how crowded the block key is)",
+    default=False,
+)
 def _f_cfl(d, i, j):
     return np.fmin(d.log_first_last[i], d.log_first_last[j])
 

@@ -85,9 +85,19 @@ class Disambiguator:
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
-        "threshold", "random_state", "n_estimators", "learning_rate", "num_leaves", "min_child_samples",
-        "max_pairs_per_block", "calibration_folds", "max_block_full", "knn", "name_constraints",
-        "balanced_sampling", "n_jobs",
+        "threshold",
+        "random_state",
+        "n_estimators",
+        "learning_rate",
+        "num_leaves",
+        "min_child_samples",
+        "max_pairs_per_block",
+        "calibration_folds",
+        "max_block_full",
+        "knn",
+        "name_constraints",
+        "balanced_sampling",
+        "n_jobs",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -110,19 +120,37 @@ class Disambiguator:
                 raise ValueError(f"Disambiguator: {msg}")
 
         t = self.threshold
-        check(t is None or (isinstance(t, int | float) and 0.0 < t < 1.0), f"threshold must be in (0, 1), got {t!r}")
+        check(
+            t is None or (isinstance(t, int | float) and 0.0 < t < 1.0),
+            f"threshold must be in (0, 1), got {t!r}",
+        )
         check(isinstance(self.random_state, int), "random_state must be an int")
-        for name in ("n_estimators", "num_leaves", "min_child_samples", "max_pairs_per_block", "max_block_full", "n_jobs"):
+        for name in (
+            "n_estimators",
+            "num_leaves",
+            "min_child_samples",
+            "max_pairs_per_block",
+            "max_block_full",
+            "n_jobs",
+        ):
             v = getattr(self, name)
-            check(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{name} must be a positive int, got {v!r}")
+            check(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+                f"{name} must be a positive int, got {v!r}",
+            )
         check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
         c = self.calibration_folds
-        check(isinstance(c, int) and not isinstance(c, bool) and c >= 2, f"calibration_folds must be an int >= 2, got {c!r}")
+        check(
+            isinstance(c, int) and not isinstance(c, bool) and c >= 2,
+            f"calibration_folds must be an int >= 2, got {c!r}",
+        )
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "booster_"):
-            raise NotFittedError("this Disambiguator is not fitted yet: call fit() or Disambiguator.load() first")
+            raise NotFittedError(
+                "this Disambiguator is not fitted yet: call fit() or Disambiguator.load() first"
+            )
 
     # --- training -------------------------------------------------------------------------------------
     def _columns(self) -> np.ndarray:
@@ -148,8 +176,11 @@ class Disambiguator:
         by_ds: dict[str, dict[str, list[Signature]]] = {}
         for key, labeled in labeled_blocks.items():
             by_ds.setdefault(labeled[0].dataset or "data", {})[key] = labeled
-        runs = [(ds_name, self._counts_for(sorted(s.name for v in part.values() for s in v)), batch)
-                for ds_name, part in sorted(by_ds.items()) for batch in batches(part)]
+        runs = [
+            (ds_name, self._counts_for(sorted(s.name for v in part.values() for s in v)), batch)
+            for ds_name, part in sorted(by_ds.items())
+            for batch in batches(part)
+        ]
         for _ds, counts, batch in runs:
             rows: list[Signature] = []
             bids, gi, gj = [], [], []
@@ -199,7 +230,9 @@ class Disambiguator:
         self.feature_names_ = tuple(DEFAULT_FEATURES)
         X, y, groups = self._training_pairs(blocks, rng)
         if y.min() == y.max():
-            raise InputError("training pairs are all of one class: need both same-person and different-person pairs")
+            raise InputError(
+                "training pairs are all of one class: need both same-person and different-person pairs"
+            )
         self.booster_ = self._train_booster(X, y)
         # isotonic calibration on out-of-fold scores: each fold scored by a model that never saw its blocks
         fold = groups % int(self.calibration_folds)
@@ -371,7 +404,9 @@ class Disambiguator:
         meta["model_sha256"] = hashlib.sha256(model_text.encode("utf-8")).hexdigest()
         # model.txt first, metadata last: the metadata (with the model's checksum) commits the pair
         _atomic_write(d / MODEL_FILE, model_text)
-        _atomic_write(d / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+        _atomic_write(
+            d / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        )
         return d
 
     @classmethod
@@ -425,7 +460,9 @@ class Disambiguator:
         except Exception as exc:  # LightGBM raises its own LightGBMError / ValueError
             raise ModelError(f"{model_path}: corrupt LightGBM model ({str(exc).strip()[:200]})") from None
         if booster.num_feature() != len(names):
-            raise ModelError(f"{model_path}: model has {booster.num_feature()} features, its metadata lists {len(names)}")
+            raise ModelError(
+                f"{model_path}: model has {booster.num_feature()} features, its metadata lists {len(names)}"
+            )
         try:
             params = {k: v for k, v in meta.get("params", {}).items() if k in cls._PARAMS}
             m = cls(**params)
@@ -435,7 +472,9 @@ class Disambiguator:
             m.threshold_source_ = meta.get("threshold_source", "")
             m.threshold_scores_ = {float(k): v for k, v in meta.get("threshold_scores", {}).items()}
             cal = meta.get("calibration")
-            m.calibration_ = None if cal is None else (np.asarray(cal["x"], float), np.asarray(cal["y"], float))
+            m.calibration_ = (
+                None if cal is None else (np.asarray(cal["x"], float), np.asarray(cal["y"], float))
+            )
             tr = meta.get("training", {})
             m.n_train_signatures_ = int(tr.get("signatures", 0))
             m.n_train_pairs_ = int(tr.get("pairs", 0))
@@ -478,7 +517,9 @@ def _fit_isotonic(raw: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return xs, ys
 
 
-def choose_threshold(model: Disambiguator, signatures: Sequence[Signature]) -> tuple[float, dict[float, float]]:
+def choose_threshold(
+    model: Disambiguator, signatures: Sequence[Signature]
+) -> tuple[float, dict[float, float]]:
     """The grid threshold with the best mean (over datasets) B3 F1 on labeled ``signatures``."""
     from byline.block import group_blocks
     from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters

@@ -29,7 +29,32 @@ from functools import lru_cache
 from unidecode import unidecode
 
 PARTICLES = frozenset(
-    ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "das", "do", "la", "le", "ter", "ten", "bin", "ibn", "al", "el", "st", "saint", "mac"]
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "do",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "st",
+        "saint",
+        "mac",
+    ]
 )
 SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"])
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")
@@ -119,7 +144,7 @@ def _split_given(raw_given: list[str], all_caps: bool = False) -> tuple[list[str
 
 
 def _is_initials_token(tok: str, all_caps: bool = False) -> bool:
-    """"HY", "H.Y.", "J.-C." are initials; in an all-capitals name only dotted or 1-letter tokens are."""
+    """ "HY", "H.Y.", "J.-C." are initials; in an all-capitals name only dotted or 1-letter tokens are."""
     tok = tok.strip()
     if all_caps and "." not in tok and len(tok) > 1:
         return False
@@ -157,9 +182,11 @@ def parse_name(s: str | None) -> ParsedName:
             suffix = normalize(tokens.pop())
         if len(tokens) == 1:
             surname_tokens, given_tokens = tokens, []
-        elif _is_initials_token(tokens[-1], all_caps) and not _is_initials_token(tokens[0], all_caps) and len(
-            re.sub(r"[^A-Za-z]", "", tokens[0])
-        ) > 1:
+        elif (
+            _is_initials_token(tokens[-1], all_caps)
+            and not _is_initials_token(tokens[0], all_caps)
+            and len(re.sub(r"[^A-Za-z]", "", tokens[0])) > 1
+        ):
             # PubMed/MEDLINE style "Lee HY", "van der Berg JC"
             given_tokens, surname_tokens = [tokens[-1]], tokens[:-1]
         else:

@@ -150,8 +150,17 @@ def summarize(
             continue
         seen_works.add(s.work_id)
         works.append(
-            WorkRef(s.work_id, s.id, s.title, s.year, s.venue, s.name, list(s.coauthors), s.id in implicit,
-                    abstract=s.abstract or None)
+            WorkRef(
+                s.work_id,
+                s.id,
+                s.title,
+                s.year,
+                s.venue,
+                s.name,
+                list(s.coauthors),
+                s.id in implicit,
+                abstract=s.abstract or None,
+            )
         )
         words = terms(" ".join(filter(None, [s.title, s.abstract, " ".join(s.keywords)])), stop)
         topic.update(set(words))
@@ -164,10 +173,14 @@ def summarize(
         coauthors=co.most_common(top * 3),
         affiliations=aff.most_common(top),
         years=sorted(years.items()),
-        topics=sorted(((t, n) for t, n in topic.items() if n > 1 or len(works) == 1),
-                      key=lambda kv: (-kv[1], -tf[kv[0]], kv[0]))[:top],
-        affiliation_years={a: sorted({s.year for s in sigs if s.year and a in s.affiliations}, reverse=True)
-                           for a, _ in aff.most_common(top)},
+        topics=sorted(
+            ((t, n) for t, n in topic.items() if n > 1 or len(works) == 1),
+            key=lambda kv: (-kv[1], -tf[kv[0]], kv[0]),
+        )[:top],
+        affiliation_years={
+            a: sorted({s.year for s in sigs if s.year and a in s.affiliations}, reverse=True)
+            for a, _ in aff.most_common(top)
+        },
         emails=sorted({s.email for s in sigs if s.email}),
         orcids=sorted({s.orcid for s in sigs if s.orcid}),
         locked=locked,
@@ -186,16 +199,28 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
         "cited_by_count": None,
         "counts_by_year": [{"year": y, "works_count": n} for y, n in sorted(by_year.items(), reverse=True)],
         "affiliations": [
-            {"institution": {"id": None, "display_name": name}, "years": p.affiliation_years.get(name, []),
-             "count": n}
+            {
+                "institution": {"id": None, "display_name": name},
+                "years": p.affiliation_years.get(name, []),
+                "count": n,
+            }
             for name, n in p.affiliations
         ],
-        "last_known_institutions": [{"id": None, "display_name": p.affiliations[0][0]}] if p.affiliations else [],
+        "last_known_institutions": [{"id": None, "display_name": p.affiliations[0][0]}]
+        if p.affiliations
+        else [],
         "topics": [{"id": None, "display_name": t, "count": n} for t, n in p.topics],
         "works": [
-            {"id": w.work_id, "title": w.title, "publication_year": w.year, "venue": w.venue,
-             "signature_id": w.signature_id, "printed_name": w.printed_name, "implicit_author": w.implicit,
-             **({"abstract": w.abstract} if w.abstract else {})}
+            {
+                "id": w.work_id,
+                "title": w.title,
+                "publication_year": w.year,
+                "venue": w.venue,
+                "signature_id": w.signature_id,
+                "printed_name": w.printed_name,
+                "implicit_author": w.implicit,
+                **({"abstract": w.abstract} if w.abstract else {}),
+            }
             for w in p.works
         ],
         "x_byline": {
@@ -207,22 +232,47 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
     }
 
 
-_ROW_FIELDS = ("person_id", "person_name", "work_id", "signature_id", "printed_name", "title", "year", "venue",
-               "coauthors", "implicit_author", "abstract")
+_ROW_FIELDS = (
+    "person_id",
+    "person_name",
+    "work_id",
+    "signature_id",
+    "printed_name",
+    "title",
+    "year",
+    "venue",
+    "coauthors",
+    "implicit_author",
+    "abstract",
+)
 
 
 def rows(p: Profile) -> list[dict[str, Any]]:
     """One flat row per work (for CSV and Parquet)."""
     return [
-        {"person_id": p.id, "person_name": p.name, "work_id": w.work_id, "signature_id": w.signature_id,
-         "printed_name": w.printed_name, "title": w.title, "year": w.year, "venue": w.venue,
-         "coauthors": "; ".join(w.coauthors), "implicit_author": w.implicit, "abstract": w.abstract}
+        {
+            "person_id": p.id,
+            "person_name": p.name,
+            "work_id": w.work_id,
+            "signature_id": w.signature_id,
+            "printed_name": w.printed_name,
+            "title": w.title,
+            "year": w.year,
+            "venue": w.venue,
+            "coauthors": "; ".join(w.coauthors),
+            "implicit_author": w.implicit,
+            "abstract": w.abstract,
+        }
         for w in p.works
     ]
 
 
-def export(profiles: Profile | Sequence[Profile], fmt: str, out: str | Path,
-           redirects_from: Mapping[str, Sequence[str]] | None = None) -> Path:
+def export(
+    profiles: Profile | Sequence[Profile],
+    fmt: str,
+    out: str | Path,
+    redirects_from: Mapping[str, Sequence[str]] | None = None,
+) -> Path:
     """Write one or more profiles as ``json`` (OpenAlex-shaped), ``csv`` or ``parquet``."""
     plist = [profiles] if isinstance(profiles, Profile) else list(profiles)
     out = Path(out)
@@ -232,8 +282,10 @@ def export(profiles: Profile | Sequence[Profile], fmt: str, out: str | Path,
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "json":
         docs = [to_openalex(p, redirects_from.get(p.id, ())) for p in plist]
-        tmp.write_text(json.dumps(docs[0] if len(docs) == 1 else {"authors": docs}, ensure_ascii=False,
-                                  indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(docs[0] if len(docs) == 1 else {"authors": docs}, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
     else:
         flat = [r for p in plist for r in rows(p)]
         if fmt == "csv":
@@ -245,12 +297,21 @@ def export(profiles: Profile | Sequence[Profile], fmt: str, out: str | Path,
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            schema = pa.schema([
-                ("person_id", pa.string()), ("person_name", pa.string()), ("work_id", pa.string()),
-                ("signature_id", pa.string()), ("printed_name", pa.string()), ("title", pa.string()),
-                ("year", pa.int32()), ("venue", pa.string()), ("coauthors", pa.string()),
-                ("implicit_author", pa.bool_()), ("abstract", pa.string()),
-            ])
+            schema = pa.schema(
+                [
+                    ("person_id", pa.string()),
+                    ("person_name", pa.string()),
+                    ("work_id", pa.string()),
+                    ("signature_id", pa.string()),
+                    ("printed_name", pa.string()),
+                    ("title", pa.string()),
+                    ("year", pa.int32()),
+                    ("venue", pa.string()),
+                    ("coauthors", pa.string()),
+                    ("implicit_author", pa.bool_()),
+                    ("abstract", pa.string()),
+                ]
+            )
             table = pa.Table.from_pylist(flat, schema=schema)
             pq.write_table(table, tmp)
     tmp.replace(out)  # never leave a half-written export behind

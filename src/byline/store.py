@@ -52,8 +52,16 @@ from byline._errors import InputError, StoreError
 from byline.dedup import Deduper
 from byline.records import Author, Listing, Provenance, Record, Signature, Work, signatures_of, stable_id
 
-__all__ = ["Store", "IngestResult", "MIGRATIONS", "schema_version", "ParsedFile", "parse_file", "execute_script",
-           "utc_now"]
+__all__ = [
+    "Store",
+    "IngestResult",
+    "MIGRATIONS",
+    "schema_version",
+    "ParsedFile",
+    "parse_file",
+    "execute_script",
+    "utc_now",
+]
 
 Migration = Callable[[sqlite3.Connection], None] | str
 
@@ -152,7 +160,7 @@ def _m1_core(con: sqlite3.Connection) -> None:
             PRIMARY KEY (listing_id, position)
         );
         CREATE INDEX listing_entries_record ON listing_entries(record_id);
-        """
+        """,
     )
 
 
@@ -232,8 +240,12 @@ def _author_json(a: Author) -> dict[str, Any]:
 
 
 def _author_from(d: dict[str, Any]) -> Author:
-    return Author(name=d["name"], affiliations=tuple(d.get("affiliations", ())), email=d.get("email"),
-                  orcid=d.get("orcid"))
+    return Author(
+        name=d["name"],
+        affiliations=tuple(d.get("affiliations", ())),
+        email=d.get("email"),
+        orcid=d.get("orcid"),
+    )
 
 
 def _record_json(r: Record) -> str:
@@ -373,8 +385,15 @@ def parse_file(
         from byline.ingest._problems import quote
 
         raise InputError(f"cannot parse as {fmt}: {quote(exc)}", file=p) from exc
-    return ParsedFile(path=str(p) if label is None else label, hash=digest, size=size, format=fmt,
-                      records=records, is_listing=is_listing or owner is not None, owner=page_owner)
+    return ParsedFile(
+        path=str(p) if label is None else label,
+        hash=digest,
+        size=size,
+        format=fmt,
+        records=records,
+        is_listing=is_listing or owner is not None,
+        owner=page_owner,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -531,8 +550,16 @@ class Store:
                 if progress is not None:
                     progress(_i, len(paths), count, str(_p))
 
-            parsed.append(parse_file(p, owner=owner, format=format, on_record=bump, csv_mapping=csv_mapping,
-                                     label=(labels or {}).get(str(p))))
+            parsed.append(
+                parse_file(
+                    p,
+                    owner=owner,
+                    format=format,
+                    on_record=bump,
+                    csv_mapping=csv_mapping,
+                    label=(labels or {}).get(str(p)),
+                )
+            )
         if progress is not None:
             progress(len(paths), len(paths), count, "")
         try:
@@ -542,7 +569,9 @@ class Store:
             raise StoreError(f"{self.path}: write failed, nothing stored: {exc}") from exc
 
     def _write(self, con: sqlite3.Connection, parsed: list[ParsedFile]) -> IngestResult:
-        res = IngestResult(files=len(parsed), formats=[(pf.path, pf.format, len(pf.records)) for pf in parsed])
+        res = IngestResult(
+            files=len(parsed), formats=[(pf.path, pf.format, len(pf.records)) for pf in parsed]
+        )
         now = _now()
         # record ids: content hash + position, so the same bytes always give the same ids
         batch: list[tuple[str, ParsedFile, int, Record]] = []
@@ -579,13 +608,22 @@ class Store:
             "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
             "VALUES (?,?,?,?,?,?,?,?)",
             (
-                (rid, pf.hash, rec.source.file, rec.source.line, rec.source.record, rec.format, pos,
-                 _record_json(rec))
+                (
+                    rid,
+                    pf.hash,
+                    rec.source.file,
+                    rec.source.line,
+                    rec.source.record,
+                    rec.format,
+                    pos,
+                    _record_json(rec),
+                )
                 for rid, pf, pos, rec, _ in new_recs
             ),
         )
         con.executemany(
-            "INSERT INTO work_records(record_id, work_id) VALUES (?,?)", ((rid, w.id) for rid, *_, w in new_recs)
+            "INSERT INTO work_records(record_id, work_id) VALUES (?,?)",
+            ((rid, w.id) for rid, *_, w in new_recs),
         )
         con.executemany(
             "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)",
@@ -641,14 +679,24 @@ class Store:
             "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, block=excluded.block, "
             "affiliations=excluded.affiliations, email=excluded.email, orcid=excluded.orcid",
             [
-                (s.id, w.id, s.position, s.name, _block_of(s.name), _dumps(list(s.affiliations)), s.email, s.orcid)
+                (
+                    s.id,
+                    w.id,
+                    s.position,
+                    s.name,
+                    _block_of(s.name),
+                    _dumps(list(s.affiliations)),
+                    s.email,
+                    s.orcid,
+                )
                 for s in sigs
             ],
         )
         con.execute("DELETE FROM signatures WHERE work_id = ? AND position >= ?", (w.id, len(sigs)))
 
-    def _works_by_keys(self, con: sqlite3.Connection, keys: list[str],
-                       skip: Callable[[str], bool] = lambda _: False) -> list[Work]:
+    def _works_by_keys(
+        self, con: sqlite3.Connection, keys: list[str], skip: Callable[[str], bool] = lambda _: False
+    ) -> list[Work]:
         ids: list[str] = []
         for chunk in _chunks(keys):
             q = f"SELECT DISTINCT work_id FROM work_keys WHERE key IN ({','.join('?' * len(chunk))})"
@@ -657,8 +705,9 @@ class Store:
 
     # -- reading
 
-    def _load_work(self, con: sqlite3.Connection, wid: str, row: sqlite3.Row | None = None,
-                   with_records: bool = True) -> Work:
+    def _load_work(
+        self, con: sqlite3.Connection, wid: str, row: sqlite3.Row | None = None, with_records: bool = True
+    ) -> Work:
         if row is None:
             row = con.execute("SELECT * FROM works WHERE id = ?", (wid,)).fetchone()
             if row is None:
@@ -765,7 +814,8 @@ class Store:
             rows = self._con.execute("SELECT work_id FROM signatures GROUP BY work_id ORDER BY MIN(rowid)")
         else:
             rows = self._con.execute(
-                "SELECT work_id FROM signatures WHERE block = ? GROUP BY work_id ORDER BY MIN(rowid)", (block,)
+                "SELECT work_id FROM signatures WHERE block = ? GROUP BY work_id ORDER BY MIN(rowid)",
+                (block,),
             )
         out: list[Signature] = []
         for (wid,) in rows.fetchall():

@@ -25,7 +25,9 @@ __all__ = ["repair", "decode_bytes", "strip_latex", "decode_latex_accents", "fix
 
 # Characters a cp874 decoder produces for bytes >= 0x80: Thai block, NBSP, the few Windows punctuation
 # marks, and C1 controls (what lenient decoders emit for bytes cp874 leaves undefined).
-_CP874_HIGH = re.compile("[\u0e01-\u0e5b\u00a0\u20ac\u2026\u2018\u2019\u201c\u201d\u2022\u2013\u2014\x80-\x9f]{2,}")
+_CP874_HIGH = re.compile(
+    "[\u0e01-\u0e5b\u00a0\u20ac\u2026\u2018\u2019\u201c\u201d\u2022\u2013\u2014\x80-\x9f]{2,}"
+)
 _THAI = re.compile("[\u0e01-\u0e5b]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 
@@ -114,7 +116,9 @@ def _char_class(codepoints: set[int]) -> re.Pattern[str]:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
     return re.compile(f"[{body}]")
 
 
@@ -177,9 +181,27 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_CJK_ENCODINGS = ("cp949", "euc_kr", "johab", "big5", "big5hkscs", "euc_jp", "euc_jis_2004", "euc_jisx0213",
-                  "shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932", "gb2312", "gbk", "gb18030", "hz",
-                  "iso2022_jp", "iso2022_kr", "cp950")
+_CJK_ENCODINGS = (
+    "cp949",
+    "euc_kr",
+    "johab",
+    "big5",
+    "big5hkscs",
+    "euc_jp",
+    "euc_jis_2004",
+    "euc_jisx0213",
+    "shift_jis",
+    "shift_jis_2004",
+    "shift_jisx0213",
+    "cp932",
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "hz",
+    "iso2022_jp",
+    "iso2022_kr",
+    "cp950",
+)
 _BINARY_CONTROLS = frozenset(range(0, 9)) | frozenset(range(14, 32)) | {11, 127}
 
 
@@ -218,7 +240,7 @@ def decode_bytes(raw: bytes, file: str | PathLike[str] | None = None) -> tuple[s
     """
     for bom, enc in _BOMS:
         if raw.startswith(bom):
-            text = _strict(raw[len(bom):], enc.replace("-sig", ""), allow_truncated=True)
+            text = _strict(raw[len(bom) :], enc.replace("-sig", ""), allow_truncated=True)
             if text is None:
                 raise InputError(f"starts with a {enc} byte-order mark but is not valid {enc}", file=file)
             return text, enc
@@ -310,10 +332,20 @@ def _latex2text() -> object | None:
 
 # Commands that print text pylatexenc drops: logos and BibTeX's hyphen/slash. Like TeX, the space or ``{}``
 # after the command word is eaten: ``The \TeX book`` → ``The TeXbook``, ``Hartree\hyphen Fock`` → ``Hartree-Fock``.
-_TEXT_COMMANDS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
-                  "LuaTeX": "LuaTeX", "AmSTeX": "AmSTeX", "hyphen": "-", "slash": "/"}
-_TEXT_COMMAND = re.compile(r"\\(" + "|".join(sorted(_TEXT_COMMANDS, key=len, reverse=True))
-                           + r")(?![A-Za-z])(?:\{\}| )?")
+_TEXT_COMMANDS = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "LuaTeX": "LuaTeX",
+    "AmSTeX": "AmSTeX",
+    "hyphen": "-",
+    "slash": "/",
+}
+_TEXT_COMMAND = re.compile(
+    r"\\(" + "|".join(sorted(_TEXT_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}| )?"
+)
 
 
 def strip_latex(s: str | None) -> str | None:
@@ -324,7 +356,9 @@ def strip_latex(s: str | None) -> str | None:
         s = _TEXT_COMMAND.sub(lambda m: _TEXT_COMMANDS[m.group(1)], s)
     s = decode_latex_accents(s) or ""
     if "\\" not in s:
-        return s.replace("{", "").replace("}", "").replace("~", " ") if ("{" in s or "}" in s or "~" in s) else s
+        return (
+            s.replace("{", "").replace("}", "").replace("~", " ") if ("{" in s or "}" in s or "~" in s) else s
+        )
     conv = _latex2text()
     try:
         out = conv.latex_to_text(s) if conv is not None else _LATEX_CMD.sub("", s)  # type: ignore[attr-defined]
@@ -335,11 +369,40 @@ def strip_latex(s: str | None) -> str | None:
 
 
 # LaTeX accent commands, decoded with a table (pylatexenc is slow to start per string).
-_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
-              ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "d": "\u0323",
-              "b": "\u0331", "r": "\u030a", "k": "\u0328"}
-_SPECIAL = {"ss": "ß", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
-            "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ"}
+_COMBINING = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "d": "\u0323",
+    "b": "\u0331",
+    "r": "\u030a",
+    "k": "\u0328",
+}
+_SPECIAL = {
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "l": "ł",
+    "L": "Ł",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "i": "ı",
+    "j": "ȷ",
+}
+
+
 def _accent_core(k: str) -> str:
     return (
         rf"\\(?:(?P<sym{k}>['\"`^~=.])\s*(?:\{{(?P<la{k}>\\?[A-Za-z])\}}|(?P<lb{k}>\\?[A-Za-z])(?:\{{\}})?)"

@@ -98,8 +98,10 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
     else:
         from byline._errors import ModelError
 
-        raise ModelError(f"no labeled datasets to train on ({datasets or '../shared/datasets'} has no *.train* "
-                         "JSONL files): pass --datasets DIR or set BYLINE_DATASETS")
+        raise ModelError(
+            f"no labeled datasets to train on ({datasets or '../shared/datasets'} has no *.train* "
+            "JSONL files): pass --datasets DIR or set BYLINE_DATASETS"
+        )
     model = Disambiguator(random_state=seed)
     model.training_info_ = info
     model.fit(train, dev=dev)
@@ -116,8 +118,12 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m byline.train_default", description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=None, help="model folder (default: the package's models/default)")
-    ap.add_argument("--datasets", type=Path, default=None, help="folder of *.train / *.dev labeled JSONL files")
+    ap.add_argument(
+        "--out", type=Path, default=None, help="model folder (default: the package's models/default)"
+    )
+    ap.add_argument(
+        "--datasets", type=Path, default=None, help="folder of *.train / *.dev labeled JSONL files"
+    )
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
     out = args.out or default_model_dir()

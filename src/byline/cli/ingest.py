@@ -47,15 +47,20 @@ def _progress(paths: list[Path]) -> Iterator[Any]:
         task = bar.add_task("ingest", total=len(paths), records=0, current="")
 
         def update(files_done: int, files_total: int, records: int, current: str) -> None:
-            bar.update(task, completed=files_done, records=records,
-                       current=Path(current).name if current else "writing to the store…")
+            bar.update(
+                task,
+                completed=files_done,
+                records=records,
+                current=Path(current).name if current else "writing to the store…",
+            )
 
         yield update
 
 
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...); '-' reads standard input.")
+        list[Path],
+        typer.Argument(help="Input files (listings, BibTeX, RIS, JSON, CSV, ...); '-' reads standard input."),
     ],
     owner: Annotated[
         str | None, typer.Option("--owner", help="Owner of the listing(s), when the page does not say it.")
@@ -71,8 +76,11 @@ def ingest(
     ] = None,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="All or nothing: an entry that cannot be read stops the ingest and nothing "
-                     "is stored (default: it is skipped and reported, and everything else is stored)."),
+        typer.Option(
+            "--strict",
+            help="All or nothing: an entry that cannot be read stops the ingest and nothing "
+            "is stored (default: it is skipped and reported, and everything else is stored).",
+        ),
     ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -93,9 +101,14 @@ def ingest(
     with contextlib.ExitStack() as stack:
         paths, labels = _spool_stdin(paths, stack)
         try:
-            with collect_problems(strict=strict) as problems, Store(db) as store, _progress(paths) as progress:
-                result = store.ingest(paths, owner=owner, format=format, progress=progress, csv_mapping=mapping,
-                                      labels=labels)
+            with (
+                collect_problems(strict=strict) as problems,
+                Store(db) as store,
+                _progress(paths) as progress,
+            ):
+                result = store.ingest(
+                    paths, owner=owner, format=format, progress=progress, csv_mapping=mapping, labels=labels
+                )
         except BaseException:
             if not existed:  # leave no empty store behind when the command failed
                 for suffix in ("", "-wal", "-shm"):
@@ -103,15 +116,21 @@ def ingest(
                         Path(f"{db}{suffix}").unlink()
             raise
     for problem in problems.items:
-        typer.echo(f"byline: {'skipped' if problem.skipped else 'warning'}: "
-                   f"{where(problem.file, problem.line)}: {problem.message}", err=True)
+        typer.echo(
+            f"byline: {'skipped' if problem.skipped else 'warning'}: "
+            f"{where(problem.file, problem.line)}: {problem.message}",
+            err=True,
+        )
     typer.echo(f"ingested {result.summary()} into {db}")
     for file, fmt, n in result.formats:
         how = "detected" if format == "auto" else "as given"
         typer.echo(f"  {file}: read as {fmt} ({how}), {n} record(s)")
     if problems.items:
-        typer.echo(f"{len(problems.skipped)} entr{'y' if len(problems.skipped) == 1 else 'ies'} skipped, "
-                   f"{len(problems.warnings)} warning(s) (listed above with file and line)", err=True)
+        typer.echo(
+            f"{len(problems.skipped)} entr{'y' if len(problems.skipped) == 1 else 'ies'} skipped, "
+            f"{len(problems.warnings)} warning(s) (listed above with file and line)",
+            err=True,
+        )
 
 
 def _spool_stdin(paths: list[Path], stack: contextlib.ExitStack) -> tuple[list[Path], dict[str, str]]:
@@ -194,7 +213,9 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
             title = escape(w.title)
         else:
             title = f"[dim](abstract) {escape(w.abstract[:60])}…[/dim]" if w.abstract else "[dim]-[/dim]"
-        authors = ", ".join(a.name for a in w.authors[:3]) + (" …" if len(w.authors) > 3 or w.authors_truncated else "")
+        authors = ", ".join(a.name for a in w.authors[:3]) + (
+            " …" if len(w.authors) > 3 or w.authors_truncated else ""
+        )
         return w.id, str(w.year or ""), title, escape(authors), str(len(w.records))
 
     _print_table(("id", "year", "title", "authors", "sources"), map(row, items), plural(len(items), "work"))
@@ -225,7 +246,9 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
         owner = escape(d["owner"]) if d["owner"] else "[dim]-[/dim]"
         return d["id"], owner, str(d["entries"]), str(len(d["works"])), escape(d["source"])
 
-    _print_table(("id", "owner", "entries", "works", "source"), map(row, items), plural(len(items), "listing"))
+    _print_table(
+        ("id", "owner", "entries", "works", "source"), map(row, items), plural(len(items), "listing")
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,9 @@ ModelOption = Annotated[
 ]
 ByOption = Annotated[str, typer.Option("--by", help="Who makes this change (kept in the history).")]
 WhyOption = Annotated[str, typer.Option("--why", help="Why (kept in the history).")]
-WorksOption = Annotated[list[str], typer.Option("--works", help="Work ids (as in `byline works`); repeatable.")]
+WorksOption = Annotated[
+    list[str], typer.Option("--works", help="Work ids (as in `byline works`); repeatable.")
+]
 PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
@@ -69,7 +71,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def people(
         db: DbOption = DEFAULT_DB,
-        name: Annotated[str | None, typer.Option("--name", help="Only people whose name is compatible.")] = None,
+        name: Annotated[
+            str | None, typer.Option("--name", help="Only people whose name is compatible.")
+        ] = None,
         json_: JsonOption = False,
     ) -> None:
         """List people (biggest first), optionally by name."""
@@ -77,14 +81,29 @@ def register(app: typer.Typer) -> None:
 
         rows = list_people(_store(db), name)
         if json_:
-            print_json({"people": [
-                {"id": p.id, "name": p.name, "work_ids": p.work_ids, "n_works": len(p.work_ids),
-                 "signature_ids": p.signature_ids, "block": p.block, "locked": p.locked}
-                for p in rows]})
+            print_json(
+                {
+                    "people": [
+                        {
+                            "id": p.id,
+                            "name": p.name,
+                            "work_ids": p.work_ids,
+                            "n_works": len(p.work_ids),
+                            "signature_ids": p.signature_ids,
+                            "block": p.block,
+                            "locked": p.locked,
+                        }
+                        for p in rows
+                    ]
+                }
+            )
             return
         if not rows:
-            typer.echo("no people" + (f" named like {name!r}" if name else "") +
-                       " (did you run `byline disambiguate`?)")
+            typer.echo(
+                "no people"
+                + (f" named like {name!r}" if name else "")
+                + " (did you run `byline disambiguate`?)"
+            )
             return
         for p in rows:
             lock = " [locked]" if p.locked else ""
@@ -151,8 +170,10 @@ def register(app: typer.Typer) -> None:
         if json_:
             print_json(report.to_dict())
             return
-        typer.echo(f"audit of {report.source or listing} -- owner {report.owner}: {plural(len(report.works), 'work')}, "
-                   "most suspicious first")
+        typer.echo(
+            f"audit of {report.source or listing} -- owner {report.owner}: {plural(len(report.works), 'work')}, "
+            "most suspicious first"
+        )
         for it in report.works:
             title = it.title or f"(untitled {it.work_id})"
             typer.echo(f"{it.score:5.2f}  {it.work_id}  {title[:80]}")
@@ -161,7 +182,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def assign(
-        paths: Annotated[list[Path], typer.Argument(help="Files with new works.", exists=True, dir_okay=False)],
+        paths: Annotated[
+            list[Path], typer.Argument(help="Files with new works.", exists=True, dir_okay=False)
+        ],
         db: DbOption = DEFAULT_DB,
         owner: Annotated[str | None, typer.Option("--owner", help="Owner, for listing files.")] = None,
         model: ModelOption = None,
@@ -174,9 +197,11 @@ def register(app: typer.Typer) -> None:
         if json_:
             print_json(report.to_dict())
             return
-        typer.echo(f"run {report.run_id}: {report.new_signatures} new signatures in {len(report.blocks)} "
-                   f"blocks: {report.attached} joined existing people, {plural(report.new_people, 'new person', 'new people')} "
-                   f"({report.seconds:.1f}s)")
+        typer.echo(
+            f"run {report.run_id}: {report.new_signatures} new signatures in {len(report.blocks)} "
+            f"blocks: {report.attached} joined existing people, {plural(report.new_people, 'new person', 'new people')} "
+            f"({report.seconds:.1f}s)"
+        )
 
     @app.command()
     def explain(

@@ -35,8 +35,11 @@ def serve(
         StoreBackend(db).delete_setting(TOKEN_SETTING)
     app = create_app(db)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        typer.echo(f"byline: warning: listening on {host}: over plain HTTP the curator token travels in "
-                   "clear; put a TLS proxy in front", err=True)
+        typer.echo(
+            f"byline: warning: listening on {host}: over plain HTTP the curator token travels in "
+            "clear; put a TLS proxy in front",
+            err=True,
+        )
     typer.echo(f"byline: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
     # keep-alive longer than uvicorn's 5 s: a busy client reusing a connection the server just closed
     # sees a reset, not a slow answer

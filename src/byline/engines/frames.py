@@ -145,7 +145,9 @@ def write_parquet_stream(
 
 def _write_chunk(writer: pq.ParquetWriter, buf: list[Signature], start: int) -> int:
     t = to_table(buf)
-    t = t.set_column(t.schema.get_field_index(ORD_COL), ORD_COL, pa.array(range(start, start + len(buf)), pa.int64()))
+    t = t.set_column(
+        t.schema.get_field_index(ORD_COL), ORD_COL, pa.array(range(start, start + len(buf)), pa.int64())
+    )
     writer.write_table(t)
     return start + len(buf)
 

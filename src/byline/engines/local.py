@@ -49,7 +49,9 @@ class LocalEngine(Engine):
 
     name = "local"
 
-    def __init__(self, workers: int | None = None, min_parallel: int = 20_000, batch_signatures: int = 10_000):
+    def __init__(
+        self, workers: int | None = None, min_parallel: int = 20_000, batch_signatures: int = 10_000
+    ):
         self.workers = workers
         self.min_parallel = min_parallel
         self.batch_signatures = batch_signatures
@@ -82,8 +84,9 @@ class LocalEngine(Engine):
         # spawn: fresh interpreters, safe with OpenMP-using libraries (fork after OpenMP can hang)
         ctx = mp.get_context("spawn")
         try:
-            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(fn, args, batched)) as ex:
+            with ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init_worker, initargs=(fn, args, batched)
+            ) as ex:
                 futures: dict[int, Future[list[Any]]] = {b: ex.submit(_run_batch, batches[b]) for b in order}
                 for b in range(len(batches)):
                     yield from futures[b].result()

@@ -165,10 +165,16 @@ class SparkEngine(Engine):
         bucket_of_item = _buckets([len(ss) for _, ss in items], self.bucket_signatures)
         item_of = [k for k, (_, ss) in enumerate(items) for _ in ss]
         table = frames.to_table(sigs)
-        table = table.set_column(table.schema.get_field_index(frames.BLOCK_COL), frames.BLOCK_COL,
-                                 pa.array([items[k][0] for k in item_of], pa.string()))
-        table = table.set_column(table.schema.get_field_index(frames.ORD_COL), frames.ORD_COL,
-                                 pa.array([p for _, ss in items for p in range(len(ss))], pa.int64()))
+        table = table.set_column(
+            table.schema.get_field_index(frames.BLOCK_COL),
+            frames.BLOCK_COL,
+            pa.array([items[k][0] for k in item_of], pa.string()),
+        )
+        table = table.set_column(
+            table.schema.get_field_index(frames.ORD_COL),
+            frames.ORD_COL,
+            pa.array([p for _, ss in items for p in range(len(ss))], pa.int64()),
+        )
         table = table.append_column(ITEM_COL, pa.array(item_of, pa.int64()))
         table = table.append_column(BUCKET_COL, pa.array([bucket_of_item[k] for k in item_of], pa.int64()))
         payload = _dumps((fn, args))
@@ -189,8 +195,9 @@ class SparkEngine(Engine):
                 out_items.append(int(item))
                 batch.append((str(g[_f.BLOCK_COL].iloc[0]), _f.from_pandas(g)))
             results = _call(f, batch, a, batched)
-            return pd.DataFrame({ITEM_COL: out_items,
-                                 "result": [_p.dumps(r, protocol=_p.HIGHEST_PROTOCOL) for r in results]})
+            return pd.DataFrame(
+                {ITEM_COL: out_items, "result": [_p.dumps(r, protocol=_p.HIGHEST_PROTOCOL) for r in results]}
+            )
 
         with tempfile.TemporaryDirectory(prefix="byline-spark-", dir=self.tmp_dir) as tmp:
             src, dst = Path(tmp) / "signatures.parquet", Path(tmp) / "results.parquet"
@@ -209,7 +216,10 @@ class SparkEngine(Engine):
 
     # -- Parquet in, Parquet out ---------------------------------------------------------------------------
     def disambiguate_parquet(
-        self, signatures_path: str | os.PathLike[str], out_path: str | os.PathLike[str], model: Any,
+        self,
+        signatures_path: str | os.PathLike[str],
+        out_path: str | os.PathLike[str],
+        model: Any,
         constraints: Any = None,
     ) -> int:
         """Read signatures Parquet (:func:`byline.engines.frames.write_parquet`), write clusters Parquet.
@@ -264,7 +274,8 @@ class SparkEngine(Engine):
             spark.conf.set("spark.sql.shuffle.partitions", str(parts))
             df = df.withColumn(BUCKET_COL, F.pmod(F.xxhash64(F.col(frames.BLOCK_COL)), F.lit(n_buckets)))
             df.groupBy(BUCKET_COL).applyInPandas(run_bucket, schema=CLUSTER_SCHEMA).write.mode(
-                "overwrite").parquet(str(tmp))
+                "overwrite"
+            ).parquet(str(tmp))
         except Exception as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise EngineError(f"spark engine: job on {signatures_path} failed: {_short(exc)}") from exc

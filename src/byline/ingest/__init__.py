@@ -45,9 +45,23 @@ FORMAT_MODULES: dict[str, str] = {
 }
 FORMATS = ("auto", *FORMAT_MODULES)
 
-__all__ = ["FORMATS", "FORMAT_MODULES", "Problem", "Problems", "collect_problems", "detect_format", "drop_empty",
-           "format_module", "is_empty", "load_listing", "load_records", "parse_records", "read_head", "relabel",
-           "resolve_format"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_MODULES",
+    "Problem",
+    "Problems",
+    "collect_problems",
+    "detect_format",
+    "drop_empty",
+    "format_module",
+    "is_empty",
+    "load_listing",
+    "load_records",
+    "parse_records",
+    "read_head",
+    "relabel",
+    "resolve_format",
+]
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -125,8 +139,7 @@ def detect_format(path: str | Path) -> str:
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked or ranked[0][1] < 0.5:
         raise FormatError(
-            "cannot tell the format of this file; pass --format "
-            f"({', '.join(FORMAT_MODULES)})",
+            f"cannot tell the format of this file; pass --format ({', '.join(FORMAT_MODULES)})",
             file=path,
         )
     if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.05:
@@ -139,7 +152,9 @@ def detect_format(path: str | Path) -> str:
 _CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
 
-def resolve_format(path: str | Path, format: str = "auto", csv_mapping: Mapping[str, str] | None = None) -> str:
+def resolve_format(
+    path: str | Path, format: str = "auto", csv_mapping: Mapping[str, str] | None = None
+) -> str:
     """``format``, or the detected one when it is ``"auto"``.
 
     With a CSV column mapping, a ``.csv`` / ``.tsv`` file whose header is not recognised is read as CSV
@@ -183,8 +198,12 @@ def drop_empty(records: Iterable[Record]) -> Iterator[Record]:
         if is_empty(rec):
             kind = rec.extra.get("type")
             what = f"a record (type {kind})" if isinstance(kind, str) and kind else "a record"
-            report(f"{what} with no title, no identifier, no author and no abstract",
-                   file=rec.source.file, line=rec.source.line, skipped=True)
+            report(
+                f"{what} with no title, no identifier, no author and no abstract",
+                file=rec.source.file,
+                line=rec.source.line,
+                skipped=True,
+            )
             continue
         yield rec
 

@@ -93,7 +93,9 @@ def load_json(path: Path, text: str | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=path, line=exc.lineno) from None
+        raise InputError(
+            f"invalid JSON: {exc.msg} (column {exc.colno})", file=path, line=exc.lineno
+        ) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", file=path) from None
 
@@ -261,7 +263,9 @@ def invert_name(s: str, *, expand_initials: bool = False) -> str:
     return " ".join(p for p in (given, family, jr) if p)
 
 
-def make_author(name: Any, affiliations: Iterable[Any] = (), email: Any = None, orcid: Any = None) -> Author | None:
+def make_author(
+    name: Any, affiliations: Iterable[Any] = (), email: Any = None, orcid: Any = None
+) -> Author | None:
     n = clean(name)
     if not n:
         return None

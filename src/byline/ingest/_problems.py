@@ -84,7 +84,9 @@ def report(message: str, *, file: str | PathLike[str] | None, line: int | None, 
     sink = _SINK.get()
     if sink is not None and sink.strict and skipped:
         raise InputError(message, file=file, line=line)
-    problem = Problem(file="<input>" if file is None else str(file), line=line, message=message, skipped=skipped)
+    problem = Problem(
+        file="<input>" if file is None else str(file), line=line, message=message, skipped=skipped
+    )
     if sink is None:
         _log.warning("%s", problem)
     else:

@@ -24,8 +24,15 @@ NAME = "arxiv"
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
-_KEPT = {(ATOM, "id"), (ATOM, "title"), (ATOM, "summary"), (ATOM, "published"),
-         (ARXIV, "doi"), (ARXIV, "journal_ref"), (ARXIV, "comment")}
+_KEPT = {
+    (ATOM, "id"),
+    (ATOM, "title"),
+    (ATOM, "summary"),
+    (ATOM, "published"),
+    (ARXIV, "doi"),
+    (ARXIV, "journal_ref"),
+    (ARXIV, "comment"),
+}
 
 
 def sniff(head: str, path: Path) -> float:
@@ -68,7 +75,17 @@ class _Handler(ContentHandler):
             href = attrs.get((None, "href"))
             if href:
                 self.entry["links"].append((attrs.get((None, "title")), href))
-        elif local in ("id", "title", "summary", "published", "name", "doi", "journal_ref", "comment", "affiliation"):
+        elif local in (
+            "id",
+            "title",
+            "summary",
+            "published",
+            "name",
+            "doi",
+            "journal_ref",
+            "comment",
+            "affiliation",
+        ):
             self.text = []
 
     def characters(self, content: str) -> None:
@@ -143,7 +160,9 @@ def parse(path: Path) -> Iterator[Record]:
         wrapped = False
     for e in entries:
         if "api/errors" in (e.get("id") or ""):
-            raise InputError(f"arXiv API error: {(e.get('summary') or '').strip()}", file=path, line=e.get("line"))
+            raise InputError(
+                f"arXiv API error: {(e.get('summary') or '').strip()}", file=path, line=e.get("line")
+            )
         yield _record(path, e, wrapped)
 
 

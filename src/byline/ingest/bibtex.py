@@ -28,15 +28,49 @@ NAME = "bibtex"
 
 _ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
 _KNOWN = {
-    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
-    "mastersthesis", "phdthesis", "misc", "techreport", "unpublished", "online", "report", "thesis",
-    "string", "preamble", "comment", "proceedings", "collection", "dataset", "software", "patent", "electronic",
+    "article",
+    "book",
+    "booklet",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "conference",
+    "manual",
+    "mastersthesis",
+    "phdthesis",
+    "misc",
+    "techreport",
+    "unpublished",
+    "online",
+    "report",
+    "thesis",
+    "string",
+    "preamble",
+    "comment",
+    "proceedings",
+    "collection",
+    "dataset",
+    "software",
+    "patent",
+    "electronic",
 }
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "school", "institution", "publisher")
 _MONTHS = {
     m[:3]: m
-    for m in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-              "october", "november", "december")
+    for m in (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    )
 }
 
 
@@ -168,8 +202,10 @@ def _chunks(path: Path) -> Iterator[tuple[int, str]]:
 
 
 # ``@article{`` directly followed by a field (EndNote exports write entries without a citation key)
-_NO_KEY = re.compile(r"(^[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z]+[ \t]*[{(])(?=\s*[A-Za-z][\w\-:.]*[ \t]*=)",
-                     re.M | re.I)
+_NO_KEY = re.compile(
+    r"(^[ \t]*@[ \t]*(?!(?:string|preamble|comment)\b)[A-Za-z]+[ \t]*[{(])(?=\s*[A-Za-z][\w\-:.]*[ \t]*=)",
+    re.M | re.I,
+)
 _NO_KEY_PREFIX = "byline-no-key-"
 
 
@@ -209,10 +245,19 @@ def parse(path: Path) -> Iterator[Record]:
         for block in lib.blocks:
             line = first + (block.start_line or 0)
             if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-                dups = sorted({f.key.lower() for f in block.ignore_error_block.fields
-                               if sum(g.key.lower() == f.key.lower() for g in block.ignore_error_block.fields) > 1})
-                report(f"duplicate field(s) {', '.join(dups)} in one entry; the first value of each is kept",
-                       file=path, line=line, skipped=False)
+                dups = sorted(
+                    {
+                        f.key.lower()
+                        for f in block.ignore_error_block.fields
+                        if sum(g.key.lower() == f.key.lower() for g in block.ignore_error_block.fields) > 1
+                    }
+                )
+                report(
+                    f"duplicate field(s) {', '.join(dups)} in one entry; the first value of each is kept",
+                    file=path,
+                    line=line,
+                    skipped=False,
+                )
                 block = block.ignore_error_block
             elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
                 block = block.ignore_error_block
@@ -227,16 +272,22 @@ def parse(path: Path) -> Iterator[Record]:
                 if block.key.startswith(_NO_KEY_PREFIX):
                     block.key = ""
                 elif block.key in keys:
-                    report(f"duplicate citation key {quote(block.key)} (first used on line {keys[block.key]}); "
-                           "both entries are kept", file=path, line=line, skipped=False)
+                    report(
+                        f"duplicate citation key {quote(block.key)} (first used on line {keys[block.key]}); "
+                        "both entries are kept",
+                        file=path,
+                        line=line,
+                        skipped=False,
+                    )
                 else:
                     keys[block.key] = line
                 yield _record(path, block, macros, line)
     if blank:
         raise InputError("file is empty", file=path)
     if not found_entry:  # nothing readable at all: the wrong file (or format), not one bad entry
-        raise InputError("no BibTeX entries found" if not failed else
-                         f"no BibTeX entry parses ({failed} tried)", file=path)
+        raise InputError(
+            "no BibTeX entries found" if not failed else f"no BibTeX entry parses ({failed} tried)", file=path
+        )
 
 
 def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
@@ -262,8 +313,10 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
     truncated = bool(authors) and authors[-1] is None
     ids: dict[str, str | None] = {"doi": fields.get("doi")}
     eprint = fields.get("eprint")
-    if eprint and ((fields.get("archiveprefix") or fields.get("eprinttype") or "").lower() == "arxiv"
-                   or re.fullmatch(r"\s*\d{4}\.\d{4,5}(v\d+)?\s*", eprint)):
+    if eprint and (
+        (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower() == "arxiv"
+        or re.fullmatch(r"\s*\d{4}\.\d{4,5}(v\d+)?\s*", eprint)
+    ):
         ids["arxiv"] = eprint
     url = fields.get("url") or ""
     if "arxiv.org" in url and "arxiv" not in ids:
@@ -287,8 +340,11 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         abstract=get("abstract"),
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
-        extra={"type": entry.entry_type.lower(), "key": clean(entry.key) or None,
-               **({"volume": vol} if (vol := clean(get("volume"))) else {})},
+        extra={
+            "type": entry.entry_type.lower(),
+            "key": clean(entry.key) or None,
+            **({"volume": vol} if (vol := clean(get("volume"))) else {}),
+        },
         field_lines={
             "title": line_of("title"),
             "authors": line_of("author"),

@@ -30,11 +30,21 @@ from byline.records import Author, Record
 
 NAME = "csl"
 
-_CSL_KEYS = ('"container-title"', '"date-parts"', '"citation-key"', '"issued"', '"family"', '"literal"',
-             '"title-short"', '"collection-title"')
-_CSL_TYPES = re.compile(r'"type"\s*:\s*"(article-journal|article|paper-conference|book|chapter|report|thesis|'
-                        r'webpage|entry|article-newspaper|article-magazine|manuscript|dataset|post|post-weblog|'
-                        r'entry-encyclopedia|entry-dictionary|speech|motion_picture|song|legal_case|software)"')
+_CSL_KEYS = (
+    '"container-title"',
+    '"date-parts"',
+    '"citation-key"',
+    '"issued"',
+    '"family"',
+    '"literal"',
+    '"title-short"',
+    '"collection-title"',
+)
+_CSL_TYPES = re.compile(
+    r'"type"\s*:\s*"(article-journal|article|paper-conference|book|chapter|report|thesis|'
+    r"webpage|entry|article-newspaper|article-magazine|manuscript|dataset|post|post-weblog|"
+    r'entry-encyclopedia|entry-dictionary|speech|motion_picture|song|legal_case|software)"'
+)
 _TAG = re.compile(r"<[^>]{1,200}>")
 
 
@@ -59,7 +69,9 @@ def parse(path: Path) -> Iterator[Record]:
         items: Iterator[tuple[int | None, int | None, Any]] = ((n, None, obj) for n, obj in iter_jsonl(path))
     else:
         data = load_json(path, read_nonempty_text(path))
-        listed = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
+        listed = (
+            data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
+        )
         if not isinstance(listed, list):
             raise InputError(f"expected a CSL-JSON list of items, got {type(data).__name__}", file=path)
         items = ((None, i, item) for i, item in enumerate(listed) if item is not None)
@@ -112,22 +124,33 @@ def _author(a: Any) -> Author | None:
     if a.get("literal"):
         return make_author(a["literal"])
     particle = " ".join(str(a[k]) for k in ("dropping-particle", "non-dropping-particle") if a.get(k)) or None
-    return make_author(given_surname(a.get("given"), a.get("family"), particle=particle, suffix=a.get("suffix")))
+    return make_author(
+        given_surname(a.get("given"), a.get("family"), particle=particle, suffix=a.get("suffix"))
+    )
 
 
 def _record(path: Path, item: Any, *, line: int | None, index: int | None) -> Record:
     if not isinstance(item, dict):
         where = f"item {index}" if index is not None else "this line"
-        raise InputError(f"{where}: expected a CSL item object, got {type(item).__name__}", file=path, line=line)
+        raise InputError(
+            f"{where}: expected a CSL item object, got {type(item).__name__}", file=path, line=line
+        )
     doi = item.get("DOI")
     url = item.get("URL")
-    if isinstance(doi, str) and doi.strip().startswith("10/") and isinstance(url, str) and "doi.org/10." in url:
+    if (
+        isinstance(doi, str)
+        and doi.strip().startswith("10/")
+        and isinstance(url, str)
+        and "doi.org/10." in url
+    ):
         doi = url  # a shortDOI; the URL carries the full one
     ids: dict[str, Any] = {"doi": doi, "pmid": item.get("PMID"), "isbn": item.get("ISBN")}
     if isinstance(url, str) and "arxiv.org/abs/" in url:
         ids["arxiv"] = url
     kw = item.get("keyword")
-    keywords = re.split(r"\s*[;,]\s*", kw) if isinstance(kw, str) else [k for k in as_list(kw) if isinstance(k, str)]
+    keywords = (
+        re.split(r"\s*[;,]\s*", kw) if isinstance(kw, str) else [k for k in as_list(kw) if isinstance(k, str)]
+    )
     key = item.get("id") if item.get("id") is not None else (f"[{index}]" if index is not None else None)
     return make_record(
         path,
@@ -137,7 +160,9 @@ def _record(path: Path, item: Any, *, line: int | None, index: int | None) -> Re
         title=_strip_html(item.get("title")),
         authors=[_author(a) for a in as_list(item.get("author"))],
         year=csl_year(item.get("issued")),
-        venue=_strip_html(item.get("container-title") or item.get("collection-title") or item.get("publisher")),
+        venue=_strip_html(
+            item.get("container-title") or item.get("collection-title") or item.get("publisher")
+        ),
         abstract=_strip_html(item.get("abstract")),
         keywords=keywords,
         ids=ids,

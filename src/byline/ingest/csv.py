@@ -24,17 +24,53 @@ from byline.records import Record
 
 NAME = "csv"
 
-FIELDS = ("title", "authors", "year", "venue", "abstract", "doi", "keywords", "affiliations",
-          "authors_with_affiliations", "arxiv", "pmid", "id", "date", "open_url")
+FIELDS = (
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "abstract",
+    "doi",
+    "keywords",
+    "affiliations",
+    "authors_with_affiliations",
+    "arxiv",
+    "pmid",
+    "id",
+    "date",
+    "open_url",
+)
 
 # Known header names (lower-cased, stripped), most specific first.
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "document title", "item title", "article title", "ti", "primary_title", "paper title"),
-    "authors": ("author full names", "authors", "author names", "author", "author(s)", "first_authors",
-                "af", "au", "creators", "author list"),
+    "authors": (
+        "author full names",
+        "authors",
+        "author names",
+        "author",
+        "author(s)",
+        "first_authors",
+        "af",
+        "au",
+        "creators",
+        "author list",
+    ),
     "year": ("year", "publication year", "publication_year", "py", "pubyear", "pub year", "year published"),
-    "venue": ("source title", "publication title", "journal", "journal title", "venue", "secondary_title",
-              "container-title", "source", "so", "journal/book", "publication", "conference"),
+    "venue": (
+        "source title",
+        "publication title",
+        "journal",
+        "journal title",
+        "venue",
+        "secondary_title",
+        "container-title",
+        "source",
+        "so",
+        "journal/book",
+        "publication",
+        "conference",
+    ),
     "abstract": ("abstract", "ab", "original abstract", "summary"),
     "doi": ("doi", "item doi", "di", "doi link"),
     "keywords": ("author keywords", "keywords", "index keywords", "de", "tags"),
@@ -109,10 +145,13 @@ def check_mapping(mapping: Mapping[str, str], file: str | Path | None = None) ->
     out: dict[str, str] = {}
     for fld, col in mapping.items():
         if fld not in FIELDS:
-            raise InputError(f"unknown field {fld!r} in the column mapping; known: {', '.join(FIELDS)}", file=file)
+            raise InputError(
+                f"unknown field {fld!r} in the column mapping; known: {', '.join(FIELDS)}", file=file
+            )
         if not isinstance(col, str) or not col.strip():
-            raise InputError(f"the column mapped to {fld!r} must be a non-empty column name, got {col!r}",
-                             file=file)
+            raise InputError(
+                f"the column mapped to {fld!r} must be a non-empty column name, got {col!r}", file=file
+            )
         out[fld] = col.strip()
     return out
 
@@ -133,7 +172,9 @@ def read_mapping(spec: str | Path | Mapping[str, str]) -> dict[str, str]:
 
         data = load_json(path)
         if not isinstance(data, dict):
-            raise InputError(f"a column mapping file holds one JSON object, got {type(data).__name__}", file=path)
+            raise InputError(
+                f"a column mapping file holds one JSON object, got {type(data).__name__}", file=path
+            )
         return check_mapping(data, file=path)
     pairs: dict[str, str] = {}
     for part in text.split(","):
@@ -141,15 +182,19 @@ def read_mapping(spec: str | Path | Mapping[str, str]) -> dict[str, str]:
             continue
         fld, eq, col = part.partition("=")
         if not eq:
-            raise InputError(f"column mapping item {part.strip()!r} is not FIELD=COLUMN (a column name with a "
-                             "comma needs a JSON mapping file)")
+            raise InputError(
+                f"column mapping item {part.strip()!r} is not FIELD=COLUMN (a column name with a "
+                "comma needs a JSON mapping file)"
+            )
         pairs[fld.strip().lower()] = col
     if not pairs:
         raise InputError("the column mapping is empty")
     return check_mapping(pairs)
 
 
-def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str | None = None) -> Iterator[Record]:
+def parse(
+    path: Path, mapping: Mapping[str, str] | None = None, delimiter: str | None = None
+) -> Iterator[Record]:
     """Rows as records. ``mapping`` maps record fields (see :data:`FIELDS`) to header names."""
     path = Path(path)
     with open_text(path) as fh:
@@ -169,12 +214,17 @@ def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str |
             lowered = [h.lower() for h in header]
             for fld, col in check_mapping(mapping, file=path).items():
                 if col.lower() not in lowered:
-                    raise InputError(f"column {col!r} (mapped to {fld}) is not in the header", file=path, line=1)
+                    raise InputError(
+                        f"column {col!r} (mapped to {fld}) is not in the header", file=path, line=1
+                    )
                 cols[fld] = lowered.index(col.lower())
         if "title" not in cols and "authors" not in cols and "doi" not in cols:
             raise InputError(
                 "no title, author or DOI column recognised in the header; pass a column mapping "
-                f"(header: {quote(', '.join(header[:12]))})", file=path, line=1)
+                f"(header: {quote(', '.join(header[:12]))})",
+                file=path,
+                line=1,
+            )
         line = reader.line_num + 1
         scopus = header[cols["authors"]].lower() == "author full names" if "authors" in cols else False
         try:
@@ -182,9 +232,14 @@ def parse(path: Path, mapping: Mapping[str, str] | None = None, delimiter: str |
                 start, line = line, reader.line_num + 1
                 if not any(c.strip() for c in row):
                     continue
-                if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-                    report(f"row has {len(row)} fields but the header has {len(header)} (an unquoted delimiter?); "
-                           "its cells may be in the wrong columns", file=path, line=start, skipped=False)
+                if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+                    report(
+                        f"row has {len(row)} fields but the header has {len(header)} (an unquoted delimiter?); "
+                        "its cells may be in the wrong columns",
+                        file=path,
+                        line=start,
+                        skipped=False,
+                    )
                 yield _record(path, start, row, cols, scopus=scopus)
         except _csv.Error as exc:
             raise InputError(f"CSV row does not parse: {exc}", file=path, line=reader.line_num) from None
@@ -229,7 +284,24 @@ def _split_top(s: str, sep: str) -> list[str]:
 _SURNAME_INITIALS = re.compile(r"^(?P<sur>[^\W\d][\w'\-\s]*?)\s+(?P<ini>(?:[A-Z]\.?-?\s?){1,4})$")
 _HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Professor|Mr|Mrs|Ms|Sir|PD)\.?\s+)+")
 _SCOPUS_ID = re.compile(r"\s*\(\d+\)\s*$")
-_PREFIXES = {"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "o", "d", "l", "del", "della"}
+_PREFIXES = {
+    "mc",
+    "mac",
+    "de",
+    "di",
+    "da",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "fitz",
+    "o",
+    "d",
+    "l",
+    "del",
+    "della",
+}
 
 
 def split_concatenated(s: str) -> list[str]:
@@ -352,7 +424,9 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int], *, scop
     year = year or _cell(row, cols, "date")
     url_ids = _open_url_ids(_cell(row, cols, "open_url"))
     kw_cell = _cell(row, cols, "keywords") or ""
-    keywords = _list_literal(kw_cell) or (_split_top(kw_cell, ";") if ";" in kw_cell else _split_top(kw_cell, ","))
+    keywords = _list_literal(kw_cell) or (
+        _split_top(kw_cell, ";") if ";" in kw_cell else _split_top(kw_cell, ",")
+    )
     return make_record(
         path,
         NAME,
@@ -364,6 +438,9 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int], *, scop
         venue=venue,
         abstract=_cell(row, cols, "abstract"),
         keywords=keywords,
-        ids={"doi": _cell(row, cols, "doi") or url_ids.get("doi"), "arxiv": _cell(row, cols, "arxiv"),
-             "pmid": _pmid(path, line, _cell(row, cols, "pmid") or url_ids.get("pmid"))},
+        ids={
+            "doi": _cell(row, cols, "doi") or url_ids.get("doi"),
+            "arxiv": _cell(row, cols, "arxiv"),
+            "pmid": _pmid(path, line, _cell(row, cols, "pmid") or url_ids.get("pmid")),
+        },
     )

@@ -32,7 +32,12 @@ NAME = "listing"
 
 SHAPES = ("profile", "feed", "abstracts", "arxiv")
 
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _FEED_HEAD = re.compile(
     r"^(?P<cat>[A-Za-z][A-Za-z.\-]{0,11}?)?"
     r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.? (?P<day>\d{1,2}), (?P<year>\d{4})"
@@ -51,7 +56,32 @@ _COMMENTS_HINT = re.compile(
 _TAGGED_LINE = re.compile(r"^[A-Z][A-Z0-9](?:  - | {1,2}\S)")
 _ET_AL = re.compile(r",?\s*\bet\s+al\.?\s*$", re.IGNORECASE)
 
-PARTICLES = frozenset(["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "das", "do", "la", "le", "ter", "ten", "bin", "ibn", "al", "el", "st"])
+PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "do",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "st",
+    ]
+)
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 
 # Lines longer than this are abstracts, never titles or author lines.
@@ -214,8 +244,9 @@ def split_byline(line: str, known: Iterable[str] = ()) -> Byline:
             continue
         title_tail, first = got
         title = ", ".join([*parts[:j], title_tail]) if j else title_tail
-        return Byline(title=title.strip(), authors=[first, *others], truncated=truncated,
-                      affiliations=affiliations)
+        return Byline(
+            title=title.strip(), authors=[first, *others], truncated=truncated, affiliations=affiliations
+        )
     return Byline(title=line.strip(), authors=[], truncated=False, affiliations=[])
 
 
@@ -487,8 +518,11 @@ def _parse_arxiv(path: Path, lines: Iterator[tuple[int, str]], meta: dict[str, A
                 cur.add_abstract(rest, n)
             continue
         cm = _COMMENTS_LINE.match(text)
-        if cur is not None and cur.abstract and "comments" not in cur.extra and (
-            cm or (len(text) <= 200 and (_COMMENTS_HINT.search(text) or not text.endswith(".")))
+        if (
+            cur is not None
+            and cur.abstract
+            and "comments" not in cur.extra
+            and (cm or (len(text) <= 200 and (_COMMENTS_HINT.search(text) or not text.endswith("."))))
         ):
             cur.extra["comments"] = cm.group("rest").strip() if cm else text
             cur.lines["comments"] = n
@@ -527,7 +561,9 @@ def _head(path: Path) -> str:
 def _shape_of(path: Path, shape: str | None) -> str:
     if shape is not None:
         if shape not in _PARSERS:
-            raise InputError(f"unknown listing shape {shape!r}; choose one of: {', '.join(SHAPES)}", file=path)
+            raise InputError(
+                f"unknown listing shape {shape!r}; choose one of: {', '.join(SHAPES)}", file=path
+            )
         return shape
     head = _head(path)
     if not head.strip():

@@ -117,9 +117,15 @@ def _record(path: Path, line: int, items: list[tuple[str, str, int]]) -> Record:
         keywords=keywords,
         ids={"pmid": pmid, "doi": doi, "pmc": val("PMC")},
         extra={"type": val("PT") or ""},
-        field_lines={"title": ln_of("TI", "BTI"), "authors": ln_of("FAU", "AU"), "year": ln_of("DP", "DEP"),
-                     "venue": ln_of("JT", "TA"), "abstract": ln_of("AB"), "keywords": ln_of("OT", "MH"),
-                     "ids": ln_of("LID", "AID")},
+        field_lines={
+            "title": ln_of("TI", "BTI"),
+            "authors": ln_of("FAU", "AU"),
+            "year": ln_of("DP", "DEP"),
+            "venue": ln_of("JT", "TA"),
+            "abstract": ln_of("AB"),
+            "keywords": ln_of("OT", "MH"),
+            "ids": ln_of("LID", "AID"),
+        },
     )
 
 

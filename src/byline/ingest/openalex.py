@@ -63,8 +63,16 @@ def parse(path: Path) -> Iterator[Record]:
         raise InputError("no OpenAlex work object in this file", file=path)
 
 
-_ENTITIES = {"A": "author", "I": "institution", "S": "source", "P": "publisher", "F": "funder", "C": "concept",
-             "T": "topic", "K": "keyword"}
+_ENTITIES = {
+    "A": "author",
+    "I": "institution",
+    "S": "source",
+    "P": "publisher",
+    "F": "funder",
+    "C": "concept",
+    "T": "topic",
+    "K": "keyword",
+}
 
 
 def _entity(obj: Any) -> str | None:
@@ -89,8 +97,12 @@ def _works(path: Path, data: Any, line: int | None) -> Iterator[Record]:
             yield work_record(path, work, line=line, index=i)
         else:
             where = "the document" if i is None else f"item {i}"
-            report(f"expected an OpenAlex work object, got {type(work).__name__} ({where})",
-                   file=path, line=line, skipped=True)
+            report(
+                f"expected an OpenAlex work object, got {type(work).__name__} ({where})",
+                file=path,
+                line=line,
+                skipped=True,
+            )
 
 
 def _items(data: Any) -> Iterator[tuple[int | None, Any]]:
@@ -137,7 +149,9 @@ def _author(authorship: Any) -> Author | None:
         name = invert_name(raw) if isinstance(raw, str) else None
     insts = [i.get("display_name") for i in as_list(authorship.get("institutions")) if isinstance(i, dict)]
     if not any(insts):
-        insts = as_list(authorship.get("raw_affiliation_strings")) or as_list(authorship.get("raw_affiliation_string"))
+        insts = as_list(authorship.get("raw_affiliation_strings")) or as_list(
+            authorship.get("raw_affiliation_string")
+        )
     return make_author(name, [x for x in insts if isinstance(x, str)], orcid=person.get("orcid"))
 
 
@@ -155,7 +169,9 @@ def work_record(path: Path, work: Any, *, line: int | None = None, index: int | 
     """One OpenAlex work object as a :class:`Record` (also used for works embedded elsewhere)."""
     if not isinstance(work, dict):
         where = f"item {index}" if index is not None else "document"
-        raise InputError(f"expected an OpenAlex work object, got {type(work).__name__} ({where})", file=path, line=line)
+        raise InputError(
+            f"expected an OpenAlex work object, got {type(work).__name__} ({where})", file=path, line=line
+        )
     ids_obj = work.get("ids") if isinstance(work.get("ids"), dict) else {}
     oa_id = _short_id(work.get("id") or ids_obj.get("openalex"), "W")
     ids: dict[str, Any] = {

@@ -124,7 +124,9 @@ def _first(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str | None:
 
 
 def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict[str, int]) -> Record:
-    lists = [[invert_name(v, expand_initials=True) for v in fields.get(t, []) if v.strip()] for t in _AUTHOR_TAGS]
+    lists = [
+        [invert_name(v, expand_initials=True) for v in fields.get(t, []) if v.strip()] for t in _AUTHOR_TAGS
+    ]
     names = lists[0] if lists[0] == lists[1] else [n for names_of_tag in lists for n in names_of_tag]
     names = undouble(names)
     truncated = bool(names) and names[-1].lower() in ("et al.", "et al", "others")
@@ -138,7 +140,11 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
             ids["arxiv"] = url
     an = _first(fields, ("AN",))
     source_db = " ".join((fields.get("DB") or [""])[:1] + (fields.get("DP") or [""])[:1]).lower()
-    if an and an.strip().isdigit() and ("pubmed" in source_db or "nlm" in source_db or "medline" in source_db):
+    if (
+        an
+        and an.strip().isdigit()
+        and ("pubmed" in source_db or "nlm" in source_db or "medline" in source_db)
+    ):
         ids["pmid"] = an.strip()
     # AD lists addresses for the record, not per author: only a single author can be given them safely.
     addresses = [a for a in (clean(x) for x in fields.get("AD", [])) if a]
@@ -158,14 +164,24 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         abstract=_first(fields, _ABSTRACT_TAGS),
         keywords=keywords,
         ids=ids,
-        extra={"type": (fields.get("TY") or [""])[0], **({"addresses": addresses} if addresses else {}),
-               **({"volume": vol} if (vol := clean(_first(fields, ("VL",)))) else {})},
+        extra={
+            "type": (fields.get("TY") or [""])[0],
+            **({"addresses": addresses} if addresses else {}),
+            **({"volume": vol} if (vol := clean(_first(fields, ("VL",)))) else {}),
+        },
         field_lines=_field_lines(tag_lines),
     )
 
 
-_FIELD_TAGS = {"title": _TITLE_TAGS, "authors": _AUTHOR_TAGS, "year": _YEAR_TAGS, "venue": _VENUE_TAGS,
-               "abstract": _ABSTRACT_TAGS, "keywords": ("KW",), "ids": ("DO", "DI", "M3")}
+_FIELD_TAGS = {
+    "title": _TITLE_TAGS,
+    "authors": _AUTHOR_TAGS,
+    "year": _YEAR_TAGS,
+    "venue": _VENUE_TAGS,
+    "abstract": _ABSTRACT_TAGS,
+    "keywords": ("KW",),
+    "ids": ("DO", "DI", "M3"),
+}
 
 
 def _field_lines(tag_lines: dict[str, int]) -> dict[str, int | None]:

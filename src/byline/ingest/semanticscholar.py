@@ -28,8 +28,17 @@ from byline.records import Record
 NAME = "s2"
 
 # camelCase from the Graph API, lower case in the bulk datasets ("papers" JSONL)
-_MARKERS = ('"paperId"', '"citingPaper"', '"citedPaper"', '"externalIds"', '"corpusId"', '"authorId"',
-            '"externalids"', '"corpusid"', '"publicationvenueid"')
+_MARKERS = (
+    '"paperId"',
+    '"citingPaper"',
+    '"citedPaper"',
+    '"externalIds"',
+    '"corpusId"',
+    '"authorId"',
+    '"externalids"',
+    '"corpusid"',
+    '"publicationvenueid"',
+)
 
 
 def sniff(head: str, path: Path) -> float:
@@ -69,8 +78,11 @@ def _parse_cassette(path: Path, text: str) -> Iterator[Record]:
         raise InputError("invalid YAML: nested too deeply", file=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                         line=None if mark is None else mark.line + 1) from None
+        raise InputError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            file=path,
+            line=None if mark is None else mark.line + 1,
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("interactions"), list):
         raise InputError("a YAML file here must be a vcrpy cassette with 'interactions'", file=path)
     for i, inter in enumerate(doc["interactions"]):
@@ -94,8 +106,14 @@ def _parse_cassette(path: Path, text: str) -> Iterator[Record]:
 
 
 def _records(path: Path, data: Any, *, line: int | None, where: str) -> Iterator[Record]:
-    list_key = next((k for k in ("data", "papers", "recommendedPapers") if isinstance(data, dict)
-                     and isinstance(data.get(k), list) and "paperId" not in data), None)
+    list_key = next(
+        (
+            k
+            for k in ("data", "papers", "recommendedPapers")
+            if isinstance(data, dict) and isinstance(data.get(k), list) and "paperId" not in data
+        ),
+        None,
+    )
     if list_key is not None:  # pages, an author with their "papers", recommendations
         items: list[Any] = data[list_key]
     elif isinstance(data, list):
@@ -131,7 +149,9 @@ def _venue(paper: dict[str, Any]) -> Any:
     return None
 
 
-def paper_record(path: Path, paper: dict[str, Any], *, line: int | None = None, index: int | None = None) -> Record:
+def paper_record(
+    path: Path, paper: dict[str, Any], *, line: int | None = None, index: int | None = None
+) -> Record:
     """One Graph API paper object as a :class:`Record`."""
     ext_raw = paper.get("externalIds", paper.get("externalids"))
     ext = ext_raw if isinstance(ext_raw, dict) else {}
@@ -143,7 +163,11 @@ def paper_record(path: Path, paper: dict[str, Any], *, line: int | None = None, 
             authors.append(make_author(a))
     pid = paper.get("paperId")
     corpus = paper.get("corpusId") or paper.get("corpusid") or ext.get("CorpusId")
-    key = pid or (f"CorpusId:{corpus}" if corpus is not None else None) or (f"[{index}]" if index is not None else None)
+    key = (
+        pid
+        or (f"CorpusId:{corpus}" if corpus is not None else None)
+        or (f"[{index}]" if index is not None else None)
+    )
     return make_record(
         path,
         NAME,

@@ -48,7 +48,9 @@ def sniff(head: str, path: Path) -> float:
     if not isinstance(obj, dict):
         return 0.0
     keys = set(obj)
-    if keys & set(_SIG_ID_KEYS[:3]) and (("author" in keys and "paper" in keys) or "author_info_full_name" in keys):
+    if keys & set(_SIG_ID_KEYS[:3]) and (
+        ("author" in keys and "paper" in keys) or "author_info_full_name" in keys
+    ):
         return 0.95
     if keys & set(_SIG_ID_KEYS[:3]):
         return 0.7
@@ -165,7 +167,9 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
     try:
         position = int(position) if position is not None else -1
     except (TypeError, ValueError):
-        raise InputError(f"field 'author.position' is not an integer: {position!r}", file=file, line=line) from None
+        raise InputError(
+            f"field 'author.position' is not an integer: {position!r}", file=file, line=line
+        ) from None
     authors = _author_names(_first(paper, ("authors", "author_names")), file, line)
     listed = _first(obj, ("coauthors",))
     if listed is None and paper is not obj:
@@ -189,7 +193,12 @@ def signature_from_obj(obj: Any, file: Path, line: int, default_dataset: str | N
             position = 0
     email = _str_or_none(_first(author, ("email", "author_info_email")))
     orcid = _str_or_none(_first(author, ("orcid", "author_info_orcid")))
-    affiliations = _str_list(_first(author, ("affiliations", "author_info_affiliations", "affiliation")), "affiliations", file, line)
+    affiliations = _str_list(
+        _first(author, ("affiliations", "author_info_affiliations", "affiliation")),
+        "affiliations",
+        file,
+        line,
+    )
     person = _first(obj, _PERSON_KEYS)
     block = _first(obj, _BLOCK_KEYS)
     if block is None and author is not obj:
@@ -254,7 +263,9 @@ def load_signatures(paths: str | Path | Iterable[str | Path]) -> list[Signature]
         for lineno, sig in _iter_numbered(Path(p)):
             key = f"{sig.dataset}\x1f{sig.id}"
             if key in seen:
-                raise InputError(f"duplicate signature_id {sig.id!r} (first seen in {seen[key]})", file=p, line=lineno)
+                raise InputError(
+                    f"duplicate signature_id {sig.id!r} (first seen in {seen[key]})", file=p, line=lineno
+                )
             seen[key] = str(p)
             out.append(sig)
     return out
@@ -266,7 +277,9 @@ def parse(path: Path) -> Iterator[Record]:
     for lineno, sig in _iter_numbered(path):
         authors = [Author(name=n) for n in sig.coauthors]
         pos = min(max(sig.position, 0), len(authors))
-        authors.insert(pos, Author(name=sig.name, affiliations=sig.affiliations, email=sig.email, orcid=sig.orcid))
+        authors.insert(
+            pos, Author(name=sig.name, affiliations=sig.affiliations, email=sig.email, orcid=sig.orcid)
+        )
         yield Record(
             source=Provenance(file=str(path), line=lineno, record=sig.id),
             format=NAME,
@@ -277,5 +290,10 @@ def parse(path: Path) -> Iterator[Record]:
             abstract=sig.abstract,
             keywords=list(sig.keywords),
             ids={"s2": sig.work_id} if sig.work_id else {},
-            extra={"signature_id": sig.id, "person_id": sig.person, "block": sig.block, "dataset": sig.dataset},
+            extra={
+                "signature_id": sig.id,
+                "person_id": sig.person,
+                "block": sig.block,
+                "dataset": sig.dataset,
+            },
         )

@@ -96,7 +96,9 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
 
 
-async def _read_listing(request: Request, owner: str | None, filename: str | None) -> tuple[bytes, str, str | None]:
+async def _read_listing(
+    request: Request, owner: str | None, filename: str | None
+) -> tuple[bytes, str, str | None]:
     """The uploaded listing (multipart ``file`` part, or the raw body), a safe suffix, and the owner."""
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
@@ -190,10 +192,18 @@ def id_url(kind: str, value: Any) -> str | None:
     text = str(value or "").strip()
     if not prefix or not text:
         return None
-    for lead in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:", "https://orcid.org/",
-                 "http://orcid.org/", "arxiv:", "arXiv:"):
+    for lead in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "doi:",
+        "https://orcid.org/",
+        "http://orcid.org/",
+        "arxiv:",
+        "arXiv:",
+    ):
         if text.startswith(lead):
-            text = text[len(lead):]
+            text = text[len(lead) :]
     return prefix + quote(text, safe="/:.()-_;~")
 
 
@@ -273,7 +283,9 @@ def _export_routes(app: FastAPI, backend: Backend) -> None:
         try:
             person = await read("person", person_id)
         except Moved as moved:
-            return RedirectResponse(f"/api/people/{quote(moved.new_id, safe='')}/export.{fmt}", status_code=308)
+            return RedirectResponse(
+                f"/api/people/{quote(moved.new_id, safe='')}/export.{fmt}", status_code=308
+            )
         works: dict[str, Any] = {}
         for wid in list(exports.work_ids(person))[:MAX_EXPORT_WORKS]:
             try:
@@ -317,7 +329,9 @@ def _docs_routes(app: FastAPI, page: Any) -> None:
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
         if assets is None:
-            raise StarletteHTTPException(503, "the API docs need the fastapi-offline package (pip install it)")
+            raise StarletteHTTPException(
+                503, "the API docs need the fastapi-offline package (pip install it)"
+            )
         return page("docs.html", spec_json=_script_json(app.openapi()), title="API")
 
     @app.get("/redoc", include_in_schema=False)
@@ -394,6 +408,7 @@ def _reader(backend: Backend) -> Callable[..., Awaitable[Any]]:
 
 def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
     read = _reader(backend)
+
     def require_token(request: Request) -> None:
         if not check(request.headers.get("authorization")):
             raise StarletteHTTPException(
@@ -481,19 +496,29 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "claim": "Claim `works` for this person (curator)",
     }
 
-    @app.post("/api/events/{event_id}/undo", tags=["curation"],
-              summary="Undo one curation event: appends an undo event (curator)",
-              responses={401: {"description": "missing or wrong bearer token"}})
-    def api_undo(request: Request, event_id: Annotated[int, PathParam(ge=1)],
-                 body: Annotated[UndoBody | None, Body()] = None) -> dict[str, Any]:
+    @app.post(
+        "/api/events/{event_id}/undo",
+        tags=["curation"],
+        summary="Undo one curation event: appends an undo event (curator)",
+        responses={401: {"description": "missing or wrong bearer token"}},
+    )
+    def api_undo(
+        request: Request,
+        event_id: Annotated[int, PathParam(ge=1)],
+        body: Annotated[UndoBody | None, Body()] = None,
+    ) -> dict[str, Any]:
         require_token(request)
         body = body or UndoBody()
         return backend.undo(event_id, who=body.who, why=body.why)
 
-    @app.get("/api/people/{person_id}/history", tags=["curation"],
-             summary="Curation events about a person, with their ids (as `byline history --json`)")
+    @app.get(
+        "/api/people/{person_id}/history",
+        tags=["curation"],
+        summary="Curation events about a person, with their ids (as `byline history --json`)",
+    )
     async def api_history(person_id: PersonId) -> JSONResponse:
         return JSONResponse({"events": await read("history", person_id)})
+
     for action, summary in summaries.items():
         app.post(
             f"/api/people/{{person_id}}/{action}",
@@ -506,6 +531,7 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
 # ------------------------------------------------------------------------------------------------------ pages
 def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
     read = _reader(backend)
+
     @app.get("/", include_in_schema=False)
     async def index(name: Annotated[str | None, Query(max_length=NAME_MAX)] = None) -> HTMLResponse:
         query = (name or "").strip()
