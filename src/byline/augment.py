@@ -3,7 +3,7 @@
 Real corpora print names as initials ("J. Lee", MEDLINE's "Lee J"), and many records carry no abstract,
 keywords or affiliation. A model trained only on rich, full-name data learns to lean on what such records
 lack. :func:`augmented` adds, for each labeled signature, copies with given names cut to initials and with
-the author-level and long-text fields removed: same labels, their own dataset name (``aminer~initials``),
+the author-level and long-text fields removed, and (where there is an abstract) as a bare abstract: same labels, their own dataset name (``aminer~initials``),
 ids and person ids, so copies never mix with the originals or with each other.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import replace
 from byline.names import parse_name
 from byline.records import Signature
 
-KINDS = ("initials", "sparse")
+KINDS = ("initials", "sparse", "abstract-only")
 
 
 def initials_name(name: str) -> str:
@@ -36,7 +36,18 @@ def _sparse(s: Signature) -> Signature:
     return replace(s, abstract=None, keywords=(), affiliations=(), email=None)
 
 
-_MAKERS: dict[str, Callable[[Signature], Signature]] = {"initials": _initials, "sparse": _sparse}
+def abstract_only(s: Signature) -> Signature:
+    """What a page of bare abstracts gives: the owner's name and the abstract, nothing else."""
+    if not s.abstract:
+        return s
+    return replace(s, title=None, coauthors=(), venue=None, year=None, keywords=(), affiliations=(), email=None)
+
+
+_MAKERS: dict[str, Callable[[Signature], Signature]] = {
+    "initials": _initials,
+    "sparse": _sparse,
+    "abstract-only": abstract_only,
+}
 
 
 def derive(signatures: Iterable[Signature], kind: str) -> list[Signature]:

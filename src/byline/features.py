@@ -240,46 +240,6 @@ class BlockData:
 
         return default_encoder().encode_signatures(self.sigs)
 
-    def _block_mean(self, per_row_sum: np.ndarray, self_term: np.ndarray) -> np.ndarray:
-        """Per row: the mean over its block's other rows of a pair quantity, given row sums that
-        include the row itself (``self_term``)."""
-        n = self.block_size.astype(np.float64)
-        return np.where(n > 1, (per_row_sum - self_term) / np.maximum(n - 1, 1), np.nan).astype(np.float32)
-
-    @cached_property
-    def block_text_coherence(self) -> np.ndarray:
-        """Mean embedding cosine of each signature to its block-mates with text: a block written by one
-        person is topically coherent; a name shared by many people is not."""
-        E = self.embeddings.astype(np.float64)
-        has = (np.abs(E).sum(axis=1) > 0).astype(np.float64)
-        sums = np.zeros((int(self.block_id.max()) + 1 if self.n else 1, E.shape[1]))
-        np.add.at(sums, self.block_id, E)
-        cnt = np.bincount(self.block_id, weights=has, minlength=len(sums))
-        dots = np.einsum("ij,ij->i", E, sums[self.block_id]) - np.einsum("ij,ij->i", E, E)
-        denom = cnt[self.block_id] - has
-        out = np.where((has > 0) & (denom > 0), dots / np.maximum(denom, 1), np.nan)
-        return out.astype(np.float32)
-
-    @cached_property
-    def block_coauthor_density(self) -> np.ndarray:
-        """Share of a signature's block-mates that have a coauthor in common with it."""
-        A = self.coauthor_neighbors
-        deg = np.asarray(A.sum(axis=1)).ravel()
-        n = self.block_size.astype(np.float64)
-        out = np.where(n > 1, deg / np.maximum(n - 1, 1), np.nan)
-        out[self.coauthor_counts == 0] = np.nan
-        return out.astype(np.float32)
-
-    @cached_property
-    def coauthor_neighbors(self) -> sp.csr_matrix:
-        """Signature adjacency of the block: 1 where two signatures share a coauthor (full key)."""
-        C = self.coauthors_initials
-        A = (C @ C.T).tocsr()
-        A.setdiag(0)
-        A.eliminate_zeros()
-        A.data[:] = 1.0
-        return A
-
     @cached_property
     def coauthors_initials(self) -> sp.csr_matrix:
         """Coauthors keyed by surname + all initials ("radhika ag"): finer than the block key."""
@@ -560,12 +520,6 @@ def _f_co_full(d, i, j):
     return _nan_if(d.dot("coauthors_full", i, j), (c[i] == 0) | (c[j] == 0))
 
 
-@feature("coauthor_two_hop", "block-mates that share a coauthor with both signatures")
-def _f_co_2hop(d, i, j):
-    c = d.coauthor_counts
-    return _nan_if(d.dot("coauthor_neighbors", i, j), (c[i] == 0) | (c[j] == 0))
-
-
 @feature("title_char_cosine", "character 4-gram TF-IDF of titles")
 def _f_title_chars(d, i, j):
     return d.cosine("title_chars", i, j)
@@ -583,23 +537,6 @@ def _f_emb(d, i, j):
     has = np.abs(E).sum(axis=1) > 0
     out[~(has[i] & has[j])] = np.nan
     return out
-
-
-@feature("block_text_coherence", "mean embedding cosine of the two signatures to their block-mates")
-def _f_block_coh(d, i, j):
-    c = d.block_text_coherence
-    return np.fmin(c[i], c[j])
-
-
-@feature("embedding_cosine_vs_block", "embedding cosine minus the pair's block coherence")
-def _f_emb_rel(d, i, j):
-    return _f_emb(d, i, j) - _f_block_coh(d, i, j)
-
-
-@feature("block_coauthor_density", "share of block-mates sharing a coauthor (mean of the two)")
-def _f_block_co(d, i, j):
-    c = d.block_coauthor_density
-    return (c[i] + c[j]) / 2
 
 
 @feature("n_authors_max", "largest author list of the two (big collaborations share coauthors by chance)")
@@ -661,7 +598,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 # the columns a newly trained model uses; a model records its own list, and scoring picks those columns
 DEFAULT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.default)
 # columns computed from the shipped text encoder (a model using them records the encoder's checksum)
-ENCODER_FEATURES = frozenset({"embedding_cosine", "block_text_coherence", "embedding_cosine_vs_block"})
+ENCODER_FEATURES = frozenset({"embedding_cosine"})
 
 
 def featurize(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:

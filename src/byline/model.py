@@ -45,6 +45,9 @@ class Disambiguator:
         max_pairs_per_block: training pairs sampled per block.
         balanced_sampling: sample a capped block's pairs half positive / half negative (else uniformly,
             keeping the block's own class ratio).
+        augment: derived copies of the training signatures to learn from too (:mod:`byline.augment`):
+            "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
+            e-mail), "abstract-only" (a bare abstract).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -57,16 +60,17 @@ class Disambiguator:
         self,
         threshold: float | None = None,
         random_state: int = 0,
-        n_estimators: int = 100,
-        learning_rate: float = 0.12,
+        n_estimators: int = 300,
+        learning_rate: float = 0.05,
         num_leaves: int = 15,
-        min_child_samples: int = 20,
+        min_child_samples: int = 50,
         max_pairs_per_block: int = 20_000,
         calibration_folds: int = 4,
         max_block_full: int = MAX_FULL,
         knn: int = 20,
         name_constraints: bool = True,
         balanced_sampling: bool = True,
+        augment: tuple[str, ...] = ("initials",),
         n_jobs: int = 1,
     ):
         self.threshold = threshold
@@ -81,6 +85,7 @@ class Disambiguator:
         self.knn = knn
         self.name_constraints = name_constraints
         self.balanced_sampling = balanced_sampling
+        self.augment = augment
         self.n_jobs = n_jobs
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
@@ -97,6 +102,7 @@ class Disambiguator:
         "knn",
         "name_constraints",
         "balanced_sampling",
+        "augment",
         "n_jobs",
     )
 
@@ -140,6 +146,13 @@ class Disambiguator:
             )
         check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
+        from byline.augment import KINDS
+
+        aug = self.augment
+        check(
+            isinstance(aug, tuple | list) and all(a in KINDS for a in aug),
+            f"augment must be a tuple of {', '.join(KINDS)}, got {aug!r}",
+        )
         c = self.calibration_folds
         check(
             isinstance(c, int) and not isinstance(c, bool) and c >= 2,
@@ -226,6 +239,10 @@ class Disambiguator:
             raise InputError("fit needs at least one signature")
         rng = np.random.default_rng(self.random_state)
         self.name_counts_ = NameCounts().fit(s.name for s in signatures)
+        if self.augment:  # derived copies: initials-only names, sparse records (byline.augment)
+            from byline.augment import augmented
+
+            signatures = augmented(signatures, tuple(self.augment))
         blocks = group_blocks(signatures)
         self.feature_names_ = tuple(DEFAULT_FEATURES)
         X, y, groups = self._training_pairs(blocks, rng)
