@@ -138,6 +138,7 @@ QUERIES = [
     "Jaesong",
     "이재성",
     "王磊",
+    "Lei Wnag",
 ]
 
 
@@ -179,6 +180,8 @@ def test_prefilters_never_drop_a_match(query: str) -> None:
         ("Lee J", "Jaeseong Lee", V.EXACT),
         ("Jaesong Lee", "Jaeseong Lee", V.SIMILAR),
         ("Jaesong", "Jaeseong Lee", V.SIMILAR),
+        ("Lei Wnag", "Lei Wang", V.SIMILAR),
+        ("Jaeseogn Lee", "Jaeseong Lee", V.SIMILAR),
         ("Jaeseong Lee", "Jaeyeong Lee", V.SIMILAR),
         ("Jaeseong Lee", "Minho Kim", None),
         ("Jaeseong Lee", "Jaehyun Lee", None),

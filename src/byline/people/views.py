@@ -92,19 +92,23 @@ def _tolerance(part: str) -> int:
 
 
 def _within(a: str, b: str, k: int) -> bool:
-    """Edit distance (Levenshtein) of ``a`` and ``b`` at most ``k``."""
+    """Edit distance of ``a`` and ``b`` at most ``k`` (insertions, deletions, substitutions, and swaps of
+    two neighbouring letters: "Wnag" is one typo from "Wang")."""
     if abs(len(a) - len(b)) > k:
         return False
     if k == 0 or a == b:
         return a == b
+    before: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > k:
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], before[j - 2] + 1)
+        if min(cur) > k and min(prev) > k:  # a swap reaches back two rows
             return False
-        prev = cur
+        before, prev = prev, cur
     return prev[-1] <= k
 
 
