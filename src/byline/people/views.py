@@ -1,4 +1,5 @@
-"""Read views of the stored people: the name search and one person's profile."""
+"""Read views of the stored people: the name search (any printed form of a name, typos as similar
+names; paged), the name page (everyone sharing a name, side by side) and one person's profile."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ __all__ = [
 
 
 # A work of a person page is shown as "possibly not theirs" when the audit gives it at least this
-# probability of not being the person's (byline.audit over the profile as a listing). The one place to
-# set it: the lead sets it from the audit benchmark (docs/benchmarks.md); the server and the name page
-# read it from here.
+# probability of not being the person's (byline.audit over the profile as a listing). The one place it is
+# set, from the audit benchmark (docs/benchmarks.md); the web server (person pages and their API, which
+# also report it as ``flag_threshold``) reads it from here.
 FLAG_THRESHOLD = 0.6
 
 EXACT, SIMILAR = "name", "similar"
