@@ -67,6 +67,46 @@ class FakeBackend:
         out = [p for p in self.people.values() if name is None or name.lower() in p["name"].lower()]
         return [{k: v for k, v in p.items() if k != "works"} for p in out][:limit]
 
+    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        rows = self.search_people(name, 10**6)
+        page = [{**r, "match": "name"} for r in rows[offset : offset + limit]]
+        nxt = offset + len(page)
+        return {
+            "query": name,
+            "total": len(rows),
+            "n_exact": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "next_offset": nxt if nxt < len(rows) else None,
+            "people": page,
+        }
+
+    def name_page(self, name: str) -> dict[str, Any]:
+        rows = [p for p in self.people.values() if name.lower() in p["name"].lower()]
+        people = [
+            {
+                **{k: v for k, v in p.items() if k not in ("flagged", "history")},
+                "first_year": min((w["year"] for w in p["works"]), default=None),
+                "last_year": max((w["year"] for w in p["works"]), default=None),
+                "topics": [{"term": t, "count": 1} for t in p["topics"]],
+            }
+            for p in rows
+        ]
+        return {"name": name, "total": len(people), "people": people}
+
+    def move(
+        self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
+    ) -> dict[str, Any]:
+        src, dst = self.person(source), self.person(target)
+        work = next((w for w in src["works"] if w["id"] == work_id), None)
+        if work is None:
+            raise InputError(f"person {source} has no signature on work {work_id}")
+        self.people[source]["works"].remove(work)
+        self.people[target]["works"].append(work)
+        event = {"id": len(self.events) + 1, "action": "move", "kind": "claim", "works": [work_id]}
+        self.events.append(event)
+        return {"event": event, "person": dst["id"], "source": src["id"], "work": work_id}
+
     def person(self, person_id: str) -> dict[str, Any]:
         if person_id in self.redirects:
             raise Moved(person_id, self.redirects[person_id])

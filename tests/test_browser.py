@@ -1,7 +1,7 @@
 """End-to-end: the real server on 127.0.0.1, driven by Debian's Chromium through Playwright.
 
 Skips (with the reason) when playwright or /usr/bin/chromium is missing. Screenshots go to
-tests/screenshots/ (git-ignored); one person page is copied to docs/person-page.png for the README.
+tests/screenshots/ (git-ignored); the README's are made by tests/test_browser_names.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ CHROMIUM_ARGS = [
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHOTS = TESTS / "screenshots"
-DOCS_SHOT = REPO / "docs" / "person-page.png"
 TOKEN = "browser-test-token-42"
 
 sys.path.insert(0, str(TESTS))
@@ -343,9 +342,7 @@ def test_person_page_screenshot(browser: object, seeds_dir: Path, tmp_path: Path
         if page.locator("#flagged li.flag").count():
             page.locator("#flagged li.flag summary").first.click()
         page.wait_for_timeout(200)
-        shot = _shot(page, "person-page")
-        DOCS_SHOT.parent.mkdir(exist_ok=True)
-        DOCS_SHOT.write_bytes(shot.read_bytes())
+        _shot(page, "person-page")  # docs/person-page.png: tests/test_browser_names.py (palette PNG)
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []
 

@@ -4,8 +4,8 @@ the curator token, identifiers are links, the export buttons download the person
 server path is shown.
 
 Skips (with the reason) when playwright or /usr/bin/chromium is missing; the seed-store tests also
-skip when ../shared/seeds is absent. Screenshots go to tests/screenshots/ (git-ignored); the phone
-view of a person page is copied to docs/person-page-phone.png for the README.
+skip when ../shared/seeds is absent. Screenshots go to tests/screenshots/ (git-ignored); the README's
+are made by tests/test_browser_names.py.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, REPO, SHOTS, TOKEN, LiveServer, _missing, _model, _seed_db
+from test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, TOKEN, LiveServer, _missing, _model, _seed_db
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-PHONE_SHOT = REPO / "docs" / "person-page-phone.png"
 ORCID = "0000-0002-1825-0097"
 
 
@@ -284,7 +283,7 @@ def test_work_page_never_shows_a_server_path(
 
 
 def test_phone_screenshot_of_a_person_page(chromium: object, seeds_dir: Path, tmp_path: Path) -> None:
-    """docs/person-page-phone.png: the biggest seed profile as the shipped model (if any) builds it."""
+    """The phone view of the biggest seed profile as the shipped model (if any) builds it."""
     from byline.server import create_app
     from byline.server.store_backend import StoreBackend
 
@@ -297,5 +296,5 @@ def test_phone_screenshot_of_a_person_page(chromium: object, seeds_dir: Path, tm
         page.locator("#results a.person-link").first.click()
         page.wait_for_selector("#person-name")
         assert _overflow(page) <= 0
-        PHONE_SHOT.write_bytes(_shot(page, "person-page-phone").read_bytes())
+        _shot(page, "person-page-phone")  # docs/person-page-phone.png: tests/test_browser_names.py
         ctx.close()

@@ -207,7 +207,10 @@ def work_record(path: Path, work: Any, *, line: int | None = None, index: int | 
         abstract=abstract_from_inverted_index(work.get("abstract_inverted_index")),
         keywords=keywords,
         ids=ids,
-        extra={"type": work.get("type")} if isinstance(work.get("type"), str) else {},
+        extra={
+            **({"type": work["type"]} if isinstance(work.get("type"), str) else {}),
+            **_cited_by(work.get("cited_by_count")),
+        },
     )
 
 
@@ -215,3 +218,9 @@ def _year_of(date: Any) -> Any:
     if isinstance(date, str) and re.match(r"^\d{4}", date):
         return date[:4]
     return None
+
+
+def _cited_by(value: Any) -> dict[str, int]:
+    """``{"cited_by_count": n}`` when the source gives a citation count (kept in ``Record.extra``)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return {"cited_by_count": value} if ok else {}

@@ -187,4 +187,11 @@ def paper_record(
             "corpus_id": None if corpus is None else str(corpus),
             "dblp": ext.get("DBLP"),
         },
+        extra=_cited_by(paper.get("citationCount", paper.get("citationcount"))),
     )
+
+
+def _cited_by(value: Any) -> dict[str, int]:
+    """``{"cited_by_count": n}`` when the source gives a citation count (kept in ``Record.extra``)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return {"cited_by_count": value} if ok else {}

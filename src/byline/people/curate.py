@@ -20,7 +20,7 @@ from byline.people.corpus import Corpus, load_corpus
 from byline.people.runs import person_name
 from byline.store import Store, utc_now
 
-__all__ = ["merge", "split", "lock", "unlock", "claim", "undo", "history"]
+__all__ = ["merge", "split", "lock", "unlock", "claim", "move", "undo", "history"]
 
 Conn = repo.Conn
 
@@ -187,30 +187,71 @@ def claim(store: Store, pid: str, works: Sequence[str], who: str = "", why: str 
                     + "; ".join(a.name for a in w.authors)
                 )
             sigs.append(f"{wid}#{pos}")
-        mine = repo.members(conn, p)
-        _check_name_rules(corpus, mine, [x for x in sigs if not is_implicit(x)], "claim")
-        placed = repo.assignments(conn)
-        previous = {s: placed[s] for s in sigs if s in placed and placed[s] != p}
-        ev = _record(
-            conn,
-            cs,
-            "claim",
-            p,
-            {
-                "works": list(works),
-                "signatures": sigs,
-                "anchor": [_anchor(mine, cs)],
-                "implicit": implicit,
-                "previous": previous,
-            },
-            who,
-            why,
-        )
-        repo.place_signatures(conn, [(s, p, pblock, _work(s), is_implicit(s)) for s in sigs])
-        emptied = repo.delete_empty_people(conn, previous.values())
-        repo.add_redirects(conn, [(old, p) for old in emptied], None, f"claim (event #{ev.id})")
-        _refresh(conn, [p, *previous.values()], corpus, cs)
+        _claim(conn, cs, corpus, p, pblock, list(works), sigs, implicit, who, why)
     return p
+
+
+def _claim(
+    conn: Conn,
+    cs: ConstraintSet,
+    corpus: Corpus,
+    p: str,
+    pblock: str,
+    works: list[str],
+    sigs: list[str],
+    implicit: list[list[str]],
+    who: str,
+    why: str,
+    whole: bool = False,
+) -> Event:
+    """Record a claim of ``sigs`` for ``p`` and apply it (people it empties redirect to ``p``). The claimed
+    signatures are tied to one anchor of ``p`` -- or, with ``whole``, to every member of ``p``, so that
+    later runs keep them with the person as the curator saw it."""
+    mine = repo.members(conn, p)
+    _check_name_rules(corpus, mine, [x for x in sigs if not is_implicit(x)], "claim")
+    placed = repo.assignments(conn)
+    previous = {s: placed[s] for s in sigs if s in placed and placed[s] != p}
+    ev = _record(
+        conn,
+        cs,
+        "claim",
+        p,
+        {
+            "works": works,
+            "signatures": sigs,
+            "anchor": sorted(mine) if whole else [_anchor(mine, cs)],
+            "implicit": implicit,
+            "previous": previous,
+        },
+        who,
+        why,
+    )
+    repo.place_signatures(conn, [(s, p, pblock, _work(s), is_implicit(s)) for s in sigs])
+    emptied = repo.delete_empty_people(conn, previous.values())
+    repo.add_redirects(conn, [(old, p) for old in emptied], None, f"claim (event #{ev.id})")
+    _refresh(conn, [p, *previous.values()], corpus, cs)
+    return ev
+
+
+def move(store: Store, work_id: str, source: str, target: str, who: str = "", why: str = "") -> Event:
+    """Move ``source``'s signature on ``work_id`` to ``target`` (a namesake, say): one claim event for
+    ``target`` that ties the work to every current member of ``target`` (later runs keep them together)
+    and records where the signature was, so :func:`undo` puts it back. Returns the event.
+
+    Refused (nothing written) when the two are one person, when ``source`` has no signature on the
+    work, or when the names or earlier curation forbid it (the refusal names the event to undo)."""
+    with store.transaction():
+        conn, _, cs, corpus = _state(store)
+        src, dst = repo.resolve(conn, source), repo.resolve(conn, target)
+        if src == dst:
+            raise InputError(f"{source} and {target} are the same person ({src})")
+        sigs = [s for s in repo.members(conn, src) if _work(s) == work_id]
+        if not sigs:
+            raise InputError(f"person {src} has no signature on work {work_id}")
+        rec = repo.person(conn, dst)
+        return _claim(
+            conn, cs, corpus, dst, rec.block if rec else "", [work_id], sigs, [], who, why, whole=True
+        )
 
 
 # -- undo ---------------------------------------------------------------------------------------------

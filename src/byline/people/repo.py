@@ -206,6 +206,74 @@ def person_names_like(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str
     return [(r[0], r[1]) for r in conn.execute(f"SELECT id, name FROM people{where}", args)]
 
 
+@dataclass(frozen=True)
+class PersonCount:
+    """One person with the sizes the search orders by."""
+
+    person: PersonRecord
+    n_signatures: int
+    n_works: int
+
+
+_COUNTS_SQL = (
+    "SELECT p.id, p.name, p.block, p.locked, COUNT(ps.signature_id), COUNT(DISTINCT ps.work_id) "
+    "FROM people p LEFT JOIN person_signatures ps ON ps.person_id = p.id"
+)
+
+
+def person_counts(conn: Conn, pids: Sequence[str] | None = None) -> dict[str, PersonCount]:
+    """person id -> its row and sizes, for ``pids`` (None: everyone); one statement however many ids
+    (they travel as one JSON array)."""
+    if pids is None:
+        rows = conn.execute(_COUNTS_SQL + " GROUP BY p.id")
+    else:
+        rows = conn.execute(
+            _COUNTS_SQL + " WHERE p.id IN (SELECT value FROM json_each(?)) GROUP BY p.id",
+            (json.dumps(list(dict.fromkeys(pids))),),
+        )
+    return {r[0]: PersonCount(PersonRecord(r[0], r[1], r[2], bool(r[3])), int(r[4]), int(r[5])) for r in rows}
+
+
+def members_json(conn: Conn, pids: Sequence[str]) -> dict[str, list[str]]:
+    """person id -> its signature ids (sorted), for several people in one statement."""
+    out: dict[str, list[str]] = {p: [] for p in pids}
+    for pid, sid in conn.execute(
+        "SELECT person_id, signature_id FROM person_signatures "
+        "WHERE person_id IN (SELECT value FROM json_each(?)) ORDER BY signature_id",
+        (json.dumps(list(dict.fromkeys(pids))),),
+    ):
+        out[pid].append(sid)
+    return out
+
+
+def placements(conn: Conn, sids: Sequence[str]) -> dict[str, str]:
+    """signature id -> person id, for the placed signatures among ``sids`` (one statement)."""
+    return dict(
+        conn.execute(
+            "SELECT signature_id, person_id FROM person_signatures "
+            "WHERE signature_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(dict.fromkeys(sids))),),
+        ).fetchall()
+    )
+
+
+def work_citations(conn: Conn, work_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """work id -> (the highest citation count a source record gave, that record's format), for the works
+    among ``work_ids`` whose records carry one (``extra.cited_by_count``: OpenAlex, Semantic Scholar).
+    One statement."""
+    out: dict[str, tuple[int, str]] = {}
+    for wid, count, fmt in conn.execute(
+        "SELECT wr.work_id, CAST(json_extract(r.data, '$.extra.cited_by_count') AS INTEGER), r.format "
+        "FROM work_records wr JOIN records r ON r.id = wr.record_id "
+        "WHERE wr.work_id IN (SELECT value FROM json_each(?)) "
+        "AND json_extract(r.data, '$.extra.cited_by_count') IS NOT NULL",
+        (json.dumps(list(dict.fromkeys(work_ids))),),
+    ):
+        if count is not None and (wid not in out or int(count) > out[wid][0]):
+            out[wid] = (int(count), str(fmt))
+    return out
+
+
 def signature_counts(conn: Conn) -> dict[str, int]:
     """person id -> number of signatures."""
     return dict(

@@ -36,6 +36,8 @@ from byline.server.security import BodySizeLimit, SecurityHeaders, TokenCheck, r
 HERE = Path(__file__).resolve().parent
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:#@+-]{0,199}$"
 NAME_MAX = 200
+MAX_OFFSET = 1_000_000
+PAGE_SIZE = 50  # people per page of search results
 # File extensions an uploaded listing may keep (a hint for format detection, never a path).
 SAFE_SUFFIXES = (
     ".txt", ".bib", ".bibtex", ".ris", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".xml", ".atom", ".gz",
@@ -51,6 +53,16 @@ class CurationBody(BaseModel):
 
     other: str | None = Field(default=None, pattern=ID_PATTERN)
     works: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=1000)
+    who: str = Field(default="web", min_length=1, max_length=100)
+    why: str | None = Field(default=None, max_length=2000)
+
+
+class MoveBody(BaseModel):
+    """Body of a move: the work goes from person ``source`` to person ``target`` (a claim event for the
+    target, which an undo reverts)."""
+
+    source: str = Field(pattern=ID_PATTERN)
+    target: str = Field(pattern=ID_PATTERN)
     who: str = Field(default="web", min_length=1, max_length=100)
     why: str | None = Field(default=None, max_length=2000)
 
@@ -90,6 +102,13 @@ def _safe_suffix(filename: str | None) -> str:
                 return next((s for s in SAFE_SUFFIXES if s != ".gz" and inner.endswith(s)), ".txt") + ".gz"
             return suffix
     return ".txt"
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("give a name")
+    return name
 
 
 def _wants_json(request: Request) -> bool:
@@ -415,12 +434,35 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
                 401, "a curator bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )
 
-    @app.get("/api/people", tags=["people"], summary="Search people by name")
+    @app.get(
+        "/api/people",
+        tags=["people"],
+        summary="Search people by any printed form of a name (word order, initials, typos); paged",
+    )
     async def api_people(
         name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> JSONResponse:
-        return JSONResponse({"people": await read("search_people", name.strip() if name else None, limit)})
+        return JSONResponse(await read("search_page", name.strip() if name else None, offset, limit))
+
+    @app.get(
+        "/api/names",
+        tags=["people"],
+        summary="Everyone sharing a name, side by side: years, coauthors, affiliations, topics, works",
+    )
+    async def api_names(name: Annotated[str, Query(min_length=1, max_length=NAME_MAX)]) -> JSONResponse:
+        return JSONResponse(await read("name_page", _clean_name(name)))
+
+    @app.post(
+        "/api/works/{work_id}/move",
+        tags=["curation"],
+        summary="Move a work from person `source` to person `target` (curator; undo with the event id)",
+        responses={401: {"description": "missing or wrong bearer token"}},
+    )
+    def api_move(request: Request, work_id: WorkId, body: MoveBody) -> dict[str, Any]:
+        require_token(request)
+        return backend.move(work_id, body.source, body.target, who=body.who, why=body.why)
 
     @app.get("/api/people/{person_id}", tags=["people"], summary="One person's profile (308 for merged ids)")
     async def api_person(person_id: PersonId) -> JSONResponse:
@@ -533,10 +575,25 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
     read = _reader(backend)
 
     @app.get("/", include_in_schema=False)
-    async def index(name: Annotated[str | None, Query(max_length=NAME_MAX)] = None) -> HTMLResponse:
-        query = (name or "").strip()
-        people = await read("search_people", query or None, 100)
-        return page("index.html", query=query, people=people, title="Search")
+    async def index(
+        name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> HTMLResponse:
+        query = " ".join((name or "").split())
+        found = await read("search_page", query or None, offset, PAGE_SIZE)
+        return page(
+            "index.html",
+            query=query,
+            found=found,
+            people=found["people"],
+            prev_offset=max(0, offset - PAGE_SIZE) if offset > 0 else None,
+            title="Search",
+        )
+
+    @app.get("/names", include_in_schema=False)
+    async def names_page(name: Annotated[str, Query(min_length=1, max_length=NAME_MAX)]) -> HTMLResponse:
+        shared = await read("name_page", _clean_name(name))
+        return page("names.html", shared=shared, title=shared["name"])
 
     @app.get("/people/{person_id}", include_in_schema=False)
     async def person_page(person_id: PersonId) -> HTMLResponse:

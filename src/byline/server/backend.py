@@ -43,6 +43,24 @@ class Backend(Protocol):
         """People whose name (or a name variant) matches ``name``; all people when ``name`` is None."""
         ...
 
+    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """One page of :meth:`search_people`: ``people``, ``total``, ``n_exact`` (matches of the name come
+        first, then similar names, each row saying which in ``match``), ``offset``, ``limit``,
+        ``next_offset`` (None on the last page)."""
+        ...
+
+    def name_page(self, name: str) -> dict[str, Any]:
+        """Everyone sharing ``name`` (any printed form), side by side: ``name``, ``total``, ``people``
+        (each with years, coauthors, affiliations, topics and works)."""
+        ...
+
+    def move(
+        self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
+    ) -> dict[str, Any]:
+        """Move person ``source``'s signature on ``work_id`` to ``target``; returns ``{"event": ...,
+        "person": target, "source": source id or None if it was emptied}``."""
+        ...
+
     def person(self, person_id: str) -> dict[str, Any]:
         """The profile of one person (raises :class:`Moved` for a retired id)."""
         ...

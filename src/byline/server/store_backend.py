@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from byline._errors import InputError, ModelError, StoreError
 from byline.people import repo
+from byline.people.views import FLAG_THRESHOLD
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from byline.people.corpus import Corpus
     from byline.scorer import Scorer
 
-FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
@@ -139,7 +139,11 @@ class StoreBackend:
                 raise Moved(args[0], current)
             key: tuple[Any, ...] = ("person", current)
         elif method == "search_people":
+            key = ("search", args[0], 0, *args[1:])
+        elif method == "search_page":
             key = ("search", *args)
+        elif method == "name_page":
+            key = ("name", *args)
         elif method == "review_queue":
             key = ("review",)
         elif method in ("work", "explain"):
@@ -151,6 +155,8 @@ class StoreBackend:
             if gen != self._cache_gen or key not in self._cache:
                 return MISS
             value = self._cache[key]
+        if method == "search_people":
+            return list(value["people"])
         return value[: args[0]] if method == "review_queue" else value
 
     def _resolve(self, person_id: str) -> str:
@@ -189,12 +195,16 @@ class StoreBackend:
 
     # -- Backend ------------------------------------------------------------------------------------
     def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
-        return self._cached(("search", name, limit), lambda: self._search(name, limit))
+        return list(self.search_page(name, 0, limit)["people"])
 
-    def _search(self, name: str | None, limit: int) -> list[dict[str, Any]]:
-        from byline.people import list_people
+    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        return self._cached(("search", name, offset, limit), lambda: self._search(name, offset, limit))
 
-        rows = list_people(self._store(), name)[:limit]
+    def _search(self, name: str | None, offset: int, limit: int) -> dict[str, Any]:
+        from byline.people import search_people
+
+        page = search_people(self._store(), name, offset=offset, limit=limit)
+        rows = page.people
         look = self._lookups(
             [s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids]
         )
@@ -214,6 +224,7 @@ class StoreBackend:
                     "id": p.id,
                     "name": p.name,
                     "locked": p.locked,
+                    "match": p.match,
                     "n_works": len(p.work_ids),
                     "work_ids": p.work_ids,
                     "first_year": years[0] if years else None,
@@ -230,7 +241,60 @@ class StoreBackend:
                     ),
                 }
             )
-        return out
+        nxt = page.offset + len(rows)
+        return {
+            "query": name,
+            "total": page.total,
+            "n_exact": page.n_exact,
+            "offset": page.offset,
+            "limit": limit,
+            "next_offset": nxt if nxt < page.total else None,
+            "people": out,
+        }
+
+    def name_page(self, name: str) -> dict[str, Any]:
+        return self._cached(("name", name), lambda: self._name_page(name))
+
+    def _name_page(self, name: str) -> dict[str, Any]:
+        from byline.people import name_page
+
+        page = name_page(self._store(), name)
+        people = []
+        for col in page.columns:
+            prof = col.profile
+            works = sorted(prof.works, key=lambda w: (-(w.year or 0), w.title or "", w.work_id))
+            people.append(
+                {
+                    "id": prof.id,
+                    "name": prof.name,
+                    "locked": prof.locked,
+                    "n_works": len(prof.works),
+                    "first_year": col.first_year,
+                    "last_year": col.last_year,
+                    "years": {str(y): c for y, c in prof.years},
+                    "variants": [n for n, _ in prof.name_variants],
+                    "coauthors": [
+                        {"name": n, "count": c, "person_id": col.coauthor_ids.get(n)}
+                        for n, c in prof.coauthors[:5]
+                    ],
+                    "affiliations": [{"name": n, "count": c} for n, c in prof.affiliations[:3]],
+                    "topics": [{"term": t, "count": c} for t, c in prof.topics[:6]],
+                    "works": [
+                        {
+                            "id": w.work_id,
+                            "signature_id": w.signature_id,
+                            "title": w.title,
+                            "abstract_start": _snippet(w.abstract),
+                            "year": w.year,
+                            "venue": w.venue,
+                            "printed_name": w.printed_name,
+                            "cited_by": col.citations[w.work_id][0] if w.work_id in col.citations else None,
+                        }
+                        for w in works
+                    ],
+                }
+            )
+        return {"name": page.name, "total": page.total, "people": people}
 
     def person(self, person_id: str) -> dict[str, Any]:
         current = self._resolve(person_id)
@@ -260,6 +324,7 @@ class StoreBackend:
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
         typical = scored.get("typical")
+        cites = repo.work_citations(self._con, list(works))
         work_rows = []
         for ref in prof.works:
             w = works.get(ref.work_id)
@@ -276,14 +341,16 @@ class StoreBackend:
                     "implicit": ref.implicit,
                     "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
                     "authors_truncated": bool(w and w.authors_truncated),
+                    "cited_by": cites[ref.work_id][0] if ref.work_id in cites else None,
+                    "cited_by_source": cites[ref.work_id][1] if ref.work_id in cites else None,
                     "confidence": None if item is None else round(1.0 - item["score"], 4),
-                    "flagged": bool(item and item["score"] >= FLAG_SCORE),
+                    "flagged": bool(item and item["score"] >= FLAG_THRESHOLD),
                 }
             )
         flagged = []
         for ref in prof.works:
             item = scored["items"].get(ref.work_id)
-            if item and item["score"] >= FLAG_SCORE:
+            if item and item["score"] >= FLAG_THRESHOLD:
                 flagged.append(
                     {
                         "work_id": ref.work_id,
@@ -324,6 +391,8 @@ class StoreBackend:
             "emails": prof.emails,
             "orcids": prof.orcids,
             "flagged": flagged,
+            "flag_threshold": FLAG_THRESHOLD,
+            "cited_by": sum(r["cited_by"] or 0 for r in work_rows) if cites else None,
             "scoring": scored["note"],
             "typical_signature": typical,
             "history": _history(events),
@@ -579,6 +648,18 @@ class StoreBackend:
         if events:
             result["event"] = _history(events[-1:])[0]
         return result
+
+    def move(
+        self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
+    ) -> dict[str, Any]:
+        """Move ``source``'s signature on ``work_id`` to ``target`` (one claim event, undoable)."""
+        from byline import people
+
+        with self._write_lock:
+            src, dst = self._resolve(source), self._resolve(target)
+            ev = people.move(self._store(), work_id, src, dst, who=who, why=why or "")
+            left = self._resolve_quiet(src)
+        return {"action": "move", "event": _history([ev])[0], "person": dst, "source": left, "work": work_id}
 
     def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
         """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""

@@ -1,4 +1,4 @@
-// byline: curator actions on the person page. The token stays in this tab (sessionStorage) and is
+// byline: curator actions on the person and name pages. The token stays in this tab (sessionStorage) and is
 // sent as a bearer token; responses are shown with textContent only (never as HTML).
 "use strict";
 (function () {
@@ -17,12 +17,69 @@
     status.className = ok ? "ok" : "fail";
   }
 
+  async function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + tokenInput.value.trim() },
+      body: JSON.stringify(body),
+    });
+  }
+
+  // The name page: after a move, offer its undo (the event id travels in this tab only).
+  const banner = document.getElementById("undo-banner");
+  const pending = sessionStorage.getItem("byline-undo");
+  if (banner && pending) {
+    sessionStorage.removeItem("byline-undo");
+    let last = null;
+    try { last = JSON.parse(pending); } catch (err) { last = null; }
+    if (last && last.page === window.location.pathname + window.location.search) {
+      const text = document.createElement("span");
+      text.id = "undo-message";
+      text.textContent = last.message;
+      banner.appendChild(text);
+      if (last.event) {
+        const undo = document.createElement("button");
+        undo.type = "button";
+        undo.id = "undo-move";
+        undo.textContent = "Undo";
+        undo.addEventListener("click", async () => {
+          if (!window.confirm("Undo event #" + last.event + " (" + last.message + ")?")) return;
+          let response;
+          try {
+            response = await post("/api/events/" + encodeURIComponent(last.event) + "/undo", {
+              who: (whoInput.value || "web").trim(),
+              why: document.getElementById("why").value.trim() || null,
+            });
+          } catch (err) { show("Network error: " + err, false); return; }
+          let data = {};
+          try { data = await response.json(); } catch (err) { data = {}; }
+          if (!response.ok) {
+            show((response.status === 401 ? "Not authorised: " : "Refused: ") + (data.error || response.status), false);
+            return;
+          }
+          sessionStorage.setItem("byline-undo", JSON.stringify({
+            page: last.page, message: "Undone: event #" + last.event + " reverted by event #" + ((data.event || {}).id || "?") + ".",
+          }));
+          window.location.reload();
+        });
+        banner.appendChild(undo);
+      }
+      banner.hidden = false;
+    }
+  }
+
   document.querySelectorAll("form.curation").forEach((form) => {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const action = form.dataset.action;
       const person = form.dataset.person;
-      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+      let confirmText = form.dataset.confirm;
+      if (action === "move") {
+        const choice = form.elements.target.selectedOptions[0];
+        if (!choice) return;
+        confirmText = "Move \u201c" + form.dataset.title + "\u201d from " + form.dataset.from + " to " + choice.textContent.trim() + "?";
+      }
+      if (confirmText && !window.confirm(confirmText)) return;
       const body = {
         who: (document.getElementById("who").value || "web").trim(),
         why: document.getElementById("why").value.trim() || null,
@@ -32,6 +89,10 @@
         body.works = Array.from(document.querySelectorAll('input[name="works"][form="split-form"]:checked')).map((c) => c.value);
         if (!body.works.length) { show("Check the works to split out first.", false); return; }
       }
+      if (action === "move") {
+        body.source = person;
+        body.target = form.elements.target.value;
+      }
       if (action === "claim") {
         body.works = form.elements.claim_works.value.split(",").map((s) => s.trim()).filter(Boolean);
       }
@@ -40,14 +101,10 @@
       show("Working…", true);
       let response;
       try {
-        const url = action === "undo"
-          ? "/api/events/" + encodeURIComponent(form.dataset.event) + "/undo"
-          : "/api/people/" + encodeURIComponent(person) + "/" + action;
-        response = await fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "Authorization": "Bearer " + tokenInput.value.trim() },
-          body: JSON.stringify(body),
-        });
+        let url = "/api/people/" + encodeURIComponent(person) + "/" + action;
+        if (action === "undo") url = "/api/events/" + encodeURIComponent(form.dataset.event) + "/undo";
+        if (action === "move") url = "/api/works/" + encodeURIComponent(form.dataset.work) + "/move";
+        response = await post(url, body);
       } catch (err) {
         show("Network error: " + err, false);
         return;
@@ -59,6 +116,16 @@
         return;
       }
       show(action + " recorded.", true);
+      if (action === "move") {
+        sessionStorage.setItem("byline-undo", JSON.stringify({
+          page: window.location.pathname + window.location.search,
+          event: (data.event || {}).id,
+          message: "Moved \u201c" + form.dataset.title + "\u201d to " + form.elements.target.selectedOptions[0].textContent.trim()
+            + " (event #" + ((data.event || {}).id || "?") + ").",
+        }));
+        window.location.reload();
+        return;
+      }
       const target = data.person || person;
       window.location.assign("/people/" + encodeURIComponent(target));
     });
