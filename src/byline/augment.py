@@ -1,10 +1,11 @@
 """Derived copies of labeled signatures, for training a model that holds up on poorer data.
 
-Real corpora print names as initials ("J. Lee", MEDLINE's "Lee J"), and many records carry no abstract,
-keywords or affiliation. A model trained only on rich, full-name data learns to lean on what such records
-lack. :func:`augmented` adds, for each labeled signature, copies with given names cut to initials and with
-the author-level and long-text fields removed, and (where there is an abstract) as a bare abstract: same labels, their own dataset name (``aminer~initials``),
-ids and person ids, so copies never mix with the originals or with each other.
+Real corpora print names as initials ("J. Lee", MEDLINE's "Lee J"); many records carry no abstract, keywords
+or affiliation; some pages give bare abstracts. A model trained only on rich, full-name records learns to
+lean on what such records lack. :func:`augmented` adds copies of the labeled signatures with given names cut
+to initials, with the author-level and long-text fields removed, or (some of them) reduced to a bare
+abstract: same labels, their own dataset name (``aminer~initials``), ids and person ids, so copies never mix
+with the originals or with each other. Only training data is ever augmented.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 from byline.names import parse_name
 from byline.records import Signature
 
-KINDS = ("initials", "sparse", "abstract-only")
+KINDS = ("initials", "sparse", "abstract-only", "some-abstract-only")
 
 
 def initials_name(name: str) -> str:
@@ -40,13 +41,26 @@ def abstract_only(s: Signature) -> Signature:
     """What a page of bare abstracts gives: the owner's name and the abstract, nothing else."""
     if not s.abstract:
         return s
-    return replace(s, title=None, coauthors=(), venue=None, year=None, keywords=(), affiliations=(), email=None)
+    return replace(
+        s, title=None, coauthors=(), venue=None, year=None, keywords=(), affiliations=(), email=None
+    )
+
+
+def some_abstract_only(s: Signature) -> Signature:
+    """Half the signatures (by a hash of the id) as bare abstracts, the rest intact: a person's works
+    listed partly with titles and coauthors, partly as abstracts only (pages of abstracts)."""
+    import hashlib
+
+    if hashlib.sha1(s.id.encode("utf-8")).digest()[0] < 128:
+        return abstract_only(s)
+    return s
 
 
 _MAKERS: dict[str, Callable[[Signature], Signature]] = {
     "initials": _initials,
     "sparse": _sparse,
     "abstract-only": abstract_only,
+    "some-abstract-only": some_abstract_only,
 }
 
 

@@ -47,7 +47,7 @@ class Disambiguator:
             keeping the block's own class ratio).
         augment: derived copies of the training signatures to learn from too (:mod:`byline.augment`):
             "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
-            e-mail), "abstract-only" (a bare abstract).
+            e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -55,6 +55,10 @@ class Disambiguator:
         name_constraints: incompatible given names and same-paper pairs are cannot-links.
         n_jobs: LightGBM threads (1: engines run one process per core; OpenMP oversubscription is slow).
     """
+
+    # learned state (set by fit or load)
+    calibration_: tuple[np.ndarray, np.ndarray] | None
+    training_info_: dict[str, Any]
 
     def __init__(
         self,
@@ -70,7 +74,7 @@ class Disambiguator:
         knn: int = 20,
         name_constraints: bool = True,
         balanced_sampling: bool = True,
-        augment: tuple[str, ...] = ("initials",),
+        augment: tuple[str, ...] = ("initials", "sparse", "some-abstract-only"),
         n_jobs: int = 1,
     ):
         self.threshold = threshold
@@ -199,7 +203,7 @@ class Disambiguator:
             bids, gi, gj = [], [], []
             for k, (key, labeled) in enumerate(batch):
                 i, j = candidate_pairs(labeled, max_full=self.max_block_full, k=self.knn)
-                person = np.array([hash_label(s.person) for s in labeled])
+                person = np.array([hash_label(s.person or "") for s in labeled])
                 y = (person[i] == person[j]).astype(np.int8)
                 cap = self.max_pairs_per_block
                 if len(i) > cap and not self.balanced_sampling:
@@ -268,7 +272,7 @@ class Disambiguator:
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
             self.threshold_source_ = "param"
-            self.threshold_scores_ = {}
+            self.threshold_scores_: dict[float, float] = {}
         else:
             tune = list(dev) if dev else []
             self.threshold_source_ = "dev"
@@ -564,7 +568,7 @@ def choose_threshold(
                 start = stop
     by_ds: dict[str, dict[str, list[str]]] = {}
     for s in labeled:
-        by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person, []).append(s.id)
+        by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person or "", []).append(s.id)
     from byline.cluster import block_linkage, cluster_block, cut_linkage
 
     trees = [block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) for res, cl, _ in scored]
