@@ -37,11 +37,17 @@ class AuditItem:
     evidence: list[str]
     signature_id: str | None = None
 
+    @property
+    def flagged(self) -> bool:
+        """Shown as "possibly not theirs": the score reaches :data:`FLAG_THRESHOLD`."""
+        return self.score >= FLAG_THRESHOLD
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "work_id": self.work_id,
             "title": self.title,
             "score": round(self.score, 4),
+            "flagged": self.flagged,
             "evidence": self.evidence,
         }
 
@@ -61,7 +67,11 @@ def _text_signal(s: Signature) -> int:
 
 
 ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another person than the listing's main one
-FLAG_THRESHOLD = 0.6  # placeholder
+# A work whose audit score reaches this is flagged "possibly not theirs" (person page, `byline audit`, the
+# API). Chosen on benchmarks/ind_rnd.py (dev files, 10-30% injected foreign works per person, profile
+# setting, development model /tmp/m-ini), 2026-11-30: the lowest threshold with pooled precision >= 0.90
+# (precision 0.903, recall 0.462 there; see docs/ind_rnd.json).
+FLAG_THRESHOLD = 0.62
 # a work's score is 1 - the mean of its same-person probabilities to the closest fifth of the other listed
 # works (IND benchmark on dev, 2026-11-30: 0.968 weighted AUC pooled over aminer/qian/pubmed vs 0.950 for the
 # mean log-odds over all of them; closest 15%-30% all within 0.006 of it)

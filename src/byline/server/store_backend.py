@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from byline._errors import InputError, ModelError, StoreError
+from byline.audit import FLAG_THRESHOLD
 from byline.people import repo
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from byline.people.corpus import Corpus
     from byline.scorer import Scorer
 
-FLAG_SCORE = 0.6  # a work whose "not theirs" score reaches this is shown as "possibly not theirs"
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
@@ -277,13 +277,13 @@ class StoreBackend:
                     "authors": [a.name for a in w.authors] if w else [ref.printed_name, *ref.coauthors],
                     "authors_truncated": bool(w and w.authors_truncated),
                     "confidence": None if item is None else round(1.0 - item["score"], 4),
-                    "flagged": bool(item and item["score"] >= FLAG_SCORE),
+                    "flagged": bool(item and item["score"] >= FLAG_THRESHOLD),
                 }
             )
         flagged = []
         for ref in prof.works:
             item = scored["items"].get(ref.work_id)
-            if item and item["score"] >= FLAG_SCORE:
+            if item and item["score"] >= FLAG_THRESHOLD:
                 flagged.append(
                     {
                         "work_id": ref.work_id,
