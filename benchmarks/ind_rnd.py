@@ -233,8 +233,14 @@ def rnd(sigs: Sequence[Any], model: Any, scratch: Mapping[str, str]) -> dict[str
     true = labels_to_clusters(gold)
     pa, ra, fa = b3_precision_recall_fscore(true, labels_to_clusters(final))
     ps, rs, fs = b3_precision_recall_fscore(true, labels_to_clusters(dict(scratch)))
+    # how much of the gap the people built from the rest carry before any placement: their B3 F1 on the
+    # kept signatures next to the from-scratch clustering's on the same signatures
+    kept_true = labels_to_clusters({sid: gold[sid] for sid in base})
+    fb = b3_precision_recall_fscore(kept_true, labels_to_clusters(dict(base)))[2]
+    fk = b3_precision_recall_fscore(kept_true, labels_to_clusters({sid: scratch[sid] for sid in base}))[2]
     return {
         "held_out": len(held),
+        "b3_f1_kept": {"built_from_rest": round(fb, 4), "scratch": round(fk, 4), "gap": round(fk - fb, 4)},
         "attached": n_attached,
         "new_people_for_unplaced": n_new,
         "weighted_f1": round(wf / wt, 4) if wt else None,
