@@ -119,7 +119,7 @@ def ind(
     for block, bsigs in group_blocks(sigs).items():
         by_person: dict[str, list[Any]] = defaultdict(list)
         for s in sorted(bsigs, key=lambda s: s.id):
-            by_person[s.person].append(s)
+            by_person[str(s.person)].append(s)
         for pid in sorted(by_person):
             own = by_person[pid]
             others = [s for s in sorted(bsigs, key=lambda s: s.id) if s.person != pid]

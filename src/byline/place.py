@@ -100,9 +100,9 @@ def place_in_block(
         owner_of_label[int(labels[k])] = pid
     rest = list(missing)
     for s in todo:
-        pid = owner_of_label.get(int(labels[pos[s]]))
-        if pid is None:
+        found = owner_of_label.get(int(labels[pos[s]]))
+        if found is None:
             rest.append(s)
         else:
-            attach[s] = pid
+            attach[s] = found
     return attach, rest
