@@ -2,8 +2,9 @@
 
 IND: in each block of ``../shared/datasets/*.dev*``, every gold person with >= 5 works gets works of other
 people of the same block injected (name-compatible people first): ``round(n * r)`` of them, at least one,
-with ``r`` drawn uniformly in [0.10, 0.30] per person (seeded by ``--seed`` and the person, so the draw does
-not depend on the order of the data). The listing (own + injected works) is audited with
+with ``r`` drawn uniformly in [0.10, 0.30] per person (seeded by the draw's seed and the person, so the draw
+does not depend on the order of the data); ``--draws`` independent draws (seeds ``--seed``, ``--seed`` + 1,
+...) are pooled, each person counting once per draw. The listing (own + injected works) is audited with
 :func:`byline.audit.audit_works` in two settings:
 
 - ``profile``: as the person page audits a profile -- every work sits in the same person, so where
@@ -29,7 +30,7 @@ it, weighted by its held-out count) is reported as well.
 
 Usage::
 
-    python benchmarks/ind_rnd.py [--model DIR] [--seed 11] [--write-docs]
+    python3 benchmarks/ind_rnd.py [--model DIR] [--seed 11] [--draws 3] [--write-docs]
 
 Without ``../shared/datasets`` it runs on a SYNTHETIC corpus from ``byline_synth`` (clearly labelled).
 """
@@ -268,7 +269,8 @@ def load_data(n: int, seed: int) -> tuple[dict[str, list[Any]], list[Path]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
-    ap.add_argument("--seed", type=int, default=11, help="seed of the injection draws")
+    ap.add_argument("--seed", type=int, default=11, help="seed of the first injection draw")
+    ap.add_argument("--draws", type=int, default=3, help="injection draws (seeds seed, seed+1, ...), pooled")
     ap.add_argument("--n", type=int, default=4000, help="synthetic signatures when no dev data is present")
     ap.add_argument(
         "--write-docs",
@@ -287,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     pooled: dict[str, list[dict[str, Any]]] = {"profile": [], "listing": []}
     for name, sigs in data.items():
         scratch = run(sigs, model).clusters
-        people = ind(sigs, model, scratch, args.seed, name)
+        people: dict[str, list[dict[str, Any]]] = {"profile": [], "listing": []}
+        for draw in range(args.draws):  # independent injection draws, pooled: steadier figures
+            for k, v in ind(sigs, model, scratch, args.seed + draw, name).items():
+                people[k].extend(v)
         for k in pooled:
             pooled[k].extend(people[k])
         per[name] = {
@@ -300,10 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     curve = flag_curve(pooled["profile"])
     chosen = choose_threshold(curve)
     results = {
-        "data": [str(p.relative_to(REPO.parent)) for p in files] or "SYNTHETIC",
+        "data": ["../" + str(p.relative_to(REPO.parent)) for p in files] or "SYNTHETIC",
         "model": str(args.model or "shipped default"),
         "model_sha256": getattr(model, "model_sha256_", None) or _model_sha(args.model),
-        "seed": args.seed,
+        "seeds": list(range(args.seed, args.seed + args.draws)),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "datasets": per,
         "overall": {
@@ -323,9 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(_table(results))
     if args.write_docs:
-        cmd = "python3 benchmarks/ind_rnd.py " + " ".join(
-            a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write-docs"
-        )
+        cmd = "python3 benchmarks/ind_rnd.py " + " ".join(argv if argv is not None else sys.argv[1:])
         JSON_OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         _write_section(results, cmd.strip())
     return 0
@@ -348,27 +351,33 @@ def _f(x: float | None) -> str:
 
 def _table(r: dict[str, Any]) -> str:
     lines = [
-        "| dev | people / injected | IND weighted AUC (profile) | MAP (profile) | "
+        "| dev | person-draws / injected | IND weighted AUC (profile) | MAP (profile) | "
         "IND weighted AUC (listing) | MAP (listing) | RND B3 F1 assign | B3 F1 scratch | gap | "
-        "RND weighted F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "gap of the people built from the rest (kept signatures) | RND weighted F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, d in r["datasets"].items():
         p, li, x = d["ind"]["profile"], d["ind"]["listing"], d["rnd"]
         lines.append(
             f"| {name} | {p['people']} / {p['injected']} | {_f(p['weighted_auc'])} | {_f(p['weighted_map'])} | "
             f"{_f(li['weighted_auc'])} | {_f(li['weighted_map'])} | {_f(x['b3_assign']['f1'])} | "
-            f"{_f(x['b3_scratch']['f1'])} | {x['b3_f1_gap']:+.3f} | {_f(x['weighted_f1'])} |"
+            f"{_f(x['b3_scratch']['f1'])} | {x['b3_f1_gap']:+.3f} | {x['b3_f1_kept']['gap']:+.3f} | "
+            f"{_f(x['weighted_f1'])} |"
         )
     p, li = r["overall"]["ind"]["profile"], r["overall"]["ind"]["listing"]
     lines.append(
         f"| **overall** | {p['people']} / {p['injected']} | {_f(p['weighted_auc'])} | {_f(p['weighted_map'])} | "
-        f"{_f(li['weighted_auc'])} | {_f(li['weighted_map'])} | | | max {r['overall']['rnd_max_b3_f1_gap']:+.3f} | |"
+        f"{_f(li['weighted_auc'])} | {_f(li['weighted_map'])} | | | max {r['overall']['rnd_max_b3_f1_gap']:+.3f} | | |"
     )
     fl = r["flag"]
     c, u = fl["chosen"], fl["in_use"]
+    auc_ok = [n for n, d in r["datasets"].items() if (d["ind"]["profile"]["weighted_auc"] or 0) >= 0.95]
+    gap_ok = [n for n, d in r["datasets"].items() if d["rnd"]["b3_f1_gap"] <= 0.01]
     lines += [
         "",
+        f"Targets: IND weighted AUC >= 0.95 (profile setting) on {len(auc_ok)} of {len(r['datasets'])} "
+        f"({', '.join(auc_ok) or 'none'}); RND gap <= 0.01 on {len(gap_ok)} of {len(r['datasets'])} "
+        f"({', '.join(gap_ok) or 'none'}).",
         f"Flag threshold rule: {fl['rule']}: {c['threshold']:.2f} (precision {c['precision']:.3f}, "
         f"recall {c['recall']:.3f}, {int(c['flagged'])} works flagged).",
         f"In use (`byline.audit.FLAG_THRESHOLD` = {u['FLAG_THRESHOLD']}): precision {u['precision']:.3f}, "
@@ -395,7 +404,7 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "",
         "- IND: each dev person with >= 5 works gets round(n * r) works (at least one) of other people of the "
         "same block injected, r uniform in [0.10, 0.30] per person (seeded per person), name-compatible people "
-        "first. *profile*: audited as the person page audits a profile (placement says nothing); *listing*: "
+        "first; several independent draws pooled (each person counts once per draw). *profile*: audited as the person page audits a profile (placement says nothing); *listing*: "
         "as `byline audit` audits a claimed listing on a store clustered from scratch (the audit also sees "
         "where disambiguation put each work). WhoIsWho's weighted AUC / MAP: per person ROC AUC / average "
         'precision of "is injected" vs the audit score, weighted by the person\'s injected works; overall '
@@ -406,7 +415,17 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "- RND: the newest 20% of each dev block (by year) held out, the rest clustered from scratch, the "
         "held-out signatures placed as `byline assign` places them (`byline.place.place_in_block`; those not "
         "placed clustered among themselves); B3 F1 of the result vs clustering everything from scratch "
-        "(target: gap <= 0.01).",
+        "(target: gap <= 0.01). The people built from the rest already trail the from-scratch clustering "
+        'on the same (kept) signatures by the "gap of the people built from the rest" column: what '
+        "remains after placement is mostly theirs (the newest works are what links older ones).",
+        "- What moved the figures (development model `/tmp/m-ini`, 2026-11-30): audit score from the mean "
+        "log-odds over all other listed works to the mean of the closest fifth (one draw, weighted AUC "
+        "aminer 0.918 -> 0.946, qian 0.965 -> 0.976, pubmed 0.980 -> 0.991); weighting neighbours by their "
+        "own first-pass score added ~0.004 AUC but cut the flag's recall at precision 0.9 from 0.46 to 0.38 "
+        "(not used). Placement from each new signature's mean probability to a person, one by one, to the "
+        "clustering's average linkage over all new signatures at once with people kept whole: B3 F1 after "
+        "assign aminer 0.815 -> 0.822, qian 0.882 -> 0.891, pubmed 0.907 -> 0.913. Letting new works also "
+        "merge existing people (not done: assign would then rewrite people) reached qian 0.896, aminer 0.822.",
         END,
     ]
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
