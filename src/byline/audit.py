@@ -18,7 +18,15 @@ from byline.owners import owner_signature
 from byline.records import Signature, Work
 from byline.scorer import PairModel, Scorer
 
-__all__ = ["AuditItem", "AuditReport", "audit_works", "ELSEWHERE_BONUS", "TEXT_WEIGHT"]
+__all__ = [
+    "AuditItem",
+    "AuditReport",
+    "audit_works",
+    "CLOSEST_SHARE",
+    "ELSEWHERE_BONUS",
+    "FLAG_THRESHOLD",
+    "TEXT_WEIGHT",
+]
 
 
 @dataclass
@@ -29,11 +37,17 @@ class AuditItem:
     evidence: list[str]
     signature_id: str | None = None
 
+    @property
+    def flagged(self) -> bool:
+        """Shown as "possibly not theirs": the score reaches :data:`FLAG_THRESHOLD`."""
+        return self.score >= FLAG_THRESHOLD
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "work_id": self.work_id,
             "title": self.title,
             "score": round(self.score, 4),
+            "flagged": self.flagged,
             "evidence": self.evidence,
         }
 
@@ -53,6 +67,17 @@ def _text_signal(s: Signature) -> int:
 
 
 ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another person than the listing's main one
+# A work whose audit score reaches this is flagged "possibly not theirs" (person page, `byline audit`, the
+# API). Chosen on benchmarks/ind_rnd.py (dev files, 10-30% injected foreign works per person, 3 draws,
+# profile setting, development model /tmp/m-ini), 2026-11-30, by the rule: the lowest threshold (0.01 grid)
+# whose pooled precision is >= 0.90 (precision 0.900, recall 0.433 there; docs/ind_rnd.json).
+FLAG_THRESHOLD = 0.64
+# a work's score is 1 - the mean of its same-person probabilities to the closest fifth of the other listed
+# works. IND benchmark on dev (benchmarks/ind_rnd.py, development model, 2026-11-30), weighted AUC pooled over
+# aminer/qian/pubmed, one draw: 0.950 for the mean log-odds over all of them, 0.968 for the closest fifth
+# (closest 15%-30% all within 0.006). Weighting each neighbour by its own first-pass score added 0.004 AUC
+# but cut the flag's recall at precision 0.9 from 0.46 to 0.38, so it is not used.
+CLOSEST_SHARE = 0.2
 TEXT_WEIGHT = 0.3  # share of the audit score given to text outlierness in abstract-only listings
 
 
@@ -67,8 +92,9 @@ def audit_works(
 ) -> AuditReport:
     """Score each work against the other works of the same listing (pure given the model).
 
-    score = 1 - sigmoid(mean log-odds of the model's uncalibrated pairwise probabilities between the
-    owner's signature on the work and on each other listed work), scored as if the owner's name were
+    score = 1 - the mean of the model's uncalibrated pairwise probabilities between the owner's signature
+    on the work and on its closest :data:`CLOSEST_SHARE` of the other listed works (a foreign work
+    resembles none of the owner's works; an own work resembles some), scored as if the owner's name were
     moderately common (its rarity is the same for every work; see :meth:`byline.scorer.Scorer.features`).
     Then: pulled toward 0.5 when the work carries little evidence; in listings without any coauthor
     (abstract-only pages) blended (:data:`TEXT_WEIGHT`) with how far the work's TF-IDF similarity to the
@@ -131,10 +157,10 @@ def audit_works(
                 f"same-person probability vs the other {len(others)} works: mean {mean_p:.2f}, "
                 f"max {float(np.nanmax(row)):.2f} (closest: {_label(works[top])})"
             )
-            # average in log-odds: one confident "different" counts more than in a plain mean
-            raw = np.clip(R[i][~np.isnan(R[i])], 1e-4, 1 - 1e-4)
-            lo = np.log(raw / (1 - raw))
-            score = 1.0 - float(1.0 / (1.0 + np.exp(-np.mean(lo))))
+            # how close the work is to its nearest neighbours in the listing, not to all of it: a
+            # person's own work resembles some of their others (one line of work among several),
+            # a foreign one none of them
+            score = 1.0 - _closest_mean(R[i][~np.isnan(R[i])])
             signal = _text_signal(s)
             if signal <= 1:
                 score = 0.5 + (score - 0.5) * 0.75
@@ -175,6 +201,12 @@ def audit_works(
         items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id))
     items.sort(key=lambda it: (-it.score, it.work_id))
     return AuditReport(owner, items, source)
+
+
+def _closest_mean(probs: np.ndarray) -> float:
+    """Mean of the :data:`CLOSEST_SHARE` highest probabilities (at least one)."""
+    k = max(1, int(np.ceil(CLOSEST_SHARE * len(probs))))
+    return float(np.mean(np.sort(probs)[::-1][:k]))
 
 
 def _label(w: Work) -> str:
