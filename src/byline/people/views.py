@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from unidecode import unidecode
 
 from byline._person_ids import follow
+from byline.audit import FLAG_THRESHOLD as _AUDIT_FLAG_THRESHOLD
 from byline.names import ParsedName, compatible, normalize, parse_name, surname_key
 from byline.people import repo
 from byline.people.corpus import load_signatures
@@ -33,10 +34,9 @@ __all__ = [
 
 
 # A work of a person page is shown as "possibly not theirs" when the audit gives it at least this
-# probability of not being the person's (byline.audit over the profile as a listing). The one place it is
-# set, from the audit benchmark (docs/benchmarks.md); the web server (person pages and their API, which
-# also report it as ``flag_threshold``) reads it from here.
-FLAG_THRESHOLD = 0.6
+# probability of not being the person's (byline.audit over the profile as a listing). Set in one place,
+# byline.audit, from the IND benchmark (docs/benchmarks.md); re-exported here for the views and the server.
+FLAG_THRESHOLD = _AUDIT_FLAG_THRESHOLD
 
 EXACT, SIMILAR = "name", "similar"
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from byline._errors import InputError, ModelError, StoreError
 from byline.audit import FLAG_THRESHOLD
 from byline.people import repo
-from byline.people.views import FLAG_THRESHOLD
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
