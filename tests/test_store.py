@@ -276,3 +276,21 @@ def test_same_content_twice_and_other_owner(tmp_path: Path) -> None:
         assert res.new_records == 0 and res.new_listings == 1
         assert sorted(x.owner for x in s.listings()) == ["Ann Lee", "Bo Kim"]
         assert s.count("works") == 3 and s.count("listing_entries") == 6
+
+
+def test_files_are_parsed_whole_before_the_store(tmp_path: Path) -> None:
+    import hashlib
+
+    from byline.ingest.files import parse_file, parse_files
+
+    bib = tmp_path / "x.bib"
+    bib.write_text("@article{k1, title={A Paper About Names}, author={Lee, Ann and Kim, Bo}, year={2020}}\n")
+    pf = parse_file(bib)
+    assert pf.format == "bibtex" and pf.hash == hashlib.sha256(bib.read_bytes()).hexdigest()
+    assert [r.title for r in pf.records] == ["A Paper About Names"] and not pf.is_listing
+    seen: list[tuple[int, int, int, str]] = []
+    (again,) = parse_files([bib], owner="Ann Lee", progress=lambda *a: seen.append(a), labels={str(bib): "-"})
+    assert again.is_listing and again.owner == "Ann Lee" and again.records[0].source.file == "-"
+    assert seen[0] == (0, 1, 0, str(bib)) and seen[-1] == (1, 1, 1, "")
+    with pytest.raises(InputError, match="no input files"):
+        parse_files([])
