@@ -14,8 +14,9 @@ Records whose identifiers of one kind differ (two DOIs, two PMIDs, ...) are neve
 
 Merging keeps every source record and, per field, the most complete value (longest title/abstract/venue,
 the longest author list that is not truncated, the first year, the union of ids and keywords) together
-with where it was read (``Work.field_sources``). A merge never drops a record's authors: an author of any
-merged record that no name in the chosen list can stand for is appended. Each record merged into an
+with where it was read (``Work.field_sources``). A merge never drops a record's authors: each author of the
+chosen list stands for at most one author of each record (the same printed name first, then a compatible
+one), and an author of a merged record that no name can stand for is appended. Each record merged into an
 existing work says why in ``record.extra["merged_because"]`` (``byline works --json`` prints it).
 
 Work ids are deterministic: :func:`byline.records.stable_id` over the group's strongest key (DOI > arXiv
