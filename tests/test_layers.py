@@ -161,3 +161,18 @@ def test_people_layer_is_below_the_shells_and_holds_all_people_sql() -> None:
         if _module_name(p) != "byline.people.repo" and sql.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_ingest_is_below_the_store() -> None:
+    """File parsing and format detection live in ``byline.ingest`` (pure); the store only writes."""
+    graph = _graph(lazy=True)
+    for m, deps in graph.items():
+        if m.startswith("byline.ingest"):
+            bad = [
+                d
+                for d in deps
+                if d.startswith(("byline.store", "byline.people", "byline.server", "byline.cli"))
+            ]
+            assert not bad, f"{m} imports {bad}"
+    store_src = (SRC / "store.py").read_text(encoding="utf-8")
+    assert "def parse_file" not in store_src and "detect_format" not in store_src

@@ -10,7 +10,8 @@ import pytest
 import byline.store as store_mod
 from _helpers import SEED_OWNERS, seed_files
 from byline._errors import InputError, StoreError
-from byline.store import MIGRATIONS, Store, execute_script, schema_version
+from byline.people.repo import migrate_people
+from byline.store import SCHEMA_VERSION, Store, execute_script, migration, migrations, schema_version
 
 ABSTRACT = (
     "We study the problem of disambiguating author names in large bibliographic databases where many "
@@ -171,27 +172,48 @@ def test_non_listing_file_without_owner_is_not_a_listing(tmp_path: Path) -> None
 def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "b.db"
     with Store(db) as s:
-        assert s.version == schema_version() == len(MIGRATIONS)
+        assert s.version == schema_version() == SCHEMA_VERSION == len(migrations())
+    assert [m.version for m in migrations()] == list(range(1, SCHEMA_VERSION + 1))
+    assert migrations()[1].fn is migrate_people  # registered by importing the module that owns the tables
 
-    def m_people(con: sqlite3.Connection) -> None:
+    monkeypatch.setattr(store_mod, "_REGISTRY", dict(store_mod._REGISTRY))
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+
+    @migration(SCHEMA_VERSION + 1)
+    def m_tables(con: sqlite3.Connection) -> None:
         execute_script(
             con,
             "CREATE TABLE mig_test_a (id TEXT PRIMARY KEY);\nCREATE TABLE mig_test_b (id INTEGER PRIMARY KEY);",
         )
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m_people, "tests_migration_helper:nope"])
-    with pytest.raises(StoreError, match="cannot be loaded"):
+    with pytest.raises(StoreError, match=f"no migration registered for schema version {SCHEMA_VERSION + 2}"):
+        Store(db)  # a version the code claims but nobody registered: refused before anything runs
+
+    @migration(SCHEMA_VERSION + 2)
+    def m_broken(con: sqlite3.Connection) -> None:
+        con.execute("CREATE TABLE extra_table (x INTEGER)")
+        raise RuntimeError("broken migration")
+
+    with pytest.raises(RuntimeError, match="broken"):
         Store(db)
     with sqlite3.connect(db) as con:  # the first new migration committed, the broken one did not
-        assert con.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS) + 1
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m_people, f"{__name__}:_m_string"])
+        assert con.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert not con.execute("SELECT name FROM sqlite_master WHERE name = 'extra_table'").fetchall()
+    with pytest.raises(StoreError, match="two migrations"):
+        migration(SCHEMA_VERSION + 2)(m_tables)
+
+    store_mod._REGISTRY.pop(SCHEMA_VERSION + 2)
+
+    @migration(SCHEMA_VERSION + 2)
+    def m_fixed(con: sqlite3.Connection) -> None:
+        con.execute("CREATE TABLE extra_table (x INTEGER)")
+
     with Store(db) as s:
-        assert s.version == len(MIGRATIONS) + 2
+        assert s.version == SCHEMA_VERSION + 2
         assert s.count("mig_test_a") == 0 and s.count("mig_test_b") == 0 and s.count("extra_table") == 0
-
-
-def _m_string(con: sqlite3.Connection) -> None:
-    con.execute("CREATE TABLE extra_table (x INTEGER)")
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)  # registered, but not counted
+    with pytest.raises(StoreError, match="beyond SCHEMA_VERSION"):
+        migrations()
 
 
 def test_server_settings_migration_upgrades_a_v2_store(tmp_path: Path) -> None:
@@ -254,3 +276,21 @@ def test_same_content_twice_and_other_owner(tmp_path: Path) -> None:
         assert res.new_records == 0 and res.new_listings == 1
         assert sorted(x.owner for x in s.listings()) == ["Ann Lee", "Bo Kim"]
         assert s.count("works") == 3 and s.count("listing_entries") == 6
+
+
+def test_files_are_parsed_whole_before_the_store(tmp_path: Path) -> None:
+    import hashlib
+
+    from byline.ingest.files import parse_file, parse_files
+
+    bib = tmp_path / "x.bib"
+    bib.write_text("@article{k1, title={A Paper About Names}, author={Lee, Ann and Kim, Bo}, year={2020}}\n")
+    pf = parse_file(bib)
+    assert pf.format == "bibtex" and pf.hash == hashlib.sha256(bib.read_bytes()).hexdigest()
+    assert [r.title for r in pf.records] == ["A Paper About Names"] and not pf.is_listing
+    seen: list[tuple[int, int, int, str]] = []
+    (again,) = parse_files([bib], owner="Ann Lee", progress=lambda *a: seen.append(a), labels={str(bib): "-"})
+    assert again.is_listing and again.owner == "Ann Lee" and again.records[0].source.file == "-"
+    assert seen[0] == (0, 1, 0, str(bib)) and seen[-1] == (1, 1, 1, "")
+    with pytest.raises(InputError, match="no input files"):
+        parse_files([])

@@ -14,8 +14,9 @@ Records whose identifiers of one kind differ (two DOIs, two PMIDs, ...) are neve
 
 Merging keeps every source record and, per field, the most complete value (longest title/abstract/venue,
 the longest author list that is not truncated, the first year, the union of ids and keywords) together
-with where it was read (``Work.field_sources``). A merge never drops a record's authors: an author of any
-merged record that no name in the chosen list can stand for is appended. Each record merged into an
+with where it was read (``Work.field_sources``). A merge never drops a record's authors: each author of the
+chosen list stands for at most one author of each record (the same printed name first, then a compatible
+one), and an author of a merged record that no name can stand for is appended. Each record merged into an
 existing work says why in ``record.extra["merged_because"]`` (``byline works --json`` prints it).
 
 Work ids are deterministic: :func:`byline.records.stable_id` over the group's strongest key (DOI > arXiv
@@ -113,26 +114,75 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _cover_authors(work: Work, rec: Record) -> None:
-    """Append each author of ``rec`` that no (unclaimed) author of ``work`` can stand for: nobody is lost."""
+    """Append each author of ``rec`` that no author of ``work`` can stand for: nobody is lost.
+
+    Each author of the work stands for at most one author of the record, so two printed authors of one
+    record never collapse into one. The same printed name is matched first; the authors left are then
+    matched to compatible names (:func:`_same_person`) by a maximum matching, so one author taking a name
+    another needs (``Ann Lee`` taking ``Lee Ann`` while ``A. Lee`` can only be ``Ann Lee``) appends nobody
+    twice and drops nobody.
+    """
     if not rec.authors:
         return
-    by_token: dict[str, list[int]] = {}
-    for i, a in enumerate(work.authors):
-        for t in _name_tokens([a]):
-            by_token.setdefault(t, []).append(i)
-    claimed: set[int] = set()
-    missing: list[Author] = []
+    names = [a.name for a in work.authors]
+    slots: dict[str, list[int]] = {}
+    for i in range(len(names) - 1, -1, -1):  # popped from the end: lowest index first
+        slots.setdefault(names[i], []).append(i)
+    claimed: dict[int, int] = {}  # work author index -> record author position
+    rest: list[int] = []
     for pos, a in enumerate(rec.authors):
-        if pos < len(work.authors) and pos not in claimed and work.authors[pos].name == a.name:
-            claimed.add(pos)  # the common case: the same list
-            continue
-        candidates = sorted({i for t in _name_tokens([a]) for i in by_token.get(t, ())} - claimed)
-        hit = next((i for i in candidates if _same_person(a.name, work.authors[i].name)), None)
-        if hit is None:
-            missing.append(a)
+        free = slots.get(a.name)
+        if free:
+            claimed[free.pop()] = pos
         else:
-            claimed.add(hit)
+            rest.append(pos)
+    if rest:
+        by_token: dict[str, list[int]] = {}
+        for i, a in enumerate(work.authors):
+            if i not in claimed:
+                for t in _name_tokens([a]):
+                    by_token.setdefault(t, []).append(i)
+        options = {
+            pos: [
+                i
+                for i in sorted({i for t in _name_tokens([rec.authors[pos]]) for i in by_token.get(t, ())})
+                if _same_person(rec.authors[pos].name, names[i])
+            ]
+            for pos in rest
+        }
+        matched = _max_matching(rest, options)
+        missing = [rec.authors[pos] for pos in rest if pos not in matched]
+    else:
+        missing = []
     work.authors.extend(missing)
+
+
+def _max_matching(left: list[int], options: dict[int, list[int]]) -> set[int]:
+    """The members of ``left`` covered by a maximum one-to-one matching into their ``options``
+    (augmenting paths, iterative; deterministic in the order of ``left`` and of each option list)."""
+    owner: dict[int, int] = {}  # right -> left
+    for start in left:
+        if not options[start]:
+            continue
+        parent: dict[int, tuple[int, int | None]] = {}  # right -> (left that reached it, right before it)
+        seen: set[int] = set()
+        stack: list[tuple[int, int | None]] = [(start, None)]
+        end: int | None = None
+        while stack and end is None:
+            u, via = stack.pop()
+            fresh = [r for r in options[u] if r not in seen]
+            for r in fresh:
+                seen.add(r)
+                parent[r] = (u, via)
+            end = next((r for r in fresh if r not in owner), None)
+            if end is None:  # every option taken: can its owner move? (first option first)
+                stack.extend((owner[r], r) for r in reversed(fresh))
+        r_cur: int | None = end
+        while r_cur is not None:  # flip the path: each right on it goes to the left that reached it
+            u, prev = parent[r_cur]
+            owner[r_cur] = u
+            r_cur = prev
+    return set(owner.values())
 
 
 def _abstract_tokens(abstract: str | None) -> list[str]:

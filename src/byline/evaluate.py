@@ -180,7 +180,7 @@ def b3_by_block_size(
             "signatures": n,
             "b3_precision": p,
             "b3_recall": r,
-            "b3_f1": f1_score(p, r) if n else None,
+            "b3_f1": f1_score(p, r) if p is not None and r is not None else None,
         }
     return out
 

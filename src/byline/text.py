@@ -255,11 +255,11 @@ def decode_bytes(raw: bytes, file: str | PathLike[str] | None = None) -> tuple[s
     text = _strict(raw, "utf-8", allow_truncated=True)
     if text is not None:
         return text, "utf-8"
-    enc = _detect(raw)
-    if enc is not None:
-        text = _strict(raw, enc, allow_truncated=True)
+    guess = _detect(raw)
+    if guess is not None:
+        text = _strict(raw, guess, allow_truncated=True)
         if text is not None:
-            return text, enc
+            return text, guess
     for enc in ("cp1252", "latin-1"):
         text = _strict(raw, enc, allow_truncated=False)
         if text is not None:

@@ -81,16 +81,15 @@ class _Argument(TyperArgument):
 
 def _tidy_params(params: list[Any]) -> list[Any]:
     """Give every parameter a metavar meant for people: flags show nothing after their name, list
-    options say they repeat."""
+    options say they repeat. Idempotent: click may ask for the parameters more than once."""
     for param in params:
-        if isinstance(param, TyperOption) and not getattr(param, "_byline_tidy", False):
+        if isinstance(param, TyperOption):
             if param.is_flag:
                 param.metavar = ""
             elif param.metavar is None:
                 param.metavar = _metavar(param)
             if param.multiple and "repeat" not in (param.help or "").lower():
                 param.help = (param.help or "").rstrip() + " Repeatable."
-            param._byline_tidy = True
         elif type(param) is TyperArgument:
             param.metavar = param.metavar or (param.name or "arg").upper()
             param.__class__ = _Argument

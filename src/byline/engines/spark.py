@@ -190,7 +190,8 @@ class SparkEngine(Engine):
 
             f, a = _payload(payload, key)
             pdf = pdf.sort_values([ITEM_COL, _f.ORD_COL], kind="stable")
-            out_items, batch = [], []
+            out_items: list[int] = []
+            batch: list[BlockItem] = []
             for item, g in pdf.groupby(ITEM_COL, sort=True):
                 out_items.append(int(item))
                 batch.append((str(g[_f.BLOCK_COL].iloc[0]), _f.from_pandas(g)))

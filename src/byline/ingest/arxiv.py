@@ -12,8 +12,9 @@ import json
 import xml.sax
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
+from xml.sax.xmlreader import IncrementalParser
 
 from byline._errors import InputError
 from byline.ingest._common import _open_binary, make_author, make_record, read_text
@@ -115,9 +116,11 @@ class _Handler(ContentHandler):
             self.entry[local] = text
 
 
-def _iter_entries(path: Path, source: io.IOBase | bytes) -> Iterator[dict[str, Any]]:
+def _iter_entries(path: Path, source: IO[bytes] | bytes) -> Iterator[dict[str, Any]]:
     handler = _Handler()
     parser = xml.sax.make_parser()
+    if not isinstance(parser, IncrementalParser):  # the stdlib's expat reader is one
+        raise TypeError(f"the SAX parser {type(parser).__name__} cannot be fed incrementally")
     parser.setFeature(feature_namespaces, True)
     parser.setFeature(feature_external_ges, False)
     parser.setContentHandler(handler)

@@ -94,7 +94,9 @@ def _split_concat(raw: str) -> list[str]:
     """Split a raw BibTeX value on top-level ``#``."""
     if "#" not in raw:
         return [raw]
-    parts, buf, depth, in_quote = [], [], 0, False
+    parts: list[str] = []
+    buf: list[str] = []
+    depth, in_quote = 0, False
     for ch in raw:
         if ch == "{":
             depth += 1
@@ -242,15 +244,14 @@ def parse(path: Path) -> Iterator[Record]:
             raise InputError(f"not readable as BibTeX: {quote(exc)}", file=path, line=first) from None
         finally:
             log.setLevel(level)
-        for block in lib.blocks:
-            line = first + (block.start_line or 0)
-            if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+        for parsed in lib.blocks:
+            line = first + (parsed.start_line or 0)
+            block: bibmodel.Block | None = parsed
+            if isinstance(parsed, bibmodel.DuplicateFieldKeyBlock):
+                block = parsed.ignore_error_block
+                fields = block.fields if isinstance(block, bibmodel.Entry) else []
                 dups = sorted(
-                    {
-                        f.key.lower()
-                        for f in block.ignore_error_block.fields
-                        if sum(g.key.lower() == f.key.lower() for g in block.ignore_error_block.fields) > 1
-                    }
+                    {f.key.lower() for f in fields if sum(g.key.lower() == f.key.lower() for g in fields) > 1}
                 )
                 report(
                     f"duplicate field(s) {', '.join(dups)} in one entry; the first value of each is kept",
@@ -258,12 +259,11 @@ def parse(path: Path) -> Iterator[Record]:
                     line=line,
                     skipped=False,
                 )
-                block = block.ignore_error_block
-            elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
-                block = block.ignore_error_block
-            elif isinstance(block, bibmodel.ParsingFailedBlock):
+            elif isinstance(parsed, bibmodel.DuplicateBlockKeyBlock):
+                block = parsed.ignore_error_block
+            elif isinstance(parsed, bibmodel.ParsingFailedBlock):
                 failed += 1
-                report(f"BibTeX entry does not parse: {_failure(block)}", file=path, line=line, skipped=True)
+                report(f"BibTeX entry does not parse: {_failure(parsed)}", file=path, line=line, skipped=True)
                 continue
             if isinstance(block, bibmodel.String):
                 macros[block.key.lower()] = _resolve(str(block.value), macros)

@@ -266,7 +266,9 @@ def _list_literal(s: str) -> list[str] | None:
 
 def _split_top(s: str, sep: str) -> list[str]:
     """Split on ``sep`` outside parentheses."""
-    out, buf, depth = [], [], 0
+    out: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in s:
         if ch in "([":
             depth += 1

@@ -142,7 +142,8 @@ def _short_id(value: Any, prefix: str = "") -> str | None:
 def _author(authorship: Any) -> Author | None:
     if not isinstance(authorship, dict):
         return None
-    person = authorship.get("author") if isinstance(authorship.get("author"), dict) else {}
+    author_obj = authorship.get("author")
+    person: dict[str, Any] = author_obj if isinstance(author_obj, dict) else {}
     name = person.get("display_name")
     if not name:
         raw = authorship.get("raw_author_name")
@@ -172,7 +173,8 @@ def work_record(path: Path, work: Any, *, line: int | None = None, index: int | 
         raise InputError(
             f"expected an OpenAlex work object, got {type(work).__name__} ({where})", file=path, line=line
         )
-    ids_obj = work.get("ids") if isinstance(work.get("ids"), dict) else {}
+    ids_value = work.get("ids")
+    ids_obj: dict[str, Any] = ids_value if isinstance(ids_value, dict) else {}
     oa_id = _short_id(work.get("id") or ids_obj.get("openalex"), "W")
     ids: dict[str, Any] = {
         "doi": work.get("doi") or ids_obj.get("doi"),

@@ -246,8 +246,9 @@ def _iter_numbered(path: Path) -> Iterator[tuple[int, Signature]]:
                     continue
                 try:
                     obj = json.loads(text)
-                except ValueError as exc:
-                    raise InputError(f"malformed JSON: {exc.msg}", file=path, line=lineno) from None
+                except ValueError as exc:  # JSONDecodeError, or e.g. an integer over the digit limit
+                    msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                    raise InputError(f"malformed JSON: {msg}", file=path, line=lineno) from None
                 yield lineno, signature_from_obj(obj, path, lineno, default_dataset)
         except (UnicodeDecodeError, EOFError, gzip.BadGzipFile, OSError) as exc:
             raise InputError(f"cannot read: {exc}", file=path, line=lineno + 1) from None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from byline._errors import StoreError
 from byline._person_ids import follow
 from byline.curation import Event
-from byline.store import execute_script, utc_now
+from byline.store import execute_script, migration, utc_now
 
 Conn = sqlite3.Connection
 
@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS runs (
 _CHUNK = 500
 
 
+@migration(2)
 def migrate_people(conn: Conn) -> None:
     """Store migration (schema version 2): the people, person_signatures, redirects, events and runs tables."""
     execute_script(conn, PEOPLE_SCHEMA)

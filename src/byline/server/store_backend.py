@@ -50,7 +50,7 @@ class StoreBackend:
         self._cache_gen: tuple[Any, ...] | None = None
         self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
         self._store()  # open once now, so errors show at start; opening runs the store's migrations
-        # (people tables: v2, server_settings: v3 -- see byline.store.MIGRATIONS)
+        # (people tables: v2, server_settings: v3 -- see byline.store.migrations())
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _store(self) -> Any:
