@@ -74,7 +74,7 @@ class Disambiguator:
         knn: int = 20,
         name_constraints: bool = True,
         balanced_sampling: bool = True,
-        augment: tuple[str, ...] = ("initials", "sparse", "some-abstract-only"),
+        augment: tuple[str, ...] = ("initials", "sparse"),
         n_jobs: int = 1,
     ):
         self.threshold = threshold
