@@ -126,19 +126,19 @@ def _learn_people(run: Run) -> None:
     if not people:
         run.failures.append("no person named Jaeseong Lee after disambiguate")
         return
-    pid = people[0]["id"]
-    run.ids["lee"] = pid
-    works = run.json(["person", pid]).get("works", [])
+    works = {p["id"]: run.json(["person", p["id"]]).get("works", []) for p in people}
 
-    def sig(word: str) -> tuple[str, str]:
-        for w in works:
-            if word.lower() in (w.get("title") or "").lower():
-                return w["work_id"], w["signature_id"]
-        run.failures.append(f"no work titled like {word!r} in {pid}")
-        return "W?", "W?#0"
+    def find(word: str) -> tuple[str, str, str]:
+        for pid, ws in works.items():
+            for w in ws:
+                if word.lower() in (w.get("title") or "").lower():
+                    return pid, w["work_id"], w["signature_id"]
+        run.failures.append(f"no Jaeseong Lee work titled like {word!r}")
+        return "P?", "W?", "W?#0"
 
-    run.ids["swap_work"], run.ids["swap_sig"] = sig("RobustSwap")
-    run.ids["nas_work"], run.ids["nas_sig"] = sig("S3NAS")
+    run.ids["lee"], run.ids["swap_work"], run.ids["swap_sig"] = find("RobustSwap")
+    run.ids["nas_person"], run.ids["nas_work"], run.ids["nas_sig"] = find("S3NAS")
+    _, run.ids["split_work"], _ = find("SurFhead")
 
 
 def _learn_split(run: Run) -> None:
@@ -146,9 +146,9 @@ def _learn_split(run: Run) -> None:
     new = [
         p["id"]
         for p in people
-        if run.ids.get("nas_work") in p.get("work_ids", []) and p["id"] != run.ids["lee"]
+        if run.ids.get("split_work") in p.get("work_ids", []) and p["id"] != run.ids["lee"]
     ]
-    run.ids["nas_person"] = new[0] if new else "P?"
+    run.ids["split_person"] = new[0] if new else "P?"
 
 
 def generate() -> tuple[str, list[str]]:
@@ -199,12 +199,12 @@ def generate() -> tuple[str, list[str]]:
         )
         out.append(EXPLAIN_NOTE)
         out.append(CURATE_INTRO)
-        split = Cmd('split {lee} --works {nas_work} --by bob --why "NPU paper is another Jaeseong Lee"')
+        split = Cmd('split {lee} --works {split_work} --by bob --why "head avatars: another Jaeseong Lee"')
         out.append(block(run, [split, Cmd("history {lee}")]))
         _learn_split(run)
-        out.append(block(run, [Cmd("disambiguate"), Cmd("person {nas_person}")]))
+        out.append(block(run, [Cmd("disambiguate"), Cmd("person {split_person}")]))
         out.append(CURATE_NOTE)
-        out.append(block(run, [Cmd("merge {lee} {nas_person}", error=True)]))
+        out.append(block(run, [Cmd("merge {lee} {split_person}", error=True)]))
         out.append(CURATE_END)
         out.append(NEW_PAPERS_INTRO)
         out.append("```bibtex\n" + NEW_PAPERS + "```\n\n")
@@ -330,7 +330,9 @@ score). When curation or a name rule decides the pair, the card says so (`decide
 
 CURATE_INTRO = """## 6. Curate, and keep it across every later run
 
-Say the NPU-search paper belongs to another Jaeseong Lee:
+The model already keeps the NPU-search paper (S3NAS), the neuro-symbolic paper and the speech paper apart from
+the face-swapping Jaeseong Lee (`byline people` above). Say a curator also decides that the head-avatar paper
+(SurFhead) is another Jaeseong Lee's (a hypothetical, to show the mechanics):
 
 """
 

@@ -31,6 +31,37 @@ META_FILE = "byline-model.json"
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
 
 
+# lightgbm.compat imports scikit-learn, pandas and dask eagerly for its optional wrappers (about 1 s of
+# every command's start-up); byline hands LightGBM numpy arrays only, so those are hidden while it imports.
+_LIGHTGBM_OPTIONAL = (
+    "sklearn",
+    "pandas",
+    "dask",
+    "dask.array",
+    "dask.dataframe",
+    "dask.distributed",
+    "datatable",
+)
+
+
+def _lightgbm() -> Any:
+    """``import lightgbm``, without its optional scikit-learn / pandas / dask integrations."""
+    import sys
+
+    if "lightgbm" in sys.modules:
+        return sys.modules["lightgbm"]
+    hidden = [m for m in _LIGHTGBM_OPTIONAL if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # type: ignore[assignment]  # makes `import m` raise ImportError
+    try:
+        import lightgbm
+    finally:
+        for m in hidden:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return lightgbm
+
+
 def _block_hash(key: str) -> int:
     return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16)
 
@@ -284,7 +315,7 @@ class Disambiguator:
         return self
 
     def _train_booster(self, X: np.ndarray, y: np.ndarray):
-        import lightgbm as lgb
+        lgb = _lightgbm()
 
         params = {
             "objective": "binary",
@@ -379,9 +410,9 @@ class Disambiguator:
 
     # --- persistence ----------------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
-        import lightgbm
-
         from byline import __version__
+
+        lightgbm = _lightgbm()
 
         self._check_fitted()
         return {
@@ -433,7 +464,7 @@ class Disambiguator:
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> Disambiguator:
         """Read a model folder written by :meth:`save`; a bad folder raises :class:`ModelError`."""
-        import lightgbm as lgb
+        lgb = _lightgbm()
 
         from byline.features import FEATURE_NAMES
         from byline.names import NameCounts
