@@ -7,6 +7,9 @@ TF-IDF weights are fitted on the block at hand (smoothed idf), so the step is pu
 
 The registry :data:`FEATURES` is the one source of truth: each entry is a name and the function
 computing that column, and :data:`FEATURE_NAMES` is derived from it, so names and columns cannot drift.
+:func:`featurize` computes every registered column; a model records the names it uses and picks those
+(:data:`DEFAULT_FEATURES` for new models), so older models keep loading. Text vectors come from the shipped
+static encoder (:mod:`byline.encoder`).
 Missing information gives ``NaN`` (LightGBM routes it as "missing").
 """
 
