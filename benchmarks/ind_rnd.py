@@ -58,6 +58,7 @@ RATE = (0.10, 0.30)  # injected share of a person's works, drawn uniformly per p
 MIN_WORKS = 5
 HOLD_OUT = 0.20  # newest share of each block assigned (RND)
 TARGET_PRECISION = 0.90  # the flag threshold rule
+UNCERTAIN_PRECISION = 0.50  # the uncertain band's lower end: as likely another person's work as not
 
 
 def _pseudo_work(sig: Any) -> tuple[Any, int]:
@@ -172,9 +173,10 @@ def at(curve: Sequence[dict[str, float]], t: float) -> dict[str, float]:
     return {k: round(v, 4) for k, v in row.items()}
 
 
-def choose_threshold(curve: Sequence[dict[str, float]]) -> dict[str, float]:
-    """The lowest threshold whose pooled precision reaches :data:`TARGET_PRECISION`."""
-    ok = [c for c in curve if c["flagged"] and c["precision"] >= TARGET_PRECISION]
+def choose_threshold(curve: Sequence[dict[str, float]], target: float | None = None) -> dict[str, float]:
+    """The lowest threshold whose pooled precision reaches ``target`` (default :data:`TARGET_PRECISION`)."""
+    target = TARGET_PRECISION if target is None else target
+    ok = [c for c in curve if c["flagged"] and c["precision"] >= target]
     return at(curve, min(c["threshold"] for c in ok)) if ok else at(curve, 1.0)
 
 
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     from byline._store_access import load_model
-    from byline.audit import FLAG_THRESHOLD
+    from byline.audit import FLAG_THRESHOLD, UNCERTAIN_THRESHOLD
     from byline.pipeline import run
 
     t0 = time.perf_counter()
@@ -323,6 +325,14 @@ def main(argv: list[str] | None = None) -> int:
             "chosen": chosen,
             "in_use": {"FLAG_THRESHOLD": FLAG_THRESHOLD, **at(curve, FLAG_THRESHOLD)},
             "listing_setting_at_in_use": at(flag_curve(pooled["listing"]), FLAG_THRESHOLD),
+        },
+        "uncertain": {
+            "rule": (
+                f"lowest threshold (0.01 grid) whose pooled precision in the profile setting is >= "
+                f"{UNCERTAIN_PRECISION}: from there a work is at least as likely another person's as the owner's"
+            ),
+            "chosen": choose_threshold(curve, UNCERTAIN_PRECISION),
+            "in_use": {"UNCERTAIN_THRESHOLD": UNCERTAIN_THRESHOLD, **at(curve, UNCERTAIN_THRESHOLD)},
         },
         "seconds": round(time.perf_counter() - t0, 1),
     }
@@ -384,6 +394,14 @@ def _table(r: dict[str, Any]) -> str:
         f"recall {u['recall']:.3f} ({int(u['flagged'])} flagged); in the listing setting precision "
         f"{fl['listing_setting_at_in_use']['precision']:.3f}, recall {fl['listing_setting_at_in_use']['recall']:.3f}.",
     ]
+    if "uncertain" in r:
+        un = r["uncertain"]
+        uc, uu = un["chosen"], un["in_use"]
+        lines.append(
+            f"Uncertain band rule: {un['rule']}: {uc['threshold']:.2f} (precision {uc['precision']:.3f}, "
+            f"recall {uc['recall']:.3f}). In use (`byline.audit.UNCERTAIN_THRESHOLD` = "
+            f"{uu['UNCERTAIN_THRESHOLD']}): works scoring from there up to the flag threshold are marked uncertain."
+        )
     return "\n".join(lines)
 
 

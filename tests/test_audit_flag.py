@@ -81,3 +81,19 @@ def test_injected_foreign_work_is_flagged_and_own_works_are_not(
     # the JSON output (CLI --json, /api/audit) carries the same flag
     flagged = [w["title"] for w in report.to_dict()["works"] if w["flagged"]]
     assert flagged == [FOREIGN[1]]
+
+
+def test_verdicts_follow_the_two_thresholds():
+    """Above the flag threshold a work is "possibly not theirs"; between the two thresholds the evidence points
+    both ways and the audit says "uncertain" rather than pretend; below, "consistent"."""
+    from byline.audit import FLAG_THRESHOLD, UNCERTAIN_THRESHOLD, AuditItem
+
+    assert 0 < UNCERTAIN_THRESHOLD < FLAG_THRESHOLD < 1
+
+    def verdict(score: float) -> str:
+        return AuditItem("W", None, score, []).verdict
+
+    assert verdict(FLAG_THRESHOLD) == "possibly not theirs"
+    assert verdict((UNCERTAIN_THRESHOLD + FLAG_THRESHOLD) / 2) == "uncertain"
+    assert verdict(UNCERTAIN_THRESHOLD / 2) == "consistent"
+    assert AuditItem("W", None, 0.9, []).to_dict()["verdict"] == "possibly not theirs"

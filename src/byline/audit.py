@@ -26,6 +26,7 @@ __all__ = [
     "ELSEWHERE_BONUS",
     "FLAG_THRESHOLD",
     "TEXT_WEIGHT",
+    "UNCERTAIN_THRESHOLD",
 ]
 
 
@@ -42,12 +43,21 @@ class AuditItem:
         """Shown as "possibly not theirs": the score reaches :data:`FLAG_THRESHOLD`."""
         return self.score >= FLAG_THRESHOLD
 
+    @property
+    def verdict(self) -> str:
+        """ "possibly not theirs" (>= :data:`FLAG_THRESHOLD`), "uncertain" (>= :data:`UNCERTAIN_THRESHOLD`:
+        the evidence points both ways), else "consistent"."""
+        if self.flagged:
+            return "possibly not theirs"
+        return "uncertain" if self.score >= UNCERTAIN_THRESHOLD else "consistent"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "work_id": self.work_id,
             "title": self.title,
             "score": round(self.score, 4),
             "flagged": self.flagged,
+            "verdict": self.verdict,
             "evidence": self.evidence,
         }
 
@@ -72,6 +82,10 @@ ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another perso
 # profile setting, development model /tmp/m-ini), 2026-11-30, by the rule: the lowest threshold (0.01 grid)
 # whose pooled precision is >= 0.90 (precision 0.900, recall 0.433 there; docs/ind_rnd.json).
 FLAG_THRESHOLD = 0.64
+# From this score up to FLAG_THRESHOLD a work is shown as "uncertain": on the same benchmark (shipped model, 2026-11-30),
+# the lowest threshold whose pooled precision is >= 0.5 (a work there is at least as likely another person's
+# as the owner's; precision 0.509, recall 0.976 there); benchmarks/ind_rnd.py prints the rule's value.
+UNCERTAIN_THRESHOLD = 0.15
 # a work's score is 1 - the mean of its same-person probabilities to the closest fifth of the other listed
 # works. IND benchmark on dev (benchmarks/ind_rnd.py, development model, 2026-11-30), weighted AUC pooled over
 # aminer/qian/pubmed, one draw: 0.950 for the mean log-odds over all of them, 0.968 for the closest fifth

@@ -176,7 +176,7 @@ def register(app: typer.Typer) -> None:
         )
         for it in report.works:
             title = it.title or f"(untitled {it.work_id})"
-            flag = "  [possibly not theirs]" if it.flagged else ""
+            flag = "" if it.verdict == "consistent" else f"  [{it.verdict}]"
             typer.echo(f"{it.score:5.2f}  {it.work_id}  {title[:80]}{flag}")
             for e in it.evidence:
                 typer.echo(f"         - {e}")
