@@ -821,16 +821,10 @@ def s2and_settings_note(report: dict[str, Any]) -> str:
 
 
 def replace_section(md_path: Path, section: str) -> None:
-    text = md_path.read_text(encoding="utf-8") if md_path.exists() else "# Benchmarks\n\n"
-    if SECTION_BEGIN in text and SECTION_END in text:
-        head, rest = text.split(SECTION_BEGIN, 1)
-        _, tail = rest.split(SECTION_END, 1)
-        text = head + section.rstrip("\n") + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    tmp = md_path.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(md_path)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _sections import replace_section as replace
+
+    replace(md_path, section, SECTION_BEGIN, SECTION_END)
 
 
 def acceptance(systems: dict[str, Any], totals: dict[str, Any]) -> list[str]:

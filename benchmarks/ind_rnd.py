@@ -446,14 +446,10 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "merge existing people (not done: assign would then rewrite people) reached qian 0.896, aminer 0.822.",
         END,
     ]
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    section = "\n".join(body)
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _sections import replace_section
+
+    replace_section(DOC, "\n".join(body), BEGIN, END)
 
 
 if __name__ == "__main__":
