@@ -393,10 +393,13 @@ class Disambiguator:
 
         :func:`byline.pipeline.run` and the threshold choice call it once per run / dataset, so a name is
         judged by the larger of its training and its local frequency; scores stay independent of batching.
+        A model that uses no name-count column (every model trained by this release) is returned as is.
         """
         import copy
 
         self._check_fitted()
+        if not any(n.startswith("name_count") for n in self.feature_names_):
+            return self
         out = copy.copy(self)
         out.name_counts_ = self._counts_for([s.name for s in signatures])
         return out
