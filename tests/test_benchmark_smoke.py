@@ -141,7 +141,14 @@ def test_convert_bad_line_names_file_and_line(convert, tmp_path):
         convert.convert_dataset({"train": [bad]})
 
 
-def test_measure_reports_time_and_memory(compare, tmp_path):
+@pytest.fixture
+def bench_extra() -> None:
+    """The harness measures memory with psutil and draws with matplotlib: the ``bench`` extra."""
+    for module in ("psutil", "matplotlib"):
+        pytest.importorskip(module, reason=f"{module} is absent: install the bench extra (pip install -e '.[bench]')")
+
+
+def test_measure_reports_time_and_memory(compare, bench_extra, tmp_path):
     m = compare.measure(
         [sys.executable, "-c", "b = bytearray(60 * 2**20); print('{\"ok\": 1}')"], log_to=tmp_path / "m"
     )
@@ -176,7 +183,7 @@ def tiny_synthetic(compare, tmp_path_factory):
     return work, small
 
 
-def test_byline_side_smoke(compare, tiny_synthetic):
+def test_byline_side_smoke(compare, bench_extra, tiny_synthetic):
     work, files = tiny_synthetic
     cfg = compare.Config(
         datasets=None,
