@@ -11,6 +11,7 @@ anything is opened or written, the argument mistakes that would otherwise leave 
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -22,6 +23,11 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from byline import __version__
 from byline._errors import BylineError, InputError
 from byline.cli._common import ProgressBar, wants_progress
+
+try:  # typer 0.2x carries its own copy of click; older releases use click itself
+    from typer import _click as click  # type: ignore[attr-defined,unused-ignore]
+except ImportError:  # pragma: no cover - depends on the installed typer
+    import click  # type: ignore[no-redef,unused-ignore]
 
 # Commands that may create the store named by --db; every other command needs an existing one.
 CREATES_STORE = frozenset({"ingest"})
@@ -147,6 +153,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     cls=BylineGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -186,10 +193,50 @@ def _register_all() -> None:
 _register_all()
 
 
+def _usage_error(exc: click.exceptions.UsageError) -> str:
+    """A click usage error as one ``byline: error:`` line, with where to look for help."""
+    ctx = exc.ctx
+    where = ctx.command_path if ctx is not None else "byline"
+    return f"byline: error: {exc.format_message()} (see `{where} -h`)"
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away (``byline audit ... | head -1``): a normal end, not an error.
+    Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    Library errors and usage mistakes print one ``byline: error: ...`` line and exit 2; Ctrl-C prints
+    that nothing was changed (every command writes in one transaction) and exits 130; a closed output
+    pipe ends quietly with exit 0."""
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=argv, prog_name="byline", standalone_mode=False)
     except BylineError as exc:
         typer.echo(f"byline: error: {exc}", err=True)
         sys.exit(2)
+    except click.exceptions.UsageError as exc:
+        typer.echo(_usage_error(exc), err=True)
+        sys.exit(2)
+    except typer.Exit as exc:  # --help, --version, typer.Exit(code)
+        sys.exit(exc.exit_code)
+    except typer.Abort:  # click turns Ctrl-C at a prompt into Abort
+        typer.echo("\ninterrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(0)
+    except SystemExit as exc:  # rich ends a broken pipe with SystemExit(1) raised from BrokenPipeError
+        if isinstance(exc.__context__, BrokenPipeError):
+            sys.exit(0)
+        raise
+    except click.exceptions.ClickException as exc:  # other click errors (bad file arguments and the like)
+        typer.echo(f"byline: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
