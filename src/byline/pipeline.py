@@ -116,7 +116,7 @@ def _index_constraints(
 def disambiguate_blocks(
     items: Sequence[tuple[str, Sequence[Signature]]],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     threshold: float | None = None,
 ) -> list[BlockResult]:
     """Cluster several blocks (scored in one batch: faster for many small blocks). Pure."""
@@ -155,7 +155,7 @@ def disambiguate_block(
     block: str,
     sigs: Sequence[Signature],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     threshold: float | None = None,
 ) -> BlockResult:
     """Cluster one block. Pure: the result depends only on the arguments."""
@@ -194,7 +194,7 @@ def _cluster_keys(block: str, ids: Sequence[str], labels: np.ndarray) -> list[st
 def run(
     signatures: Iterable[Signature],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     engine: Any = None,
 ) -> RunResult:
     """Disambiguate all signatures, block by block.
