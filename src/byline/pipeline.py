@@ -40,6 +40,7 @@ class BlockResult:
 
     @property
     def n_pairs(self) -> int:
+        """How many candidate pairs of this block were scored."""
         return int(len(self.pair_i))
 
     def pairs(self) -> Iterable[tuple[str, str, float]]:
@@ -58,6 +59,7 @@ class RunResult:
 
     @property
     def n_pairs(self) -> int:
+        """How many candidate pairs were scored over all blocks."""
         return sum(b.n_pairs for b in self.blocks.values())
 
 

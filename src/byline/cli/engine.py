@@ -172,5 +172,6 @@ def evaluate(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``train`` and ``evaluate`` to the ``byline`` command."""
     app.command("train")(train)
     app.command("evaluate")(evaluate)

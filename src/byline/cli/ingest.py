@@ -225,6 +225,7 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
 
 
 def listing_json(lst: Listing) -> dict[str, Any]:
+    """A stored listing as ``byline listings --json`` prints it."""
     work_ids = [r.extra.get("work_id") for r in lst.records]
     return {
         "id": lst.id,
@@ -255,6 +256,7 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``ingest``, ``works`` and ``listings`` to the ``byline`` command."""
     app.command("ingest")(ingest)
     app.command("works")(works)
     app.command("listings")(listings)
