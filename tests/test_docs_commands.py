@@ -135,3 +135,15 @@ def test_python_commands_exist_with_their_options(doc: str, kind: str, target: s
     text = _help(argv)
     unknown = {o for o in options if not re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text)}
     assert not unknown, f"{doc}: `{' '.join(argv)}` has no {sorted(unknown)}"
+
+
+def test_make_targets_exist() -> None:
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
+    named = {
+        (doc.name, t)
+        for doc in DOCS
+        for code in _code(doc.read_text(encoding="utf-8"))
+        for t in re.findall(r"(?:^|\s)make ([a-z][a-z-]*)", code)
+    }
+    assert named, "the docs name no make target"
+    assert {(d, t) for d, t in named if t not in targets} == set()
