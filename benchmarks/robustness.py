@@ -387,6 +387,15 @@ def acceptance_lines(acc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _shown_dir(directory: str) -> str:
+    """A model folder as the docs show it: the shipped one as its path in the repository (``src/byline/...``,
+    wherever this checkout lives), any other as given."""
+    parts = Path(directory).parts
+    if "byline" in parts and parts[parts.index("byline") + 1 : parts.index("byline") + 2] == ("models",):
+        return "/".join(("src", *parts[parts.index("byline") :]))
+    return directory
+
+
 def render_section(report: dict[str, Any]) -> str:
     info = report["model"]
     sha = info.get("model_sha256") or "unknown"
@@ -396,7 +405,7 @@ def render_section(report: dict[str, Any]) -> str:
         "## Robustness (derived copies of dev)",
         "",
         f"Measured {report['date']} with `{report['command']}` (from the repository root; "
-        f"{report['seconds']:.0f} s on the shared 2-core machine). Model: `{info['dir']}`, "
+        f"{report['seconds']:.0f} s on the shared 2-core machine). Model: `{_shown_dir(info['dir'])}`, "
         f"`model_sha256` **`{sha[:16]}…`**"
         + (
             " — a development model (`python3 -m byline.train_default --out DIR`: trained on `*.train`, threshold "
