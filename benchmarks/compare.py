@@ -749,7 +749,7 @@ def render_section(report: dict[str, Any], command: str) -> str:
     verdict = report.get("acceptance")
     if verdict:
         lines += [
-            "Acceptance (issue: byline B3 F1 ≥ S2AND on every dataset; all-dev disambiguation ≥ 5× faster):",
+            "Acceptance (byline B3 F1 ≥ S2AND on every dataset; all-dev disambiguation ≥ 5× faster):",
             "",
         ]
         lines += [f"- {v}" for v in verdict]

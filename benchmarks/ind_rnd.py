@@ -436,7 +436,8 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "(target: gap <= 0.01). The people built from the rest already trail the from-scratch clustering "
         'on the same (kept) signatures by the "gap of the people built from the rest" column: what '
         "remains after placement is mostly theirs (the newest works are what links older ones).",
-        "- What moved the figures (development model `/tmp/m-ini`, 2026-11-30): audit score from the mean "
+        "- What moved the figures (a development model trained on the `*.train` files and not kept, 2026-11-30; "
+        "the rules above re-run with the shipped model): audit score from the mean "
         "log-odds over all other listed works to the mean of the closest fifth (one draw, weighted AUC "
         "aminer 0.918 -> 0.946, qian 0.965 -> 0.976, pubmed 0.980 -> 0.991); weighting neighbours by their "
         "own first-pass score added ~0.004 AUC but cut the flag's recall at precision 0.9 from 0.46 to 0.38 "

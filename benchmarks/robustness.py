@@ -1,4 +1,4 @@
-"""Robustness of a model on copies of dev derived in memory (issue 10, deliverable 3).
+"""Robustness of a model on copies of dev derived in memory.
 
 For every ``*.dev.jsonl.gz`` of the labeled datasets folder this derives, deterministically and without
 writing anything to disk, copies of the signatures and evaluates the model on each:
@@ -19,7 +19,7 @@ writing anything to disk, copies of the signatures and evaluates the model on ea
                   signature's name; the original blocks of one dataset that share such a key are joined
                   (connected components over "block contains a name with key k"), so a block only ever grows
                   and a gold person never straddles two blocks.
-``wide-surname``  (beyond the issue's list) the same with the surname alone as key, so that dev blocks grow
+``wide-surname``  (an extra variant) the same with the surname alone as key, so that dev blocks grow
                   into the hundreds: first initial + surname barely changes the dev blocks, because blocks
                   sharing a key mostly went to other splits.
 
@@ -57,7 +57,7 @@ SECTION_BEGIN = "<!-- robustness:begin -->"
 SECTION_END = "<!-- robustness:end -->"
 VARIANTS = ("intact", "initials", "sparse", "abstract-only", "some-abstract-only", "wide", "wide-surname")
 BUCKET_VARIANTS = ("intact", "wide", "wide-surname")
-MAX_F1_DROP = 0.05  # issue 10: (a) and (b) within 5 points B3 F1 of intact dev
+MAX_F1_DROP = 0.05  # acceptance: (a) initials and (b) sparse within 5 points B3 F1 of intact dev
 COLLAPSE_DROP = 0.10  # a bucket's B3 recall more than this below intact overall recall counts as a collapse
 
 
@@ -284,7 +284,7 @@ def evaluate_variant(sigs: Sequence[Any], model: Any) -> dict[str, Any]:
 
 
 def acceptance(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
-    """Issue 10's robustness criteria, checked per dataset (None when a variant was not run)."""
+    """The robustness criteria (MAX_F1_DROP, COLLAPSE_DROP), checked per dataset (None when a variant was not run)."""
     out: dict[str, Any] = {}
     for ds, per in results.items():
         intact = per.get("intact")
@@ -387,6 +387,15 @@ def acceptance_lines(acc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _shown_dir(directory: str) -> str:
+    """A model folder as the docs show it: the shipped one as its path in the repository (``src/byline/...``,
+    wherever this checkout lives), any other as given."""
+    parts = Path(directory).parts
+    if "byline" in parts and parts[parts.index("byline") + 1 : parts.index("byline") + 2] == ("models",):
+        return "/".join(("src", *parts[parts.index("byline") :]))
+    return directory
+
+
 def render_section(report: dict[str, Any]) -> str:
     info = report["model"]
     sha = info.get("model_sha256") or "unknown"
@@ -396,7 +405,7 @@ def render_section(report: dict[str, Any]) -> str:
         "## Robustness (derived copies of dev)",
         "",
         f"Measured {report['date']} with `{report['command']}` (from the repository root; "
-        f"{report['seconds']:.0f} s on the shared 2-core machine). Model: `{info['dir']}`, "
+        f"{report['seconds']:.0f} s on the shared 2-core machine). Model: `{_shown_dir(info['dir'])}`, "
         f"`model_sha256` **`{sha[:16]}…`**"
         + (
             " — a development model (`python3 -m byline.train_default --out DIR`: trained on `*.train`, threshold "
@@ -418,7 +427,7 @@ def render_section(report: dict[str, Any]) -> str:
         "- **sparse**: no abstract, keywords, affiliation or email.",
         "- **wide**: blocks widened to first initial + surname (`byline.names.block_key` of the name); original "
         "blocks sharing a key are joined, so blocks only grow.",
-        "- **wide-surname** (beyond the issue's list): the same with the surname alone, because first initial + "
+        "- **wide-surname** (an extra variant): the same with the surname alone, because first initial + "
         "surname barely grows the dev blocks (blocks that would join went to other splits).",
         "",
     ]
@@ -455,7 +464,7 @@ def render_section(report: dict[str, Any]) -> str:
     lines += bucket_table(results)
     lines += [
         "",
-        f"Acceptance (issue 10, deliverable 3): (a) initials and (b) sparse within {MAX_F1_DROP:.2f} B3 F1 of intact; "
+        f"Acceptance: (a) initials and (b) sparse within {MAX_F1_DROP:.2f} B3 F1 of intact; "
         f"(c) no recall collapse in large blocks, checked here as: no bucket of blocks ≥ 50 signatures with B3 "
         f"recall more than {COLLAPSE_DROP:.2f} below the dataset's intact B3 recall.",
         "",
@@ -485,7 +494,7 @@ def render_section(report: dict[str, Any]) -> str:
         "the intact row optimistic by comparison.",
         "",
         "Dev has no block near 1,000 signatures even when widened (the largest widened block is given above), so "
-        "the regime where the issue saw recall collapse (above the 1,000-signature all-pairs bound) is **not "
+        "the regime where recall was reported to collapse (above the 1,000-signature all-pairs bound) is **not "
         "exercised by these derivations**; only held-back data with such blocks can test it.",
         SECTION_END,
     ]

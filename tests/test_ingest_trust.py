@@ -1,4 +1,4 @@
-"""Ingest you can trust (issue 12): never lose or invent a record, keep going past one bad entry.
+"""Ingest you can trust: never lose or invent a record, keep going past one bad entry.
 
 Every case writes its own input. Most go through the real ``byline`` entry point, as a user would.
 """

@@ -63,15 +63,20 @@ def test_signature_fields_are_realistic(corpus: list[Signature]) -> None:
     assert 0 < sum(s.email is not None for s in corpus) < n * 0.3
     assert 0 < sum(s.orcid is not None for s in corpus) < n * 0.1
     assert all(s.title for s in corpus)
-    # the paper's author list holds this signature's name at its position
-    s = corpus[5]
-    assert s.name not in s.coauthors or s.coauthors.count(s.name) >= 1
-    # same work -> same paper fields
+    # same work -> same paper fields, and one author list: every signature's coauthors are that list without
+    # its own position, and its name sits at its position
     by_work: dict[str, list[Signature]] = defaultdict(list)
     for s in corpus:
         by_work[s.work_id].append(s)
-    for sigs in list(by_work.values())[:200]:
+    multi = [sigs for sigs in by_work.values() if len(sigs) > 1]
+    assert len(multi) > 100
+    for sigs in multi:
         assert len({(s.title, s.venue, s.year, s.abstract) for s in sigs}) == 1
+        lists = {(*s.coauthors[: s.position], s.name, *s.coauthors[s.position :]) for s in sigs}
+        assert len(lists) == 1
+        (authors,) = lists
+        assert len({s.position for s in sigs}) == len(sigs)
+        assert all(authors[s.position] == s.name and len(s.coauthors) == len(authors) - 1 for s in sigs)
 
 
 def test_block_sizes_are_heavy_tailed(corpus: list[Signature]) -> None:

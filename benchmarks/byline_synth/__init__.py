@@ -758,7 +758,7 @@ def generate(n_signatures: int, seed: int = 0, dataset: str = "synth", **knobs: 
 
 
 def signature_to_json(sig: Signature) -> dict[str, Any]:
-    """The canonical labeled JSONL object of one signature (the schema of the team brief)."""
+    """The canonical labeled JSONL object of one signature (the schema of ../shared/datasets/README.md)."""
     pos = sig.position
     authors = [*sig.coauthors[:pos], sig.name, *sig.coauthors[pos:]]
     return {

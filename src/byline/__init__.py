@@ -9,8 +9,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 # public name -> module that defines it
 _EXPORTS = {
     "BylineError": "byline._errors",
@@ -36,6 +34,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    __version__: str
     from byline._errors import (  # noqa: F401
         BylineError,
         ConstraintError,
@@ -53,7 +52,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from byline.store import Store  # noqa: F401
 
 
+def _version() -> str:
+    """The installed distribution's version: written once, in pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("byline")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()["__version__"] = v = _version()
+        return v
     try:
         module = _EXPORTS[name]
     except KeyError:

@@ -13,10 +13,12 @@ __all__ = ["dumps", "prov_json", "prov_from", "author_json", "author_from", "rec
 
 
 def dumps(obj: Any) -> str:
+    """Canonical JSON: keys sorted, non-ASCII kept as is, anything else (dates, paths) as its ``str``."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def prov_json(p: Provenance) -> dict[str, Any]:
+    """A provenance as a dict of its set fields (``file``, ``line``, ``record``)."""
     return {k: v for k, v in (("file", p.file), ("line", p.line), ("record", p.record)) if v is not None}
 
 
@@ -26,10 +28,12 @@ def _prov(file: str, line: int | None, record: str | None) -> Provenance:
 
 
 def prov_from(d: dict[str, Any]) -> Provenance:
+    """The inverse of :func:`prov_json` (equal provenances are one shared object)."""
     return _prov(d.get("file", ""), d.get("line"), d.get("record"))
 
 
 def author_json(a: Author) -> dict[str, Any]:
+    """An author as a dict: ``name`` always, ``affiliations``, ``email``, ``orcid`` when present."""
     out: dict[str, Any] = {"name": a.name}
     if a.affiliations:
         out["affiliations"] = list(a.affiliations)
@@ -41,6 +45,7 @@ def author_json(a: Author) -> dict[str, Any]:
 
 
 def author_from(d: dict[str, Any]) -> Author:
+    """The inverse of :func:`author_json`."""
     return Author(
         name=d["name"],
         affiliations=tuple(d.get("affiliations", ())),
@@ -50,6 +55,7 @@ def author_from(d: dict[str, Any]) -> Author:
 
 
 def record_json(r: Record) -> str:
+    """A record as the canonical JSON text the store keeps in its ``data`` column."""
     return dumps(
         {
             "source": prov_json(r.source),
@@ -69,6 +75,8 @@ def record_json(r: Record) -> str:
 
 
 def record_from(data: str, *, record_id: str | None = None, work_id: str | None = None) -> Record:
+    """The inverse of :func:`record_json`; the store's ``record_id`` / ``work_id`` go into ``extra`` when
+    given."""
     d = json.loads(data)
     extra = dict(d.get("extra") or {})
     if record_id is not None:

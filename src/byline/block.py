@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from byline.names import block_key, parse_name
 from byline.records import Signature
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 MAX_FULL = 1000
 SUB_FULL = 400
@@ -65,7 +69,7 @@ def _sub_block_keys(sigs: Sequence[Signature]) -> list[str]:
     return keys
 
 
-def _profile_matrix(sigs: Sequence[Signature]):
+def _profile_matrix(sigs: Sequence[Signature]) -> sp.csr_matrix:
     """Row-normalized TF-IDF over coauthor keys, venue, title words and affiliation words."""
     from byline.features import profile_tokens, tfidf_matrix
 

@@ -25,6 +25,7 @@ from byline.records import Signature
 
 
 def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when either is 0)."""
     if precision == 0 or recall == 0:
         return 0.0
     return 2 * precision * recall / (precision + recall)
@@ -117,6 +118,7 @@ def pairwise_f1_per_block(
 
 
 def labels_to_clusters(labels: Mapping[str, str]) -> dict[str, list[str]]:
+    """Invert signature id -> label into label -> its signature ids (in the input's order)."""
     out: dict[str, list[str]] = defaultdict(list)
     for sid, lab in labels.items():
         out[lab].append(sid)

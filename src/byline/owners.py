@@ -15,10 +15,13 @@ __all__ = ["implicit_signature_id", "implicit_signature", "owner_position", "own
 
 
 def implicit_signature_id(work_id: str, owner: str) -> str:
+    """The id of the owner's implicit signature on an author-less work: stable for one owner spelling
+    (normalized), distinct from the work's positional ids ``<work id>#<n>``."""
     return f"{work_id}#owner:{stable_id('', normalize(owner))}"
 
 
 def is_implicit(signature_id: str) -> bool:
+    """Whether ``signature_id`` is an implicit owner signature (:func:`implicit_signature_id`)."""
     return "#owner:" in signature_id
 
 

@@ -40,6 +40,7 @@ class BlockResult:
 
     @property
     def n_pairs(self) -> int:
+        """How many candidate pairs of this block were scored."""
         return int(len(self.pair_i))
 
     def pairs(self) -> Iterable[tuple[str, str, float]]:
@@ -58,6 +59,7 @@ class RunResult:
 
     @property
     def n_pairs(self) -> int:
+        """How many candidate pairs were scored over all blocks."""
         return sum(b.n_pairs for b in self.blocks.values())
 
 
@@ -116,7 +118,7 @@ def _index_constraints(
 def disambiguate_blocks(
     items: Sequence[tuple[str, Sequence[Signature]]],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     threshold: float | None = None,
 ) -> list[BlockResult]:
     """Cluster several blocks (scored in one batch: faster for many small blocks). Pure."""
@@ -155,7 +157,7 @@ def disambiguate_block(
     block: str,
     sigs: Sequence[Signature],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     threshold: float | None = None,
 ) -> BlockResult:
     """Cluster one block. Pure: the result depends only on the arguments."""
@@ -194,7 +196,7 @@ def _cluster_keys(block: str, ids: Sequence[str], labels: np.ndarray) -> list[st
 def run(
     signatures: Iterable[Signature],
     model: ClusterModel,
-    constraints: Constraints | dict | None = None,
+    constraints: Constraints | dict[str, Any] | None = None,
     engine: Any = None,
 ) -> RunResult:
     """Disambiguate all signatures, block by block.

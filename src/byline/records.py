@@ -69,6 +69,7 @@ class Record:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def provenance_of(self, name: str) -> Provenance:
+        """Where field ``name`` came from: its own provenance if it has one, else the record's."""
         return self.field_sources.get(name, self.source)
 
 

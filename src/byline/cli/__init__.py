@@ -106,9 +106,11 @@ class BylineCommand(TyperCommand):
     """A command whose help shows metavars, and whose arguments are checked before it runs."""
 
     def get_params(self, ctx: Any) -> list[Any]:
+        """The command's parameters, with metavars the help can show (:func:`_tidy_params`)."""
         return _tidy_params(super().get_params(ctx))
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command after :func:`_preflight`; a spinner on a terminal for the long ones."""
         _preflight(self.name or "", ctx.params)
         label = SPINNERS.get(self.name or "")
         if label is None or ctx.params.get("json_") or not wants_progress():
@@ -119,7 +121,10 @@ class BylineCommand(TyperCommand):
 
 
 class BylineGroup(TyperGroup):
+    """The ``byline`` command group: its help shows metavars like its commands'."""
+
     def get_params(self, ctx: Any) -> list[Any]:
+        """The group's parameters, tidied as :meth:`BylineCommand.get_params` does."""
         return _tidy_params(super().get_params(ctx))
 
 

@@ -106,6 +106,7 @@ class ProgressBar:
         self._progress.update(self._task, completed=done, total=total or None)
 
     def close(self) -> None:
+        """Take the bar off the terminal (again: no effect)."""
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -148,6 +149,8 @@ class ProgressEngine(Engine):
     def map_blocks(
         self, fn: BlockFn, items: Sequence[BlockItem], *args: Any, batched: bool = False
     ) -> Iterator[Any]:
+        """Results of ``fn`` per block, in order, as the inner engine (or this process) gives them,
+        advancing the progress display; the display closes when the iteration ends."""
         try:
             yield from self._map(fn, list(items), args, batched)
         finally:  # the bar goes away with the run (the command prints its summary next)
@@ -177,6 +180,7 @@ class ProgressEngine(Engine):
             self.progress(self._done, total)
 
     def close(self) -> None:
+        """Close the inner engine (its workers), if any."""
         if self.inner is not None:
             self.inner.close()
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from byline.cli._common import JsonOption, ProgressBar, ProgressEngine, console, print_json, wants_progress
+
+if TYPE_CHECKING:
+    from byline.engines.base import Engine
+    from byline.model import Disambiguator
+    from byline.records import Signature
 
 JSON_KEYS = (
     "b3_precision",
@@ -23,7 +28,7 @@ JSON_KEYS = (
 )
 
 
-def _load_model(model_dir: Path | None):
+def _load_model(model_dir: Path | None) -> Disambiguator:
     from byline.model import Disambiguator
 
     if model_dir is not None:
@@ -33,7 +38,9 @@ def _load_model(model_dir: Path | None):
     return load_default_model()
 
 
-def _make_engine(name: str, spark_master: str | None, label: str = "disambiguate", expected_total: int = 0):
+def _make_engine(
+    name: str, spark_master: str | None, label: str = "disambiguate", expected_total: int = 0
+) -> Engine | None:
     """None for the in-process local run; otherwise an engine from :func:`byline.engines.get_engine`.
 
     On a terminal the engine is wrapped to draw a progress bar (signatures clustered, with an ETA);
@@ -55,7 +62,7 @@ def _make_engine(name: str, spark_master: str | None, label: str = "disambiguate
     return ProgressEngine(inner, ProgressBar(label, "signatures"), expected_total=expected_total)
 
 
-def _load(files: list[Path], label: str):
+def _load(files: list[Path], label: str) -> list[Signature]:
     """Labeled signatures of ``files``, with a bar over the files on a terminal."""
     from byline.ingest.signatures import load_signatures
 
@@ -165,5 +172,6 @@ def evaluate(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``train`` and ``evaluate`` to the ``byline`` command."""
     app.command("train")(train)
     app.command("evaluate")(evaluate)

@@ -6,12 +6,15 @@ import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from byline._errors import InputError, where
 from byline.cli._common import DEFAULT_DB, DbOption, JsonOption, console, plural, print_json
+
+if TYPE_CHECKING:
+    from byline.store import Store
 from byline.dedup import MERGE_REASON
 from byline.records import Listing, Work
 
@@ -149,7 +152,7 @@ def _spool_stdin(paths: list[Path], stack: contextlib.ExitStack) -> tuple[list[P
     return [spool if str(p) == "-" else p for p in paths], {str(spool): "-"}
 
 
-def _open_existing(db: Path):
+def _open_existing(db: Path) -> Store:
     from byline.store import Store
 
     if not db.exists():
@@ -222,6 +225,7 @@ def works(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
 
 
 def listing_json(lst: Listing) -> dict[str, Any]:
+    """A stored listing as ``byline listings --json`` prints it."""
     work_ids = [r.extra.get("work_id") for r in lst.records]
     return {
         "id": lst.id,
@@ -252,6 +256,7 @@ def listings(db: DbOption = DEFAULT_DB, json: JsonOption = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``ingest``, ``works`` and ``listings`` to the ``byline`` command."""
     app.command("ingest")(ingest)
     app.command("works")(works)
     app.command("listings")(listings)

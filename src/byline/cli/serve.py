@@ -47,4 +47,5 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the ``byline`` command."""
     app.command("serve")(serve)
