@@ -145,7 +145,9 @@ def test_convert_bad_line_names_file_and_line(convert, tmp_path):
 def bench_extra() -> None:
     """The harness measures memory with psutil and draws with matplotlib: the ``bench`` extra."""
     for module in ("psutil", "matplotlib"):
-        pytest.importorskip(module, reason=f"{module} is absent: install the bench extra (pip install -e '.[bench]')")
+        pytest.importorskip(
+            module, reason=f"{module} is absent: install the bench extra (pip install -e '.[bench]')"
+        )
 
 
 def test_measure_reports_time_and_memory(compare, bench_extra, tmp_path):
