@@ -28,6 +28,8 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+# --- the one name lexicon (ingest/listing.py reads it too) ---------------------------------------
+# Lower-case particles that belong to the surname ("van der Berg", "de la Cruz", "ibn Sina").
 PARTICLES = frozenset(
     [
         "van",
@@ -56,7 +58,23 @@ PARTICLES = frozenset(
         "mac",
     ]
 )
+# Generational suffixes, lower-case without their dot ("Jr." -> "jr").
 SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"])
+# Joins the words of a multi-word surname the source gave as one part ("Chrifi\u00a0Alaoui"): a no-break
+# space, shown as a space, that :func:`parse_name` keeps inside the surname.
+SURNAME_JOINER = "\u00a0"
+
+
+def is_particle(token: str) -> bool:
+    """A lower-case surname particle as printed ("van", "de"; not "Van" at the start of a name)."""
+    return token in PARTICLES
+
+
+def is_suffix(token: str) -> bool:
+    """A generational suffix as printed: "Jr", "Jr.", "III", "2nd" (case and a final dot ignored)."""
+    return token.strip().lower().rstrip(".") in SUFFIXES
+
+
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")
 
 
