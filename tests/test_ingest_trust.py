@@ -17,6 +17,7 @@ from byline import InputError
 from byline.dedup import dedup
 from byline.ingest import load_records
 from byline.ingest._problems import collect_problems
+from byline.names import block_key
 from byline.records import Author, Provenance, Record
 
 
@@ -241,10 +242,11 @@ def test_scopus_author_cells(tmp_path: Path) -> None:
         recs = list(load_records(p))
     assert [[a.name for a in r.authors] for r in recs] == [
         ["Zohar Lederman"],
-        ["Fatima Zahrae Chrifi Alaoui"],
+        ["Fatima Zahrae Chrifi\u00a0Alaoui"],  # the source's surname kept whole (no-break space)
         [],
         ["Jane Doe"],
     ]
+    assert block_key(recs[1].authors[0].name) == "f chrifialaoui"
     assert recs[0].ids == {"pmid": "123"} and "pmid" not in recs[3].ids
     assert [(x.line, x.skipped) for x in problems.items] == [(5, False), (5, False)]
     assert "row has 6 fields but the header has 5" in problems.items[0].message

@@ -75,6 +75,24 @@ def is_suffix(token: str) -> bool:
     return token.strip().lower().rstrip(".") in SUFFIXES
 
 
+def joined_name(given: str, family: str, suffix: str = "") -> str:
+    """``"Given Family [Suffix]"``, the one order byline stores, keeping the source's family/given split.
+
+    When the plain string would be read with another surname ("Fatima Zahrae Chrifi Alaoui" reads as
+    surname "Alaoui"), the family's words are joined by :data:`SURNAME_JOINER`, so parsing, blocking,
+    display and export all see the surname "Chrifi Alaoui". Otherwise (one word, or particles
+    :func:`parse_name` already reads as part of the surname: "J. van der Berg") the plain string is returned.
+    """
+    given, family, suffix = given.strip(), family.strip(), suffix.strip()
+    plain = " ".join(p for p in (given, family, suffix) if p)
+    words = family.split()
+    if len(words) < 2 or not given:
+        return plain
+    if parse_name(plain).surname == parse_name(f"{family}, {given}").surname:
+        return plain
+    return " ".join(p for p in (given, SURNAME_JOINER.join(words), suffix) if p)
+
+
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")
 
 
@@ -173,7 +191,8 @@ def _is_initials_token(tok: str, all_caps: bool = False) -> bool:
 def parse_name(s: str | None) -> ParsedName:
     """Parse a printed name; never raises (an empty or unreadable name gives empty parts)."""
     raw = s or ""
-    text = unidecode(raw).replace("\u00a0", " ").strip()
+    # a no-break space joins the words of a surname the source gave as one part: keep them one token
+    text = unidecode(raw.replace(SURNAME_JOINER, "_")).strip()
     text = re.sub(r"\s+", " ", text)
     if not text:
         return ParsedName(raw=raw)

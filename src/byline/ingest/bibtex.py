@@ -19,7 +19,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from byline._errors import InputError
-from byline.ingest._common import clean, given_surname, iter_lines, make_record
+from byline.ingest._common import clean, clean_name, given_surname, iter_lines, make_record
 from byline.ingest._problems import quote, report
 from byline.records import Author, Record
 from byline.text import strip_latex
@@ -155,7 +155,7 @@ def _author_name(name: str) -> str | None:
         return strip_latex(" ".join(xs)) if xs else None
 
     full = given_surname(part(p.first), part(p.last), particle=part(p.von), suffix=part(p.jr))
-    return clean(full or strip_latex(name))
+    return clean_name(full or strip_latex(name))
 
 
 def _authors(value: str | None) -> list[Author | None]:

@@ -1,0 +1,92 @@
+"""Defects real files showed, one test each: inputs written here after the shapes those files had."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from byline.dedup import dedup
+from byline.ingest import load_records
+from byline.names import SURNAME_JOINER, block_key, normalize, parse_name
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+# ------------------------------------------------------------------------------------------------
+# multi-word surnames keep the source's family/given split
+
+
+SPLITS = [
+    ("Chrifi Alaoui", "Fatima Zahrae", "f chrifialaoui"),
+    ("Vázquez de Parga", "Luis", "l vazquezdeparga"),
+    ("Uría Ríu", "Juan", "j uriariu"),
+]
+
+
+def _sources(family: str, given: str) -> dict[str, str]:
+    return {
+        "a.bib": f"@article{{k, title={{One paper}}, author={{{family}, {given} and Lee, Ann}}, year=2020}}\n",
+        "a.ris": f"TY  - JOUR\nTI  - One paper\nAU  - {family}, {given}\nAU  - Lee, Ann\nPY  - 2020\nER  - \n",
+        "a.csl.json": json.dumps(
+            [
+                {
+                    "id": "x",
+                    "type": "article",
+                    "title": "One paper",
+                    "author": [{"family": family, "given": given}, {"family": "Lee", "given": "Ann"}],
+                }
+            ]
+        ),
+        "scopus.csv": "Authors,Author full names,Title,Year\n"
+        f'"{family} F., Lee A.","{family}, {given} (57218213572); Lee, Ann (54879650100)",One paper,2020\n',
+    }
+
+
+@pytest.mark.parametrize(("family", "given", "block"), SPLITS)
+def test_multiword_surname_split_kept_in_every_source(
+    tmp_path: Path, family: str, given: str, block: str
+) -> None:
+    for name, text in _sources(family, given).items():
+        (rec,) = load_records(write(tmp_path, name, text))
+        first = rec.authors[0].name
+        assert first == f"{given} {SURNAME_JOINER.join(family.split())}", name
+        assert str(first).replace(SURNAME_JOINER, " ") == f"{given} {family}"  # displays as printed
+        assert block_key(first) == block, name
+        assert parse_name(first).given == normalize(given.split()[0])
+        assert block_key(rec.authors[1].name) == "a lee"
+
+
+def test_particle_surname_needs_no_joiner(tmp_path: Path) -> None:
+    """A surname the parser already reads whole ("van der Berg") is stored as the plain string."""
+    p = write(tmp_path, "a.ris", "TY  - JOUR\nTI  - T\nAU  - van der Berg, J.\nER  - \n")
+    (rec,) = load_records(p)
+    assert rec.authors[0].name == "J. van der Berg"
+
+
+def test_split_and_plain_printing_are_one_author_in_dedup(tmp_path: Path) -> None:
+    """One source gives the split, another prints the whole name: one author on the merged work."""
+    a = write(
+        tmp_path,
+        "a.ris",
+        "TY  - JOUR\nTI  - One paper\nAU  - Chrifi Alaoui, Fatima Zahrae\nDO  - 10.1/x\nER  - \n",
+    )
+    b = write(
+        tmp_path,
+        "b.json",
+        json.dumps(
+            {
+                "id": "https://openalex.org/W1",
+                "doi": "https://doi.org/10.1/x",
+                "title": "One paper",
+                "authorships": [{"author": {"display_name": "Fatima Zahrae Chrifi Alaoui"}}],
+            }
+        ),
+    )
+    (work,) = dedup([*load_records(a), *load_records(b)])
+    assert len(work.authors) == 1
