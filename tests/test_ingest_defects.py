@@ -9,6 +9,7 @@ import pytest
 
 from byline.dedup import dedup
 from byline.ingest import load_records
+from byline.ingest._problems import collect_problems
 from byline.names import SURNAME_JOINER, block_key, normalize, parse_name
 
 
@@ -90,3 +91,78 @@ def test_split_and_plain_printing_are_one_author_in_dedup(tmp_path: Path) -> Non
     )
     (work,) = dedup([*load_records(a), *load_records(b)])
     assert len(work.authors) == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# OpenAlex: the older {"IndexLength", "InvertedIndex"} abstract
+
+
+def test_openalex_abstract_index_length_form(tmp_path: Path) -> None:
+    work = {
+        "id": "https://openalex.org/W2",
+        "title": "Old schema",
+        "authorships": [{"author": {"display_name": "Ann Lee"}}],
+        "abstract_inverted_index": {
+            "IndexLength": 4,
+            "InvertedIndex": {"We": [0], "study": [1], "old": [2], "things.": [3]},
+        },
+    }
+    current = dict(work, id="https://openalex.org/W3", abstract_inverted_index={"We": [0], "study": [1]})
+    p = write(tmp_path, "w.json", json.dumps({"results": [work, current]}))
+    old, new = load_records(p)
+    assert old.abstract == "We study old things."
+    assert new.abstract == "We study"
+
+
+def test_openalex_word_named_like_the_old_keys_is_a_word(tmp_path: Path) -> None:
+    """A current-form index whose words include "IndexLength" is still read as words."""
+    work = {
+        "id": "https://openalex.org/W4",
+        "title": "T",
+        "abstract_inverted_index": {"IndexLength": [1], "The": [0]},
+    }
+    (rec,) = load_records(write(tmp_path, "w.json", json.dumps(work)))
+    assert rec.abstract == "The IndexLength"
+
+
+# ------------------------------------------------------------------------------------------------
+# RIS: the "author list written twice" rule is conservative and says what it drops
+
+
+def _ris(authors: list[str]) -> str:
+    return (
+        "TY  - JOUR\nTI  - Many authors\n" + "".join(f"AU  - {a}\n" for a in authors) + "PY  - 2020\nER  - \n"
+    )
+
+
+def test_ris_thousands_of_identical_authors_not_halved(tmp_path: Path) -> None:
+    p = write(tmp_path, "big.ris", _ris(["Wang, X."] * 3000))
+    with collect_problems() as problems:
+        (rec,) = load_records(p)
+    assert len(rec.authors) == 3000
+    (warning,) = problems.warnings
+    assert warning.line == 3 and "3000 times" in warning.message and "all kept" in warning.message
+
+
+def test_ris_doubled_list_read_once_with_a_warning(tmp_path: Path) -> None:
+    p = write(tmp_path, "d.ris", _ris(["Lee, Ann", "Lee, Ann", "Chen, Bo", "Chen, Bo"]))
+    with collect_problems() as problems:
+        (rec,) = load_records(p)
+    assert [a.name for a in rec.authors] == ["Ann Lee", "Bo Chen"]
+    (warning,) = problems.warnings
+    assert "written twice" in warning.message and "Ann Lee; Bo Chen" in warning.message
+
+
+def test_ris_one_name_twice_is_the_ieee_single_author_export(tmp_path: Path) -> None:
+    with collect_problems() as problems:
+        (rec,) = load_records(write(tmp_path, "n.ris", _ris(["Kalbe, G.", "Kalbe, G."])))
+    assert [a.name for a in rec.authors] == ["G. Kalbe"]
+    (warning,) = problems.warnings
+    assert "written twice" in warning.message and "G. Kalbe" in warning.message
+
+
+def test_ris_namesakes_among_others_kept_without_warning(tmp_path: Path) -> None:
+    with collect_problems() as problems:
+        (rec,) = load_records(write(tmp_path, "n.ris", _ris(["Wang, Xin", "Wang, Xin", "Li, Yu"])))
+    assert [a.name for a in rec.authors] == ["Xin Wang", "Xin Wang", "Yu Li"]
+    assert not problems.items

@@ -365,10 +365,16 @@ def undouble(names: list[str]) -> list[str]:
     IEEE RIS exports may print every author twice in a row (``A, A, B, B``), and some exporters write the
     whole list twice (``A, B, A, B``): only then is each name kept once. A name repeated next to itself
     among other names (``X. Wang, X. Wang, Y. Li``) is two namesakes and is kept twice.
+
+    The rule is conservative: one name printed twice and nothing else (``A A``) is the IEEE export of a
+    single-author paper and is read once, but one name printed more often (the same name a thousand times)
+    is never cut -- nothing shows how many of them are real. Callers report what was dropped.
     """
     n = len(names)
     if n < 2 or n % 2:
         return names
+    if len(set(names)) < 2:
+        return names[:1] if n == 2 else names
     if all(names[i] == names[i + 1] for i in range(0, n, 2)):
         return names[0::2]
     if names[: n // 2] == names[n // 2 :]:

@@ -119,9 +119,14 @@ def _items(data: Any) -> Iterator[tuple[int | None, Any]]:
 
 
 def abstract_from_inverted_index(index: Any) -> str | None:
-    """Rebuild the abstract text from OpenAlex's ``{word: [positions]}``."""
+    """Rebuild the abstract text from OpenAlex's ``{word: [positions]}``.
+
+    The older form ``{"IndexLength": n, "InvertedIndex": {word: [positions]}}`` is read too.
+    """
     if not isinstance(index, dict) or not index:
         return None
+    if isinstance(index.get("InvertedIndex"), dict) and set(index) <= {"IndexLength", "InvertedIndex"}:
+        index = index["InvertedIndex"]
     slots: dict[int, str] = {}
     for word, positions in index.items():
         for p in as_list(positions):
