@@ -166,3 +166,102 @@ def test_ris_namesakes_among_others_kept_without_warning(tmp_path: Path) -> None
         (rec,) = load_records(write(tmp_path, "n.ris", _ris(["Wang, Xin", "Wang, Xin", "Li, Yu"])))
     assert [a.name for a in rec.authors] == ["Xin Wang", "Xin Wang", "Yu Li"]
     assert not problems.items
+
+
+# ------------------------------------------------------------------------------------------------
+# BibTeX: crossref, undefined macros, subtitle, math
+
+
+CROSSREF = r"""
+@inproceedings{conf85,
+  title = {Planning as search},
+  author = {McDermott, Drew},
+  crossref = {ijcai85},
+  pages = {1--10}
+}
+@article{journal86,
+  title = {Planning as search},
+  author = {McDermott, Drew},
+  journal = {Artificial Intelligence},
+  year = 1986
+}
+@proceedings{ijcai85,
+  title = {Proceedings of the Ninth IJCAI},
+  year = 1985,
+  publisher = {Morgan Kaufmann}
+}
+"""
+
+
+def test_bibtex_crossref_followed_and_dedup_keeps_both(tmp_path: Path) -> None:
+    p = write(tmp_path, "x.bib", CROSSREF)
+    with collect_problems() as problems:
+        recs = {r.extra["key"]: r for r in load_records(p)}
+    assert not problems.items
+    conf = recs["conf85"]
+    assert conf.year == 1985 and conf.venue == "Proceedings of the Ninth IJCAI"
+    assert conf.provenance_of("year").line == 16  # read from the parent entry's line
+    works = dedup([recs["conf85"], recs["journal86"]])
+    assert sorted(w.year for w in works) == [1985, 1986]
+
+
+def test_bibtex_crossref_to_a_missing_entry_is_reported(tmp_path: Path) -> None:
+    p = write(tmp_path, "x.bib", "@inproceedings{c, title={T}, author={A, B}, crossref={nowhere}}\n")
+    with collect_problems() as problems:
+        (rec,) = load_records(p)
+    assert rec.title == "T"
+    assert "crossref 'nowhere'" in problems.warnings[0].message
+
+
+def test_bibtex_parent_before_child(tmp_path: Path) -> None:
+    text = "@book{b, title={The Book}, year=2001}\n@incollection{c, title={A chapter}, author={Lee, Ann}, crossref={b}}\n"
+    recs = list(load_records(write(tmp_path, "x.bib", text)))
+    assert [(r.title, r.year, r.venue) for r in recs] == [
+        ("The Book", 2001, None),
+        ("A chapter", 2001, "The Book"),
+    ]
+
+
+def test_bibtex_undefined_macros_warned_never_authors(tmp_path: Path) -> None:
+    text = (
+        "@article{a, title={One}, author = MCDERMOTT, year=1990}\n"
+        "@article{b, title={Two}, author = {William D. Harvey and} # GINSBERG, year=1991}\n"
+    )
+    with collect_problems() as problems:
+        one, two = load_records(write(tmp_path, "m.bib", text))
+    assert one.authors == []
+    assert [a.name for a in two.authors] == ["William D. Harvey"]
+    assert [(w.line, "MCDERMOTT" in w.message or "GINSBERG" in w.message) for w in problems.warnings] == [
+        (1, True),
+        (2, True),
+    ]
+
+
+def test_bibtex_defined_macros_still_resolved(tmp_path: Path) -> None:
+    text = (
+        '@string{mcd = "McDermott, Drew"}\n@article{a, title={One}, author = mcd, month = jan, year=1990}\n'
+    )
+    with collect_problems() as problems:
+        (rec,) = load_records(write(tmp_path, "m.bib", text))
+    assert [a.name for a in rec.authors] == ["Drew McDermott"] and not problems.items
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [("Title", "Title: Subtitle"), ("What now?", "What now? Subtitle"), (None, "Subtitle")],
+)
+def test_biblatex_subtitle(tmp_path: Path, title: str | None, want: str) -> None:
+    t = f"title = {{{title}}}, " if title else ""
+    p = write(tmp_path, "s.bib", f"@article{{a, {t}subtitle = {{Subtitle}}, author={{Lee, Ann}}}}\n")
+    (rec,) = load_records(p)
+    assert rec.title == want
+
+
+def test_bibtex_math_braces_kept(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "w.bib",
+        r"@article{a, title = {W$\frac{o}{a}$nder of {T}he $O(n^{2})$}, author={Lee, Ann}}" + "\n",
+    )
+    (rec,) = load_records(p)
+    assert rec.title == r"W$\frac{o}{a}$nder of The $O(n^{2})$"
