@@ -265,3 +265,84 @@ def test_bibtex_math_braces_kept(tmp_path: Path) -> None:
     )
     (rec,) = load_records(p)
     assert rec.title == r"W$\frac{o}{a}$nder of The $O(n^{2})$"
+
+
+# ------------------------------------------------------------------------------------------------
+# Scopus CSV: the older "Authors with affiliations" layout, rows one cell longer than the header
+
+
+OLD_SCOPUS_HEADER = (
+    "Authors,Title,Year,Source title,Authors with affiliations,Abstract,CODEN,PubMed ID,"
+    "Language of Original Document,Document Type,Source,EID\n"
+)
+
+
+def test_scopus_old_affiliation_layout(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "old.csv",
+        OLD_SCOPUS_HEADER + '"Beckman J.C., Roe R.","Paper",1998,"J. Things",'
+        '"Beckman, J.C., Beckman Institute, University of Illinois, Urbana; Roe, R., Dept of X, Town",'
+        '"Abs.",JTHGA,12345,English,Article,Scopus,2-s2.0-0031\n',
+    )
+    (rec,) = load_records(p)
+    assert [a.affiliations for a in rec.authors] == [
+        ("Beckman Institute, University of Illinois, Urbana",),
+        ("Dept of X, Town",),
+    ]
+    assert rec.ids["pmid"] == "12345" and rec.ids["eid"] == "2-s2.0-0031"
+
+
+def test_scopus_row_one_cell_longer_is_realigned(tmp_path: Path) -> None:
+    """An unquoted comma in the title: the two halves are joined where every later column fits again."""
+    p = write(
+        tmp_path,
+        "long.csv",
+        OLD_SCOPUS_HEADER
+        + 'Doe J.,Part one, part two,2001,Journal,"Doe, J., Univ A",Abs.,JTHGA,777,English,Article,Scopus,2-s2.0-9\n',
+    )
+    with collect_problems() as problems:
+        (rec,) = load_records(p)
+    assert rec.title == "Part one, part two"
+    assert rec.year == 2001 and rec.ids == {"pmid": "777", "eid": "2-s2.0-9"}  # not the CODEN
+    (warning,) = problems.warnings
+    assert warning.line == 2 and "read as one 'Title' cell" in warning.message
+
+
+def test_long_row_without_evidence_is_read_as_it_is(tmp_path: Path) -> None:
+    p = write(tmp_path, "g.csv", "Title,Authors,Notes\nA title,Lee A.,note,another\n")
+    with collect_problems() as problems:
+        (rec,) = load_records(p)
+    assert rec.title == "A title"
+    assert "may be in the wrong columns" in problems.warnings[0].message
+
+
+# ------------------------------------------------------------------------------------------------
+# non-DOI source identifiers keep works apart, and join them
+
+
+def test_four_volumes_with_differing_eids_stay_four_works(tmp_path: Path) -> None:
+    rows = "".join(
+        f'Doe J.,Proceedings of Things,2001,LNCS,"Doe, J., Univ A",Same abstract for all volumes.,,,English,'
+        f"Conference Review,Scopus,2-s2.0-{v}\n"
+        for v in (101, 102, 103, 104)
+    )
+    recs = list(load_records(write(tmp_path, "vols.csv", OLD_SCOPUS_HEADER + rows)))
+    assert len(dedup(recs)) == 4
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [("pmid", "111", "222"), ("openalex", "W1", "W2"), ("s2", "abc", "def"), ("eid", "2-s2.0-1", "2-s2.0-2")],
+)
+def test_source_ids_split_and_join(kind: str, a: str, b: str) -> None:
+    from byline.records import Author, Provenance, Record
+
+    def rec(i: int, value: str, title: str = "A paper about things") -> Record:
+        return Record(
+            Provenance(f"f{i}"), "x", title=title, authors=[Author("Ann Lee")], year=2020, ids={kind: value}
+        )
+
+    assert len(dedup([rec(0, a), rec(1, b)])) == 2  # differing ids: two works
+    (work,) = dedup([rec(0, a), rec(1, a, "A paper about things (extended)")])  # agreeing ids: one
+    assert "same " + kind in work.records[1].extra["merged_because"]

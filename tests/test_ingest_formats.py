@@ -601,7 +601,7 @@ def test_csv_scopus_layout(tmp_path: Path) -> None:
     (r,) = load_records(p)
     assert names(r) == ["Jane Doe", "Ri-Kyu Roe"]
     assert [a.affiliations for a in r.authors] == [("Univ A, Town",), ("Univ B",)]
-    assert r.year == 2023 and r.venue == "Some Journal" and r.ids == {"doi": "10.1000/abc"}
+    assert r.year == 2023 and r.venue == "Some Journal" and r.ids == {"doi": "10.1000/abc", "eid": "2-s2.0-1"}
     assert r.keywords == ["one", "two"] and r.source.record == "2-s2.0-1"
 
 

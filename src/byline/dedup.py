@@ -2,7 +2,7 @@
 
 Two records are the same work only on compatible evidence:
 
-- a shared identifier (DOI, arXiv id, OpenAlex / S2 / PubMed id) **and** compatible titles (equal once
+- a shared identifier (DOI, arXiv id, OpenAlex / S2 / PubMed id, Scopus EID, dblp key) **and** compatible titles (equal once
   normalized, one containing the other's words, or nearly the same spelling; a missing title is compatible);
 - or the same normalized title **and** a compatible year (equal, or missing on one side) **and** at least
   one author name in common;
@@ -60,7 +60,7 @@ _MIN_TITLE_CHARS = 8
 _MAX_GROUPS_PER_KEY = 64
 
 # Further identifiers that mark one paper (exact match, and a compatible title).
-_OTHER_ID_KINDS = ("openalex", "s2", "pmid")
+_OTHER_ID_KINDS = ("openalex", "s2", "pmid", "eid", "dblp")  # eid: Scopus; dblp: the dblp record key
 _ID_KINDS = ("doi", "arxiv", *_OTHER_ID_KINDS)  # two different values of one kind: never one work
 _TITLE_SIMILARITY = 0.9
 

@@ -43,7 +43,7 @@ class Author:
 
 
 # Identifier kinds byline understands; other keys in ``Record.ids`` are kept but not used for dedup.
-ID_KINDS = ("doi", "arxiv", "openalex", "s2", "pmid", "isbn")
+ID_KINDS = ("doi", "arxiv", "openalex", "s2", "pmid", "isbn", "eid", "dblp")
 
 
 @dataclass(slots=True)
