@@ -346,3 +346,43 @@ def test_source_ids_split_and_join(kind: str, a: str, b: str) -> None:
     assert len(dedup([rec(0, a), rec(1, b)])) == 2  # differing ids: two works
     (work,) = dedup([rec(0, a), rec(1, a, "A paper about things (extended)")])  # agreeing ids: one
     assert "same " + kind in work.records[1].extra["merged_because"]
+
+
+# ------------------------------------------------------------------------------------------------
+# format detection agrees with itself
+
+EMPTY_PAGE = {
+    "meta": {"count": 0, "db_response_time_ms": 12, "page": 1, "per_page": 25, "groups_count": None},
+    "results": [],
+    "group_by": [],
+}
+
+
+@pytest.mark.parametrize("fmt", ["auto", "openalex"])
+def test_empty_openalex_page_accepted_by_auto_and_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    from _helpers import run_cli
+
+    p = write(tmp_path, "empty.json", json.dumps(EMPTY_PAGE))
+    code, out, err = run_cli(capsys, "ingest", p, "--format", fmt, "--db", tmp_path / "b.db")
+    assert code == 0, err
+    assert "read as openalex" in out and "empty.json: holds no OpenAlex work" in err
+
+
+@pytest.mark.parametrize(
+    "doc", [{"name": "x", "values": [1, 2]}, [{"a": 1}, {"b": 2}], {"results": [{"c": 3}]}]
+)
+def test_forced_openalex_on_other_json_is_an_error_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: object
+) -> None:
+    from _helpers import run_cli
+
+    good = write(tmp_path, "good.json", json.dumps({"id": "https://openalex.org/W1", "title": "T"}))
+    p = write(tmp_path, "other.json", json.dumps(doc))
+    db = tmp_path / "b.db"
+    code, _, err = run_cli(capsys, "ingest", good, p, "--format", "openalex", "--db", db)
+    assert code == 2
+    assert "other.json: holds no OpenAlex work" in err
+    code, out, _ = run_cli(capsys, "works", "--db", db, "--json")
+    assert code != 0 or json.loads(out)["works"] == []

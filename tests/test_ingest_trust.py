@@ -175,7 +175,7 @@ def test_records_with_nothing_are_reported_and_skipped(
     assert f"skipped: {bib}:2: a record (type set) with no title" in err
     assert [w.get("title") for w in works(capsys, db)] == ["Real"]
     code, _, err = run(capsys, "ingest", author, "--format", "openalex", "--db", db)
-    assert code == 2 and "author.json: no OpenAlex work object" in err
+    assert code == 2 and "author.json: holds no OpenAlex work" in err
 
 
 # ------------------------------------------------------------------------------------------------
