@@ -41,6 +41,9 @@ FORMAT_MODULES: dict[str, str] = {
     "arxiv": "byline.ingest.arxiv",
     "csv": "byline.ingest.csv",
     "csl": "byline.ingest.csl",
+    "crossref": "byline.ingest.crossref",
+    "orcid": "byline.ingest.orcid",
+    "dblp": "byline.ingest.dblp",
     "signatures": "byline.ingest.signatures",
 }
 FORMATS = ("auto", *FORMAT_MODULES)

@@ -52,7 +52,7 @@ def sniff(head: str, path: Path) -> float:
     s = head.lstrip("\ufeff \t\r\n")
     if not s.startswith(("[", "{")):
         return 0.0
-    if any(m in head for m in ('"paperId"', "openalex.org/W", '"authorships"', "<feed")):
+    if any(m in head for m in ('"paperId"', "openalex.org/W", '"authorships"', "<feed", '"message-type"')):
         return 0.0
     hits = sum(k in head for k in _CSL_KEYS)
     typed = bool(_CSL_TYPES.search(head))
