@@ -2,9 +2,9 @@
 (``<dblp>`` with ``article``, ``inproceedings``, ``proceedings``, ``book``, ``incollection``, ``phdthesis``,
 ``mastersthesis``, ``data``; ``www`` person records are not papers).
 
-The dump is several GB: it is read streaming with expat, 1 MiB at a time, and its DTD's character
-entities (``&uuml;``, ``&eacute;``…) are resolved from the HTML entity table (the ``dblp.dtd`` file is not
-needed). dblp's homonym numbers ("Jaeseong Lee 0002") are not part of a name: the printed name is
+The dump is several GB: it is read streaming with ElementTree's pull parser (C), 1 MiB at a time, each
+record freed once read, and its DTD's character entities (``&uuml;``, ``&eacute;``…) are resolved from the
+HTML entity table (the ``dblp.dtd`` file is not needed). dblp's homonym numbers ("Jaeseong Lee 0002") are not part of a name: the printed name is
 "Jaeseong Lee" and the whole dblp name is kept as the author's source identity (``Author.identity =
 "dblp:Jaeseong Lee 0002"``), a hint that evidence can show. An ``orcid`` attribute is kept as the author's
 iD. Identifiers: the dblp key (``ids["dblp"]``), a DOI and an arXiv id from ``ee`` links. dblp's final
@@ -13,17 +13,20 @@ period on titles is dropped.
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.entities import name2codepoint
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 from byline._errors import InputError
-from byline.ingest._common import make_author, make_record, norm_orcid
+from byline.ingest._common import MIN_YEAR, clean, max_year, norm_arxiv, norm_orcid, parse_year
 from byline.ingest._problems import quote
-from byline.records import Author, Listing, Record
+from byline.records import Author, Listing, Provenance, Record
+from byline.text import repair
 
 NAME = "dblp"
 # A person page is a claimed profile; a dump (no person) is not a listing of anyone.
@@ -37,13 +40,12 @@ _HOMONYM = re.compile(r"\s+(\d{4})$")
 _DOI = re.compile(r"(?:doi\.org/|^doi:)(10\.\d{3,9}/\S+)", re.I)
 _ARXIV = re.compile(r"arxiv\.org/abs/(\S+)", re.I)
 _CHUNK = 1 << 20
+_MAX_YEAR = max_year()
 
-# The entities dblp.dtd declares are the HTML/ISO Latin ones: declare them all for expat.
-_DTD = "\n".join(
-    f'<!ENTITY {name} "&#{cp};">'
-    for name, cp in name2codepoint.items()
-    if name not in ("amp", "lt", "gt", "quot", "apos")
-).encode("ascii")
+# The entities dblp.dtd declares are the HTML/ISO Latin ones: the parser is given them all.
+_ENTITIES = {
+    name: chr(cp) for name, cp in name2codepoint.items() if name not in ("amp", "lt", "gt", "quot", "apos")
+}
 
 
 def sniff(head: str, path: Path) -> float:
@@ -62,150 +64,161 @@ def split_name(dblp_name: str) -> tuple[str, str | None]:
     return _HOMONYM.sub("", full), (f"dblp:{full}" if full else None)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # dblp repeats its authors: clean each spelling once
+def _author_parts(printed: str) -> tuple[str | None, str | None]:
+    name, identity = split_name(printed)
+    return clean(name), identity
+
+
+_START = re.compile(
+    rb"<(?:" + b"|".join(t.encode() for t in sorted(RECORD_TAGS)) + rb')\b[^>]*?\bkey="([^"]*)"'
+)
+
+
 class _Reader:
-    """expat callbacks collecting records; :attr:`done` fills as the parser is fed."""
+    """Streams records out of an ElementTree pull parser (C speed); lines come from a byte scan of the
+    record start tags, so each record still names its line."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.done: list[Record] = []
+        self.file = str(path)
         self.owner: str | None = None  # the person page's dblp name
         self.owner_orcid: str | None = None
-        self.tag: str | None = None  # the open record's element
-        self.line = 0
-        self.key: str | None = None
-        self.fields: dict[str, str] = {}
-        self.authors: list[tuple[str, dict[str, str]]] = []
-        self.ees: list[str] = []
-        self.text: list[str] | None = None  # text of the open field
-        self.field: str | None = None
-        self.field_attrs: dict[str, str] = {}
-        self.depth = 0  # element depth inside the open field (markup in titles: <i>, <sub>)
-        self.in_person = False
-        self.parser: Any = None
+        self.lines: dict[str, int] = {}  # record key -> line of its start tag (keys not yet read)
+        self.line = 1  # line number at the start of the next chunk
+        self.root: ET.Element | None = None
+        self.person_seen = False
 
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if self.field is not None:
-            self.depth += 1
-            return
-        if self.tag is not None:
-            self.field, self.field_attrs, self.text, self.depth = name, attrs, [], 0
-            return
-        if name in RECORD_TAGS:
-            self.tag, self.line, self.key = name, self.parser.CurrentLineNumber, attrs.get("key")
-            self.fields, self.authors, self.ees = {}, [], []
-        elif name == "dblpperson":
-            self.owner = attrs.get("name")
-        elif name == "person" and self.owner is not None and self.owner_orcid is None:
-            self.in_person = True
-        elif name == "url" and self.in_person:
-            self.field, self.field_attrs, self.text, self.depth = "person-url", attrs, [], 0
+    def _scan(self, chunk: bytes) -> None:
+        last = 0
+        for m in _START.finditer(chunk):
+            self.line += chunk.count(b"\n", last, m.start())
+            last = m.start()
+            self.lines[m.group(1).decode("utf-8", "replace")] = self.line
+        self.line += chunk.count(b"\n", last)
 
-    def chars(self, data: str) -> None:
-        if self.text is not None:
-            self.text.append(data)
-
-    def end(self, name: str) -> None:
-        if self.field is not None:
-            if self.depth:
-                self.depth -= 1
+    def records(self, fh: Any) -> Iterator[Record]:
+        parser: Any = ET.XMLPullParser(events=("start", "end"))
+        parser._parser.entity.update(_ENTITIES)
+        rest = b""
+        while True:
+            try:
+                chunk = fh.read(_CHUNK)
+            except (OSError, EOFError) as exc:
+                raise InputError(f"cannot read: {exc}", file=self.path) from None
+            data = rest + chunk
+            if chunk:  # feed whole lines, so no start tag is cut between two scans
+                cut = data.rfind(b"\n") + 1
+                data, rest = (data[:cut], data[cut:]) if cut else (b"", data)
+            else:
+                rest = b""
+            # the garbage collector would rescan the young records and elements over and over (half the
+            # time): it is paused while one chunk is parsed, never across a yield
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                batch = self._chunk(parser, data, final=not chunk)
+            finally:
+                if enabled:
+                    gc.enable()
+            yield from batch
+            if not chunk:
                 return
-            value = " ".join("".join(self.text or ()).split())
-            field, attrs = self.field, self.field_attrs
-            self.field, self.text = None, None
-            if field == "person-url":
-                if "orcid.org/" in value:
-                    self.owner_orcid = value
-            elif field in ("author", "editor") and value:
-                if field == "author" or self.tag in ("proceedings", "book"):
-                    self.authors.append((value, attrs))
-            elif field == "ee":
-                self.ees.append(value)
-            elif field in _TEXT_FIELDS and field not in self.fields:
-                self.fields[field] = value
-            return
-        if name == "person":
-            self.in_person = False
-        if name == self.tag:
-            self.done.append(self._record())
-            self.tag = None
 
-    def _record(self) -> Record:
-        authors: list[Author | None] = []
-        for printed, attrs in self.authors:
-            name, identity = split_name(printed)
-            a = make_author(name, orcid=attrs.get("orcid"))
-            if a is not None:
-                a.identity = identity
-            authors.append(a)
-        ids: dict[str, Any] = {"dblp": self.key}
-        for ee in self.ees:
-            if "doi" not in ids and (m := _DOI.search(ee)):
-                ids["doi"] = m.group(1)
-            elif "arxiv" not in ids and (m := _ARXIV.search(ee)):
-                ids["arxiv"] = m.group(1)
-        f = self.fields
+    def _chunk(self, parser: Any, data: bytes, *, final: bool) -> list[Record]:
+        self._scan(data)
+        try:
+            parser.feed(data)
+            if final:
+                parser.close()
+            return self._events(parser.read_events())
+        except ET.ParseError as exc:  # raised by feed, close, or when the events are read
+            pos: Any = getattr(exc, "position", None)
+            line = pos[0] if pos else None
+            raise InputError(f"invalid XML: {quote(exc)}", file=self.path, line=line) from None
+
+    def _events(self, events: Iterator[tuple[str, Any]]) -> list[Record]:
+        out: list[Record] = []
+        for event, el in events:
+            if event == "start":
+                if self.root is None:
+                    self.root = el
+                    if el.tag == "dblpperson":
+                        self.owner = el.get("name")
+                continue
+            tag = el.tag
+            if tag in RECORD_TAGS:
+                out.append(self._record(el))
+                self.root.clear()  # type: ignore[union-attr]
+            elif tag == "person" and self.owner is not None and not self.person_seen:
+                self.person_seen = True
+                for url in el.iter("url"):
+                    if url.text and "orcid.org/" in url.text:
+                        self.owner_orcid = norm_orcid(url.text)
+                        break
+        return out
+
+    def _record(self, el: ET.Element) -> Record:
+        kind = str(el.tag)
+        key = el.get("key")
+        authors: list[Author] = []
+        f: dict[str, str] = {}
+        ids: dict[str, str] = {"dblp": key} if key else {}
+        for child in el:
+            t = child.tag
+            text = child.text or "" if not len(child) else "".join(child.itertext())
+            if "  " in text or "\n" in text or "\t" in text:
+                text = " ".join(text.split())
+            if t == "author" or (t == "editor" and kind in ("proceedings", "book")):
+                name, identity = _author_parts(text)
+                if name:
+                    orcid = child.get("orcid")
+                    authors.append(
+                        Author(name=name, orcid=_orcid(orcid) if orcid else None, identity=identity)
+                    )
+            elif t == "ee":
+                if "doi" not in ids and (m := _DOI.search(text)):
+                    ids["doi"] = m.group(1).rstrip(".,;").lower()
+                elif "arxiv" not in ids and (m := _ARXIV.search(text)):
+                    ids["arxiv"] = norm_arxiv(m.group(1)) or m.group(1)
+            elif t in _TEXT_FIELDS and t not in f:
+                f[t] = text
         title = f.get("title")
-        if title and title.endswith(".") and not title.endswith(".."):
+        if title and title[-1] == "." and not title.endswith(".."):
             title = title[:-1]
-        return make_record(
-            self.path,
-            NAME,
-            line=self.line,
-            key=self.key,
-            title=title,
+        extra: dict[str, Any] = {"type": kind}
+        if f.get("volume"):
+            extra["volume"] = repair(f["volume"])
+        y = f.get("year")
+        year = (
+            int(y) if y and len(y) == 4 and y.isdigit() and MIN_YEAR <= int(y) <= _MAX_YEAR else parse_year(y)
+        )
+        venue = f.get("journal") or f.get("booktitle") or f.get("school") or f.get("series")
+        return Record(
+            source=Provenance(self.file, self.lines.pop(key, None) if key else None, key),
+            format=NAME,
+            title=repair(title) or None,
             authors=authors,
-            year=f.get("year"),
-            venue=f.get("journal") or f.get("booktitle") or f.get("school") or f.get("series"),
+            year=year,
+            venue=repair(venue) or None,
             ids=ids,
-            extra={"type": self.tag or "", **({"volume": f["volume"]} if f.get("volume") else {})},
+            extra=extra,
         )
 
 
-def _parser(reader: _Reader) -> Any:
-    p = expat.ParserCreate()
-    p.buffer_text = True
-    p.buffer_size = 1 << 16
-    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_ALWAYS)
-    p.UseForeignDTD(True)
-
-    def external(context: str | None, base: str | None, system_id: str | None, public_id: str | None) -> int:
-        sub = p.ExternalEntityParserCreate(context)
-        sub.Parse(_DTD, True)
-        return 1
-
-    p.ExternalEntityRefHandler = external
-    p.StartElementHandler = reader.start
-    p.EndElementHandler = reader.end
-    p.CharacterDataHandler = reader.chars
-    reader.parser = p
-    return p
+@functools.lru_cache(maxsize=1 << 14)
+def _orcid(value: str) -> str | None:
+    return norm_orcid(value)
 
 
 def _stream(path: Path, reader: _Reader) -> Iterator[Record]:
     from byline.ingest import _open_binary
 
-    p = _parser(reader)
     seen = False
     with _open_binary(path) as fh:
-        try:
-            while True:
-                try:
-                    chunk = fh.read(_CHUNK)
-                except (OSError, EOFError) as exc:
-                    raise InputError(f"cannot read: {exc}", file=path) from None
-                p.Parse(chunk, not chunk)
-                if reader.done:
-                    seen = True
-                    yield from reader.done
-                    reader.done = []
-                if not chunk:
-                    break
-        except expat.ExpatError as exc:
-            raise InputError(
-                f"invalid XML: {quote(expat.ErrorString(exc.code))} (column {exc.offset})",
-                file=path,
-                line=exc.lineno,
-            ) from None
+        for rec in reader.records(fh):
+            seen = True
+            yield rec
     if not seen and reader.owner is None:
         raise InputError("holds no dblp record", file=path)
 
