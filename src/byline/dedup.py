@@ -136,7 +136,9 @@ def _cover_authors(work: Work, rec: Record) -> None:
     for pos, a in enumerate(rec.authors):
         free = slots.get(a.name)
         if free:
-            claimed[free.pop()] = pos
+            i = free.pop()
+            claimed[i] = pos
+            _enrich(work, i, a)
         else:
             rest.append(pos)
     if rest:
@@ -154,15 +156,40 @@ def _cover_authors(work: Work, rec: Record) -> None:
             for pos in rest
         }
         matched = _max_matching(rest, options)
+        for pos, i in matched.items():
+            _enrich(work, i, rec.authors[pos])
         missing = [rec.authors[pos] for pos in rest if pos not in matched]
     else:
         missing = []
     work.authors.extend(missing)
 
 
-def _max_matching(left: list[int], options: dict[int, list[int]]) -> set[int]:
-    """The members of ``left`` covered by a maximum one-to-one matching into their ``options``
-    (augmenting paths, iterative; deterministic in the order of ``left`` and of each option list)."""
+def _enrich(work: Work, i: int, other: Author) -> None:
+    """What ``other`` (the same author, on another record) says that the work's author ``i`` does not: an
+    ORCID iD, a source identity, an email, the split of a multi-word surname. Copied, never shared."""
+    from dataclasses import replace
+
+    from byline.names import SURNAME_JOINER
+
+    a = work.authors[i]
+    changes: dict[str, object] = {}
+    if other.orcid and not a.orcid:
+        changes["orcid"] = other.orcid
+    if other.identity and not a.identity:
+        changes["identity"] = other.identity
+    if other.email and not a.email:
+        changes["email"] = other.email
+    if not a.affiliations and other.affiliations:
+        changes["affiliations"] = other.affiliations
+    if SURNAME_JOINER in other.name and SURNAME_JOINER not in a.name and other.name.replace(SURNAME_JOINER, " ") == a.name:
+        changes["name"] = other.name
+    if changes:
+        work.authors[i] = replace(a, **changes)  # type: ignore[arg-type]
+
+
+def _max_matching(left: list[int], options: dict[int, list[int]]) -> dict[int, int]:
+    """A maximum one-to-one matching of ``left`` into their ``options``, as ``{left: right}`` (augmenting
+    paths, iterative; deterministic in the order of ``left`` and of each option list)."""
     owner: dict[int, int] = {}  # right -> left
     for start in left:
         if not options[start]:
@@ -185,7 +212,7 @@ def _max_matching(left: list[int], options: dict[int, list[int]]) -> set[int]:
             u, prev = parent[r_cur]
             owner[r_cur] = u
             r_cur = prev
-    return set(owner.values())
+    return {u: r for r, u in owner.items()}
 
 
 def _abstract_tokens(abstract: str | None) -> list[str]:
