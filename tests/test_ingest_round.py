@@ -163,3 +163,18 @@ def test_orcid_crossref_dblp_round(tmp_path: Path, capsys: pytest.CaptureFixture
     person = json.loads(out)
     assert person["orcids"] == [ORCID]
     assert sorted(person["work_ids"]) == sorted(w["id"] for w in works)  # each work once
+
+
+def test_audit_works_on_an_orcid_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The ORCID record is a claimed profile: ``byline audit`` ranks its works, owner from the record."""
+    orcid = tmp_path / "orcid-record.json"
+    orcid.write_text(json.dumps(orcid_record()), encoding="utf-8")
+    crossref = tmp_path / "crossref-works.json"
+    crossref.write_text(json.dumps(crossref_items()), encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert run(capsys, "ingest", crossref, "--db", db)[0] == 0
+    code, out, err = run(capsys, "audit", orcid, "--db", db, "--model", model_dir(tmp_path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["owner"] == "Jaeseong Lee", report
+    assert len(report["works"]) == len(PAPERS)
