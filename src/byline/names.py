@@ -81,16 +81,24 @@ def joined_name(given: str, family: str, suffix: str = "") -> str:
     When the plain string would be read with another surname ("Fatima Zahrae Chrifi Alaoui" reads as
     surname "Alaoui"), the family's words are joined by :data:`SURNAME_JOINER`, so parsing, blocking,
     display and export all see the surname "Chrifi Alaoui". Otherwise (one word, or particles
-    :func:`parse_name` already reads as part of the surname: "J. van der Berg") the plain string is returned.
+    :func:`parse_name` already reads as part of the surname: "J. van der Berg") the plain string is returned;
+    in the rare case where the given name would be read into the surname ("Thi Le Nguyen": "le" is a
+    particle), the inverted "Family, Given" is the one unambiguous printing.
     """
     given, family, suffix = given.strip(), family.strip(), suffix.strip()
     plain = " ".join(p for p in (given, family, suffix) if p)
+    if not given or not family:
+        return plain
+    want = parse_name(f"{family}, {given}").surname
+    if parse_name(plain).surname == want:
+        return plain
     words = family.split()
-    if len(words) < 2 or not given:
-        return plain
-    if parse_name(plain).surname == parse_name(f"{family}, {given}").surname:
-        return plain
-    return " ".join(p for p in (given, SURNAME_JOINER.join(words), suffix) if p)
+    joined = " ".join(p for p in (given, SURNAME_JOINER.join(words), suffix) if p)
+    if len(words) > 1 and parse_name(joined).surname == want:
+        return joined
+    # the given name itself would be read into the surname ("Thi Le" + "Nguyen": "le" is a particle):
+    # only the inverted order says it
+    return ", ".join(p for p in (family, given, suffix) if p)
 
 
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")

@@ -287,7 +287,7 @@ def invert_name(s: str, *, expand_initials: bool = False) -> str:
         family, jr, given = parts[0], parts[1], ", ".join(parts[2:])
     if expand_initials and _INITIALS_ONLY.match(given.replace(" ", "")) and " " not in given:
         given = " ".join(f"{c}." for c in given)
-    if " " in family.strip():  # a multi-word surname: keep the split the source gave
+    if " " in family.strip() or " " in given.strip():  # keep the split the source gave (names.joined_name)
         return _joined(clean(given), clean(family), clean(jr)) or ""
     return " ".join(p for p in (given, family, jr) if p)
 
