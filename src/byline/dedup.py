@@ -181,7 +181,11 @@ def _enrich(work: Work, i: int, other: Author) -> None:
         changes["email"] = other.email
     if not a.affiliations and other.affiliations:
         changes["affiliations"] = other.affiliations
-    if SURNAME_JOINER in other.name and SURNAME_JOINER not in a.name and other.name.replace(SURNAME_JOINER, " ") == a.name:
+    if (
+        SURNAME_JOINER in other.name
+        and SURNAME_JOINER not in a.name
+        and other.name.replace(SURNAME_JOINER, " ") == a.name
+    ):
         changes["name"] = other.name
     if changes:
         work.authors[i] = replace(a, **changes)  # type: ignore[arg-type]
