@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from byline.dedup import dedup
 from byline.ingest import load_records
@@ -386,3 +388,29 @@ def test_forced_openalex_on_other_json_is_an_error_and_stores_nothing(
     assert "other.json: holds no OpenAlex work" in err
     code, out, _ = run_cli(capsys, "works", "--db", db, "--json")
     assert code != 0 or json.loads(out)["works"] == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(order=st.permutations(range(4)))
+def test_bibtex_crossref_whatever_the_entry_order(order: list[int]) -> None:
+    """Children read their parent's fields wherever it stands in the file; every entry comes out once."""
+    entries = [
+        "@proceedings{p85, title = {Proc. Nine}, year = 1985, publisher = {MK}}\n",
+        "@inproceedings{a, title = {Paper A}, author = {Lee, Ann}, crossref = {p85}}\n",
+        "@inproceedings{b, title = {Paper B}, author = {Chen, Bo}, crossref = {p85}, year = 1984}\n",
+        "@article{c, title = {Paper C}, author = {Park, C.}, journal = {J}, year = 1990}\n",
+    ]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "o.bib"
+        p.write_text("".join(entries[i] for i in order), encoding="utf-8")
+        with collect_problems() as problems:
+            recs = {r.extra["key"]: r for r in load_records(p)}
+    assert not problems.items
+    assert {k: (r.year, r.venue) for k, r in recs.items()} == {
+        "p85": (1985, "MK"),
+        "a": (1985, "Proc. Nine"),
+        "b": (1984, "Proc. Nine"),  # its own year wins
+        "c": (1990, "J"),
+    }
