@@ -88,6 +88,7 @@ class _Reader:
         self.line = 1  # line number at the start of the next chunk
         self.root: ET.Element | None = None
         self.person_seen = False
+        self.end_only = False
 
     def _scan(self, chunk: bytes) -> None:
         last = 0
@@ -131,11 +132,18 @@ class _Reader:
             parser.feed(data)
             if final:
                 parser.close()
-            return self._events(parser.read_events())
+            out = self._events(parser.read_events())
         except ET.ParseError as exc:  # raised by feed, close, or when the events are read
             pos: Any = getattr(exc, "position", None)
             line = pos[0] if pos else None
             raise InputError(f"invalid XML: {quote(exc)}", file=self.path, line=line) from None
+        if self.root is not None and not self.end_only:
+            # the root is known: from now on only "end" events are needed (half the events to loop over)
+            setevents = getattr(parser._parser, "_setevents", None)
+            if setevents is not None:
+                setevents(parser._events_queue, ("end",))
+            self.end_only = True
+        return out
 
     def _events(self, events: Iterator[tuple[str, Any]]) -> list[Record]:
         out: list[Record] = []
@@ -164,24 +172,27 @@ class _Reader:
         authors: list[Author] = []
         f: dict[str, str] = {}
         ids: dict[str, str] = {"dblp": key} if key else {}
+        is_edited = kind in ("proceedings", "book")
         for child in el:
             t = child.tag
-            text = child.text or "" if not len(child) else "".join(child.itertext())
-            if "  " in text or "\n" in text or "\t" in text:
-                text = " ".join(text.split())
-            if t == "author" or (t == "editor" and kind in ("proceedings", "book")):
-                name, identity = _author_parts(text)
+            if t == "author" or (t == "editor" and is_edited):
+                text = child.text if not len(child) else "".join(child.itertext())
+                name, identity = _author_parts(text or "")  # cached; spaces collapsed there
                 if name:
                     orcid = child.get("orcid")
                     authors.append(
                         Author(name=name, orcid=_orcid(orcid) if orcid else None, identity=identity)
                     )
             elif t == "ee":
+                text = child.text or ""
                 if "doi" not in ids and (m := _DOI.search(text)):
                     ids["doi"] = m.group(1).rstrip(".,;").lower()
                 elif "arxiv" not in ids and (m := _ARXIV.search(text)):
                     ids["arxiv"] = norm_arxiv(m.group(1)) or m.group(1)
             elif t in _TEXT_FIELDS and t not in f:
+                text = (child.text if not len(child) else "".join(child.itertext())) or ""
+                if "  " in text or "\n" in text or "\t" in text:
+                    text = " ".join(text.split())
                 f[t] = text
         title = f.get("title")
         if title and title[-1] == "." and not title.endswith(".."):
