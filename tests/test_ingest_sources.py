@@ -506,3 +506,46 @@ def test_crossref_forced_on_other_json_is_an_error(tmp_path: Path) -> None:
     with collect_problems() as problems, pytest.raises(InputError):
         list(load_records(write(tmp_path, "o2.json", '{"status": "ok"}'), format="crossref"))
     assert problems is not None
+
+
+# ------------------------------------------------------------------------------------------------
+# ORCID iDs from the other readers that print them
+
+
+def test_orcid_ids_from_csl_wos_and_openalex(tmp_path: Path) -> None:
+    csl = write(
+        tmp_path,
+        "a.csl.json",
+        json.dumps(
+            [
+                {
+                    "id": "x",
+                    "type": "article-journal",
+                    "title": "T",
+                    "author": [{"family": "Lee", "given": "Ann", "ORCID": f"http://orcid.org/{OWNER}"}],
+                }
+            ]
+        ),
+    )
+    wos = write(
+        tmp_path,
+        "savedrecs.txt",
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Lee, A\n"
+        "AF Lee, Ann\nTI T\nOI Lee, Ann/" + OWNER + "\nPY 2020\nUT WOS:1\nER\nEF\n",
+    )
+    oa = write(
+        tmp_path,
+        "w.json",
+        json.dumps(
+            {
+                "id": "https://openalex.org/W9",
+                "title": "T",
+                "authorships": [
+                    {"author": {"display_name": "Ann Lee", "orcid": f"https://orcid.org/{OWNER}"}}
+                ],
+            }
+        ),
+    )
+    for p in (csl, wos, oa):
+        (rec,) = load_records(p)
+        assert [(a.name, a.orcid) for a in rec.authors] == [("Ann Lee", OWNER)], p.name
