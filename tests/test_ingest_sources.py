@@ -549,3 +549,20 @@ def test_orcid_ids_from_csl_wos_and_openalex(tmp_path: Path) -> None:
     for p in (csl, wos, oa):
         (rec,) = load_records(p)
         assert [(a.name, a.orcid) for a in rec.authors] == [("Ann Lee", OWNER)], p.name
+
+
+def test_orcid_record_stored_as_a_listing_with_the_split_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from _helpers import run_cli
+
+    p = write(tmp_path, f"{OWNER}.xml", RECORD_XML)
+    db = tmp_path / "o.db"
+    code, out, err = run_cli(capsys, "ingest", p, "--db", db)
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "listings", "--db", db, "--json")
+    (listing,) = json.loads(out)["listings"]
+    assert listing["owner"] == f"Fatima Zahrae Chrifi{SURNAME_JOINER}Alaoui" and listing["entries"] == 1
+    code, out, err = run_cli(capsys, "works", "--db", db, "--json")
+    (work,) = json.loads(out)["works"]
+    assert work["authors"] == [{"name": f"Fatima Zahrae Chrifi{SURNAME_JOINER}Alaoui", "orcid": OWNER}]

@@ -317,4 +317,4 @@ def parse_listing(path: Path, owner: str | None = None) -> Listing:
         or who.name
         or next((a.name for r in recs for a in r.authors if who.orcid and a.orcid == who.orcid), None)
     )
-    return Listing(source=str(path), owner=name, records=recs)
+    return Listing(source=str(path), owner=str(name) if name else None, records=recs)
