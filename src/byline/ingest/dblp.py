@@ -132,7 +132,7 @@ class _Reader:
             parser.feed(data)
             if final:
                 parser.close()
-            out = self._events(parser.read_events())
+            out = self._events(_drain(parser))
         except ET.ParseError as exc:  # raised by feed, close, or when the events are read
             pos: Any = getattr(exc, "position", None)
             line = pos[0] if pos else None
@@ -145,7 +145,7 @@ class _Reader:
             self.end_only = True
         return out
 
-    def _events(self, events: Iterator[tuple[str, Any]]) -> list[Record]:
+    def _events(self, events: list[tuple[str, Any]]) -> list[Record]:
         out: list[Record] = []
         for event, el in events:
             if event == "start":
@@ -180,9 +180,8 @@ class _Reader:
                 name, identity = _author_parts(text or "")  # cached; spaces collapsed there
                 if name:
                     orcid = child.get("orcid")
-                    authors.append(
-                        Author(name=name, orcid=_orcid(orcid) if orcid else None, identity=identity)
-                    )
+                    # positional: name, affiliations, email, orcid, identity (the hot path of a dump)
+                    authors.append(Author(name, (), None, _orcid(orcid) if orcid else None, identity))
             elif t == "ee":
                 text = child.text or ""
                 if "doi" not in ids and (m := _DOI.search(text)):
@@ -205,16 +204,35 @@ class _Reader:
             int(y) if y and len(y) == 4 and y.isdigit() and MIN_YEAR <= int(y) <= _MAX_YEAR else parse_year(y)
         )
         venue = f.get("journal") or f.get("booktitle") or f.get("school") or f.get("series")
+        # positional: source, format, title, authors, year, venue, abstract, keywords, ids, authors_truncated,
+        # field_sources, extra
         return Record(
-            source=Provenance(self.file, self.lines.pop(key, None) if key else None, key),
-            format=NAME,
-            title=repair(title) or None,
-            authors=authors,
-            year=year,
-            venue=repair(venue) or None,
-            ids=ids,
-            extra=extra,
+            Provenance(self.file, self.lines.pop(key, None) if key else None, key),
+            NAME,
+            repair(title) or None,
+            authors,
+            year,
+            repair(venue) or None,
+            None,
+            [],
+            ids,
+            False,
+            {},
+            extra,
         )
+
+
+def _drain(parser: Any) -> list[tuple[str, Any]]:
+    """The parser's pending events, taken from its queue at once (``read_events`` pops them one by one in
+    Python); a parse error the parser queued is raised."""
+    queue = getattr(parser, "_events_queue", None)
+    if queue is None:  # another ElementTree: the public way
+        return list(parser.read_events())
+    events = list(queue)
+    queue.clear()
+    if events and isinstance(events[-1], BaseException):  # the parser stops at its first error
+        raise events[-1]
+    return events
 
 
 @functools.lru_cache(maxsize=1 << 14)
