@@ -2,6 +2,7 @@
 
     python3 benchmarks/ingest_stream.py --mb 200 --formats openalex ris csv bibtex
     python3 benchmarks/ingest_stream.py --mb 50 --formats bibtex      # BibTeX throughput (MB/s)
+    python3 benchmarks/ingest_stream.py --mb 200 --formats dblp       # the dblp dump reader (>= 20 MB/s)
 
 Each format runs in its own subprocess so peak RSS is per format. The file is written to a temporary
 folder and removed afterwards.
@@ -70,12 +71,55 @@ def _bibtex(i: int) -> str:
     )
 
 
+def _dblp(i: int) -> str:
+    kind = "article" if i % 2 else "inproceedings"
+    venue = "<journal>Acta Inf.</journal>" if i % 2 else "<booktitle>VLDB</booktitle>"
+    return (
+        f'<{kind} mdate="2020-01-01" key="journals/x/K{i}">\n<author>J&uuml;rgen M&uuml;ller 000{i % 9 + 1}</author>\n'
+        f'<author>Bo Lee</author>\n<author orcid="0000-0002-1825-0097">Ann Chen</author>\n'
+        f"<title>Paper number {i} on <i>things</i>.</title>\n<pages>1-10</pages>\n<year>{1990 + i % 30}</year>\n"
+        f"<volume>{i % 50}</volume>\n{venue}\n<ee>https://doi.org/10.1234/x{i}</ee>\n"
+        f"<url>db/journals/x/x{i}.html</url>\n</{kind}>\n"
+    )
+
+
+def _crossref(i: int) -> str:
+    work = {
+        "DOI": f"10.1234/x{i}",
+        "title": [f"Paper number {i}"],
+        "author": [
+            {"given": "Author", "family": "Müller", "sequence": "first", "affiliation": [{"name": "Univ A"}]},
+            {
+                "given": "Bo",
+                "family": "Lee",
+                "sequence": "additional",
+                "affiliation": [],
+                "ORCID": "http://orcid.org/0000-0002-1825-0097",
+            },
+        ],
+        "issued": {"date-parts": [[1990 + i % 30, 5]]},
+        "container-title": ["Journal of Tests"],
+        "abstract": f"<jats:p>{ABSTRACT}</jats:p>",
+        "reference-count": 3,
+        "is-referenced-by-count": 1,
+        "type": "journal-article",
+    }
+    return json.dumps(work) + "\n"
+
+
 GEN = {
     "openalex": (_openalex, ".jsonl", ""),
     "ris": (_ris, ".ris", ""),
     "bibtex": (_bibtex, ".bib", ""),
     "csv": (_csv, ".csv", "Title,Authors,Year,Source title,DOI,Abstract\n"),
+    "dblp": (
+        _dblp,
+        ".xml",
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE dblp SYSTEM "dblp.dtd">\n<dblp>\n',
+    ),
+    "crossref": (_crossref, ".jsonl", ""),
 }
+FOOTER = {"dblp": "</dblp>\n"}
 
 
 def write(fmt: str, path: Path, mb: int) -> int:
@@ -90,6 +134,7 @@ def write(fmt: str, path: Path, mb: int) -> int:
             fh.write(chunk)
             size += len(chunk.encode("utf-8"))
             n += 1000
+        fh.write(FOOTER.get(fmt, ""))
     return n
 
 

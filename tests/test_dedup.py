@@ -309,3 +309,73 @@ def test_merges_never_lose_an_author_and_need_compatible_evidence(rows) -> None:
             if why.startswith("same title"):
                 assert normalize_title(r.title) == normalize_title(first.title) or len(w.records) > 2
                 assert r.year is None or w.year is None or r.year == w.year
+
+
+# --- what sources say of one author survives merges, in any order (state machine) --------------------
+
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule  # noqa: E402
+
+_PAPERS = [
+    ("10.1000/p0", "A study of names"),
+    ("10.1000/p1", "Another study of people"),
+    ("10.1000/p2", "Third"),
+]
+_ORCID = "0000-0002-1825-0097"
+
+
+class DedupSources(RuleBasedStateMachine):
+    """Records of three papers arrive from sources that say different things of one author (an iD, a dblp
+    identity, the surname split, or nothing). Whatever the order: one work per paper, every record kept,
+    one author per person, and the work's author carries everything any of its records said."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deduper = Deduper()
+        self.added: list[tuple[int, str]] = []
+
+    @rule(
+        paper=st.integers(0, 2),
+        kind=st.sampled_from(["orcid", "identity", "split", "plain", "longer"]),
+    )
+    def add(self, paper: int, kind: str) -> None:
+        doi, title = _PAPERS[paper]
+        name = "Fatima Zahrae Chrifi\u00a0Alaoui" if kind == "split" else "Fatima Zahrae Chrifi Alaoui"
+        me = Author(
+            name,
+            orcid=_ORCID if kind == "orcid" else None,
+            identity="dblp:Fatima Zahrae Chrifi Alaoui 0001" if kind == "identity" else None,
+        )
+        authors = [Author("Bo Chen"), me] + ([Author("Cy Park")] if kind == "longer" else [])
+        n = len(self.added)
+        self.deduper.add(
+            Record(Provenance(f"s{n}", 1), "test", title=title, authors=authors, year=2020, ids={"doi": doi})
+        )
+        self.added.append((paper, kind))
+
+    @invariant()
+    def one_work_per_paper_every_record_kept(self) -> None:
+        works = self.deduper.works()
+        assert len(works) == len({p for p, _ in self.added})
+        assert sum(len(w.records) for w in works) == len(self.added)
+
+    @invariant()
+    def what_any_source_said_is_on_the_work(self) -> None:
+        for w in self.deduper.works():
+            paper = next(i for i, (doi, _) in enumerate(_PAPERS) if doi == w.ids["doi"])
+            kinds = {k for p, k in self.added if p == paper}
+            (me,) = [a for a in w.authors if a.name.startswith("Fatima")]
+            assert (me.orcid == _ORCID) == ("orcid" in kinds)
+            assert (me.identity is not None) == ("identity" in kinds)
+            assert ("\u00a0" in me.name) == ("split" in kinds)
+            assert sorted(a.name for a in w.authors if a is not me) == (
+                ["Bo Chen", "Cy Park"] if "longer" in kinds else ["Bo Chen"]
+            )
+            # the records themselves are never changed by a merge: each says only what its source said
+            for r in w.records:
+                kind = self.added[int(r.source.file[1:])][1]
+                assert (r.authors[1].orcid is not None) == (kind == "orcid")
+                assert (r.authors[1].identity is not None) == (kind == "identity")
+
+
+TestDedupSources = DedupSources.TestCase
+TestDedupSources.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)

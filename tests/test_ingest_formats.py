@@ -601,7 +601,7 @@ def test_csv_scopus_layout(tmp_path: Path) -> None:
     (r,) = load_records(p)
     assert names(r) == ["Jane Doe", "Ri-Kyu Roe"]
     assert [a.affiliations for a in r.authors] == [("Univ A, Town",), ("Univ B",)]
-    assert r.year == 2023 and r.venue == "Some Journal" and r.ids == {"doi": "10.1000/abc"}
+    assert r.year == 2023 and r.venue == "Some Journal" and r.ids == {"doi": "10.1000/abc", "eid": "2-s2.0-1"}
     assert r.keywords == ["one", "two"] and r.source.record == "2-s2.0-1"
 
 
@@ -634,7 +634,8 @@ def test_medline(tmp_path: Path) -> None:
     assert detect_format(p) == "medline"
     first, second = load_records(p)
     assert first.title == "A long title that wraps onto a second line." and first.year == 2020
-    assert names(first) == ["Rebecca E O'Connor", "Ricardo Pérez-de la Fuente"]
+    # the source's surname "Pérez-de la Fuente" stays one surname (joined by a no-break space)
+    assert names(first) == ["Rebecca E O'Connor", "Ricardo Pérez-de\u00a0la\u00a0Fuente"]
     assert first.authors[0].orcid == "0000-0002-1825-0097"
     assert first.authors[0].affiliations == ("School of Biosciences, University of Kent, Canterbury, UK.",)
     assert first.ids == {"pmid": "123", "doi": "10.1000/xyz"} and first.venue == "Some Journal"

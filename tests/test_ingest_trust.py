@@ -17,6 +17,7 @@ from byline import InputError
 from byline.dedup import dedup
 from byline.ingest import load_records
 from byline.ingest._problems import collect_problems
+from byline.names import block_key
 from byline.records import Author, Provenance, Record
 
 
@@ -174,7 +175,7 @@ def test_records_with_nothing_are_reported_and_skipped(
     assert f"skipped: {bib}:2: a record (type set) with no title" in err
     assert [w.get("title") for w in works(capsys, db)] == ["Real"]
     code, _, err = run(capsys, "ingest", author, "--format", "openalex", "--db", db)
-    assert code == 2 and "author.json: no OpenAlex work object" in err
+    assert code == 2 and "author.json: holds no OpenAlex work" in err
 
 
 # ------------------------------------------------------------------------------------------------
@@ -241,10 +242,11 @@ def test_scopus_author_cells(tmp_path: Path) -> None:
         recs = list(load_records(p))
     assert [[a.name for a in r.authors] for r in recs] == [
         ["Zohar Lederman"],
-        ["Fatima Zahrae Chrifi Alaoui"],
+        ["Fatima Zahrae Chrifi\u00a0Alaoui"],  # the source's surname kept whole (no-break space)
         [],
         ["Jane Doe"],
     ]
+    assert block_key(recs[1].authors[0].name) == "f chrifialaoui"
     assert recs[0].ids == {"pmid": "123"} and "pmid" not in recs[3].ids
     assert [(x.line, x.skipped) for x in problems.items] == [(5, False), (5, False)]
     assert "row has 6 fields but the header has 5" in problems.items[0].message

@@ -124,3 +124,52 @@ def test_middle_initial_never_makes_names_incompatible():
     assert compatible("John A. Smith", "John B. Smith")
     assert compatible("John A. Smith", "John Smith")
     assert parse_name("Jae Seong Lee").given_joined == "jaeseong"
+
+
+# --- the source's family/given split (names.joined_name) and the one lexicon ------------------------
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéüñ", min_size=2, max_size=8).map(str.capitalize)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_WORDS, min_size=1, max_size=2).map(" ".join),
+    st.lists(_WORDS, min_size=1, max_size=3).map(" ".join),
+)
+def test_joined_name_keeps_the_family_as_the_surname(given_name, family):
+    from byline.names import SURNAME_JOINER, joined_name
+
+    name = joined_name(given_name, family)
+    shown = name.replace(SURNAME_JOINER, " ")
+    assert shown in (f"{given_name} {family}", f"{family}, {given_name}")  # shown as printed
+    assert parse_name(name).surname == parse_name(f"{family}, {given_name}").surname
+    assert block_key(name) == block_key(f"{family}, {given_name}")
+    assert compatible(name, f"{family}, {given_name}")
+
+
+@pytest.mark.parametrize(
+    ("given_name", "family", "joined"),
+    [("Fatima Zahrae", "Chrifi Alaoui", True), ("J.", "van der Berg", False), ("Ann", "Lee", False)],
+    # "Thi Le Nguyen" would read as surname "Le Nguyen": the inverted order is kept instead
+)
+def test_joiner_only_where_the_plain_string_reads_otherwise(given_name, family, joined):
+    from byline.names import SURNAME_JOINER, joined_name
+
+    assert (SURNAME_JOINER in joined_name(given_name, family)) is joined
+
+
+def test_given_name_that_looks_like_a_particle_stays_given():
+    from byline.names import joined_name
+
+    name = joined_name("Thi Le", "Nguyen")
+    assert name == "Nguyen, Thi Le" and parse_name(name).surname == "nguyen"
+
+
+def test_one_lexicon_for_names_and_listings():
+    from byline.ingest import listing
+    from byline.names import PARTICLES, is_particle, is_suffix
+
+    assert listing.PARTICLES is PARTICLES
+    assert is_particle("van") and not is_particle("Van")
+    assert all(is_suffix(s) for s in ("Jr", "Jr.", "III", "2nd", "sr."))
+    assert not is_suffix("John")

@@ -41,6 +41,8 @@ def author_json(a: Author) -> dict[str, Any]:
         out["email"] = a.email
     if a.orcid:
         out["orcid"] = a.orcid
+    if a.identity:
+        out["identity"] = a.identity
     return out
 
 
@@ -51,6 +53,7 @@ def author_from(d: dict[str, Any]) -> Author:
         affiliations=tuple(d.get("affiliations", ())),
         email=d.get("email"),
         orcid=d.get("orcid"),
+        identity=d.get("identity"),
     )
 
 

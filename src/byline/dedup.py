@@ -2,7 +2,7 @@
 
 Two records are the same work only on compatible evidence:
 
-- a shared identifier (DOI, arXiv id, OpenAlex / S2 / PubMed id) **and** compatible titles (equal once
+- a shared identifier (DOI, arXiv id, OpenAlex / S2 / PubMed id, Scopus EID, dblp key) **and** compatible titles (equal once
   normalized, one containing the other's words, or nearly the same spelling; a missing title is compatible);
 - or the same normalized title **and** a compatible year (equal, or missing on one side) **and** at least
   one author name in common;
@@ -60,7 +60,7 @@ _MIN_TITLE_CHARS = 8
 _MAX_GROUPS_PER_KEY = 64
 
 # Further identifiers that mark one paper (exact match, and a compatible title).
-_OTHER_ID_KINDS = ("openalex", "s2", "pmid")
+_OTHER_ID_KINDS = ("openalex", "s2", "pmid", "eid", "dblp")  # eid: Scopus; dblp: the dblp record key
 _ID_KINDS = ("doi", "arxiv", *_OTHER_ID_KINDS)  # two different values of one kind: never one work
 _TITLE_SIMILARITY = 0.9
 
@@ -105,7 +105,10 @@ def _shared_author(a: Iterable[Author], b: Iterable[Author]) -> str | None:
 def _same_person(a: str, b: str) -> bool:
     if a == b:
         return True
-    from byline.names import compatible
+    from byline.names import compatible, normalize
+
+    if normalize(a) == normalize(b):  # one printing with the source's surname split, one without
+        return True
 
     try:
         return compatible(a, b) and bool(_name_tokens([Author(a)]) & _name_tokens([Author(b)]))
@@ -133,7 +136,9 @@ def _cover_authors(work: Work, rec: Record) -> None:
     for pos, a in enumerate(rec.authors):
         free = slots.get(a.name)
         if free:
-            claimed[free.pop()] = pos
+            i = free.pop()
+            claimed[i] = pos
+            _enrich(work, i, a)
         else:
             rest.append(pos)
     if rest:
@@ -151,15 +156,44 @@ def _cover_authors(work: Work, rec: Record) -> None:
             for pos in rest
         }
         matched = _max_matching(rest, options)
+        for pos, i in matched.items():
+            _enrich(work, i, rec.authors[pos])
         missing = [rec.authors[pos] for pos in rest if pos not in matched]
     else:
         missing = []
     work.authors.extend(missing)
 
 
-def _max_matching(left: list[int], options: dict[int, list[int]]) -> set[int]:
-    """The members of ``left`` covered by a maximum one-to-one matching into their ``options``
-    (augmenting paths, iterative; deterministic in the order of ``left`` and of each option list)."""
+def _enrich(work: Work, i: int, other: Author) -> None:
+    """What ``other`` (the same author, on another record) says that the work's author ``i`` does not: an
+    ORCID iD, a source identity, an email, the split of a multi-word surname. Copied, never shared."""
+    from dataclasses import replace
+
+    from byline.names import SURNAME_JOINER
+
+    a = work.authors[i]
+    changes: dict[str, object] = {}
+    if other.orcid and not a.orcid:
+        changes["orcid"] = other.orcid
+    if other.identity and not a.identity:
+        changes["identity"] = other.identity
+    if other.email and not a.email:
+        changes["email"] = other.email
+    if not a.affiliations and other.affiliations:
+        changes["affiliations"] = other.affiliations
+    if (
+        SURNAME_JOINER in other.name
+        and SURNAME_JOINER not in a.name
+        and other.name.replace(SURNAME_JOINER, " ") == a.name
+    ):
+        changes["name"] = other.name
+    if changes:
+        work.authors[i] = replace(a, **changes)  # type: ignore[arg-type]
+
+
+def _max_matching(left: list[int], options: dict[int, list[int]]) -> dict[int, int]:
+    """A maximum one-to-one matching of ``left`` into their ``options``, as ``{left: right}`` (augmenting
+    paths, iterative; deterministic in the order of ``left`` and of each option list)."""
     owner: dict[int, int] = {}  # right -> left
     for start in left:
         if not options[start]:
@@ -182,7 +216,7 @@ def _max_matching(left: list[int], options: dict[int, list[int]]) -> set[int]:
             u, prev = parent[r_cur]
             owner[r_cur] = u
             r_cur = prev
-    return set(owner.values())
+    return {u: r for r, u in owner.items()}
 
 
 def _abstract_tokens(abstract: str | None) -> list[str]:

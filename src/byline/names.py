@@ -28,6 +28,8 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+# --- the one name lexicon (ingest/listing.py reads it too) ---------------------------------------
+# Lower-case particles that belong to the surname ("van der Berg", "de la Cruz", "ibn Sina").
 PARTICLES = frozenset(
     [
         "van",
@@ -56,7 +58,49 @@ PARTICLES = frozenset(
         "mac",
     ]
 )
+# Generational suffixes, lower-case without their dot ("Jr." -> "jr").
 SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"])
+# Joins the words of a multi-word surname the source gave as one part ("Chrifi\u00a0Alaoui"): a no-break
+# space, shown as a space, that :func:`parse_name` keeps inside the surname.
+SURNAME_JOINER = "\u00a0"
+
+
+def is_particle(token: str) -> bool:
+    """A lower-case surname particle as printed ("van", "de"; not "Van" at the start of a name)."""
+    return token in PARTICLES
+
+
+def is_suffix(token: str) -> bool:
+    """A generational suffix as printed: "Jr", "Jr.", "III", "2nd" (case and a final dot ignored)."""
+    return token.strip().lower().rstrip(".") in SUFFIXES
+
+
+def joined_name(given: str, family: str, suffix: str = "") -> str:
+    """``"Given Family [Suffix]"``, the one order byline stores, keeping the source's family/given split.
+
+    When the plain string would be read with another surname ("Fatima Zahrae Chrifi Alaoui" reads as
+    surname "Alaoui"), the family's words are joined by :data:`SURNAME_JOINER`, so parsing, blocking,
+    display and export all see the surname "Chrifi Alaoui". Otherwise (one word, or particles
+    :func:`parse_name` already reads as part of the surname: "J. van der Berg") the plain string is returned;
+    in the rare case where the given name would be read into the surname ("Thi Le Nguyen": "le" is a
+    particle), the inverted "Family, Given" is the one unambiguous printing.
+    """
+    given, family, suffix = given.strip(), family.strip(), suffix.strip()
+    plain = " ".join(p for p in (given, family, suffix) if p)
+    if not given or not family:
+        return plain
+    want = parse_name(f"{family}, {given}").surname
+    if parse_name(plain).surname == want:
+        return plain
+    words = family.split()
+    joined = " ".join(p for p in (given, SURNAME_JOINER.join(words), suffix) if p)
+    if len(words) > 1 and parse_name(joined).surname == want:
+        return joined
+    # the given name itself would be read into the surname ("Thi Le" + "Nguyen": "le" is a particle):
+    # only the inverted order says it
+    return ", ".join(p for p in (family, given, suffix) if p)
+
+
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}|(?:[A-Z]\.?-){1,2}[A-Z]\.?)$")
 
 
@@ -155,7 +199,8 @@ def _is_initials_token(tok: str, all_caps: bool = False) -> bool:
 def parse_name(s: str | None) -> ParsedName:
     """Parse a printed name; never raises (an empty or unreadable name gives empty parts)."""
     raw = s or ""
-    text = unidecode(raw).replace("\u00a0", " ").strip()
+    # a no-break space joins the words of a surname the source gave as one part: keep them one token
+    text = unidecode(raw.replace(SURNAME_JOINER, "_")).strip()
     text = re.sub(r"\s+", " ", text)
     if not text:
         return ParsedName(raw=raw)

@@ -40,10 +40,12 @@ class Author:
     affiliations: tuple[str, ...] = ()
     email: str | None = None
     orcid: str | None = None
+    # a source's own identity for this person, a hint and not a constraint ("dblp:Jaeseong Lee 0002")
+    identity: str | None = None
 
 
 # Identifier kinds byline understands; other keys in ``Record.ids`` are kept but not used for dedup.
-ID_KINDS = ("doi", "arxiv", "openalex", "s2", "pmid", "isbn")
+ID_KINDS = ("doi", "arxiv", "openalex", "s2", "pmid", "isbn", "eid", "dblp")
 
 
 @dataclass(slots=True)
@@ -118,6 +120,7 @@ class Signature:
     affiliations: tuple[str, ...] = ()
     email: str | None = None
     orcid: str | None = None
+    identity: str | None = None  # the author's source identity hint (Author.identity)
     coauthors: tuple[str, ...] = ()
     title: str | None = None
     abstract: str | None = None
@@ -149,6 +152,7 @@ def signatures_of(work: Work) -> list[Signature]:
                 affiliations=a.affiliations,
                 email=a.email,
                 orcid=a.orcid,
+                identity=a.identity,
                 coauthors=tuple(n for j, n in enumerate(names) if j != i),
                 title=work.title,
                 abstract=work.abstract,

@@ -348,9 +348,30 @@ _TEXT_COMMAND = re.compile(
 )
 
 
+# Inline math ($...$ or $$...$$, escaped dollars skipped): kept verbatim by strip_latex.
+_MATH = re.compile(r"(?<!\\)(\$\$?)(?:[^$\\]|\\.)+?(?<!\\)\1")
+
+
 def strip_latex(s: str | None) -> str | None:
-    """LaTeX accents and commands to Unicode, braces removed: ``{\\"u}`` → ``ü``, ``{\\sc X}`` → ``X``."""
+    """LaTeX accents and commands to Unicode, braces removed: ``{\\"u}`` → ``ü``, ``{\\sc X}`` → ``X``.
+
+    Inline math is kept as written, braces and all: ``W$\\frac{o}{a}$nder`` stays ``W$\\frac{o}{a}$nder``.
+    """
     if s is None:
+        return s
+    if "$" in s and _MATH.search(s):
+        out: list[str] = []
+        last = 0
+        for m in _MATH.finditer(s):
+            out.extend((_strip_text(s[last : m.start()]), m.group()))
+            last = m.end()
+        out.append(_strip_text(s[last:]))
+        return "".join(out)
+    return _strip_text(s)
+
+
+def _strip_text(s: str) -> str:
+    if not s:
         return s
     if "\\" in s:
         s = _TEXT_COMMAND.sub(lambda m: _TEXT_COMMANDS[m.group(1)], s)

@@ -167,7 +167,14 @@ def work_json(w: Work) -> dict[str, Any]:
         out["title"] = w.title
     if w.year is not None:
         out["year"] = w.year
-    out["authors"] = [{"name": a.name} for a in w.authors]
+    out["authors"] = [
+        {
+            "name": a.name,
+            **({"orcid": a.orcid} if a.orcid else {}),
+            **({"identity": a.identity} if a.identity else {}),
+        }
+        for a in w.authors
+    ]
     if w.authors_truncated:
         out["authors_truncated"] = True
     out["ids"] = dict(w.ids)

@@ -8,7 +8,9 @@ defines::
     def parse(path: Path) -> Iterator[Record]      # raises byline.InputError naming file and line
 
 Listing-shaped formats (a page of one person's works) additionally define
-``def parse_listing(path: Path, owner: str | None) -> Listing``.
+``def parse_listing(path: Path, owner: str | None) -> Listing`` (an ORCID record, a dblp person page and the
+seed listing pages are claimed profiles); with ``LISTING_NEEDS_OWNER = True`` a file of such a format whose
+owner is unknown (a dblp dump, an ORCID works file without a name) is stored as plain works, not a listing.
 
 Text from every parser goes through :func:`byline.text.repair` (ftfy, cp874 mojibake, entities, spaces).
 
@@ -41,6 +43,9 @@ FORMAT_MODULES: dict[str, str] = {
     "arxiv": "byline.ingest.arxiv",
     "csv": "byline.ingest.csv",
     "csl": "byline.ingest.csl",
+    "crossref": "byline.ingest.crossref",
+    "orcid": "byline.ingest.orcid",
+    "dblp": "byline.ingest.dblp",
     "signatures": "byline.ingest.signatures",
 }
 FORMATS = ("auto", *FORMAT_MODULES)

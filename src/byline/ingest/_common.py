@@ -236,11 +236,38 @@ def clean(value: Any) -> str | None:
     return out or None
 
 
+class JoinedName(str):
+    """A name already cleaned whose multi-word surname is joined by ``names.SURNAME_JOINER``: kept as is
+    by :func:`clean_name` (cleaning would turn the joiner back into a plain space)."""
+
+    __slots__ = ()
+
+
+def _joined(given: str | None, family: str | None, suffix: str | None) -> str | None:
+    from byline.names import SURNAME_JOINER, joined_name
+
+    if not family:
+        out = " ".join(p for p in (given, suffix) if p)
+        return out or None
+    name = joined_name(given or "", family, suffix or "")
+    return JoinedName(name) if SURNAME_JOINER in name else name
+
+
+def clean_name(value: Any) -> str | None:
+    """:func:`clean` for an author name, keeping the surname joiner of a :class:`JoinedName`."""
+    if isinstance(value, JoinedName):
+        return str(value) or None
+    return clean(value)
+
+
 def given_surname(given: Any, family: Any, *, particle: Any = None, suffix: Any = None) -> str | None:
-    """``"Given [particle] Family [suffix]"`` from separate parts (the one name order byline stores)."""
-    parts = [clean(given), clean(particle), clean(family), clean(suffix)]
-    out = " ".join(p for p in parts if p)
-    return out or None
+    """``"Given [particle] Family [suffix]"`` from separate parts (the one name order byline stores).
+
+    The source's split is kept: a multi-word family is joined by ``names.SURNAME_JOINER`` where the plain
+    string would be read with another surname (:func:`byline.names.joined_name`).
+    """
+    family_part = " ".join(p for p in (clean(particle), clean(family)) if p)
+    return _joined(clean(given), family_part or None, clean(suffix))
 
 
 _INITIALS_ONLY = re.compile(r"^[A-Z]{1,3}$")
@@ -260,13 +287,15 @@ def invert_name(s: str, *, expand_initials: bool = False) -> str:
         family, jr, given = parts[0], parts[1], ", ".join(parts[2:])
     if expand_initials and _INITIALS_ONLY.match(given.replace(" ", "")) and " " not in given:
         given = " ".join(f"{c}." for c in given)
+    if " " in family.strip() or " " in given.strip():  # keep the split the source gave (names.joined_name)
+        return _joined(clean(given), clean(family), clean(jr)) or ""
     return " ".join(p for p in (given, family, jr) if p)
 
 
 def make_author(
     name: Any, affiliations: Iterable[Any] = (), email: Any = None, orcid: Any = None
 ) -> Author | None:
-    n = clean(name)
+    n = clean_name(name)
     if not n:
         return None
     affs = tuple(dict.fromkeys(a for a in (clean(x) for x in affiliations) if a))
@@ -336,10 +365,16 @@ def undouble(names: list[str]) -> list[str]:
     IEEE RIS exports may print every author twice in a row (``A, A, B, B``), and some exporters write the
     whole list twice (``A, B, A, B``): only then is each name kept once. A name repeated next to itself
     among other names (``X. Wang, X. Wang, Y. Li``) is two namesakes and is kept twice.
+
+    The rule is conservative: one name printed twice and nothing else (``A A``) is the IEEE export of a
+    single-author paper and is read once, but one name printed more often (the same name a thousand times)
+    is never cut -- nothing shows how many of them are real. Callers report what was dropped.
     """
     n = len(names)
     if n < 2 or n % 2:
         return names
+    if len(set(names)) < 2:
+        return names[:1] if n == 2 else names
     if all(names[i] == names[i + 1] for i in range(0, n, 2)):
         return names[0::2]
     if names[: n // 2] == names[n // 2 :]:

@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
@@ -19,7 +20,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from byline._errors import InputError
-from byline.ingest._common import clean, given_surname, iter_lines, make_record
+from byline.ingest._common import clean, clean_name, given_surname, iter_lines, make_record
 from byline.ingest._problems import quote, report
 from byline.records import Author, Record
 from byline.text import strip_latex
@@ -113,7 +114,15 @@ def _split_concat(raw: str) -> list[str]:
     return parts
 
 
-def _resolve(raw: str, macros: dict[str, str]) -> str:
+_BARE_WORD = re.compile(r"[A-Za-z][\w\-:.+/']*")
+
+
+def _resolve(raw: str, macros: dict[str, str], undefined: list[str] | None = None) -> str:
+    """A raw value with its ``#`` parts joined and ``@string`` macros replaced.
+
+    A bare word that names no macro is an undefined macro: it is left out (never made text, never an
+    author name) and, when ``undefined`` is given, added to it so the caller can warn.
+    """
     out = []
     for tok in _split_concat(raw):
         t = tok.strip()
@@ -125,6 +134,8 @@ def _resolve(raw: str, macros: dict[str, str]) -> str:
             out.append(macros[t.lower()])
         elif t.lower()[:3] in _MONTHS and len(t) == 3:
             out.append(_MONTHS[t.lower()].capitalize())
+        elif undefined is not None and _BARE_WORD.fullmatch(t):
+            undefined.append(t)
         else:
             out.append(t)
     return "".join(out)
@@ -155,13 +166,16 @@ def _author_name(name: str) -> str | None:
         return strip_latex(" ".join(xs)) if xs else None
 
     full = given_surname(part(p.first), part(p.last), particle=part(p.von), suffix=part(p.jr))
-    return clean(full or strip_latex(name))
+    return clean_name(full or strip_latex(name))
 
 
 def _authors(value: str | None) -> list[Author | None]:
     if not value or not value.strip():
         return []
     value = " ".join(value.split())
+    value = re.sub(r"^(?:and\s+)+|(?:\s+and)+$", "", value)  # "Harvey and " # UNDEFINED: no empty name
+    if not value:
+        return []
     truncated = False
     names = split_multiple_persons_names(value)
     if names and names[-1].strip().lower() == "others":
@@ -230,6 +244,7 @@ def parse(path: Path) -> Iterator[Record]:
     macros: dict[str, str] = {}
     keys: dict[str, int] = {}  # citation key -> line of its first entry
     found_entry, blank, failed = False, True, 0
+    xref = _CrossRefs(path)
     for first, text in _chunks(path):
         if text.strip():
             blank = False
@@ -281,7 +296,8 @@ def parse(path: Path) -> Iterator[Record]:
                     )
                 else:
                     keys[block.key] = line
-                yield _record(path, block, macros, line)
+                yield from xref.add(_Entry.read(path, block, macros, line))
+    yield from xref.finish()
     if blank:
         raise InputError("file is empty", file=path)
     if not found_entry:  # nothing readable at all: the wrong file (or format), not one bad entry
@@ -290,15 +306,104 @@ def parse(path: Path) -> Iterator[Record]:
         )
 
 
-def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> Record:
-    fields: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    for f in entry.fields:
-        k = f.key.lower().strip()
-        if k not in fields:
-            fields[k] = _resolve(str(f.value), macros)
-            if f.start_line is not None:
-                lines[k] = line - (entry.start_line or 0) + f.start_line
+@dataclass(slots=True)
+class _Entry:
+    """One entry's resolved fields (lower-case names) and the line of each."""
+
+    type: str
+    key: str
+    line: int
+    fields: dict[str, str]
+    lines: dict[str, int]
+
+    @classmethod
+    def read(cls, path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int) -> _Entry:
+        fields: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        for f in entry.fields:
+            k = f.key.lower().strip()
+            if k not in fields:
+                undefined: list[str] = []
+                fields[k] = _resolve(str(f.value), macros, undefined)
+                if f.start_line is not None:
+                    lines[k] = line - (entry.start_line or 0) + f.start_line
+                if undefined:
+                    report(
+                        f"undefined macro(s) {', '.join(undefined)} in field {k!r}; left out",
+                        file=path,
+                        line=lines.get(k, line),
+                        skipped=False,
+                    )
+        return cls(entry.entry_type.lower(), entry.key, line, fields, lines)
+
+
+# Entry types that are cross-referenced parents; their fields are kept for later children.
+_PARENT_TYPES = frozenset(
+    {
+        "proceedings",
+        "book",
+        "collection",
+        "mvbook",
+        "mvproceedings",
+        "mvcollection",
+        "reference",
+        "periodical",
+    }
+)
+_NOT_INHERITED = frozenset({"crossref", "key", "ids", "xdata", "entryset", "label"})
+
+
+class _CrossRefs:
+    """Follows ``crossref``: a child takes every field it lacks from its parent entry in the same file
+    (the parent's ``title`` becomes the child's ``booktitle``). A child seen before its parent (BibTeX's
+    order) waits for it; a parent that never comes is reported and the child read as it is."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parents: dict[str, _Entry] = {}  # lower-case key -> parent-like entry
+        self.waiting: dict[str, list[_Entry]] = {}  # parent key -> children read before it
+
+    def add(self, e: _Entry) -> Iterator[Record]:
+        k = e.key.lower()
+        if e.type in _PARENT_TYPES or k in self.waiting:
+            self.parents[k] = e
+        parent_key = e.fields.get("crossref", "").strip().lower()
+        if parent_key and parent_key not in self.parents:
+            self.waiting.setdefault(parent_key, []).append(e)
+        else:
+            yield _record(self.path, self._inherit(e))
+        for child in self.waiting.pop(k, []):
+            yield _record(self.path, self._inherit(child))
+
+    def _inherit(self, e: _Entry) -> _Entry:
+        parent = self.parents.get(e.fields.get("crossref", "").strip().lower())
+        if parent is None:
+            return e
+        fields, lines = dict(e.fields), dict(e.lines)
+        for name, value in parent.fields.items():
+            target = "booktitle" if name == "title" else name
+            if name in _NOT_INHERITED or not value.strip() or fields.get(target, "").strip():
+                continue
+            fields[target] = value
+            if name in parent.lines:
+                lines[target] = parent.lines[name]
+        return _Entry(e.type, e.key, e.line, fields, lines)
+
+    def finish(self) -> Iterator[Record]:
+        for key, children in self.waiting.items():
+            for child in children:
+                report(
+                    f"crossref {key!r} names no entry of this file; read without it",
+                    file=self.path,
+                    line=child.lines.get("crossref", child.line),
+                    skipped=False,
+                )
+                yield _record(self.path, child)
+        self.waiting.clear()
+
+
+def _record(path: Path, e: _Entry) -> Record:
+    fields, lines, line = e.fields, e.lines, e.line
 
     def line_of(*names: str) -> int | None:
         return next((lines[n] for n in names if n in lines and fields.get(n, "").strip()), None)
@@ -327,12 +432,16 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         if fields.get(k):
             ids[k] = fields[k]
     year = get("year") or get("date")
+    title = get("title")
+    subtitle = get("subtitle")
+    if subtitle:  # biblatex: "Title: Subtitle"
+        title = f"{title}{' ' if title[-1:] in '.:?!' else ': '}{subtitle}" if title else subtitle
     return make_record(
         path,
         NAME,
         line=line,
-        key=entry.key or None,
-        title=get("title"),
+        key=e.key or None,
+        title=title,
         authors=[a for a in authors if a is not None],
         authors_truncated=truncated,
         year=year,
@@ -341,12 +450,12 @@ def _record(path: Path, entry: bibmodel.Entry, macros: dict[str, str], line: int
         keywords=_keywords(fields.get("keywords")),
         ids=ids,
         extra={
-            "type": entry.entry_type.lower(),
-            "key": clean(entry.key) or None,
+            "type": e.type,
+            "key": clean(e.key) or None,
             **({"volume": vol} if (vol := clean(get("volume"))) else {}),
         },
         field_lines={
-            "title": line_of("title"),
+            "title": line_of("title", "subtitle"),
             "authors": line_of("author"),
             "year": line_of("year", "date"),
             "venue": line_of(*_VENUE_FIELDS),

@@ -52,7 +52,7 @@ def sniff(head: str, path: Path) -> float:
     s = head.lstrip("\ufeff \t\r\n")
     if not s.startswith(("[", "{")):
         return 0.0
-    if any(m in head for m in ('"paperId"', "openalex.org/W", '"authorships"', "<feed")):
+    if any(m in head for m in ('"paperId"', "openalex.org/W", '"authorships"', "<feed", '"message-type"')):
         return 0.0
     hits = sum(k in head for k in _CSL_KEYS)
     typed = bool(_CSL_TYPES.search(head))
@@ -121,11 +121,12 @@ def _author(a: Any) -> Author | None:
         return make_author(a)
     if not isinstance(a, dict):
         return None
+    orcid = a.get("ORCID") or a.get("orcid")  # CSL from doi.org content negotiation carries Crossref's
     if a.get("literal"):
-        return make_author(a["literal"])
+        return make_author(a["literal"], orcid=orcid)
     particle = " ".join(str(a[k]) for k in ("dropping-particle", "non-dropping-particle") if a.get(k)) or None
     return make_author(
-        given_surname(a.get("given"), a.get("family"), particle=particle, suffix=a.get("suffix"))
+        given_surname(a.get("given"), a.get("family"), particle=particle, suffix=a.get("suffix")), orcid=orcid
     )
 
 

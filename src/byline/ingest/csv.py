@@ -233,16 +233,64 @@ def parse(
                 if not any(c.strip() for c in row):
                     continue
                 if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-                    report(
-                        f"row has {len(row)} fields but the header has {len(header)} (an unquoted delimiter?); "
-                        "its cells may be in the wrong columns",
-                        file=path,
-                        line=start,
-                        skipped=False,
-                    )
+                    row = _long_row(path, start, row, header, delim)
                 yield _record(path, start, row, cols, scopus=scopus)
         except _csv.Error as exc:
             raise InputError(f"CSV row does not parse: {exc}", file=path, line=reader.line_num) from None
+
+
+# What a cell of a known column looks like (header lower-cased): used to find the cell that an unquoted
+# delimiter split in two, in a row one cell longer than the header.
+_CELL_SHAPES: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(("year", "publication year", "py"), re.compile(r"\d{4}")),
+    **dict.fromkeys(("doi", "di"), re.compile(r"(?:https?://(?:dx\.)?doi\.org/)?10\.\d+/\S+")),
+    **dict.fromkeys(("pubmed id", "pmid"), re.compile(r"\d{1,9}")),
+    "eid": re.compile(r"2-s2\.0-\d+"),
+    "link": re.compile(r"https?://\S+"),
+    "issn": re.compile(r"\d{4}-?\d{3}[\dXx]"),
+    "coden": re.compile(r"[A-Z0-9]{5,6}"),
+    **dict.fromkeys(
+        ("volume", "issue", "page start", "page end", "page count", "cited by", "art. no."),
+        re.compile(r"[\w.-]{1,12}"),
+    ),
+    "source": re.compile(r"Scopus|Web of Science|Embase|PubMed"),
+    "publication stage": re.compile(r"Final|Article in Press"),
+    "document type": re.compile(r"[A-Z][a-z]+(?: [A-Za-z]+){0,3}"),
+    "language of original document": re.compile(r"[A-Z][a-z]+(?:; [A-Z][a-z]+)*"),
+}
+
+
+def _shape_score(row: list[str], header: list[str]) -> int:
+    """Known-shape cells that fit their column minus those that do not (empty cells count nothing)."""
+    score = 0
+    for name, cell in zip(header, row, strict=False):
+        pattern = _CELL_SHAPES.get(name.lower())
+        if pattern is not None and cell.strip():
+            score += 1 if pattern.fullmatch(cell.strip()) else -1
+    return score
+
+
+def _long_row(path: Path, line: int, row: list[str], header: list[str], delim: str) -> list[str]:
+    """A row one cell longer than the header: the two cells an unquoted delimiter split are joined again
+    where the cells of known shape (year, DOI, PubMed id, EID, CODEN...) then fit their columns best (among
+    equals, where the text had ", "); when no join fits better, the row is read as it is. Either way a warning names the line."""
+    n = len(header)
+    msg = f"row has {len(row)} fields but the header has {n} (an unquoted delimiter?); "
+    if len(row) == n + 1:
+        candidates = [row[:i] + [row[i] + delim + row[i + 1]] + row[i + 2 :] for i in range(n)]
+        scores = [_shape_score(c, header) for c in candidates]
+        # best fit of the known-shape cells; among equals, the split that left ", " behind ("Part one, part two")
+        best = max(range(n), key=lambda i: (scores[i], row[i + 1][:1].isspace(), -i))
+        if scores[best] > _shape_score(row[:n], header):
+            report(
+                msg + f"{quote(row[best])} and {quote(row[best + 1])} read as one {header[best]!r} cell",
+                file=path,
+                line=line,
+                skipped=False,
+            )
+            return candidates[best]
+    report(msg + "its cells may be in the wrong columns", file=path, line=line, skipped=False)
+    return row
 
 
 def _cell(row: list[str], cols: dict[str, int], fld: str) -> str | None:
@@ -383,6 +431,19 @@ def split_authors(cell: str | None, *, inverted: bool = False) -> list[str]:
     return out
 
 
+_INITIALS_CELL = re.compile(r"(?:[A-Z][a-z]?\.-?\s?){1,4}|[A-Z]{1,3}")
+
+
+def _affiliation_of(part: str) -> str:
+    """The affiliation in one Scopus "Authors with affiliations" item: ``Hao J., Dept X, Univ Y`` (current
+    layout) or ``Beckman, J.C., Beckman Institute, ...`` (older layout: the initials are a field of their own)."""
+    fields = [f.strip() for f in part.split(",")]
+    if len(fields) >= 3 and _INITIALS_CELL.fullmatch(fields[1]):
+        return ", ".join(fields[2:])
+    return ", ".join(fields[1:])
+
+
+_EID = re.compile(r"2-s2\.0-\d+")  # a Scopus record id
 _VENUE_YEAR = re.compile(r"^(?P<venue>.+?)\s*\((?P<year>\d{4})\).*$")
 
 
@@ -413,8 +474,7 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int], *, scop
     affs = [a.strip() for a in affs_cell.split(";")] if affs_cell else []
     with_affs = _cell(row, cols, "authors_with_affiliations")
     if with_affs:
-        parts = [p.strip() for p in with_affs.split(";")]
-        affs = [p.split(",", 1)[1].strip() if "," in p else "" for p in parts]
+        affs = [_affiliation_of(p) for p in with_affs.split(";")]
     per_author: list[str | None] = list(affs) if len(affs) == len(names) else [None] * len(names)
     authors = [make_author(n, [a] if a else []) for n, a in zip(names, per_author, strict=True)]
     venue = _cell(row, cols, "venue")
@@ -444,5 +504,6 @@ def _record(path: Path, line: int, row: list[str], cols: dict[str, int], *, scop
             "doi": _cell(row, cols, "doi") or url_ids.get("doi"),
             "arxiv": _cell(row, cols, "arxiv"),
             "pmid": _pmid(path, line, _cell(row, cols, "pmid") or url_ids.get("pmid")),
+            "eid": eid if (eid := _cell(row, cols, "id")) and _EID.fullmatch(eid) else None,
         },
     )

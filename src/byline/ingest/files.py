@@ -102,6 +102,8 @@ def parse_file(
             on_record(len(records) % 1000)
         if get_owner is not None:
             page_owner = get_owner()
+        if getattr(mod, "LISTING_NEEDS_OWNER", False) and page_owner is None:
+            is_listing = False  # e.g. a dblp dump: papers, not anyone's profile
     except BylineError:  # already names the file (and line)
         raise
     except (UnicodeError, ValueError, OSError, EOFError) as exc:  # a parser that let one through

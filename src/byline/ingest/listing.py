@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from byline._errors import InputError
+from byline.names import PARTICLES, is_suffix
 from byline.records import Author, Listing, Provenance, Record
 
 NAME = "listing"
@@ -55,34 +56,6 @@ _COMMENTS_HINT = re.compile(
 )
 _TAGGED_LINE = re.compile(r"^[A-Z][A-Z0-9](?:  - | {1,2}\S)")
 _ET_AL = re.compile(r",?\s*\bet\s+al\.?\s*$", re.IGNORECASE)
-
-PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "de",
-        "der",
-        "den",
-        "del",
-        "della",
-        "da",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "do",
-        "la",
-        "le",
-        "ter",
-        "ten",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "st",
-    ]
-)
-SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 
 # Lines longer than this are abstracts, never titles or author lines.
 _MAX_HEADER_CHARS = 600
@@ -145,7 +118,9 @@ def parse_pair_line(line: str) -> list[str] | None:
     parts = [p.strip() for p in line.split(",")]
     merged: list[str] = []
     for p in parts:
-        if p.lower() in SUFFIXES and merged:  # "Smith, Jr., John" -> keep the suffix with the surname
+        if (
+            is_suffix(p) and len(p.rstrip(".")) > 1 and merged
+        ):  # "Smith, Jr., John" -> keep the suffix with the surname
             merged[-1] = f"{merged[-1]} {p}"
             continue
         merged.append(p)

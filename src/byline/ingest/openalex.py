@@ -31,10 +31,17 @@ NAME = "openalex"
 _MARKERS = ("openalex.org/W", '"authorships"', '"abstract_inverted_index"', '"host_venue"')
 
 
+# An API results page (empty or not) starts with its "meta" block: {"meta": {"count": 0,
+# "db_response_time_ms": 12, "page": 1, "per_page": 25, ...}, "results": [...]}
+_PAGE_META = re.compile(r'^\{\s*"meta"\s*:\s*\{[^{}]*"db_response_time_ms"')
+
+
 def sniff(head: str, path: Path) -> float:
     s = head.lstrip("\ufeff \t\r\n")
     if not s.startswith(("{", "[")):
         return 0.0
+    if _PAGE_META.match(s):
+        return 0.96
     hits = sum(m in head for m in _MARKERS)
     if hits >= 2 or ("openalex.org/W" in head and '"paperId"' not in head and "<feed" not in head):
         return 0.96
@@ -48,19 +55,60 @@ def parse(path: Path) -> Iterator[Record]:
     is a page, and a JSON-lines file of results pages yields the works of every page.
     """
     path = Path(path)
+    works, pages = 0, 0
     if is_multiline_jsonl(head_text(path)):  # snapshot lines
         for n, obj in iter_jsonl(path):
-            yield from _works(path, obj, line=n)
+            pages += _is_page(obj)
+            for rec in _works(path, obj, line=n):
+                works += 1
+                yield rec
+    else:
+        text = read_nonempty_text(path)
+        one_line = "\n" not in text.strip()  # then every work is on line 1, and saying so helps
+        data = load_json(path, text)
+        pages += _is_page(data)
+        for rec in _works(path, data, line=1 if one_line else None):
+            works += 1
+            yield rec
+    if works:
         return
-    text = read_nonempty_text(path)
-    one_line = "\n" not in text.strip()  # then every work is on line 1, and saying so helps
-    data = load_json(path, text)
-    works = 0
-    for rec in _works(path, data, line=1 if one_line else None):
-        works += 1
-        yield rec
-    if not works and _items_skipped(data):
-        raise InputError("no OpenAlex work object in this file", file=path)
+    if not pages:  # the wrong file, or the wrong --format: nothing is stored
+        raise InputError("holds no OpenAlex work", file=path)
+    report("holds no OpenAlex work (an empty results page)", file=path, line=None, skipped=False)
+    # (a page of empty objects is reported entry by entry, as records with nothing, by drop_empty)
+
+
+def _is_page(data: Any) -> bool:
+    """An API results page: ``{"meta": {...}, "results": [...]}`` (a page with no work is still a page)."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("results"), list)
+        and isinstance(data.get("meta"), dict)
+    )
+
+
+# Keys of an OpenAlex work: an object with none of them is not read as one.
+_WORK_KEYS = frozenset(
+    {
+        "title",
+        "display_name",
+        "authorships",
+        "doi",
+        "ids",
+        "publication_year",
+        "publication_date",
+        "abstract_inverted_index",
+        "host_venue",
+        "primary_location",
+    }
+)
+
+
+def _is_work(obj: dict[str, Any]) -> bool:
+    oid = obj.get("id")
+    if not obj:  # an empty result: read, then reported as a record with nothing (drop_empty)
+        return True
+    return bool(_WORK_KEYS.intersection(obj)) or (isinstance(oid, str) and "openalex.org/W" in oid)
 
 
 _ENTITIES = {
@@ -84,17 +132,22 @@ def _entity(obj: Any) -> str | None:
     return _ENTITIES.get(tail[:1].upper()) if tail[1:].isdigit() else None
 
 
-def _items_skipped(data: Any) -> bool:
-    return any(not isinstance(w, dict) or _entity(w) for _, w in _items(data))
-
-
 def _works(path: Path, data: Any, line: int | None) -> Iterator[Record]:
     for i, work in _items(data):
         entity = _entity(work)
         if entity is not None:  # an author, institution, source... page: nothing here is a paper
             report(f"an OpenAlex {entity} record, not a work", file=path, line=line, skipped=True)
-        elif isinstance(work, dict):
+        elif isinstance(work, dict) and _is_work(work):
             yield work_record(path, work, line=line, index=i)
+        elif isinstance(work, dict):
+            where = "the document" if i is None else f"item {i}"
+            keys = ", ".join(sorted(map(str, work))[:6]) or "none"
+            report(
+                f"not an OpenAlex work ({where}: an object with keys {keys})",
+                file=path,
+                line=line,
+                skipped=True,
+            )
         else:
             where = "the document" if i is None else f"item {i}"
             report(
@@ -119,9 +172,14 @@ def _items(data: Any) -> Iterator[tuple[int | None, Any]]:
 
 
 def abstract_from_inverted_index(index: Any) -> str | None:
-    """Rebuild the abstract text from OpenAlex's ``{word: [positions]}``."""
+    """Rebuild the abstract text from OpenAlex's ``{word: [positions]}``.
+
+    The older form ``{"IndexLength": n, "InvertedIndex": {word: [positions]}}`` is read too.
+    """
     if not isinstance(index, dict) or not index:
         return None
+    if isinstance(index.get("InvertedIndex"), dict) and set(index) <= {"IndexLength", "InvertedIndex"}:
+        index = index["InvertedIndex"]
     slots: dict[int, str] = {}
     for word, positions in index.items():
         for p in as_list(positions):

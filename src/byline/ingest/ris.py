@@ -23,6 +23,7 @@ from byline.ingest._common import (
     make_record,
     undouble,
 )
+from byline.ingest._problems import quote, report
 from byline.records import Record
 
 NAME = "ris"
@@ -128,7 +129,23 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
         [invert_name(v, expand_initials=True) for v in fields.get(t, []) if v.strip()] for t in _AUTHOR_TAGS
     ]
     names = lists[0] if lists[0] == lists[1] else [n for names_of_tag in lists for n in names_of_tag]
-    names = undouble(names)
+    once = undouble(names)
+    if len(once) < len(names):
+        report(
+            f"author list written twice over ({len(names)} names); read once, "
+            f"dropped the second copy of each of {len(once)}: {quote('; '.join(once))}",
+            file=path,
+            line=tag_lines.get("AU") or tag_lines.get("A1") or line,
+            skipped=False,
+        )
+    elif len(names) > 2 and len(set(names)) == 1:
+        report(
+            f"one author name printed {len(names)} times ({quote(names[0])}); all kept",
+            file=path,
+            line=tag_lines.get("AU") or tag_lines.get("A1") or line,
+            skipped=False,
+        )
+    names = once
     truncated = bool(names) and names[-1].lower() in ("et al.", "et al", "others")
     if truncated:
         names = names[:-1]

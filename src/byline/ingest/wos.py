@@ -104,12 +104,19 @@ def _record(path: Path, line: int, fields: dict[str, list[str]], tag_lines: dict
                 affs.setdefault(who.strip().lower(), []).append(m.group(2))
     unlinked = [a for a in fields.get("C1", []) if not a.startswith("[")]
     emails = [e.strip() for e in ";".join(fields.get("EM", [])).split(";") if e.strip()]
+    # ORCID iDs: "OI Lee, Jaeseong/0000-0002-1825-0097; Kim, M/0000-..." matched on the printed names
+    orcids: dict[str, str] = {}
+    for item in ";".join(fields.get("OI", [])).split(";"):
+        who, _, oid = item.rpartition("/")
+        if who.strip() and oid.strip():
+            orcids[who.strip().lower()] = oid.strip()
     authors = []
     for raw_name in names:
         a_affs = affs.get(raw_name.strip().lower(), [])
         if not a_affs and len(unlinked) == 1:
             a_affs = unlinked
-        authors.append(make_author(invert_name(raw_name, expand_initials=True), a_affs))
+        orcid = orcids.get(raw_name.strip().lower())
+        authors.append(make_author(invert_name(raw_name, expand_initials=True), a_affs, orcid=orcid))
     keywords: list[str] = []
     for tag in ("DE", "ID"):
         for v in fields.get(tag, []):
