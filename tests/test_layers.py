@@ -35,11 +35,6 @@ KNOWN_CYCLE_EDGES = {
     # store.py imports byline.people.repo inside a function to register the people migration, and
     # people.repo imports the store: being removed on branch i17 (an explicit migration list in one module).
     ("byline.store", "byline.people.repo"),
-    # ingest/__init__ loads the format modules by name (import_module), and _common and listing import
-    # read_head / _open_binary back from ingest/__init__ inside functions: for branch i18 (ingest) to move
-    # those helpers below the registry (e.g. into ingest/_common.py).
-    ("byline.ingest._common", "byline.ingest"),
-    ("byline.ingest.listing", "byline.ingest"),
 }
 
 

@@ -21,13 +21,13 @@ without it, problems are logged on the ``byline.ingest`` logger.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
 from byline._errors import FormatError, InputError
+from byline.ingest._open import read_head
 from byline.ingest._problems import Problem, Problems, collect_problems
 from byline.records import Listing, Record
 
@@ -68,64 +68,12 @@ __all__ = [
     "resolve_format",
 ]
 
-_SNIFF_BYTES = 64 * 1024
-
 
 def format_module(name: str) -> ModuleType:
     try:
         return import_module(FORMAT_MODULES[name])
     except KeyError:
         raise FormatError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
-
-
-def read_head(path: Path, size: int = _SNIFF_BYTES) -> str:
-    """The first ``size`` bytes of a file as text, gunzipped if needed, for sniffing."""
-    from byline.text import decode_bytes
-
-    chunks: list[bytes] = []
-    with _open_binary(path) as fh:
-        try:  # a truncated .gz still sniffs from what it has; nothing readable at all is an InputError
-            while sum(map(len, chunks)) < size and (chunk := fh.read(min(8192, size))):
-                chunks.append(chunk)
-        except (OSError, EOFError) as exc:
-            if not chunks:
-                raise InputError(f"cannot read: {exc}", file=path) from None
-    raw = b"".join(chunks)[:size]
-    return decode_bytes(raw, file=path)[0]
-
-
-def _open_binary(path: Path):
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 -- the open file is returned to the caller
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}", file=path) from None
-    if fh.read(2) == b"\x1f\x8b":
-        fh.close()
-        return _CheckedGzip(path)
-    fh.seek(0)
-    return fh
-
-
-def _checked(method):
-    def read(self, *args):
-        try:
-            return method(self, *args)
-        except (OSError, EOFError) as exc:  # truncated or corrupt .gz: name the file, whoever reads it
-            raise InputError(f"cannot read compressed data: {exc}", file=self.name) from None
-
-    return read
-
-
-class _CheckedGzip(gzip.GzipFile):
-    """A gzip reader whose truncation and corruption errors are :class:`InputError` s naming the file."""
-
-    def __init__(self, path: Path):
-        super().__init__(filename=str(path), mode="rb")
-
-    read = _checked(gzip.GzipFile.read)
-    read1 = _checked(gzip.GzipFile.read1)
-    readline = _checked(gzip.GzipFile.readline)
-    peek = _checked(gzip.GzipFile.peek)
 
 
 def detect_format(path: str | Path) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from byline._errors import InputError
+from byline.ingest._open import open_binary, read_head
 from byline.records import Author, Provenance, Record
 from byline.text import decode_bytes, repair
 
@@ -24,8 +25,6 @@ HEAD_BYTES = 64 * 1024
 
 
 def _open_binary(path: Path) -> IO[bytes]:
-    from byline.ingest import _open_binary as open_binary
-
     return open_binary(path)
 
 
@@ -132,8 +131,6 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
 
 def head_text(path: Path) -> str:
     """The decoded first 64 KiB (for deciding how to read a file before reading it)."""
-    from byline.ingest import read_head
-
     return read_head(path)
 
 

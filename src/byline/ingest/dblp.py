@@ -24,6 +24,7 @@ from typing import Any
 
 from byline._errors import InputError
 from byline.ingest._common import MIN_YEAR, clean, max_year, norm_arxiv, norm_orcid, parse_year
+from byline.ingest._open import open_binary
 from byline.ingest._problems import quote
 from byline.records import Author, Listing, Provenance, Record
 from byline.text import repair
@@ -241,10 +242,8 @@ def _orcid(value: str) -> str | None:
 
 
 def _stream(path: Path, reader: _Reader) -> Iterator[Record]:
-    from byline.ingest import _open_binary
-
     seen = False
-    with _open_binary(path) as fh:
+    with open_binary(path) as fh:
         for rec in reader.records(fh):
             seen = True
             yield rec

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from byline._errors import InputError
+from byline.ingest._open import read_head
 from byline.names import PARTICLES, is_suffix
 from byline.records import Author, Listing, Provenance, Record
 
@@ -528,8 +529,6 @@ _PARSERS = {
 
 
 def _head(path: Path) -> str:
-    from byline.ingest import read_head
-
     return read_head(path)
 
 
