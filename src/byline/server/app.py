@@ -31,7 +31,14 @@ from byline import __version__
 from byline._errors import BylineError, ConstraintError, InputError, ModelError, StoreError
 from byline.server.backend import MISS, Backend, Moved, NotFound
 from byline.server.charts import timeline
-from byline.server.security import BodySizeLimit, SecurityHeaders, TokenCheck, resolve_token
+from byline.server.security import (
+    AuthGuard,
+    BodySizeLimit,
+    FailureLimiter,
+    SecurityHeaders,
+    TokenCheck,
+    resolve_token,
+)
 
 HERE = Path(__file__).resolve().parent
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:#@+-]{0,199}$"
@@ -150,7 +157,8 @@ def create_app(
 
     ``token`` is the curator bearer token; without it ``BYLINE_TOKEN`` is used, else a token is
     generated once, printed on stderr (when ``announce``) and only its digest kept in the store.
-    The generated token, if any, is also left in ``app.state.generated_token``.
+    The generated token, if any, is also left in ``app.state.generated_token``; a short chosen token
+    is accepted with a warning on stderr.
     """
     if backend is None:
         if store_path is None:
@@ -158,7 +166,9 @@ def create_app(
         from byline.server.store_backend import StoreBackend
 
         backend = StoreBackend(store_path)
-    check, generated = resolve_token(token, backend.get_setting, backend.set_setting)
+    check, generated, weak = resolve_token(token, backend.get_setting, backend.set_setting)
+    if weak and announce:
+        print(f"byline serve: warning: {weak}", file=sys.stderr, flush=True)
     if generated and announce:
         print(
             f"byline serve: curator token (shown once, keep it): {generated}\n"
@@ -177,8 +187,12 @@ def create_app(
     app.state.backend = backend
     app.state.source_base = _source_base(store_path, backend)
     app.state.generated_token = generated
-    app.add_middleware(SecurityHeaders)
+    app.state.auth_limiter = FailureLimiter()
+    # the last added runs first: security headers on every response (the others' errors included),
+    # then the token check of curator writes (before any body is read), then the body size limit
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(AuthGuard, check=check, limiter=app.state.auth_limiter)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     env = _templates()
 
