@@ -7,10 +7,12 @@ and no SQL or file path is ever built from request text (uploads go to anonymous
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -39,6 +41,7 @@ from byline.server.security import (
     TokenCheck,
     resolve_token,
 )
+from byline.server.uploads import MAX_CONCURRENT_AUDITS, UploadTooLarge
 
 HERE = Path(__file__).resolve().parent
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:#@+-]{0,199}$"
@@ -146,6 +149,19 @@ async def _read_listing(
     return data, _safe_suffix(filename), owner
 
 
+@contextlib.asynccontextmanager
+async def _audit_slot(app: FastAPI) -> AsyncIterator[None]:
+    """One of the :data:`~byline.server.uploads.MAX_CONCURRENT_AUDITS` audit slots, or 503 at once when
+    all are taken (the audit runs in a worker thread; the event loop stays free for other requests)."""
+    slots: asyncio.Semaphore = app.state.audit_slots
+    if slots.locked():
+        raise StarletteHTTPException(
+            503, "busy auditing other uploads: retry in a few seconds", headers={"Retry-After": "5"}
+        )
+    async with slots:
+        yield
+
+
 def create_app(
     store_path: str | Path | None = None,
     token: str | None = None,
@@ -188,6 +204,7 @@ def create_app(
     app.state.source_base = _source_base(store_path, backend)
     app.state.generated_token = generated
     app.state.auth_limiter = FailureLimiter()
+    app.state.audit_slots = asyncio.Semaphore(MAX_CONCURRENT_AUDITS)
     # the last added runs first: security headers on every response (the others' errors included),
     # then the token check of curator writes (before any body is read), then the body size limit
     app.add_middleware(BodySizeLimit)
@@ -414,6 +431,7 @@ def _install_error_handlers(app: FastAPI, page: Any) -> None:
     # the most specific class of an exception picks its status (Starlette walks the MRO)
     for exc_type, status, prefix in (
         (NotFound, 404, ""),
+        (UploadTooLarge, 413, ""),
         (ConstraintError, 409, ""),
         (InputError, 400, ""),
         (StoreError, 409, ""),
@@ -525,7 +543,8 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         filename: Annotated[str | None, Query(max_length=255)] = None,
     ) -> Any:
         data, suffix, owner = await _read_listing(request, owner, filename)
-        return await run_in_threadpool(backend.audit, data, suffix, owner)
+        async with _audit_slot(app):
+            return await run_in_threadpool(backend.audit, data, suffix, owner)
 
     def curation(action: str):  # noqa: ANN202 - a route factory
         def route(
@@ -655,7 +674,8 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
     @app.post("/audit", include_in_schema=False)
     async def audit_submit(request: Request) -> HTMLResponse:
         data, suffix, owner = await _read_listing(request, None, None)
-        result = await run_in_threadpool(backend.audit, data, suffix, owner)
+        async with _audit_slot(app):
+            result = await run_in_threadpool(backend.audit, data, suffix, owner)
         return page("audit.html", title="Audit a listing", result=result, owner=owner or "")
 
 

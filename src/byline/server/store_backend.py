@@ -10,7 +10,6 @@ run and curation event.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -30,7 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
 MAX_CACHE = 2048
 MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
-MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
 
 class StoreBackend:
@@ -578,37 +576,32 @@ class StoreBackend:
         return out
 
     def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
-        """Audit an uploaded listing without storing it: its works are matched to stored works (same
-        ids) by the deduplicator, then ranked like ``byline audit``."""
+        """Audit an uploaded listing without storing it, under the limits of :mod:`byline.server.uploads`:
+        its works are matched to stored works (same ids) by the deduplicator, then ranked like
+        ``byline audit``."""
         from byline.audit import audit_works
         from byline.dedup import dedup
-        from byline.ingest import load_listing
+        from byline.server.uploads import parse_upload
 
-        scorer = self.scorer()
-        with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            try:
-                listing = load_listing(path, owner)
-                records = list(listing.records)
-            except InputError as exc:
-                raise InputError(str(exc).replace(str(path), "upload")) from None
-        who = owner or listing.owner
-        if not who:
+        upload = parse_upload(data, suffix, owner)
+        if not upload.owner:
             raise InputError("the listing does not name its owner: pass owner=NAME")
-        if not records:
+        if not upload.records:
             raise InputError("the listing has no works")
-        if len(records) > MAX_UPLOAD_WORKS:
-            raise InputError(
-                f"the listing has {len(records)} entries; the web audit takes at most "
-                f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)"
-            )
-        works = dedup(records, existing=self._store().works(with_records=False))
+        scorer = self.scorer()
+        works = dedup(upload.records, existing=self._store().works(with_records=False))
         report = audit_works(
-            works, who, scorer, placed=self._assignments(), person_names=self._person_names(), source="upload"
+            works,
+            upload.owner,
+            scorer,
+            placed=self._assignments(),
+            person_names=self._person_names(),
+            source="upload",
         )
         result = report.to_dict()
         result["source"] = "upload"
+        result["problems"] = upload.problems
+        result["n_problems"] = upload.n_problems
         return result
 
     def curate(
