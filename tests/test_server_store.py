@@ -312,3 +312,31 @@ def _membership(db: Path) -> tuple[list, list, list]:
         )
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("query", ["%", "_", "*", "' OR 1=1 --", "%%", "\\", "--", "1=1", "%' --"])
+def test_search_for_wildcards_and_sql_finds_nobody(client: TestClient, query: str) -> None:
+    r = client.get("/api/people", params={"name": query})
+    assert r.status_code == 200
+    page = r.json()
+    assert page["total"] == 0 and page["n_exact"] == 0 and page["people"] == []
+
+
+def test_exact_only_for_the_name_itself(client: TestClient) -> None:
+    exact = [p for p in _people(client, "Jaeseong Lee") if p["match"] == "name"]
+    assert exact and all(p["name"].endswith("Lee") or "Lee" in p["variants"][0] for p in exact)
+    # a wildcard inside a name is a character, not "anything": nobody is called "Lee%Kim"
+    assert _people(client, "Lee%Kim") == [] and _people(client, "K_m") == []
+
+
+def test_like_wildcards_in_needles_are_literal(db: Path) -> None:
+    from byline.people import repo
+
+    con = sqlite3.connect(db)
+    try:
+        every = repo.person_names_like(con)
+        assert every  # no needle: every person
+        assert repo.person_names_like(con, ["%"]) == [p for p in every if "%" in p[1] or not p[1].isascii()]
+        assert repo.person_names_like(con, ["_"]) == [p for p in every if "_" in p[1] or not p[1].isascii()]
+    finally:
+        con.close()

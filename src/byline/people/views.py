@@ -75,7 +75,8 @@ def _compact(s: str) -> str:
 
 def _readings(query: str) -> list[ParsedName]:
     """The ways a query can be read: as printed, and -- for two words without a comma ("Lee Jaeseong",
-    "Wang Lei", "王磊") -- with the words swapped."""
+    "Wang Lei", "王磊") -- with the words swapped. Readings without a surname of letters or digits are
+    left out: ``%``, ``*`` or ``' OR 1=1 --`` name nobody."""
     first = parse_name(query)
     words = unidecode(query).split()  # "王磊" reads "Wang Lei"
     out = [first]
@@ -83,7 +84,7 @@ def _readings(query: str) -> list[ParsedName]:
         swapped = parse_name(f"{words[1]} {words[0]}")
         if (swapped.given, swapped.surname) != (first.given, first.surname):
             out.append(swapped)
-    return out
+    return [r for r in out if re.search(r"[a-z]", _compact(r.surname))]
 
 
 def _tolerance(part: str) -> int:
@@ -212,6 +213,8 @@ def search_people(
     all). A fixed number of SQL statements (four), whatever the size of the store or of the answer."""
     conn = store.connection
     kind: dict[str, str] = {}
+    if name and not _readings(name):  # nothing a name is made of: no one matches
+        return SearchPage(name, 0, max(0, offset), limit, [], 0)
     if name:
         match = name_match(name, similar)
         needles = _needles(name, similar)
