@@ -53,9 +53,7 @@ class FakeBackend:
             "variants": [name],
             "locked": False,
             "n_works": len(works),
-            "works": [
-                {"id": w, "title": t, "year": y, "authors": [name], "confidence": 0.8} for w, t, y in works
-            ],
+            "works": [{"id": w, "title": t, "year": y, "authors": [name], "fit": 0.8} for w, t, y in works],
             "coauthors": [],
             "affiliations": [],
             "topics": ["graphs"],
@@ -145,7 +143,8 @@ class FakeBackend:
                 "title": XSS_TITLE,
                 "person_id": "P1",
                 "person_name": "Jaeseong Lee",
-                "confidence": 0.51,
+                "fit": 0.62,
+                "probability": 0.51,
             }
         ][:limit]
 

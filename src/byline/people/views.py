@@ -15,13 +15,16 @@ from byline.audit import FLAG_THRESHOLD as _AUDIT_FLAG_THRESHOLD
 from byline.names import ParsedName, compatible, normalize, parse_name, surname_key
 from byline.people import repo
 from byline.people.corpus import load_signatures
+from byline.people.review import snippet
 from byline.profiles import Profile, summarize
 from byline.store import Store
 
 __all__ = [
     "FLAG_THRESHOLD",
     "PersonRow",
+    "SearchHit",
     "SearchPage",
+    "search_hits",
     "list_people",
     "name_match",
     "name_matcher",
@@ -242,6 +245,58 @@ def search_people(
     ]  # fmt: skip
     n_exact = sum(1 for c in order if kind[c.person.id] == EXACT)
     return SearchPage(name, len(order), offset, limit, rows, n_exact)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result as it is shown: the person with their years, printed names, affiliations and the
+    title of their latest work (``example_work``) to tell people apart at a glance."""
+
+    id: str
+    name: str
+    locked: bool
+    match: str
+    n_works: int
+    work_ids: list[str]
+    first_year: int | None
+    last_year: int | None
+    variants: list[str]
+    affiliations: list[str]
+    example_work: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def search_hits(store: Store, rows: list[PersonRow]) -> list[SearchHit]:
+    """``rows`` (a page of :func:`search_people`) with what a result shows; two statements, reading only
+    the page's own works and signatures."""
+    conn = store.connection
+    labels: dict[str, tuple[int | None, str | None]] = {}
+    for wid, (year, title, abstract) in repo.work_labels(conn, [w for p in rows for w in p.work_ids]).items():
+        labels[wid] = (year, title or snippet(abstract, 70))
+    sigs = repo.signature_rows(conn, [s for p in rows for s in p.signature_ids])
+    out = []
+    for p in rows:
+        years = sorted(y for w in p.work_ids if (y := labels.get(w, (None, None))[0]))
+        variants: Counter[str] = Counter()
+        affs: Counter[str] = Counter()
+        for sid in p.signature_ids:
+            info = sigs.get(sid)
+            if info is not None:
+                variants[info[0]] += 1
+                affs.update(info[1])
+        latest = sorted(p.work_ids, key=lambda w: -(labels.get(w, (None, None))[0] or 0))
+        out.append(
+            SearchHit(
+                p.id, p.name, p.locked, p.match, len(p.work_ids), p.work_ids,
+                years[0] if years else None, years[-1] if years else None,
+                [n for n, _ in variants.most_common()] or [p.name],
+                [a for a, _ in affs.most_common(3)],
+                next((lab for w in latest if (lab := labels.get(w, (None, None))[1])), None),
+            )
+        )  # fmt: skip
+    return out
 
 
 def list_people(store: Store, name: str | None = None) -> list[PersonRow]:

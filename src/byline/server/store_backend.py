@@ -10,25 +10,26 @@ run and curation event.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from byline._errors import InputError, ModelError, StoreError
 from byline.audit import FLAG_THRESHOLD
 from byline.people import repo
+from byline.people.review import MAX_FIT_WORKS, PersonFit, ReviewItem, snippet
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.curation import ConstraintSet, Event
     from byline.people.corpus import Corpus
+    from byline.profiles import Profile
     from byline.scorer import Scorer
 
-MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
-MAX_CACHE = 2048
-MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
+MAX_CACHE = 4096
 
 
 class StoreBackend:
@@ -47,6 +48,7 @@ class StoreBackend:
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._cache_gen: tuple[Any, ...] | None = None
         self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._writers = 0  # writes of this process under way (see _writing)
         self._store()  # open once now, so errors show at start; opening runs the store's migrations
         # (people tables: v2, server_settings: v3 -- see byline.store.migrations())
 
@@ -105,10 +107,16 @@ class StoreBackend:
         return repo.generation(self._con)
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per key and store generation (concurrent misses wait for the first)."""
+        """``compute()`` once per key and store generation (concurrent misses wait for the first).
+
+        A generation this process did not make (another process wrote) clears the cache; while a write
+        of this process is under way, answers are computed but not kept (:meth:`_writing` then drops
+        only what the write touched)."""
         gen = self.generation()
         with self._lock:
             if gen != self._cache_gen:
+                if self._writers:
+                    return compute()
                 self._cache, self._key_locks = {}, {}
                 self._cache_gen = gen
             if key in self._cache:
@@ -125,6 +133,71 @@ class StoreBackend:
                         self._cache, self._key_locks = {}, {}
                     self._cache[key] = value
         return value
+
+    @contextlib.contextmanager
+    def _writing(self, *pids: str) -> Iterator[set[str]]:
+        """One curator write at a time in this process (SQLite serializes the rest); afterwards only the
+        cached views it touched are dropped: the people named (``pids`` and what the body adds to the
+        yielded set), every person whose signatures changed, and the people on the works those were on
+        (their coauthor links); the searches and name pages that show or match any of them; the corpus,
+        explain cards and the assembled review queue (each person's review items stay unless touched)."""
+        with self._write_lock:
+            before_gen, before = self.generation(), self._assignments()
+            with self._lock:
+                self._writers += 1
+            touched = set(pids)
+            try:
+                yield touched
+            finally:
+                after_gen, after = self.generation(), self._assignments()
+                changed = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
+                touched |= {before[s] for s in changed if s in before} | {
+                    after[s] for s in changed if s in after
+                }
+                works = {s.split("#", 1)[0] for s in changed}
+                touched |= {p for s, p in after.items() if s.split("#", 1)[0] in works}
+                names = self._names_of(touched)
+                with self._lock:
+                    self._writers -= 1
+                    if after_gen != before_gen and before_gen == self._cache_gen:
+                        self._forget(touched, names)
+                        self._cache_gen = after_gen
+
+    def _names_of(self, pids: set[str]) -> set[str]:
+        """Every name the people ``pids`` are shown or found by (before the write, from the cache; after)."""
+        now = repo.person_names(self._con)
+        names = {now[p] for p in pids if p in now}
+        with self._lock:
+            for pid in pids:
+                view = self._cache.get(("person", pid))
+                if view is not None:
+                    names.add(view["name"])
+                    names.update(view["variants"])
+                fit = self._cache.get(("fit", pid))
+                if fit is not None:
+                    names.add(fit[0].name)
+                    names.update(n for n, _ in fit[0].name_variants)
+        return names
+
+    def _forget(self, touched: set[str], names: set[str]) -> None:
+        """Drop the cached views a write touched (see :meth:`_writing`); the caller holds ``_lock``."""
+        from byline.people.views import name_match
+
+        def shows(query: str | None, people: list[dict[str, Any]]) -> bool:
+            if query is None or any(p["id"] in touched for p in people):
+                return True
+            match = name_match(query)
+            return any(match(n) is not None for n in names)
+
+        for key, value in list(self._cache.items()):
+            kind = key[0]
+            if (
+                (kind in ("person", "fit", "review") and key[1] in touched)
+                or kind in ("corpus", "constraints", "explain", "review_queue")
+                or (kind in ("search", "name") and shows(key[1], value["people"]))
+            ):
+                del self._cache[key]
+                self._key_locks.pop(key, None)
 
     def peek(self, method: str, *args: Any) -> Any:
         """The cached result of ``method(*args)`` if there is one, else :data:`MISS` (never computes).
@@ -143,7 +216,7 @@ class StoreBackend:
         elif method == "name_page":
             key = ("name", *args)
         elif method == "review_queue":
-            key = ("review",)
+            key = ("review_queue",)
         elif method in ("work", "explain"):
             key = (method, *args)
         else:
@@ -182,15 +255,6 @@ class StoreBackend:
     def _person_names(self) -> dict[str, str]:
         return repo.person_names(self._con)
 
-    def _lookups(self, sig_ids: list[str], work_ids: list[str]) -> dict[str, Any]:
-        """Years and labels of some works, printed names and affiliations of some signatures (the search
-        results' own: a search never reads the whole store)."""
-        years, labels = {}, {}
-        for wid, (year, title, abstract) in repo.work_labels(self._con, work_ids).items():
-            years[wid] = year
-            labels[wid] = title or _snippet(abstract, 70)
-        return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con, sig_ids)}
-
     # -- Backend ------------------------------------------------------------------------------------
     def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
         return list(self.search_page(name, 0, limit)["people"])
@@ -199,47 +263,10 @@ class StoreBackend:
         return self._cached(("search", name, offset, limit), lambda: self._search(name, offset, limit))
 
     def _search(self, name: str | None, offset: int, limit: int) -> dict[str, Any]:
-        from byline.people import search_people
+        from byline.people.views import search_hits, search_people
 
         page = search_people(self._store(), name, offset=offset, limit=limit)
-        rows = page.people
-        look = self._lookups(
-            [s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids]
-        )
-        out = []
-        for p in rows:
-            years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
-            variants: Counter[str] = Counter()
-            affs: Counter[str] = Counter()
-            for s in p.signature_ids:
-                info = look["sigs"].get(s)
-                if info is None:
-                    continue
-                variants[info[0]] += 1
-                affs.update(info[1])
-            out.append(
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "locked": p.locked,
-                    "match": p.match,
-                    "n_works": len(p.work_ids),
-                    "work_ids": p.work_ids,
-                    "first_year": years[0] if years else None,
-                    "last_year": years[-1] if years else None,
-                    "variants": [n for n, _ in variants.most_common()] or [p.name],
-                    "affiliations": [a for a, _ in affs.most_common(3)],
-                    "example_work": next(
-                        (
-                            look["labels"][w]
-                            for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
-                            if look["labels"].get(w)
-                        ),
-                        None,
-                    ),
-                }
-            )
-        nxt = page.offset + len(rows)
+        nxt = page.offset + len(page.people)
         return {
             "query": name,
             "total": page.total,
@@ -247,7 +274,7 @@ class StoreBackend:
             "offset": page.offset,
             "limit": limit,
             "next_offset": nxt if nxt < page.total else None,
-            "people": out,
+            "people": [h.to_dict() for h in search_hits(self._store(), page.people)],
         }
 
     def name_page(self, name: str) -> dict[str, Any]:
@@ -282,7 +309,7 @@ class StoreBackend:
                             "id": w.work_id,
                             "signature_id": w.signature_id,
                             "title": w.title,
-                            "abstract_start": _snippet(w.abstract),
+                            "abstract_start": snippet(w.abstract),
                             "year": w.year,
                             "venue": w.venue,
                             "printed_name": w.printed_name,
@@ -305,35 +332,55 @@ class StoreBackend:
         found = self._store().works_by_id(ids)
         return {w: found[w] for w in ids if w in found}
 
+    def fit(self, pid: str) -> tuple[Profile, PersonFit]:
+        """Person ``pid``'s profile and each work's fit (:func:`byline.people.review.person_fit`), once
+        per person and store state."""
+        return self._cached(("fit", pid), lambda: self._fit(pid))
+
+    def _fit(self, pid: str) -> tuple[Profile, PersonFit]:
+        from byline.people import profile
+        from byline.people.review import person_fit
+
+        prof, _ = profile(self._store(), pid)
+        works = self._works(prof.work_ids)
+        scorer, error = None, None
+        if 2 <= len(works) <= MAX_FIT_WORKS:
+            try:
+                scorer = self.scorer()
+            except ModelError as exc:
+                error = str(exc)
+        fit = person_fit(
+            pid, prof.name, list(works.values()), scorer, self._assignments(), self._person_names(), error
+        )
+        return prof, fit
+
     def _person(self, pid: str) -> dict[str, Any]:
         from byline.people import history, profile
+        from byline.people.review import flagged_works
 
         store = self._store()
-        prof, retired = profile(store, pid)
-        works = self._works(w.work_id for w in prof.works)
+        prof, fit = self.fit(pid)
+        _, retired = profile(store, pid)
+        works = self._works(prof.work_ids)
         placed = self._assignments()
-        names = self._person_names()
-        scored = self._score_person(pid, prof.name, list(works.values()), placed, names)
-
         coauthor_person: dict[str, Counter[str]] = defaultdict(Counter)
         for w in works.values():
             for i, a in enumerate(w.authors):
                 other = placed.get(f"{w.id}#{i}")
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
-        typical = scored.get("typical")
         cites = repo.work_citations(self._con, list(works))
         work_rows = []
         for ref in prof.works:
             w = works.get(ref.work_id)
-            item = scored["items"].get(ref.work_id)
+            item = fit.works.get(ref.work_id)
             work_rows.append(
                 {
                     "id": ref.work_id,
                     "signature_id": ref.signature_id,
                     "title": ref.title,
                     "year": ref.year,
-                    "abstract_start": _snippet(w.abstract if w else None),
+                    "abstract_start": snippet(w.abstract if w else None),
                     "venue": ref.venue,
                     "printed_name": ref.printed_name,
                     "implicit": ref.implicit,
@@ -341,30 +388,10 @@ class StoreBackend:
                     "authors_truncated": bool(w and w.authors_truncated),
                     "cited_by": cites[ref.work_id][0] if ref.work_id in cites else None,
                     "cited_by_source": cites[ref.work_id][1] if ref.work_id in cites else None,
-                    "confidence": None if item is None else round(1.0 - item["score"], 4),
-                    "flagged": bool(item and item["score"] >= FLAG_THRESHOLD),
+                    "fit": None if item is None else item.fit,
+                    "flagged": bool(item and item.flagged),
                 }
             )
-        flagged = []
-        for ref in prof.works:
-            item = scored["items"].get(ref.work_id)
-            if item and item["score"] >= FLAG_THRESHOLD:
-                flagged.append(
-                    {
-                        "work_id": ref.work_id,
-                        "title": ref.title,
-                        "score": item["score"],
-                        "abstract_start": _snippet(
-                            works[ref.work_id].abstract if ref.work_id in works else None
-                        ),
-                        "evidence": item["evidence"],
-                        "signature_id": ref.signature_id,
-                        "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
-                        "explain_b": typical if typical != ref.signature_id else None,
-                    }
-                )
-        flagged.sort(key=lambda f: (-f["score"], f["work_id"]))
-        events = history(store, pid)
         return {
             "id": prof.id,
             "name": prof.name,
@@ -388,44 +415,13 @@ class StoreBackend:
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
             "emails": prof.emails,
             "orcids": prof.orcids,
-            "flagged": flagged,
+            "flagged": [f.to_dict() for f in flagged_works(prof, fit)],
             "flag_threshold": FLAG_THRESHOLD,
             "cited_by": sum(r["cited_by"] or 0 for r in work_rows) if cites else None,
-            "scoring": scored["note"],
-            "typical_signature": typical,
-            "history": _history(events),
+            "scoring": fit.note,
+            "typical_signature": fit.typical,
+            "history": _history(history(store, pid)),
         }
-
-    def _score_person(
-        self, pid: str, name: str, works: list[Any], placed: dict[str, str], names: dict[str, str]
-    ) -> dict[str, Any]:
-        """Each work's probability of NOT being this person's (the audit of the profile as a listing)."""
-        if len(works) < 2:
-            return {"items": {}, "typical": None, "note": "a single work: nothing to compare it with"}
-        if len(works) > MAX_AUDIT_WORKS:
-            return {
-                "items": {},
-                "typical": None,
-                "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)",
-            }
-        try:
-            scorer = self.scorer()
-        except ModelError as exc:
-            return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
-        from byline.audit import audit_works
-
-        report = audit_works(works, name, scorer, placed=placed, person_names=names, source=pid)
-        items = {
-            it.work_id: {
-                "score": round(it.score, 4),
-                "evidence": it.evidence,
-                "signature_id": it.signature_id,
-            }
-            for it in report.works
-        }
-        mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
-        typical = min(mine, key=lambda it: (it.score, it.work_id)).signature_id if mine else None
-        return {"items": items, "typical": typical, "note": None}
 
     def work(self, work_id: str) -> dict[str, Any]:
         return self._cached(("work", work_id), lambda: self._work(work_id))
@@ -516,64 +512,29 @@ class StoreBackend:
         return repo.known_signatures(self._con, sids)
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        items = self._cached(("review",), self._review)
+        items: list[dict[str, Any]] = self._cached(("review_queue",), self._review)
         return items[:limit]
 
     def _review(self) -> list[dict[str, Any]]:
-        """The least probable assignments over the unlocked people with 2..MAX_AUDIT_WORKS works (the biggest
-        MAX_REVIEW_PEOPLE of them): each work's signature against the person's most typical one, with the
-        probability its explain card shows (same scorer, same context)."""
-        from byline.block import block_of
-        from byline.people import list_people
+        """The review queue (:mod:`byline.people.review`): each candidate's items cached apart, so a
+        write recomputes only the people it touched."""
+        from byline.people.review import review_candidates, review_items, sort_queue
 
-        out = []
-        candidates = [
-            p for p in list_people(self._store()) if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS
-        ]
-        for p in candidates[:MAX_REVIEW_PEOPLE]:
-            view = self.person(p.id)
-            typical = view.get("typical_signature")
-            if not typical:
-                continue
-            for w in view["works"]:
-                if w["confidence"] is None or w["signature_id"] == typical:
-                    continue
-                out.append(
-                    {
-                        "signature_id": w["signature_id"],
-                        "name": w["printed_name"],
-                        "work_id": w["id"],
-                        "title": w["title"],
-                        "abstract_start": w.get("abstract_start"),
-                        "person_id": p.id,
-                        "person_name": view["name"],
-                        "fit": w["confidence"],
-                        "explain_a": w["signature_id"],
-                        "explain_b": typical,
-                    }
-                )
-        corpus, scorer = self.corpus(), self.scorer() if out else None
-        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-        for it in out:
-            a, b = corpus.signatures.get(it["explain_a"]), corpus.signatures.get(it["explain_b"])
-            if a is None or b is None:
-                it["probability"] = None
-                continue
-            groups[frozenset((block_of(a), block_of(b)))].append(it)
-        for blocks, items in groups.items():
-            assert scorer is not None
-            scores = scorer.pair_scores(
-                [corpus.signatures[it["explain_a"]] for it in items],
-                [corpus.signatures[it["explain_b"]] for it in items],
-                corpus.block_context(blocks),
-            ).probability
-            for it, prob in zip(items, scores.tolist(), strict=True):
-                it["probability"] = round(float(prob), 4)
-        for it in out:
-            it["confidence"] = it["probability"]
-        out = [it for it in out if it["probability"] is not None]
-        out.sort(key=lambda x: (x["probability"], x["person_id"], x["work_id"]))
-        return out
+        rows = review_candidates(self._store())
+        gen = self.generation()
+        done: dict[str, list[ReviewItem]] = {}
+        with self._lock:
+            if gen == self._cache_gen:
+                done = {r.id: self._cache[("review", r.id)] for r in rows if ("review", r.id) in self._cache}
+        missing = [r.id for r in rows if r.id not in done]
+        if missing:
+            fresh = review_items(self.corpus(), self.scorer(), [self.fit(pid) for pid in missing])
+            with self._lock:
+                if gen == self._cache_gen:
+                    self._cache.update((("review", pid), items) for pid, items in fresh.items())
+            done.update(fresh)
+        queue = sort_queue([it for r in rows for it in done.get(r.id, [])])
+        return [it.to_dict() for it in queue]
 
     def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
         """Audit an uploaded listing without storing it, under the limits of :mod:`byline.server.uploads`:
@@ -619,7 +580,7 @@ class StoreBackend:
         if action not in CURATION_ACTIONS:
             raise InputError(f"unknown curation action {action!r}")
         store = self._store()
-        with self._write_lock:  # one curator write at a time in this process (SQLite serializes the rest)
+        with self._writing(person_id, *([other] if other else [])) as touched:
             pid = self._resolve(person_id)
             result: dict[str, Any] = {"action": action, "requested": person_id}
             if action == "merge":
@@ -631,13 +592,15 @@ class StoreBackend:
             elif action == "split":
                 new = people.split(store, pid, works or [], who=who, why=why or "")
                 result.update(person=pid, new_person=new)
+                touched.add(new)
             elif action == "lock":
                 result.update(person=people.lock(store, pid, who=who, why=why or ""))
             elif action == "unlock":
                 result.update(person=people.unlock(store, pid, who=who, why=why or ""))
             else:
                 result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
-            events = people.history(store, result["person"])
+            touched.add(result["person"])
+        events = people.history(store, result["person"])
         if events:
             result["event"] = _history(events[-1:])[0]
         return result
@@ -648,7 +611,7 @@ class StoreBackend:
         """Move ``source``'s signature on ``work_id`` to ``target`` (one claim event, undoable)."""
         from byline import people
 
-        with self._write_lock:
+        with self._writing(source, target):
             src, dst = self._resolve(source), self._resolve(target)
             ev = people.move(self._store(), work_id, src, dst, who=who, why=why or "")
             left = self._resolve_quiet(src)
@@ -658,15 +621,24 @@ class StoreBackend:
         """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
         from byline import people
 
-        with self._write_lock:
+        with self._writing() as touched:
             ev = people.undo(self._store(), event_id, who=who, why=why or "")
             shown = self._resolve_quiet(ev.person)
+            touched.update(p for p in (ev.person, shown, *self._event_people(event_id)) if p)
         return {"action": "undo", "event": _history([ev])[0], "person": shown}
 
     def history(self, person_id: str) -> list[dict[str, Any]]:
         from byline import people
 
         return _history(people.history(self._store(), self._resolve(person_id)))
+
+    def _event_people(self, event_id: int) -> list[str]:
+        """The people curation event ``event_id`` named (an undo touches them again)."""
+        for ev in repo.events(self._con):
+            if ev.id == event_id:
+                named = [ev.payload.get(k) for k in ("from", "into", "new_person", "source", "target")]
+                return [ev.person, *(str(p) for p in named if isinstance(p, str))]
+        return []
 
     def _resolve_quiet(self, pid: str) -> str | None:
         try:
@@ -680,11 +652,3 @@ def _history(events: list[Event]) -> list[dict[str, Any]]:
     from byline.curation import event_log
 
     return event_log(events)
-
-
-def _snippet(text: str | None, n: int = 90) -> str | None:
-    """The start of an abstract, to name a work that has no title."""
-    if not text:
-        return None
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
