@@ -26,8 +26,8 @@ def backend() -> FakeBackend:
     b = FakeBackend()
     b.works["W1"]["ids"] = {"doi": "10.1234/x<y>", "arxiv": "2101.00001"}
     b.works["W1"]["sources"] = [
-        {"file": "/home/someone/private/listing.bib", "line": 4},
-        {"file": "rel/a.ris"},
+        {"file": "/home/someone/private/listing.bib", "line": 4, "record": 2, "format": "bibtex"},
+        {"file": "rel/a.ris", "line": None, "record": None, "format": "ris"},
     ]
     b.people["P1"]["orcids"] = ["https://orcid.org/0000-0002-1825-0097"]
     return b

@@ -68,7 +68,7 @@ def test_token_guessing_is_rate_limited(client: TestClient, backend: FakeBackend
     # once the window has passed the curator gets in
     clock.now += FAILURE_WINDOW + 1
     assert client.post("/api/people/P1/lock", headers=AUTH).status_code == 200
-    assert [e["action"] for e in backend.events] == ["lock"]
+    assert [e["kind"] for e in backend.events] == ["lock"]
 
 
 def test_rate_limit_is_per_client(backend: FakeBackend) -> None:

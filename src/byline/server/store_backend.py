@@ -15,13 +15,26 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from byline._errors import InputError, ModelError, StoreError
 from byline.audit import FLAG_THRESHOLD
 from byline.people import repo
 from byline.people.review import MAX_FIT_WORKS, PersonFit, ReviewItem, snippet
+from byline.server import contracts
 from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
+from byline.server.contracts import (
+    AuditResult,
+    CurationAction,
+    CurationResult,
+    ExplainCard,
+    HistoryEvent,
+    NamePage,
+    PersonView,
+    SearchHit,
+    SearchPage,
+    WorkView,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.curation import ConstraintSet, Event
@@ -137,10 +150,9 @@ class StoreBackend:
     @contextlib.contextmanager
     def _writing(self, *pids: str) -> Iterator[set[str]]:
         """One curator write at a time in this process (SQLite serializes the rest); afterwards only the
-        cached views it touched are dropped: the people named (``pids`` and what the body adds to the
-        yielded set), every person whose signatures changed, and the people on the works those were on
-        (their coauthor links); the searches and name pages that show or match any of them; the corpus,
-        explain cards and the assembled review queue (each person's review items stay unless touched)."""
+        cached views it touched are dropped (:meth:`_forget`). ``pids`` and what the body adds to the
+        yielded set are the people the write names; the people whose signatures changed, and the people
+        on the works those are on (their coauthor links), are found by comparing placements."""
         with self._write_lock:
             before_gen, before = self.generation(), self._assignments()
             with self._lock:
@@ -151,16 +163,17 @@ class StoreBackend:
             finally:
                 after_gen, after = self.generation(), self._assignments()
                 changed = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
-                touched |= {before[s] for s in changed if s in before} | {
+                works = {s.split("#", 1)[0] for s in changed}
+                moved = {before[s] for s in changed if s in before} | {
                     after[s] for s in changed if s in after
                 }
-                works = {s.split("#", 1)[0] for s in changed}
-                touched |= {p for s, p in after.items() if s.split("#", 1)[0] in works}
+                moved |= {p for s, p in after.items() if s.split("#", 1)[0] in works}
+                touched |= moved
                 names = self._names_of(touched)
                 with self._lock:
                     self._writers -= 1
                     if after_gen != before_gen and before_gen == self._cache_gen:
-                        self._forget(touched, names)
+                        self._forget(touched, moved, names)
                         self._cache_gen = after_gen
 
     def _names_of(self, pids: set[str]) -> set[str]:
@@ -179,8 +192,12 @@ class StoreBackend:
                     names.update(n for n, _ in fit[0].name_variants)
         return names
 
-    def _forget(self, touched: set[str], names: set[str]) -> None:
-        """Drop the cached views a write touched (see :meth:`_writing`); the caller holds ``_lock``."""
+    def _forget(self, touched: set[str], moved: set[str], names: set[str]) -> None:
+        """Drop the cached views a write touched; the caller holds ``_lock``. Person pages of ``touched``
+        (their lock flag, history or works changed); works' fit and review items only of ``moved`` (the
+        people whose works or coauthor placements changed: a lock changes no fit); the corpus only when
+        signatures moved; the searches and name pages that show or match a touched person; explain cards
+        (their constraints) and the assembled review queue."""
         from byline.people.views import name_match
 
         def shows(query: str | None, people: list[dict[str, Any]]) -> bool:
@@ -192,8 +209,10 @@ class StoreBackend:
         for key, value in list(self._cache.items()):
             kind = key[0]
             if (
-                (kind in ("person", "fit", "review") and key[1] in touched)
-                or kind in ("corpus", "constraints", "explain", "review_queue")
+                (kind == "person" and key[1] in touched)
+                or (kind in ("fit", "review") and key[1] in moved)
+                or (kind == "corpus" and moved)
+                or kind in ("constraints", "explain", "review_queue")
                 or (kind in ("search", "name") and shows(key[1], value["people"]))
             ):
                 del self._cache[key]
@@ -256,13 +275,13 @@ class StoreBackend:
         return repo.person_names(self._con)
 
     # -- Backend ------------------------------------------------------------------------------------
-    def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
+    def search_people(self, name: str | None, limit: int = 50) -> list[SearchHit]:
         return list(self.search_page(name, 0, limit)["people"])
 
-    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> SearchPage:
         return self._cached(("search", name, offset, limit), lambda: self._search(name, offset, limit))
 
-    def _search(self, name: str | None, offset: int, limit: int) -> dict[str, Any]:
+    def _search(self, name: str | None, offset: int, limit: int) -> SearchPage:
         from byline.people.views import search_hits, search_people
 
         page = search_people(self._store(), name, offset=offset, limit=limit)
@@ -274,17 +293,17 @@ class StoreBackend:
             "offset": page.offset,
             "limit": limit,
             "next_offset": nxt if nxt < page.total else None,
-            "people": [h.to_dict() for h in search_hits(self._store(), page.people)],
+            "people": [cast(SearchHit, h.to_dict()) for h in search_hits(self._store(), page.people)],
         }
 
-    def name_page(self, name: str) -> dict[str, Any]:
+    def name_page(self, name: str) -> NamePage:
         return self._cached(("name", name), lambda: self._name_page(name))
 
-    def _name_page(self, name: str) -> dict[str, Any]:
+    def _name_page(self, name: str) -> NamePage:
         from byline.people import name_page
 
         page = name_page(self._store(), name)
-        people = []
+        people: list[contracts.NamePerson] = []
         for col in page.columns:
             prof = col.profile
             works = sorted(prof.works, key=lambda w: (-(w.year or 0), w.title or "", w.work_id))
@@ -321,7 +340,7 @@ class StoreBackend:
             )
         return {"name": page.name, "total": page.total, "people": people}
 
-    def person(self, person_id: str) -> dict[str, Any]:
+    def person(self, person_id: str) -> PersonView:
         current = self._resolve(person_id)
         if current != person_id:
             raise Moved(person_id, current)
@@ -354,13 +373,13 @@ class StoreBackend:
         )
         return prof, fit
 
-    def _person(self, pid: str) -> dict[str, Any]:
+    def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
         from byline.people.review import flagged_works
 
         store = self._store()
-        prof, fit = self.fit(pid)
-        _, retired = profile(store, pid)
+        _, fit = self.fit(pid)  # kept across writes that move no work (a lock, an unlock)
+        prof, retired = profile(store, pid)
         works = self._works(prof.work_ids)
         placed = self._assignments()
         coauthor_person: dict[str, Counter[str]] = defaultdict(Counter)
@@ -370,7 +389,7 @@ class StoreBackend:
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
         cites = repo.work_citations(self._con, list(works))
-        work_rows = []
+        work_rows: list[contracts.WorkRow] = []
         for ref in prof.works:
             w = works.get(ref.work_id)
             item = fit.works.get(ref.work_id)
@@ -415,25 +434,25 @@ class StoreBackend:
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
             "emails": prof.emails,
             "orcids": prof.orcids,
-            "flagged": [f.to_dict() for f in flagged_works(prof, fit)],
+            "flagged": [cast(contracts.FlaggedWork, f.to_dict()) for f in flagged_works(prof, fit)],
             "flag_threshold": FLAG_THRESHOLD,
-            "cited_by": sum(r["cited_by"] or 0 for r in work_rows) if cites else None,
+            "cited_by": sum((r["cited_by"] or 0) for r in work_rows) if cites else None,
             "scoring": fit.note,
             "typical_signature": fit.typical,
             "history": _history(history(store, pid)),
         }
 
-    def work(self, work_id: str) -> dict[str, Any]:
+    def work(self, work_id: str) -> WorkView:
         return self._cached(("work", work_id), lambda: self._work(work_id))
 
-    def _work(self, work_id: str) -> dict[str, Any]:
+    def _work(self, work_id: str) -> WorkView:
         try:
             w = self._store().work(work_id)
         except StoreError:
             raise NotFound("work", work_id) from None
         placed = self._assignments()
         names = self._person_names()
-        authors = []
+        authors: list[contracts.WorkAuthor] = []
         for i, a in enumerate(w.authors):
             sid = f"{w.id}#{i}"
             pid = placed.get(sid)
@@ -478,15 +497,16 @@ class StoreBackend:
             ],
         }
 
-    def explain(self, a: str, b: str) -> dict[str, Any]:
+    def explain(self, a: str, b: str) -> ExplainCard:
         return self._cached(("explain", a, b), lambda: self._explain(a, b))
 
     def constraints(self) -> ConstraintSet:
         from byline.curation import ConstraintSet
 
-        return self._cached(("constraints",), lambda: ConstraintSet.replay(self.corpus().events))
+        # the events as stored now (a lock or unlock leaves the cached corpus as it is)
+        return self._cached(("constraints",), lambda: ConstraintSet.replay(repo.events(self._con)))
 
-    def _explain(self, a: str, b: str) -> dict[str, Any]:
+    def _explain(self, a: str, b: str) -> ExplainCard:
         from byline.explain import explain_in
 
         known = self._known_signatures([a, b])
@@ -506,16 +526,16 @@ class StoreBackend:
             pid = card.get(key)
             card[side]["person"] = f"{names.get(pid, '')} ({pid})" if pid else None
             card[side]["person_id"] = pid
-        return card
+        return cast(ExplainCard, card)
 
     def _known_signatures(self, sids: list[str]) -> set[str]:
         return repo.known_signatures(self._con, sids)
 
-    def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = self._cached(("review_queue",), self._review)
+    def review_queue(self, limit: int = 50) -> list[contracts.ReviewItem]:
+        items: list[contracts.ReviewItem] = self._cached(("review_queue",), self._review)
         return items[:limit]
 
-    def _review(self) -> list[dict[str, Any]]:
+    def _review(self) -> list[contracts.ReviewItem]:
         """The review queue (:mod:`byline.people.review`): each candidate's items cached apart, so a
         write recomputes only the people it touched."""
         from byline.people.review import review_candidates, review_items, sort_queue
@@ -534,9 +554,9 @@ class StoreBackend:
                     self._cache.update((("review", pid), items) for pid, items in fresh.items())
             done.update(fresh)
         queue = sort_queue([it for r in rows for it in done.get(r.id, [])])
-        return [it.to_dict() for it in queue]
+        return [cast(contracts.ReviewItem, it.to_dict()) for it in queue]
 
-    def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
+    def audit(self, data: bytes, suffix: str, owner: str | None) -> AuditResult:
         """Audit an uploaded listing without storing it, under the limits of :mod:`byline.server.uploads`:
         its works are matched to stored works (same ids) by the deduplicator, then ranked like
         ``byline audit``."""
@@ -560,21 +580,21 @@ class StoreBackend:
             source="upload",
         )
         result = report.to_dict()
-        result["source"] = "upload"
-        result["problems"] = upload.problems
-        result["n_problems"] = upload.n_problems
-        return result
+        return cast(
+            AuditResult,
+            {**result, "source": "upload", "problems": upload.problems, "n_problems": upload.n_problems},
+        )
 
     def curate(
         self,
-        action: str,
+        action: CurationAction,
         person_id: str,
         *,
         other: str | None = None,
         works: list[str] | None = None,
         who: str = "web",
         why: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> CurationResult:
         from byline import people
 
         if action not in CURATION_ACTIONS:
@@ -582,32 +602,34 @@ class StoreBackend:
         store = self._store()
         with self._writing(person_id, *([other] if other else [])) as touched:
             pid = self._resolve(person_id)
-            result: dict[str, Any] = {"action": action, "requested": person_id}
+            result: CurationResult = {"action": action, "requested": person_id, "event": None, "person": None}
             if action == "merge":
                 if not other:
                     raise InputError("merge needs the other person's id")
                 self._resolve(other)
-                survivor = people.merge(store, pid, other, who=who, why=why or "")
-                result.update(person=survivor, merged=other)
+                shown = people.merge(store, pid, other, who=who, why=why or "")
+                result["merged"] = other
             elif action == "split":
                 new = people.split(store, pid, works or [], who=who, why=why or "")
-                result.update(person=pid, new_person=new)
+                shown = pid
+                result["new_person"] = new
                 touched.add(new)
             elif action == "lock":
-                result.update(person=people.lock(store, pid, who=who, why=why or ""))
+                shown = people.lock(store, pid, who=who, why=why or "")
             elif action == "unlock":
-                result.update(person=people.unlock(store, pid, who=who, why=why or ""))
+                shown = people.unlock(store, pid, who=who, why=why or "")
             else:
-                result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
-            touched.add(result["person"])
-        events = people.history(store, result["person"])
+                shown = people.claim(store, pid, works or [], who=who, why=why or "")
+            result["person"] = shown
+            touched.add(shown)
+        events = people.history(store, shown)
         if events:
             result["event"] = _history(events[-1:])[0]
         return result
 
     def move(
         self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
-    ) -> dict[str, Any]:
+    ) -> CurationResult:
         """Move ``source``'s signature on ``work_id`` to ``target`` (one claim event, undoable)."""
         from byline import people
 
@@ -617,7 +639,7 @@ class StoreBackend:
             left = self._resolve_quiet(src)
         return {"action": "move", "event": _history([ev])[0], "person": dst, "source": left, "work": work_id}
 
-    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> CurationResult:
         """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
         from byline import people
 
@@ -627,7 +649,7 @@ class StoreBackend:
             touched.update(p for p in (ev.person, shown, *self._event_people(event_id)) if p)
         return {"action": "undo", "event": _history([ev])[0], "person": shown}
 
-    def history(self, person_id: str) -> list[dict[str, Any]]:
+    def history(self, person_id: str) -> list[HistoryEvent]:
         from byline import people
 
         return _history(people.history(self._store(), self._resolve(person_id)))
@@ -647,8 +669,8 @@ class StoreBackend:
             return None
 
 
-def _history(events: list[Event]) -> list[dict[str, Any]]:
+def _history(events: list[Event]) -> list[HistoryEvent]:
     """Events as the API shows them: :func:`byline.curation.event_log` (the CLI's ``history --json``)."""
     from byline.curation import event_log
 
-    return event_log(events)
+    return cast(list[HistoryEvent], event_log(events))
