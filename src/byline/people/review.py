@@ -239,12 +239,17 @@ def sort_queue(items: Sequence[ReviewItem]) -> list[ReviewItem]:
     return sorted(items, key=lambda x: (x.probability, x.person_id, x.work_id))
 
 
-def review_queue(store: Store, scorer: Scorer, limit: int | None = 50) -> list[ReviewItem]:
+def review_queue(store: Store, model: Any, limit: int | None = 50) -> list[ReviewItem]:
     """The review queue of a store: the least probable assignments over :func:`review_candidates`, the
-    least probable first. A fixed number of statements whatever the number of people."""
+    least probable first, scored by ``model`` (a fitted Disambiguator, or a :class:`~byline.scorer.Scorer`)
+    with the store's own name counts, as ``audit``, ``explain`` and the web app score. A fixed number of
+    statements whatever the number of people."""
     from byline.people.corpus import load_corpus, load_signatures
+    from byline.scorer import Scorer
 
     conn = store.connection
+    corpus = load_corpus(store)
+    scorer = model if isinstance(model, Scorer) else Scorer.for_corpus(model, corpus.signatures.values())
     rows = review_candidates(store)
     found, implicit = load_signatures(store, [s for r in rows for s in r.signature_ids])
     profiles = [
@@ -256,6 +261,5 @@ def review_queue(store: Store, scorer: Scorer, limit: int | None = 50) -> list[R
         (p, person_fit(p.id, p.name, [works[w] for w in p.work_ids if w in works], scorer, placed, names))
         for p in profiles
     ]
-    by_person = review_items(load_corpus(store), scorer, fits)
-    queue = sort_queue([it for items in by_person.values() for it in items])
+    queue = sort_queue([it for items in review_items(corpus, scorer, fits).values() for it in items])
     return queue if limit is None else queue[:limit]

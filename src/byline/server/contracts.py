@@ -199,7 +199,7 @@ class WorkAuthor(TypedDict):
 class Source(TypedDict):
     file: str
     line: int | None
-    record: int | None
+    record: str | None  # the record within the file (a BibTeX key, an index, ...)
     format: str | None
 
 
