@@ -122,26 +122,25 @@ class StoreBackend:
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` once per key and store generation (concurrent misses wait for the first).
 
-        A generation this process did not make (another process wrote) clears the cache; while a write
-        of this process is under way, answers are computed but not kept (:meth:`_writing` then drops
-        only what the write touched)."""
+        A generation this process did not make (another process wrote) clears the cache. While a write of
+        this process is under way the cache stays as it is (a read concurrent with a write may answer from
+        just before it); the write then drops what it touched (:meth:`_writing`)."""
         gen = self.generation()
         with self._lock:
-            if gen != self._cache_gen:
-                if self._writers:
-                    return compute()
+            if gen != self._cache_gen and not self._writers:
                 self._cache, self._key_locks = {}, {}
                 self._cache_gen = gen
+            label = self._cache_gen
             if key in self._cache:
                 return self._cache[key]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                if gen == self._cache_gen and key in self._cache:
+                if label == self._cache_gen and key in self._cache:
                     return self._cache[key]
             value = compute()
             with self._lock:
-                if gen == self._cache_gen:
+                if label == self._cache_gen:
                     if len(self._cache) >= MAX_CACHE:
                         self._cache, self._key_locks = {}, {}
                     self._cache[key] = value
@@ -242,7 +241,7 @@ class StoreBackend:
             return MISS
         gen = self.generation()
         with self._lock:
-            if gen != self._cache_gen or key not in self._cache:
+            if (gen != self._cache_gen and not self._writers) or key not in self._cache:
                 return MISS
             value = self._cache[key]
         if method == "search_people":
