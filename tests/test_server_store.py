@@ -448,3 +448,36 @@ def test_cached_views_stay_true(db: Path) -> None:
         CachedViewsStayTrue,
         settings=settings(max_examples=6, stateful_step_count=6, deadline=None, database=None),
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "bib"])
+def test_cli_and_web_export_alike(
+    client: TestClient, db: Path, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One exporter: `byline person ID --export FMT` and the person page's download give the same file
+    (but for each work's fit, which only the web app scores)."""
+    import csv
+    import io
+    import json
+
+    from _helpers import run_cli
+
+    pid = max(_people(client, "Jaeseong Lee"), key=lambda p: p["n_works"])["id"]
+    web = client.get(f"/api/people/{pid}/export.{fmt}").text
+    code, _, err = run_cli(capsys, "person", pid, "--db", db, "--export", fmt, "--out", tmp_path / f"p.{fmt}")
+    assert code == 0, err
+    cli = (tmp_path / f"p.{fmt}").read_text(encoding="utf-8")
+    if fmt == "csv":
+        web_rows = list(csv.DictReader(io.StringIO(web)))
+        cli_rows = list(csv.DictReader(io.StringIO(cli)))
+        assert web_rows and list(web_rows[0]) == list(cli_rows[0])
+        assert [{k: v for k, v in r.items() if k != "fit"} for r in web_rows] == [
+            {k: v for k, v in r.items() if k != "fit"} for r in cli_rows
+        ]
+    elif fmt == "json":
+        web_doc, cli_doc = json.loads(web), json.loads(cli)
+        assert set(web_doc) == set(cli_doc) and web_doc["id"] == cli_doc["id"] == pid
+        strip = [{k: v for k, v in w.items() if k != "fit"} for w in web_doc["works"]]
+        assert strip == [{k: v for k, v in w.items() if k != "fit"} for w in cli_doc["works"]]
+    else:
+        assert web == cli and web.count("\n@") + web.startswith("@") >= 1

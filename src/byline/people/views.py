@@ -16,12 +16,13 @@ from byline.names import ParsedName, compatible, normalize, parse_name, surname_
 from byline.people import repo
 from byline.people.corpus import load_signatures
 from byline.people.review import snippet
-from byline.profiles import Profile, summarize
+from byline.profiles import Profile, WorkDetails, summarize
 from byline.store import Store
 
 __all__ = [
     "FLAG_THRESHOLD",
     "PersonRow",
+    "export_details",
     "SearchHit",
     "SearchPage",
     "search_hits",
@@ -297,6 +298,14 @@ def search_hits(store: Store, rows: list[PersonRow]) -> list[SearchHit]:
             )
         )  # fmt: skip
     return out
+
+
+def export_details(store: Store, prof: Profile) -> dict[str, WorkDetails]:
+    """What the stored works add to ``prof``'s export (every author, identifiers, abstract): one batch read."""
+    works = store.works_by_id(prof.work_ids)
+    return {
+        wid: WorkDetails([a.name for a in w.authors], dict(w.ids), w.abstract) for wid, w in works.items()
+    }
 
 
 def list_people(store: Store, name: str | None = None) -> list[PersonRow]:
