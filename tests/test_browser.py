@@ -188,7 +188,7 @@ def test_curation_form_needs_token(browser: object) -> None:
         page.wait_for_url("**/people/P1")
         page.wait_for_selector("#history li strong")
         assert page.inner_text("#history li strong").endswith("merge")
-        assert [e["action"] for e in backend.events] == ["merge"]
+        assert [e["kind"] for e in backend.events] == ["merge"]
         assert seen["confirms"] and "Merge" in seen["confirms"][0]  # one click no longer merges unasked
         page.goto(srv.url + "/people/P2")  # the retired id redirects
         assert page.url.endswith("/people/P1")
@@ -198,8 +198,8 @@ def test_curation_form_needs_token(browser: object) -> None:
         expect(page.locator("#history li")).to_have_count(2)
         page.click("#lock-form button")
         expect(page.locator("#history li")).to_have_count(3)
-        assert [e["action"] for e in backend.events] == ["merge", "split", "lock"]
-        assert backend.events[1]["works"] == ["W1"] and backend.people["P1"]["locked"] is True
+        assert [e["kind"] for e in backend.events] == ["merge", "split", "lock"]
+        assert backend.events[1]["payload"]["works"] == ["W1"] and backend.people["P1"]["locked"] is True
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == []
 
