@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 pytest.importorskip("fastapi")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,6 +24,7 @@ from byline.server.security import (  # noqa: E402
     MAX_FAILURES,
     TOKEN_ENV,
     TOKEN_SETTING,
+    FailureLimiter,
     digest,
 )
 
@@ -166,3 +170,40 @@ def test_write_without_token_is_401_whatever_the_body(
         "/api/people/P1/split", content=b'{"works": 5}', headers={**AUTH, "content-type": "application/json"}
     )
     assert r.status_code == 422 and "works" in r.json()["error"]
+
+
+class LimiterModel(RuleBasedStateMachine):
+    """Failures of a few clients as time passes: the limiter agrees with a plain list of timestamps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = Clock()
+        self.limiter = FailureLimiter(max_failures=3, window=10.0, clock=self.clock)
+        self.seen: dict[str, list[float]] = {}
+
+    def _recent(self, client: str) -> list[float]:
+        return [t for t in self.seen.get(client, []) if t > self.clock.now - 10.0]
+
+    @rule(client=st.sampled_from(["a", "b", "c"]))
+    def fail(self, client: str) -> None:
+        if self.limiter.retry_after(client) == 0:  # a blocked client's tries are never checked
+            self.limiter.failed(client)
+            self.seen.setdefault(client, []).append(self.clock.now)
+
+    @rule(dt=st.floats(0.0, 12.0))
+    def wait(self, dt: float) -> None:
+        self.clock.now += dt
+
+    @invariant()
+    def blocked_exactly_when_three_recent_failures(self) -> None:
+        for client in ("a", "b", "c"):
+            recent = self._recent(client)
+            wait = self.limiter.retry_after(client)
+            if len(recent) >= 3:
+                assert wait == pytest.approx(recent[-3] + 10.0 - self.clock.now)
+            else:
+                assert wait == 0
+
+
+TestLimiterModel = LimiterModel.TestCase
+TestLimiterModel.settings = settings(max_examples=50, stateful_step_count=30, deadline=None)
