@@ -200,3 +200,25 @@ def test_a_real_listing_still_audits_with_its_problems_summarized(server: str, e
     out = r.json()
     assert out["works"] and out["n_problems"] >= 2
     assert len(out["problems"]) < out["n_problems"] and " x duplicate citation key" in out["problems"][0]
+
+
+def test_repeated_warnings_are_summarized() -> None:
+    import io
+
+    from byline.server import logs
+
+    out = io.StringIO()
+    handler = logs.install(out)
+    try:
+        log = logging.getLogger("byline.ingest")
+        for i in range(100_000):
+            log.warning("upload:%d: duplicate citation key 'k%d' (first used on line 1); both kept", i + 2, i)
+        log.warning("something else entirely")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == logs.FIRST + 100_000 // logs.EVERY + 1 - 1  # the first few, then one per EVERY
+    assert "counted, not logged" in lines[logs.FIRST - 1]
+    assert "10000 more like this were not logged" in lines[logs.FIRST]
+    assert lines[-1].endswith("something else entirely")
+    assert len(out.getvalue()) < 10_000

@@ -38,6 +38,9 @@ def serve(
             "clear; put a TLS proxy in front",
             err=True,
         )
+    from byline.server import logs
+
+    logs.install()  # warnings on stderr, repeated ones summarized
     typer.echo(f"byline: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
     # keep-alive longer than uvicorn's 5 s: a busy client reusing a connection the server just closed
     # sees a reset, not a slow answer
