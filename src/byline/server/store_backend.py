@@ -407,13 +407,14 @@ class StoreBackend(CachedViews):
         gen = self.generation()
         done: dict[str, list[ReviewItem]] = {}
         with self._lock:
-            if gen == self._cache_gen:
+            label = self._cache_gen
+            if gen == label or self._writers:  # as _cached: a write of this process keeps the cache
                 done = {r.id: self._cache[("review", r.id)] for r in rows if ("review", r.id) in self._cache}
         missing = [r.id for r in rows if r.id not in done]
         if missing:
             fresh = review_items(self.corpus(), self.scorer(), [self.fit(pid) for pid in missing])
             with self._lock:
-                if gen == self._cache_gen:
+                if label == self._cache_gen:
                     self._cache.update((("review", pid), items) for pid, items in fresh.items())
             done.update(fresh)
         queue = sort_queue([it for r in rows for it in done.get(r.id, [])])
