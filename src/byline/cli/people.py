@@ -217,7 +217,7 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Why two signatures are (or are not) the same person: features, contributions, curation."""
-        from byline.explain import explain as run
+        from byline.people.views import explain as run
 
         card = run(_store(db), sig_a, sig_b, _model(model))
         if json_:

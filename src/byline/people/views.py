@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
@@ -19,9 +20,14 @@ from byline.people.review import snippet
 from byline.profiles import Profile, WorkDetails, summarize
 from byline.store import Store
 
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.explain import EvidenceCard
+    from byline.scorer import PairModel
+
 __all__ = [
     "FLAG_THRESHOLD",
     "PersonRow",
+    "explain",
     "export_details",
     "SearchHit",
     "SearchPage",
@@ -306,6 +312,20 @@ def export_details(store: Store, prof: Profile) -> dict[str, WorkDetails]:
     return {
         wid: WorkDetails([a.name for a in w.authors], dict(w.ids), w.abstract) for wid, w in works.items()
     }
+
+
+def explain(store: Store, sig_a: str, sig_b: str, model: PairModel) -> EvidenceCard:
+    """The evidence card (:func:`byline.explain.explain_in`, pure) for two stored signatures, with the
+    store's curation and the people they sit in; scored with the store's own name counts."""
+    from byline.curation import ConstraintSet
+    from byline.explain import explain_in
+    from byline.people.corpus import load_corpus
+    from byline.scorer import Scorer
+
+    corpus = load_corpus(store)
+    scorer = Scorer.for_corpus(model, corpus.signatures.values())
+    placed = repo.assignments(store.connection)
+    return explain_in(corpus, scorer, ConstraintSet.replay(corpus.events), placed, sig_a, sig_b)
 
 
 def list_people(store: Store, name: str | None = None) -> list[PersonRow]:
