@@ -3,7 +3,7 @@
 :class:`RepeatSummary` lets the first :data:`FIRST` records of each *kind* through (a kind: logger,
 level and message with its quotations and numbers blanked, so "duplicate key 'a' on line 3" and
 "duplicate key 'b' on line 9" are one kind), then one line per :data:`EVERY` suppressed records.
-``byline serve`` puts it on the stderr handler it installs (:func:`install`).
+``byline serve`` logs to stderr through it (:func:`install`).
 """
 
 from __future__ import annotations
@@ -27,41 +27,41 @@ def kind_of(message: str) -> str:
     return _NUMBER.sub("N", _QUOTED.sub("'…'", message))
 
 
-class RepeatSummary(logging.Filter):
-    """Pass the first ``first`` records of a kind, then one summary per ``every`` (see the module doc)."""
+class RepeatSummary(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that writes the first ``first`` warnings of a kind, then one summary line per
+    ``every`` (see the module doc). Records are never changed (other handlers see them as they are)."""
 
-    def __init__(self, first: int = FIRST, every: int = EVERY):
-        super().__init__()
+    def __init__(self, stream: TextIO | None = None, first: int = FIRST, every: int = EVERY):
+        super().__init__(stream)
         self.first = first
         self.every = every
         self.counts: Counter[tuple[str, int, str]] = Counter()
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def emit(self, record: logging.LogRecord) -> None:
         if record.levelno < logging.WARNING:
-            return True
+            super().emit(record)
+            return
         key = (record.name, record.levelno, kind_of(record.getMessage()))
         if key not in self.counts and len(self.counts) >= MAX_KINDS:
             self.counts.clear()
         self.counts[key] += 1
         n = self.counts[key]
-        if n <= self.first:
-            if n == self.first:
-                message = record.getMessage()
-                record.msg = f"%s (more like this are counted, not logged; one line per {self.every})"
-                record.args = (message,)
-            return True
-        if (n - self.first) % self.every == 0:
-            record.msg = "%d more like this were not logged: %s"
-            record.args = (self.every, key[2])
-            return True
-        return False
+        if n < self.first:
+            super().emit(record)
+        elif n == self.first:
+            note = (
+                f"{record.getMessage()} (more like this are counted, not logged; one line per {self.every})"
+            )
+            super().emit(logging.makeLogRecord({**record.__dict__, "msg": note, "args": None}))
+        elif (n - self.first) % self.every == 0:
+            line = f"{self.every} more like this were not logged: {key[2]}"
+            super().emit(logging.makeLogRecord({**record.__dict__, "msg": line, "args": None}))
 
 
 def install(stream: TextIO | None = None, level: int = logging.WARNING) -> logging.Handler:
     """A stderr handler on the root logger whose repeated warnings are summarized; returns it."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = RepeatSummary(stream or sys.stderr)
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("byline serve: %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RepeatSummary())
     logging.getLogger().addHandler(handler)
     return handler
