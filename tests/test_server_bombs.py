@@ -169,15 +169,24 @@ def test_upload_bombs_are_refused_quickly(
 
 
 def test_many_entries_stop_at_the_cap_while_streaming(server: str) -> None:
-    """Uncompressed, within the size limit, but far more entries than the web audit takes."""
-    one_line = b"@article{k, title = {A}, author = {Lee, J.}, year = {2020}}\n"
-    seen = _attack(server, one_line * 60_000, "listing.bib")
+    """Fewer entry starts than the flood guard refuses, but more works than the web audit takes: parsing
+    stops at the cap (each entry is its own run, between blank lines)."""
+    one_line = b"@article{k, title = {A}, author = {Lee, J.}, year = {2020}}\n\n"
+    seen = _attack(server, one_line * 2_400, "listing.bib")
     assert seen["status"] == 400 and f"more than {MAX_UPLOAD_WORKS} entries" in seen["error"], seen
     assert seen["elapsed"] < 10 and seen["slowest_read"] < 1.5 and seen["log_bytes"] < 5 * MB, seen
 
 
+def test_a_bibtex_flood_is_refused_before_parsing(server: str) -> None:
+    """Uncompressed, within the size limit, 60,000 entries in one run (BibTeX parses a run at once)."""
+    one_line = b"@article{k, title = {A}, author = {Lee, J.}, year = {2020}}\n"
+    seen = _attack(server, one_line * 60_000, "listing.bib")
+    assert seen["status"] == 400 and "60000 BibTeX entries" in seen["error"], seen
+    assert seen["elapsed"] < 10 and seen["slowest_read"] < 1.5 and seen["log_bytes"] < 5 * MB, seen
+
+
 def test_nothing_but_bad_entries_stops_early(server: str) -> None:
-    seen = _attack(server, (b"@misc{x,} " * 10 + b"\n") * 20_000, "listing.bib")
+    seen = _attack(server, b"@misc{x,}\n\n" * 2_400, "listing.bib")
     assert seen["status"] == 400 and "skipped or suspicious" in seen["error"], seen
     assert seen["elapsed"] < 10 and seen["slowest_read"] < 1.5 and seen["log_bytes"] < 5 * MB, seen
 

@@ -53,7 +53,7 @@ def _export_routes(app: FastAPI, backend: Backend) -> None:
     )
     async def api_export(
         person_id: PersonId,
-        fmt: Annotated[str, PathParam(pattern="^(bib|csv|json)$", description="bib, csv or json")],
+        fmt: Annotated[C.ExportFormat, PathParam(description="bib, csv or json")],
     ) -> Response:
         try:
             person = await read("person", person_id)

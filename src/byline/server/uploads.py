@@ -2,7 +2,8 @@
 
 An upload is untrusted and may be a bomb: a small gzip file that unpacks to gigabytes, or a file of a
 million tiny entries. :func:`unpack` gunzips while streaming and stops at :data:`MAX_UNPACKED_BYTES`
-(nested compression is refused); :func:`parse_upload` stops at :data:`MAX_UPLOAD_LINES` lines, at
+(nested compression is refused); :func:`parse_upload` refuses more BibTeX entry starts than it could take before parsing (BibTeX
+is parsed a run of entries at a time), and stops at :data:`MAX_UPLOAD_LINES` lines, at
 :data:`MAX_UPLOAD_WORKS` + 1 records and at :data:`MAX_UPLOAD_PROBLEMS` skipped or suspicious
 entries, whichever comes first, so neither memory nor time grows with what the file claims to hold.
 Problems are summarized (one line per kind, with a count), never logged one by one.
@@ -32,6 +33,7 @@ MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones be
 MAX_UPLOAD_PROBLEMS = 2_000  # skipped or suspicious entries before the upload is refused
 MAX_CONCURRENT_AUDITS = 2  # audits running at once; more get 503 with Retry-After
 GZIP_MAGIC = b"\x1f\x8b"
+_BIBTEX_ENTRY = re.compile(rb"@[ \t]*[A-Za-z]+[ \t]*[{(]")  # where a BibTeX entry starts (emails never match)
 
 _log = logging.getLogger("byline.server")
 
@@ -127,6 +129,12 @@ def parse_upload(
     from byline.ingest import collect_problems, format_module, load_listing, parse_records, resolve_format
 
     data, suffix = unpack(data, suffix)
+    n_entries = len(_BIBTEX_ENTRY.findall(data))
+    if n_entries > max_works + MAX_UPLOAD_PROBLEMS:  # BibTeX parses a run without blank lines at once
+        raise InputError(
+            f"upload: {n_entries} BibTeX entries; the web audit takes at most {max_works} works "
+            "(use `byline audit` for bigger listings)"
+        )
     n_lines = data.count(b"\n")
     if n_lines > MAX_UPLOAD_LINES:
         raise UploadTooLarge(
