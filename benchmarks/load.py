@@ -10,8 +10,14 @@ existing store instead and ``--url`` targets a server already running on 127.0.0
     python3 benchmarks/load.py                        # seeds, 200 clients, 30 s, httpx clients
     python3 benchmarks/load.py --client both --append-docs   # httpx, then a minimal asyncio client
     python3 benchmarks/load.py --clients 50 --seconds 10
+    python3 benchmarks/load.py --clients 100 --writers 5 --compare-writes --append-docs
+                                       # read p99 without, then with 5 curators writing (lock / unlock)
 
 Clients and duration are bounded (at most 1000 clients, 300 s) and only loopback targets are accepted.
+
+``--writers W`` adds W curator clients that lock and unlock random people (with the token) while the
+readers read; latencies are reported for reads only (and writes apart). ``--compare-writes`` runs the
+same load twice, without writers and with them, and reports both read p99s and their ratio.
 
 ``--append-docs`` writes a "Web load" section with the command and the figures to docs/benchmarks.md
 (appended; a previous "Web load" section is replaced, every other section is kept).
@@ -71,8 +77,11 @@ def build_seed_store(folder: Path, model: Path | None = None) -> Path:
     return db
 
 
+TOKEN = "load-benchmark-token-0123456789abcdefghij"
+
+
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, BYLINE_TOKEN="load-benchmark-token")
+    env = dict(os.environ, BYLINE_TOKEN=TOKEN)
     cmd = [
         sys.executable,
         "-c",
@@ -163,8 +172,52 @@ async def raw_client(
         writer.close()
 
 
+async def writer(
+    url: str,
+    people: list[str],
+    seed: int,
+    stop_at: float,
+    pause: float,
+    latencies: list[float],
+    errors: Counter[str],
+) -> None:
+    """A curator: lock, then unlock, a random person, again and again (``pause`` seconds between writes)."""
+    import httpx
+
+    rng = random.Random(1000 + seed)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=auth) as client:
+        while time.monotonic() < stop_at:
+            pid = quote(rng.choice(people), safe="")
+            for action in ("lock", "unlock"):
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post(
+                        f"/api/people/{pid}/{action}", json={"who": "load", "why": "benchmark"}
+                    )
+                    if r.status_code != 200:
+                        errors[f"write HTTP {r.status_code}"] += 1
+                except httpx.HTTPError as exc:
+                    errors[f"write {type(exc).__name__}"] += 1
+                latencies.append(time.perf_counter() - t0)
+                await asyncio.sleep(pause)
+
+
+def _quantiles(lat: list[float]) -> list[float]:
+    lat = sorted(lat)
+    return statistics.quantiles(lat, n=100, method="inclusive") if len(lat) >= 2 else [lat[0]] * 99
+
+
 async def run_load(
-    url: str, paths: list[str], clients: int, seconds: float, server_pid: int | None = None, raw: bool = False
+    url: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    server_pid: int | None = None,
+    raw: bool = False,
+    writers: int = 0,
+    people: list[str] | None = None,
+    write_pause: float = 0.2,
 ) -> dict:
     import httpx
     import psutil
@@ -174,6 +227,7 @@ async def run_load(
     cpu0 = (sum(server.cpu_times()[:2]) if server else None, sum(me.cpu_times()[:2]))
 
     latencies: list[float] = []
+    write_latencies: list[float] = []
     by_kind: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     stop_at = time.monotonic() + seconds
@@ -198,21 +252,30 @@ async def run_load(
                 by_kind[path.split("?")[0].rsplit("/", 1)[0] or path] += ok
 
         t0 = time.perf_counter()
+        writing = [
+            writer(url, people or [], i, stop_at, write_pause, write_latencies, errors)
+            for i in range(writers)
+        ]
         if raw:
             await asyncio.gather(
-                *(raw_client(url, paths, i, stop_at, latencies, errors) for i in range(clients))
+                *(raw_client(url, paths, i, stop_at, latencies, errors) for i in range(clients)), *writing
             )
         else:
-            await asyncio.gather(*(one_client(i) for i in range(clients)))
+            await asyncio.gather(*(one_client(i) for i in range(clients)), *writing)
         wall = time.perf_counter() - t0
     server_cpu = sum(server.cpu_times()[:2]) - cpu0[0] if server else None
     client_cpu = sum(me.cpu_times()[:2]) - cpu0[1]
 
     lat = sorted(latencies)
-    q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) >= 2 else [lat[0]] * 99
+    q = _quantiles(lat)
+    wq = _quantiles(write_latencies) if write_latencies else None
     return {
         "client": "raw asyncio streams" if raw else "httpx",
         "clients": clients,
+        "writers": writers,
+        "writes": len(write_latencies),
+        "write_p50_ms": round(wq[49] * 1000, 1) if wq else None,
+        "write_p99_ms": round(wq[98] * 1000, 1) if wq else None,
         "seconds": round(wall, 1),
         "requests": len(lat),
         "throughput_rps": round(len(lat) / wall, 1),
@@ -281,10 +344,21 @@ def main(argv: list[str] | None = None) -> None:
         default="httpx",
         help="httpx.AsyncClient, a minimal asyncio HTTP/1.1 client (less client CPU), or both in turn",
     )
+    ap.add_argument("--writers", type=int, default=0, help="curator clients locking and unlocking people")
+    ap.add_argument("--write-pause", type=float, default=0.2, help="seconds each writer waits between writes")
+    ap.add_argument(
+        "--compare-writes",
+        action="store_true",
+        help="run without writers, then with --writers; compare read p99",
+    )
     ap.add_argument("--append-docs", action="store_true", help="append the figures to docs/benchmarks.md")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS:
         ap.error(f"--clients must be within 1..{MAX_CLIENTS}")
+    if not 0 <= args.writers <= 50:
+        ap.error("--writers must be within 0..50")
+    if args.compare_writes and not args.writers:
+        ap.error("--compare-writes needs --writers W (W > 0)")
     if not 1 <= args.seconds <= MAX_SECONDS:
         ap.error(f"--seconds must be within 1..{MAX_SECONDS}")
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
@@ -302,14 +376,27 @@ def main(argv: list[str] | None = None) -> None:
                 proc = start_server(db, port)
             asyncio.run(wait_ready(url, proc))
             paths = asyncio.run(discover(url))
+            import httpx
+
+            people = [p["id"] for p in httpx.get(url + "/api/people?limit=500", timeout=30).json()["people"]]
             kinds = ["httpx", "raw"] if args.client == "both" else [args.client]
+            counts = [0, args.writers] if args.compare_writes else [args.writers]
             results = [
                 asyncio.run(
                     run_load(
-                        url, paths, args.clients, args.seconds, proc.pid if proc else None, raw=kind == "raw"
+                        url,
+                        paths,
+                        args.clients,
+                        args.seconds,
+                        proc.pid if proc else None,
+                        raw=kind == "raw",
+                        writers=w,
+                        people=people,
+                        write_pause=args.write_pause,
                     )
                 )
                 for kind in kinds
+                for w in counts
             ]
         finally:
             if proc is not None:
@@ -321,7 +408,50 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(results if len(results) > 1 else results[0], indent=2))
     if args.append_docs:
         shown = ["python3 benchmarks/load.py"] + (argv if argv is not None else sys.argv[1:])
-        append_docs(results, " ".join(a for a in shown if a != "--append-docs"))
+        command = " ".join(a for a in shown if a != "--append-docs")
+        if args.compare_writes:
+            append_write_docs(results, command)
+        else:
+            append_docs(results, command)
+
+
+def _replace_section(title: str, text: str) -> None:
+    docs = REPO / "docs" / "benchmarks.md"
+    old = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
+    start = old.find(f"\n## {title}\n")
+    if start >= 0:  # replace our own section (only it), keep every other one
+        end = old.find("\n## ", start + 1)
+        old = old[:start] + (old[end:] if end >= 0 else "\n")
+    docs.write_text(old.rstrip("\n") + "\n" + text, encoding="utf-8")
+
+
+def append_write_docs(results: list[dict], command: str) -> None:
+    """The "Web reads under curator writes" section: read p99 without and with writers, per client kind."""
+    cpu = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
+    rows = "".join(
+        f"| {r['client']} | {r['clients']} | {r['writers']} | {r['requests']} | {r['p50_ms']} ms | "
+        f"{r['p99_ms']} ms | {r['writes']} | {r['write_p99_ms'] if r['write_p99_ms'] is not None else '-'} "
+        f"{'ms' if r['write_p99_ms'] is not None else ''} | {r['errors']} | {(r.get('load_average_after') or ['?'])[0]} |\n"
+        for r in results
+    )
+    ratios = []
+    for base, loaded in zip(results[::2], results[1::2], strict=True):
+        ratios.append(f"{loaded['client']}: {loaded['p99_ms'] / base['p99_ms']:.2f}x")
+    text = (
+        "\n## Web reads under curator writes\n\n"
+        f'Command: `{command}`. The same server and read mix as "Web load" (seed store, one uvicorn worker, '
+        f"{cpu}); first readers only, then the same readers beside curator clients, each locking and then "
+        "unlocking a random person with the token, pausing between writes. A write drops only the cached "
+        "views it touched (the person, the people on their works, the searches and name pages that show or "
+        "match them, explain cards and the assembled review queue); everything else stays cached. "
+        "Goal: read p99 with writes at most 2x read p99 without.\n\n"
+        "| client | readers | writers | reads | read p50 | read p99 | writes | write p99 | errors | load avg |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"{rows}\n"
+        f"Read p99 with writes / without: {', '.join(ratios)}. The machine was shared with other work while "
+        "measuring (load average column).\n"
+    )
+    _replace_section("Web reads under curator writes", text)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,12 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+def _settled(page: object) -> None:
+    """Wait until the page has loaded, its network is idle and its fonts are ready (before a screenshot)."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
 def _shot(page: object, name: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
@@ -152,7 +158,7 @@ def test_hostile_text_renders_inert(browser: object) -> None:
         page.goto(srv.url + "/works/W2")
         assert page.inner_text("#work-title") == XSS_TITLE
         assert "<script>alert(4)</script>" in page.inner_text("#abstract")
-        page.wait_for_timeout(300)
+        _settled(page)
         _shot(page, "xss-work")
         page.close()
     assert seen["dialogs"] == [], "a script ran"
@@ -182,7 +188,7 @@ def test_curation_form_needs_token(browser: object) -> None:
         page.wait_for_url("**/people/P1")
         page.wait_for_selector("#history li strong")
         assert page.inner_text("#history li strong").endswith("merge")
-        assert [e["action"] for e in backend.events] == ["merge"]
+        assert [e["kind"] for e in backend.events] == ["merge"]
         assert seen["confirms"] and "Merge" in seen["confirms"][0]  # one click no longer merges unasked
         page.goto(srv.url + "/people/P2")  # the retired id redirects
         assert page.url.endswith("/people/P1")
@@ -192,8 +198,8 @@ def test_curation_form_needs_token(browser: object) -> None:
         expect(page.locator("#history li")).to_have_count(2)
         page.click("#lock-form button")
         expect(page.locator("#history li")).to_have_count(3)
-        assert [e["action"] for e in backend.events] == ["merge", "split", "lock"]
-        assert backend.events[1]["works"] == ["W1"] and backend.people["P1"]["locked"] is True
+        assert [e["kind"] for e in backend.events] == ["merge", "split", "lock"]
+        assert backend.events[1]["payload"]["works"] == ["W1"] and backend.people["P1"]["locked"] is True
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == []
 
@@ -327,6 +333,8 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
 
 def test_person_page_screenshot(browser: object, seeds_dir: Path, tmp_path: Path) -> None:
     """The README's screenshot: the biggest seed profile as the shipped model (if any) builds it."""
+    from playwright.sync_api import expect
+
     from byline.server import create_app
     from byline.server.store_backend import StoreBackend
 
@@ -341,7 +349,8 @@ def test_person_page_screenshot(browser: object, seeds_dir: Path, tmp_path: Path
         assert page.locator("#works tbody tr").count() >= 2
         if page.locator("#flagged li.flag").count():
             page.locator("#flagged li.flag summary").first.click()
-        page.wait_for_timeout(200)
+            expect(page.locator("#flagged li.flag details").first).to_have_attribute("open", "")
+        _settled(page)
         _shot(page, "person-page")  # docs/person-page.png: tests/test_browser_names.py (palette PNG)
         page.close()
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["external"] == []

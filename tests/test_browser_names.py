@@ -220,8 +220,9 @@ def test_move_a_work_with_confirmation_and_undo(chromium: object, server: LiveSe
     work.locator("details.move summary").click()
     work.locator("select").select_option(dst)
     seen["refuse"].append("yes")  # the curator says no at the confirmation: nothing moves
-    work.locator("button", has_text="Move").click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        work.locator("button", has_text="Move").click()
+    page.wait_for_load_state("networkidle")  # a move the refusal failed to stop would be a request
     assert len(seen["confirms"]) == 1 and page.inner_text("#curate-status") == ""
     assert set(page.request.get(server.url + f"/api/people/{src}").json()["work_ids"]) == before[src]
     seen["refuse"].clear()

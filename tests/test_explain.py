@@ -11,8 +11,8 @@ from _helpers import TinyModel, model_dir, people_store, write_bib
 from byline import StoreError
 from byline import people as P
 from byline._store_access import load_model
-from byline.explain import explain
 from byline.features import FEATURE_NAMES
+from byline.people.views import explain
 from byline.store import Store
 
 

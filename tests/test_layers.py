@@ -403,9 +403,6 @@ KNOWN_LONG = {
     "model.py": "i16",
     "features.py": "i16",
     "store.py": "i17",
-    "ingest/listing.py": "i18",
-    "server/app.py": "i19s",
-    "server/store_backend.py": "i19s",
 }
 
 

@@ -3,16 +3,20 @@ pair; locked people leave the queue; an audit puts the one foreign work of a lis
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from _helpers import BIO, ML, TinyModel, model_dir, write_bib
-from byline import people as P
-from byline.server import create_app
-from byline.server.store_backend import StoreBackend
-from byline.store import Store
+pytest.importorskip("fastapi", reason="the web app needs the server extra")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from _helpers import BIO, ML, TinyModel, model_dir, write_bib  # noqa: E402
+from byline import people as P  # noqa: E402
+from byline.server import create_app  # noqa: E402
+from byline.server.store_backend import StoreBackend  # noqa: E402
+from byline.store import Store  # noqa: E402
 
 TOKEN = "review-token-123456"
 
@@ -87,3 +91,32 @@ def test_audit_ranks_the_injected_foreign_work_first(tmp_path: Path, position: i
         assert top.score > max(w.score for w in report.works[1:])
         # one transaction: the listing was ingested with the audit, and stored once
         assert len(s.listings()) == 1 and s.count("works") == len(entries)
+
+
+def test_review_command_and_api_show_the_same_queue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`byline review` and /api/review come from the same people-layer functions: same items, same order."""
+    from _helpers import run_cli
+    from byline.model import Disambiguator
+
+    db = tmp_path / "r.db"
+    with Store(db) as s:
+        s.ingest([write_bib(tmp_path / "mixed.bib", ML[:3] + BIO[:1])], owner="Jaeseong Lee")
+        s.ingest([write_bib(tmp_path / "rest.bib", ML[3:] + BIO[1:])])
+        P.disambiguate(s, TinyModel())
+        P.merge(s, *[p.id for p in P.list_people(s, "Jaeseong Lee")][:2], who="test")
+    folder = model_dir(tmp_path)
+    code, out, err = run_cli(capsys, "review", "--db", db, "--model", folder, "--json", "--limit", 500)
+    assert code == 0, err
+    cli_items = json.loads(out)["items"]
+    client = TestClient(create_app(backend=StoreBackend(db, model=Disambiguator.load(folder)), token=TOKEN))
+    api_items = client.get("/api/review", params={"limit": 500}).json()["items"]
+    assert cli_items and cli_items == api_items
+    # `fit` (the work among the person's works) and `probability` (one pair) are different numbers
+    assert all(set(it) >= {"fit", "probability"} for it in cli_items)
+    assert any(it["fit"] != it["probability"] for it in cli_items)
+    code, out, _ = run_cli(capsys, "review", "--db", db, "--model", folder, "--limit", 1)
+    assert (
+        code == 0 and cli_items[0]["work_id"] in out and f"byline explain {cli_items[0]['explain_a']}" in out
+    )

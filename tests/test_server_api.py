@@ -48,8 +48,16 @@ def test_search_and_person(client: TestClient) -> None:
     p = client.get("/api/people/P1").json()
     assert p["name"] == "Jaeseong Lee" and len(p["works"]) == 2
     assert client.get("/api/works/W1").json()["title"] == "Graph nets"
-    assert client.get("/api/explain", params={"a": "W1#0", "b": "W2#0"}).json()["probability"] == 0.2
-    assert client.get("/api/review").json()["items"][0]["signature_id"] == "W2#0"
+    # explain tells apart two works of one person from works of two people
+    same = client.get("/api/explain", params={"a": "W1#0", "b": "W2#0"}).json()
+    apart = client.get("/api/explain", params={"a": "W1#0", "b": "W3#0"}).json()
+    assert same["decision"] == "same person" and apart["decision"] == "different people"
+    assert same["probability"] > apart["probability"]
+    # the review queue shows, for each item, the probability that the explain card of its pair shows
+    items = client.get("/api/review").json()["items"]
+    assert [it["signature_id"] for it in items] == ["W2#0"]
+    card = client.get("/api/explain", params={"a": items[0]["explain_a"], "b": items[0]["explain_b"]}).json()
+    assert items[0]["probability"] == card["probability"] and 0 <= items[0]["fit"] <= 1
 
 
 def test_errors_are_json(client: TestClient) -> None:
@@ -109,8 +117,8 @@ def test_curator_writes_with_token(client: TestClient, backend: FakeBackend) -> 
     for action, body in [("split", {"works": ["W1"]}), ("lock", None), ("claim", {"works": ["W3"]})]:
         r = client.post(f"/api/people/P1/{action}", json=body, headers=AUTH)
         assert r.status_code == 200, r.text
-    assert [e["action"] for e in backend.events] == ["split", "lock", "claim"]
-    assert backend.events[0]["works"] == ["W1"]
+    assert [e["kind"] for e in backend.events] == ["split", "lock", "claim"]
+    assert backend.events[0]["payload"]["works"] == ["W1"]
     # missing arguments and contradictions are clear 4xx
     r = client.post("/api/people/P1/merge", json={}, headers=AUTH)
     assert r.status_code == 422 and "other" in r.json()["error"]
@@ -153,13 +161,14 @@ def test_audit_upload_and_body(client: TestClient) -> None:
         "/api/audit", params={"owner": "Jaeseong Lee", "filename": "mine.bib"}, content=b"one\ntwo\n"
     )
     assert r.status_code == 200
-    assert (
-        r.json()["owner"] == "Jaeseong Lee" and r.json()["suffix"] == ".bib" and len(r.json()["works"]) == 2
-    )
+    # the fake names the suffix it was given in its evidence: only an allow-listed extension gets through
+    assert r.json()["owner"] == "Jaeseong Lee" and len(r.json()["works"]) == 2
+    assert r.json()["works"][0]["evidence"] == ["read from a .bib upload"]
     r = client.post("/api/audit", files={"file": ("../../etc/x.RIS", b"a\n")}, data={"owner": "Nojun Kwak"})
-    assert r.status_code == 200 and r.json()["suffix"] == ".ris" and r.json()["owner"] == "Nojun Kwak"
+    assert r.status_code == 200 and r.json()["works"][0]["evidence"] == ["read from a .ris upload"]
+    assert r.json()["owner"] == "Nojun Kwak"
     r = client.post("/api/audit", files={"file": ("evil.sh", b"a\n")})
-    assert r.json()["suffix"] == ".txt"
+    assert r.json()["works"][0]["evidence"] == ["read from a .txt upload"]
     r = client.post("/api/audit", content=b"  \n")
     assert r.status_code == 422 and r.json()["error"] == "the listing is empty"
     r = client.post("/api/audit", data={"owner": "x"}, files={"other": ("a.txt", b"x")})

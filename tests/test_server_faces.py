@@ -10,13 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from _server_fakes import XSS_TITLE, FakeBackend
-from byline.server import create_app
-from byline.server.app import id_url, shown_path
-from byline.server.charts import timeline
-from byline.server.exports import to_bibtex, to_csv
+pytest.importorskip("fastapi", reason="the web app needs the server extra")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from _server_fakes import XSS_TITLE, FakeBackend  # noqa: E402
+from byline.server import create_app  # noqa: E402
+from byline.server.app import id_url, shown_path  # noqa: E402
+from byline.server.charts import timeline  # noqa: E402
+from byline.server.exports import to_bibtex, to_csv  # noqa: E402
 
 HTML = {"accept": "text/html"}
 
@@ -26,8 +29,8 @@ def backend() -> FakeBackend:
     b = FakeBackend()
     b.works["W1"]["ids"] = {"doi": "10.1234/x<y>", "arxiv": "2101.00001"}
     b.works["W1"]["sources"] = [
-        {"file": "/home/someone/private/listing.bib", "line": 4},
-        {"file": "rel/a.ris"},
+        {"file": "/home/someone/private/listing.bib", "line": 4, "record": "k2", "format": "bibtex"},
+        {"file": "rel/a.ris", "line": None, "record": None, "format": "ris"},
     ]
     b.people["P1"]["orcids"] = ["https://orcid.org/0000-0002-1825-0097"]
     return b

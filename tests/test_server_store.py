@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 pytest.importorskip("fastapi")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -134,7 +137,7 @@ def test_explain_and_review(client: TestClient) -> None:
     assert 'id="explain-card"' in html and "Different people" in html
     items = client.get("/api/review", params={"limit": 5}).json()["items"]
     assert 1 <= len(items) <= 5
-    assert [i["confidence"] for i in items] == sorted(i["confidence"] for i in items)
+    assert [i["probability"] for i in items] == sorted(i["probability"] for i in items)
     assert client.get("/review", headers=HTML).status_code == 200
 
 
@@ -312,3 +315,169 @@ def _membership(db: Path) -> tuple[list, list, list]:
         )
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("query", ["%", "_", "*", "' OR 1=1 --", "%%", "\\", "--", "1=1", "%' --"])
+def test_search_for_wildcards_and_sql_finds_nobody(client: TestClient, query: str) -> None:
+    r = client.get("/api/people", params={"name": query})
+    assert r.status_code == 200
+    page = r.json()
+    assert page["total"] == 0 and page["n_exact"] == 0 and page["people"] == []
+
+
+def test_exact_only_for_the_name_itself(client: TestClient) -> None:
+    exact = [p for p in _people(client, "Jaeseong Lee") if p["match"] == "name"]
+    assert exact and all(p["name"].endswith("Lee") or "Lee" in p["variants"][0] for p in exact)
+    # a wildcard inside a name is a character, not "anything": nobody is called "Lee%Kim"
+    assert _people(client, "Lee%Kim") == [] and _people(client, "K_m") == []
+
+
+def test_like_wildcards_in_needles_are_literal(db: Path) -> None:
+    from byline.people import repo
+
+    con = sqlite3.connect(db)
+    try:
+        every = repo.person_names_like(con)
+        assert every  # no needle: every person
+        assert repo.person_names_like(con, ["%"]) == [p for p in every if "%" in p[1] or not p[1].isascii()]
+        assert repo.person_names_like(con, ["_"]) == [p for p in every if "_" in p[1] or not p[1].isascii()]
+    finally:
+        con.close()
+
+
+def _warm(backend: StoreBackend, pids: list[str]) -> None:
+    for pid in pids:
+        backend.person(pid)
+    backend.search_page("Jaegul Choo")
+    backend.search_page("Jaeseong Lee")
+    backend.review_queue()
+
+
+def test_a_write_drops_only_the_views_it_touched(db: Path) -> None:
+    backend = StoreBackend(db, model=TinyModel())
+    client = TestClient(create_app(backend=backend, token=TOKEN, announce=False))
+    lees = [p["id"] for p in _people(client, "Jaeseong Lee")]
+    choo = _people(client, "Jaegul Choo")[0]["id"]
+    others = [p["id"] for p in _people(client) if p["id"] not in lees and p["id"] != choo]
+    _warm(backend, [lees[0], choo, *others[:5]])
+    from byline.server.backend import MISS
+
+    assert backend.peek("person", lees[0]) is not MISS
+    r = client.post(f"/api/people/{lees[0]}/lock", headers=AUTH)
+    assert r.status_code == 200
+    # the locked person and the search that shows them are recomputed ...
+    assert backend.peek("person", lees[0]) is MISS
+    assert backend.peek("search_page", "Jaeseong Lee", 0, 50) is MISS
+    assert client.get(f"/api/people/{lees[0]}").json()["locked"] is True
+    assert next(p for p in _people(client, "Jaeseong Lee") if p["id"] == lees[0])["locked"] is True
+    # ... people and searches it did not touch are still served from the cache
+    unrelated = [o for o in others[:5] if backend.peek("person", o) is not MISS]
+    assert unrelated, "every person view was dropped by a lock of one person"
+    assert backend.peek("search_page", "Jaegul Choo", 0, 50) is not MISS
+
+
+class CachedViewsStayTrue(RuleBasedStateMachine):
+    """Random curator writes through the API, reads in between: whatever the cache answers is what a
+    fresh backend (no cache) computes from the store."""
+
+    db: Path
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.backend = StoreBackend(self.db, model=TinyModel())
+        self.client = TestClient(create_app(backend=self.backend, token=TOKEN, announce=False))
+        self.events: list[int] = []
+
+    def _ids(self) -> list[str]:
+        return [p["id"] for p in self.backend.search_page(None, 0, 500)["people"]]
+
+    @rule(i=st.integers(0, 50), action=st.sampled_from(["lock", "unlock"]))
+    def lock_or_unlock(self, i: int, action: str) -> None:
+        ids = self._ids()
+        r = self.client.post(f"/api/people/{ids[i % len(ids)]}/{action}", headers=AUTH)
+        if r.status_code == 200 and r.json().get("event"):
+            self.events.append(r.json()["event"]["id"])
+
+    @rule(i=st.integers(0, 50), j=st.integers(0, 50), k=st.integers(0, 50))
+    def move(self, i: int, j: int, k: int) -> None:
+        ids = self._ids()
+        src, dst = ids[i % len(ids)], ids[j % len(ids)]
+        works = self.backend.person(src)["works"]
+        if src == dst or not works:
+            return
+        wid = works[k % len(works)]["id"]
+        r = self.client.post(f"/api/works/{wid}/move", json={"source": src, "target": dst}, headers=AUTH)
+        if r.status_code == 200:
+            self.events.append(r.json()["event"]["id"])
+
+    @rule(i=st.integers(0, 50), j=st.integers(0, 50))
+    def merge(self, i: int, j: int) -> None:
+        ids = self._ids()
+        a, b = ids[i % len(ids)], ids[j % len(ids)]
+        if a != b:
+            r = self.client.post(f"/api/people/{a}/merge", json={"other": b}, headers=AUTH)
+            if r.status_code == 200 and r.json().get("event"):
+                self.events.append(r.json()["event"]["id"])
+
+    @rule(i=st.integers(0, 50))
+    def undo(self, i: int) -> None:
+        if self.events:
+            self.client.post(f"/api/events/{self.events[i % len(self.events)]}/undo", headers=AUTH)
+
+    @rule(i=st.integers(0, 50))
+    def read(self, i: int) -> None:
+        ids = self._ids()
+        self.backend.person(ids[i % len(ids)])
+        self.backend.search_page("Jaeseong Lee")
+        self.backend.name_page("Jaeseong Lee")
+
+    @invariant()
+    def cache_agrees_with_the_store(self) -> None:
+        fresh = StoreBackend(self.db, model=TinyModel())
+        for query in (None, "Jaeseong Lee", "Jaegul Choo", "Lee"):
+            assert self.backend.search_page(query, 0, 500) == fresh.search_page(query, 0, 500)
+        assert self.backend.name_page("Jaeseong Lee") == fresh.name_page("Jaeseong Lee")
+        for pid in self._ids()[:12]:
+            assert self.backend.person(pid) == fresh.person(pid), pid
+        assert self.backend.review_queue(500) == fresh.review_queue(500)
+
+
+def test_cached_views_stay_true(db: Path) -> None:
+    CachedViewsStayTrue.db = db
+    run_state_machine_as_test(
+        CachedViewsStayTrue,
+        settings=settings(max_examples=6, stateful_step_count=6, deadline=None, database=None),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "bib"])
+def test_cli_and_web_export_alike(
+    client: TestClient, db: Path, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One exporter: `byline person ID --export FMT` and the person page's download give the same file
+    (but for each work's fit, which only the web app scores)."""
+    import csv
+    import io
+    import json
+
+    from _helpers import run_cli
+
+    pid = max(_people(client, "Jaeseong Lee"), key=lambda p: p["n_works"])["id"]
+    web = client.get(f"/api/people/{pid}/export.{fmt}").text
+    code, _, err = run_cli(capsys, "person", pid, "--db", db, "--export", fmt, "--out", tmp_path / f"p.{fmt}")
+    assert code == 0, err
+    cli = (tmp_path / f"p.{fmt}").read_text(encoding="utf-8")
+    if fmt == "csv":
+        web_rows = list(csv.DictReader(io.StringIO(web)))
+        cli_rows = list(csv.DictReader(io.StringIO(cli)))
+        assert web_rows and list(web_rows[0]) == list(cli_rows[0])
+        assert [{k: v for k, v in r.items() if k != "fit"} for r in web_rows] == [
+            {k: v for k, v in r.items() if k != "fit"} for r in cli_rows
+        ]
+    elif fmt == "json":
+        web_doc, cli_doc = json.loads(web), json.loads(cli)
+        assert set(web_doc) == set(cli_doc) and web_doc["id"] == cli_doc["id"] == pid
+        strip = [{k: v for k, v in w.items() if k != "fit"} for w in web_doc["works"]]
+        assert strip == [{k: v for k, v in w.items() if k != "fit"} for w in cli_doc["works"]]
+    else:
+        assert web == cli and web.count("\n@") + web.startswith("@") >= 1

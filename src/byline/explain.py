@@ -4,6 +4,9 @@ The card shows each pair feature's value and its contribution to the model's sco
 values from ``predict(..., pred_contrib=True)``, in log-odds; they add up with the bias to the raw
 score), the calibrated probability, the threshold, the people the two signatures sit in now, and any
 curator constraint or name rule that decides the pair regardless of the score.
+
+Pure: :func:`explain_pair` and :func:`explain_in` build cards from what they are given; loading a card
+for two stored signatures is :func:`byline.people.views.explain` (the people layer reads the store).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from byline.scorer import PairModel, Scorer
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.people.corpus import Corpus
-    from byline.store import Store
 
 _DOCS: dict[str, str] | None = None
 
@@ -226,20 +228,3 @@ def explain_in(
         card.constraint = f"{kind} by curation: {ev.describe()}" if ev else f"{kind} by curation"
     card.person_a, card.person_b = placed.get(sig_a), placed.get(sig_b)
     return card
-
-
-def explain(store: Store, sig_a: str, sig_b: str, model: PairModel) -> EvidenceCard:
-    """The card for two stored signatures, with the curation and people of the store."""
-    from byline.people import repo
-    from byline.people.corpus import load_corpus
-
-    corpus = load_corpus(store)
-    placed = repo.assignments(store.connection)
-    return explain_in(
-        corpus,
-        Scorer.for_corpus(model, corpus.signatures.values()),
-        ConstraintSet.replay(corpus.events),
-        placed,
-        sig_a,
-        sig_b,
-    )

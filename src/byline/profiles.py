@@ -1,14 +1,18 @@
-"""Person summaries and exports (pure: signatures in, dicts / files out).
+"""Person summaries and the one exporter (pure: signatures in, dicts / files out).
 
 :func:`summarize` turns one person's signatures into a :class:`Profile` (works, name variants,
 coauthors, affiliations, years, top topic terms); :func:`to_openalex` shapes it like an OpenAlex
-author object; :func:`export` writes JSON, CSV or Parquet.
+author object; :func:`render` / :func:`export` give JSON (OpenAlex-shaped), CSV (:data:`EXPORT_COLUMNS`),
+BibTeX or Parquet. The CLI (``byline person ID --export``) and the web app's download buttons both
+call these, so a person exports the same from either; :class:`WorkDetails` carries what the full work
+records add (every author, identifiers, the work's ``fit`` to the person when it was scored).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
 import re
 from collections import Counter
@@ -20,7 +24,7 @@ from typing import Any
 from byline._errors import InputError
 from byline.records import Signature
 
-EXPORT_FORMATS = ("json", "csv", "parquet")
+EXPORT_FORMATS = ("json", "csv", "parquet", "bib")
 
 _TOKEN = re.compile(r"[a-z][a-z0-9\-]{2,}")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\S+|\b\S+\.(?:com|org|net|edu|io)(?:/\S*)?", re.I)
@@ -116,6 +120,14 @@ class Profile:
         return d
 
 
+def snippet(text: str | None, n: int = 90) -> str | None:
+    """The start of an abstract, to name a work that has no title."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
+
+
 def display_name(names: Iterable[str]) -> str:
     """The most common printed name; ties go to the longest, then alphabetical."""
     counts = Counter(n for n in names if n)
@@ -187,8 +199,31 @@ def summarize(
     )
 
 
-def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any]:
-    """The profile shaped like an OpenAlex author object (extra byline fields under ``x_byline``)."""
+@dataclass(frozen=True)
+class WorkDetails:
+    """What the full record of a work adds to a profile's row: every author, identifiers, the abstract,
+    and the work's ``fit`` to the person (None when not scored)."""
+
+    authors: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    abstract: str | None = None
+    fit: float | None = None
+
+
+_NO_DETAILS = WorkDetails()
+
+
+def _details(w: WorkRef, details: Mapping[str, WorkDetails] | None) -> WorkDetails:
+    d = (details or {}).get(w.work_id, _NO_DETAILS)
+    authors = d.authors or ([] if w.implicit else [w.printed_name, *w.coauthors])
+    return WorkDetails(authors, dict(d.ids), d.abstract or w.abstract, d.fit)
+
+
+def to_openalex(
+    p: Profile, redirects_from: Sequence[str] = (), details: Mapping[str, WorkDetails] | None = None
+) -> dict[str, Any]:
+    """The profile shaped like an OpenAlex author object (extra byline fields under ``x_byline``); each
+    work with its authors, identifiers and ``fit`` (:class:`WorkDetails`)."""
     by_year = Counter(w.year for w in p.works if w.year)
     return {
         "id": p.id,
@@ -219,9 +254,13 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
                 "signature_id": w.signature_id,
                 "printed_name": w.printed_name,
                 "implicit_author": w.implicit,
-                **({"abstract": w.abstract} if w.abstract else {}),
+                "authors": d.authors,
+                "ids": d.ids,
+                "fit": d.fit,
+                **({"abstract": d.abstract} if d.abstract else {}),
             }
             for w in p.works
+            for d in [_details(w, details)]
         ],
         "x_byline": {
             "locked": p.locked,
@@ -232,7 +271,7 @@ def to_openalex(p: Profile, redirects_from: Sequence[str] = ()) -> dict[str, Any
     }
 
 
-_ROW_FIELDS = (
+EXPORT_COLUMNS = (
     "person_id",
     "person_name",
     "work_id",
@@ -241,30 +280,114 @@ _ROW_FIELDS = (
     "title",
     "year",
     "venue",
+    "authors",
     "coauthors",
+    "doi",
+    "arxiv",
     "implicit_author",
     "abstract",
+    "fit",
 )
+EXPORT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "bib": "application/x-bibtex; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
-def rows(p: Profile) -> list[dict[str, Any]]:
-    """One flat row per work (for CSV and Parquet)."""
-    return [
-        {
-            "person_id": p.id,
-            "person_name": p.name,
-            "work_id": w.work_id,
-            "signature_id": w.signature_id,
-            "printed_name": w.printed_name,
-            "title": w.title,
-            "year": w.year,
-            "venue": w.venue,
-            "coauthors": "; ".join(w.coauthors),
-            "implicit_author": w.implicit,
-            "abstract": w.abstract,
-        }
-        for w in p.works
-    ]
+def rows(p: Profile, details: Mapping[str, WorkDetails] | None = None) -> list[dict[str, Any]]:
+    """One flat row per work, :data:`EXPORT_COLUMNS` (for CSV and Parquet)."""
+    out = []
+    for w in p.works:
+        d = _details(w, details)
+        out.append(
+            {
+                "person_id": p.id,
+                "person_name": p.name,
+                "work_id": w.work_id,
+                "signature_id": w.signature_id,
+                "printed_name": w.printed_name,
+                "title": w.title,
+                "year": w.year,
+                "venue": w.venue,
+                "authors": "; ".join(d.authors),
+                "coauthors": "; ".join(w.coauthors),
+                "doi": d.ids.get("doi"),
+                "arxiv": d.ids.get("arxiv"),
+                "implicit_author": w.implicit,
+                "abstract": d.abstract,
+                "fit": d.fit,
+            }
+        )
+    return out
+
+
+_BIB_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
+_BIB_REPLACE = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _bib(value: Any) -> str:
+    """A BibTeX field value: braces and TeX specials escaped, whitespace folded."""
+    text = " ".join(str(value).split())
+    return _BIB_SPECIAL.sub(lambda m: _BIB_REPLACE.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def to_bibtex(profiles: Sequence[Profile], details: Mapping[str, WorkDetails] | None = None) -> str:
+    """Every work of ``profiles`` as a BibTeX entry keyed by its work id (TeX specials escaped)."""
+    out = []
+    for p in profiles:
+        out.append(f"% {p.name} ({p.id}): works exported by byline\n")
+        for w in p.works:
+            d = _details(w, details)
+            fields: list[tuple[str, Any]] = [
+                ("author", " and ".join(d.authors)),
+                ("title", w.title),
+                ("year", w.year),
+                ("journal" if w.venue else "", w.venue),
+                ("doi", d.ids.get("doi")),
+            ]
+            if d.ids.get("arxiv"):
+                fields += [("eprint", d.ids["arxiv"]), ("archiveprefix", "arXiv")]
+            if d.abstract:
+                fields.append(("abstract", d.abstract))
+            kind = "article" if w.venue else "misc"
+            body = ",\n".join(f"  {k} = {{{_bib(v)}}}" for k, v in fields if k and v not in (None, ""))
+            out.append(f"@{kind}{{{w.work_id},\n{body}\n}}\n")
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if not isinstance(value, str):
+        return value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render(
+    fmt: str,
+    profiles: Profile | Sequence[Profile],
+    details: Mapping[str, WorkDetails] | None = None,
+    redirects_from: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """One or more profiles as ``json`` (OpenAlex-shaped; several under ``authors``), ``csv``
+    (:data:`EXPORT_COLUMNS`) or ``bib`` text; Parquet is a file (:func:`export`)."""
+    plist = [profiles] if isinstance(profiles, Profile) else list(profiles)
+    redirects_from = redirects_from or {}
+    if fmt == "json":
+        docs = [to_openalex(p, redirects_from.get(p.id, ()), details) for p in plist]
+        return (
+            json.dumps(docs[0] if len(docs) == 1 else {"authors": docs}, ensure_ascii=False, indent=2) + "\n"
+        )
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _cell(v) for k, v in r.items()} for p in plist for r in rows(p, details))
+        return buf.getvalue()
+    if fmt == "bib":
+        return to_bibtex(plist, details)
+    raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
 
 
 def export(
@@ -272,47 +395,23 @@ def export(
     fmt: str,
     out: str | Path,
     redirects_from: Mapping[str, Sequence[str]] | None = None,
+    details: Mapping[str, WorkDetails] | None = None,
 ) -> Path:
-    """Write one or more profiles as ``json`` (OpenAlex-shaped), ``csv`` or ``parquet``."""
+    """Write one or more profiles as ``json``, ``csv``, ``bib`` (:func:`render`) or ``parquet`` (the CSV's
+    columns, typed), through a temporary file: never a half-written export."""
     plist = [profiles] if isinstance(profiles, Profile) else list(profiles)
     out = Path(out)
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
-    redirects_from = redirects_from or {}
     tmp = out.with_name(out.name + ".tmp")
-    if fmt == "json":
-        docs = [to_openalex(p, redirects_from.get(p.id, ())) for p in plist]
-        tmp.write_text(
-            json.dumps(docs[0] if len(docs) == 1 else {"authors": docs}, ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
+    if fmt != "parquet":
+        tmp.write_text(render(fmt, plist, details, redirects_from), encoding="utf-8", newline="")
     else:
-        flat = [r for p in plist for r in rows(p)]
-        if fmt == "csv":
-            with tmp.open("w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(_ROW_FIELDS))
-                w.writeheader()
-                w.writerows(flat)
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-            schema = pa.schema(
-                [
-                    ("person_id", pa.string()),
-                    ("person_name", pa.string()),
-                    ("work_id", pa.string()),
-                    ("signature_id", pa.string()),
-                    ("printed_name", pa.string()),
-                    ("title", pa.string()),
-                    ("year", pa.int32()),
-                    ("venue", pa.string()),
-                    ("coauthors", pa.string()),
-                    ("implicit_author", pa.bool_()),
-                    ("abstract", pa.string()),
-                ]
-            )
-            table = pa.Table.from_pylist(flat, schema=schema)
-            pq.write_table(table, tmp)
+        types = {"year": pa.int32(), "implicit_author": pa.bool_(), "fit": pa.float64()}
+        schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
+        pq.write_table(pa.Table.from_pylist([r for p in plist for r in rows(p, details)], schema=schema), tmp)
     tmp.replace(out)  # never leave a half-written export behind
     return out

@@ -177,6 +177,7 @@ _COMMAND_MODULES = (
     "byline.cli.ingest",  # ingest, works, listings
     "byline.cli.engine",  # train, evaluate
     "byline.cli.people",  # disambiguate, people, person, audit, assign, explain, merge, split, lock, claim, history
+    "byline.cli.review",  # review
     "byline.cli.serve",  # serve
 )
 

@@ -114,20 +114,24 @@ def register(app: typer.Typer) -> None:
         person_id: Annotated[str, typer.Argument(help="Person id (retired ids are followed).")],
         db: DbOption = DEFAULT_DB,
         json_: JsonOption = False,
-        export: Annotated[str | None, typer.Option("--export", help="json, csv or parquet.")] = None,
+        export: Annotated[
+            str | None, typer.Option("--export", help="json (OpenAlex-shaped), csv, bib or parquet.")
+        ] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Export file.", dir_okay=False)] = None,
     ) -> None:
         """One person's profile: works, name variants, coauthors, affiliations, years, topics."""
         from byline._errors import InputError
         from byline.people import profile
+        from byline.people.views import export_details
         from byline.profiles import export as do_export
         from byline.profiles import to_openalex
 
-        prof, retired = profile(_store(db), person_id)
+        store = _store(db)
+        prof, retired = profile(store, person_id)
         if export:
             if out is None:
                 raise InputError("--export needs --out FILE")
-            path = do_export(prof, export, out, {prof.id: retired})
+            path = do_export(prof, export, out, {prof.id: retired}, export_details(store, prof))
             typer.echo(f"wrote {path}")
             return
         if json_:
@@ -213,7 +217,7 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Why two signatures are (or are not) the same person: features, contributions, curation."""
-        from byline.explain import explain as run
+        from byline.people.views import explain as run
 
         card = run(_store(db), sig_a, sig_b, _model(model))
         if json_:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib.util
+from typing import Annotated, Any
 
 import typer
 
@@ -22,10 +23,7 @@ def serve(
 
     Curator writes need a bearer token: set BYLINE_TOKEN, or use the one printed at the first start.
     """
-    import uvicorn
-
-    from byline.server import create_app
-
+    uvicorn, create_app = _server_stack()
     if not db.exists():
         raise InputError(f"no store at {db}: run `byline ingest ... --db {db}` first", file=db)
     if new_token:
@@ -40,10 +38,31 @@ def serve(
             "clear; put a TLS proxy in front",
             err=True,
         )
+    from byline.server import logs
+
+    logs.install()  # warnings on stderr, repeated ones summarized
     typer.echo(f"byline: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
     # keep-alive longer than uvicorn's 5 s: a busy client reusing a connection the server just closed
     # sees a reset, not a slow answer
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=30)
+
+
+SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart")
+
+
+def _server_stack() -> tuple[Any, Any]:
+    """uvicorn and :func:`byline.server.create_app`, or an error saying how to install the server extra."""
+    missing = [m for m in SERVER_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(
+            f"`byline serve` needs the server extra ({', '.join(missing)} missing): "
+            "pip install 'byline[server]'  (from a clone: pip install -e '.[server]')"
+        )
+    import uvicorn
+
+    from byline.server import create_app
+
+    return uvicorn, create_app
 
 
 def register(app: typer.Typer) -> None:

@@ -195,10 +195,15 @@ def _like_filter(column: str, needles: Sequence[str]) -> tuple[str, list[str]]:
         return "", []
     # byte length > character length: a non-ASCII name, which folding may turn into a needle
     where = (
-        " OR ".join([f"{column} LIKE ?"] * len(needles))
+        " OR ".join([f"{column} LIKE ? ESCAPE '\\'"] * len(needles))
         + f" OR length(CAST({column} AS BLOB)) > length({column})"
     )
-    return f" WHERE {where}", ["%" + "%".join(n) + "%" for n in needles]
+    return f" WHERE {where}", ["%" + "%".join(map(_like_literal, n)) + "%" for n in needles]
+
+
+def _like_literal(ch: str) -> str:
+    """One character matched as itself by ``LIKE ... ESCAPE '\\'`` (``%``, ``_`` and ``\\`` escaped)."""
+    return "\\" + ch if ch in "%_\\" else ch
 
 
 def person_names_like(conn: Conn, needles: Sequence[str] = ()) -> list[tuple[str, str]]:

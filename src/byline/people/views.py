@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
@@ -15,13 +16,21 @@ from byline.audit import FLAG_THRESHOLD as _AUDIT_FLAG_THRESHOLD
 from byline.names import ParsedName, compatible, normalize, parse_name, surname_key
 from byline.people import repo
 from byline.people.corpus import load_signatures
-from byline.profiles import Profile, summarize
+from byline.profiles import Profile, WorkDetails, snippet, summarize
 from byline.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.explain import EvidenceCard
+    from byline.scorer import PairModel
 
 __all__ = [
     "FLAG_THRESHOLD",
     "PersonRow",
+    "explain",
+    "export_details",
+    "SearchHit",
     "SearchPage",
+    "search_hits",
     "list_people",
     "name_match",
     "name_matcher",
@@ -75,7 +84,8 @@ def _compact(s: str) -> str:
 
 def _readings(query: str) -> list[ParsedName]:
     """The ways a query can be read: as printed, and -- for two words without a comma ("Lee Jaeseong",
-    "Wang Lei", "王磊") -- with the words swapped."""
+    "Wang Lei", "王磊") -- with the words swapped. Readings without a surname of letters or digits are
+    left out: ``%``, ``*`` or ``' OR 1=1 --`` name nobody."""
     first = parse_name(query)
     words = unidecode(query).split()  # "王磊" reads "Wang Lei"
     out = [first]
@@ -83,7 +93,7 @@ def _readings(query: str) -> list[ParsedName]:
         swapped = parse_name(f"{words[1]} {words[0]}")
         if (swapped.given, swapped.surname) != (first.given, first.surname):
             out.append(swapped)
-    return out
+    return [r for r in out if re.search(r"[a-z]", _compact(r.surname))]
 
 
 def _tolerance(part: str) -> int:
@@ -212,6 +222,8 @@ def search_people(
     all). A fixed number of SQL statements (four), whatever the size of the store or of the answer."""
     conn = store.connection
     kind: dict[str, str] = {}
+    if name and not _readings(name):  # nothing a name is made of: no one matches
+        return SearchPage(name, 0, max(0, offset), limit, [], 0)
     if name:
         match = name_match(name, similar)
         needles = _needles(name, similar)
@@ -239,6 +251,80 @@ def search_people(
     ]  # fmt: skip
     n_exact = sum(1 for c in order if kind[c.person.id] == EXACT)
     return SearchPage(name, len(order), offset, limit, rows, n_exact)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result as it is shown: the person with their years, printed names, affiliations and the
+    title of their latest work (``example_work``) to tell people apart at a glance."""
+
+    id: str
+    name: str
+    locked: bool
+    match: str
+    n_works: int
+    work_ids: list[str]
+    first_year: int | None
+    last_year: int | None
+    variants: list[str]
+    affiliations: list[str]
+    example_work: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def search_hits(store: Store, rows: list[PersonRow]) -> list[SearchHit]:
+    """``rows`` (a page of :func:`search_people`) with what a result shows; two statements, reading only
+    the page's own works and signatures."""
+    conn = store.connection
+    labels: dict[str, tuple[int | None, str | None]] = {}
+    for wid, (year, title, abstract) in repo.work_labels(conn, [w for p in rows for w in p.work_ids]).items():
+        labels[wid] = (year, title or snippet(abstract, 70))
+    sigs = repo.signature_rows(conn, [s for p in rows for s in p.signature_ids])
+    out = []
+    for p in rows:
+        years = sorted(y for w in p.work_ids if (y := labels.get(w, (None, None))[0]))
+        variants: Counter[str] = Counter()
+        affs: Counter[str] = Counter()
+        for sid in p.signature_ids:
+            info = sigs.get(sid)
+            if info is not None:
+                variants[info[0]] += 1
+                affs.update(info[1])
+        latest = sorted(p.work_ids, key=lambda w: -(labels.get(w, (None, None))[0] or 0))
+        out.append(
+            SearchHit(
+                p.id, p.name, p.locked, p.match, len(p.work_ids), p.work_ids,
+                years[0] if years else None, years[-1] if years else None,
+                [n for n, _ in variants.most_common()] or [p.name],
+                [a for a, _ in affs.most_common(3)],
+                next((lab for w in latest if (lab := labels.get(w, (None, None))[1])), None),
+            )
+        )  # fmt: skip
+    return out
+
+
+def export_details(store: Store, prof: Profile) -> dict[str, WorkDetails]:
+    """What the stored works add to ``prof``'s export (every author, identifiers, abstract): one batch read."""
+    works = store.works_by_id(prof.work_ids)
+    return {
+        wid: WorkDetails([a.name for a in w.authors], dict(w.ids), w.abstract) for wid, w in works.items()
+    }
+
+
+def explain(store: Store, sig_a: str, sig_b: str, model: PairModel) -> EvidenceCard:
+    """The evidence card (:func:`byline.explain.explain_in`, pure) for two stored signatures, with the
+    store's curation and the people they sit in; scored with the store's own name counts."""
+    from byline.curation import ConstraintSet
+    from byline.explain import explain_in
+    from byline.people.corpus import load_corpus
+    from byline.scorer import Scorer
+
+    corpus = load_corpus(store)
+    scorer = Scorer.for_corpus(model, corpus.signatures.values())
+    placed = repo.assignments(store.connection)
+    return explain_in(corpus, scorer, ConstraintSet.replay(corpus.events), placed, sig_a, sig_b)
 
 
 def list_people(store: Store, name: str | None = None) -> list[PersonRow]:

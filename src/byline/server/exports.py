@@ -1,126 +1,84 @@
-"""A person's works as downloadable files: BibTeX, CSV and JSON (the person page's export buttons).
+"""The person page's downloads (BibTeX, CSV, JSON) through the one exporter, :mod:`byline.profiles`.
 
-Pure functions over the dictionaries the backend serves (a person, and each of their works), so the
-web app needs nothing more from the store than the pages already use.
+The web app holds a person as the API serves it (:class:`~byline.server.contracts.PersonView`) and each
+work as :class:`~byline.server.contracts.WorkView`; :func:`profile_of` turns them back into the
+:class:`~byline.profiles.Profile` and :class:`~byline.profiles.WorkDetails` that ``byline person ID
+--export`` writes from, so both give the same columns and the same JSON.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-EXPORT_TYPES = {
-    "bib": "application/x-bibtex; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-CSV_FIELDS = ("person_id", "person_name", "work_id", "title", "year", "venue", "authors", "doi", "arxiv",
-              "abstract", "confidence")  # fmt: skip
+from byline import profiles
+from byline.profiles import Profile, WorkDetails, WorkRef
 
-_BIB_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
-_BIB_REPLACE = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
-
-
-def _bib(value: Any) -> str:
-    """A BibTeX field value: braces and TeX specials escaped, whitespace folded."""
-    text = " ".join(str(value).split())
-    return _BIB_SPECIAL.sub(lambda m: _BIB_REPLACE.get(m.group(1), "\\" + m.group(1)), text)
+WEB_FORMATS = ("bib", "csv", "json")
+EXPORT_TYPES = {f: profiles.EXPORT_TYPES[f] for f in WEB_FORMATS}
 
 
 def _authors(work: Mapping[str, Any]) -> list[str]:
-    names = []
-    for a in work.get("authors") or []:
-        name = a.get("name") if isinstance(a, Mapping) else a
-        if name and not (isinstance(a, Mapping) and a.get("implicit")):
-            names.append(str(name))
-    return names
+    return [
+        str(a["name"]) if isinstance(a, Mapping) else str(a)
+        for a in work.get("authors") or []
+        if (a.get("name") if isinstance(a, Mapping) else a)
+        and not (isinstance(a, Mapping) and a.get("implicit"))
+    ]
 
 
-def _work_rows(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One merged row per work of ``person``: the profile row completed by the full work record."""
-    rows = []
-    for ref in person.get("works") or []:
-        full = works.get(ref.get("id"), {})
-        ids = dict(full.get("ids") or ref.get("ids") or {})
-        rows.append(
-            {
-                "id": ref.get("id"),
-                "title": full.get("title") or ref.get("title"),
-                "year": full.get("year") or ref.get("year"),
-                "venue": full.get("venue") or ref.get("venue"),
-                "authors": _authors(full) or [str(a) for a in ref.get("authors") or []],
-                "abstract": full.get("abstract"),
-                "ids": ids,
-                "confidence": ref.get("confidence"),
-            }
+def profile_of(
+    person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]
+) -> tuple[Profile, dict[str, WorkDetails]]:
+    """The profile behind a served person (and its works' details from the served works)."""
+    refs, details = [], {}
+    for row in person.get("works") or []:
+        full = works.get(row.get("id"), {})
+        printed = row.get("printed_name") or person.get("name") or ""
+        authors = _authors(full) or [str(a) for a in row.get("authors") or []]
+        refs.append(
+            WorkRef(
+                row["id"],
+                row.get("signature_id") or "",
+                full.get("title") or row.get("title"),
+                full.get("year") or row.get("year"),
+                full.get("venue") or row.get("venue"),
+                printed,
+                [a for a in authors if a != printed],
+                bool(row.get("implicit")),
+            )
         )
-    return rows
-
-
-def to_bibtex(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
-    out = [f"% {person.get('name', '')} ({person.get('id', '')}): works exported by byline\n"]
-    for r in _work_rows(person, works):
-        fields: list[tuple[str, Any]] = [
-            ("author", " and ".join(r["authors"])),
-            ("title", r["title"]),
-            ("year", r["year"]),
-            ("journal" if r["venue"] else "", r["venue"]),
-            ("doi", r["ids"].get("doi")),
-        ]
-        if r["ids"].get("arxiv"):
-            fields += [("eprint", r["ids"]["arxiv"]), ("archiveprefix", "arXiv")]
-        if r["abstract"]:
-            fields.append(("abstract", r["abstract"]))
-        kind = "article" if r["venue"] else "misc"
-        body = ",\n".join(f"  {k} = {{{_bib(v)}}}" for k, v in fields if k and v not in (None, ""))
-        out.append(f"@{kind}{{{r['id']},\n{body}\n}}\n")
-    return "\n".join(out)
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def to_csv(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for r in _work_rows(person, works):
-        writer.writerow([_cell(v) for v in (
-            person.get("id"), person.get("name"), r["id"], r["title"], r["year"], r["venue"],
-            "; ".join(r["authors"]), r["ids"].get("doi"), r["ids"].get("arxiv"), r["abstract"], r["confidence"],
-        )])  # fmt: skip
-    return buf.getvalue()
-
-
-def to_json(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
-    doc = {
-        "id": person.get("id"),
-        "name": person.get("name"),
-        "variants": person.get("variants") or [],
-        "orcids": person.get("orcids") or [],
-        "affiliations": person.get("affiliations") or [],
-        "works": [
-            {k: v for k, v in r.items() if v not in (None, "", [], {})} for r in _work_rows(person, works)
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        details[row["id"]] = WorkDetails(
+            authors, dict(full.get("ids") or row.get("ids") or {}), full.get("abstract"), row.get("fit")
+        )
+    prof = Profile(
+        id=str(person.get("id") or ""),
+        name=str(person.get("name") or ""),
+        works=refs,
+        name_variants=[(v["name"], v["count"]) for v in person.get("name_variants") or []],
+        coauthors=[(c["name"], c["count"]) for c in person.get("coauthors") or []],
+        affiliations=[(a["name"], a["count"]) for a in person.get("affiliations") or []],
+        years=sorted((int(y), int(n)) for y, n in (person.get("years") or {}).items()),
+        topics=[(t["term"], t["count"]) for t in person.get("topics") or [] if isinstance(t, Mapping)],
+        emails=list(person.get("emails") or []),
+        orcids=list(person.get("orcids") or []),
+        locked=bool(person.get("locked")),
+    )
+    return prof, details
 
 
 def render(fmt: str, person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
-    if fmt == "bib":
-        return to_bibtex(person, works)
-    if fmt == "csv":
-        return to_csv(person, works)
-    if fmt == "json":
-        return to_json(person, works)
-    raise ValueError(f"unknown export format {fmt!r}")
+    """``fmt`` (bib, csv or json) of a served person, as :func:`byline.profiles.render` gives it."""
+    prof, details = profile_of(person, works)
+    return profiles.render(fmt, prof, details, {prof.id: list(person.get("merged_from") or [])})
+
+
+def to_bibtex(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
+    return render("bib", person, works)
+
+
+def to_csv(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) -> str:
+    return render("csv", person, works)
 
 
 def work_ids(person: Mapping[str, Any]) -> Sequence[str]:

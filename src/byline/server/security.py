@@ -2,8 +2,14 @@
 
 The curator token is a bearer token. It comes from (first that applies) the ``token`` argument of
 :func:`byline.server.create_app`, the ``BYLINE_TOKEN`` environment variable, or a token generated
-at the first start and printed once. Only a SHA-256 digest of a generated token is kept (in the
-store's settings), so a copied database does not leak it.
+at the first start (:data:`TOKEN_BYTES` random bytes) and printed once. Only a SHA-256 digest of a
+generated token is kept (in the store's settings), so a copied database does not leak it.
+
+Failed authentications are rate-limited per client (:class:`FailureLimiter`): after
+:data:`MAX_FAILURES` failures within :data:`FAILURE_WINDOW` seconds a client gets 429 without its
+token being checked until the window has passed. Every curator write (a non-GET request under
+``/api/`` except the audit upload) is checked by :class:`AuthGuard` before its body is read, so a
+write without a token is a 401 whatever its body.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ import hmac
 import json
 import os
 import secrets
+import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import HTTPException
 
@@ -27,6 +36,13 @@ TOKEN_SETTING = "server.token_sha256"
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_BODY_BYTES = 64 * 1024
 UPLOAD_PATHS = ("/api/audit", "/audit")
+
+TOKEN_BYTES = 32  # random bytes of a generated token (43 URL-safe characters)
+MIN_TOKEN_CHARS = 8  # a shorter BYLINE_TOKEN is refused
+WEAK_TOKEN_CHARS = 32  # a shorter BYLINE_TOKEN is accepted with a warning
+MAX_FAILURES = 10  # failed authentications a client may make per window ...
+FAILURE_WINDOW = 60.0  # ... of this many seconds; then 429 until the window has passed
+MAX_CLIENTS_TRACKED = 10_000  # clients whose failures are remembered (the oldest are forgotten first)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -54,33 +70,154 @@ class TokenCheck:
         return hmac.compare_digest(digest(value.strip()), self._digest)
 
 
+def new_token() -> str:
+    """A fresh curator token: :data:`TOKEN_BYTES` bytes from the OS's CSPRNG, URL-safe base64."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_warning(token: str) -> str | None:
+    """Why a chosen token is weak (None when it is not): shorter than :data:`WEAK_TOKEN_CHARS`."""
+    if len(token) < WEAK_TOKEN_CHARS:
+        return (
+            f"the curator token ({TOKEN_ENV}) has {len(token)} characters; use at least "
+            f"{WEAK_TOKEN_CHARS} random ones (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return None
+
+
 def resolve_token(
     token: str | None,
     get_setting: Callable[[str], str | None],
     set_setting: Callable[[str, str], None],
-) -> tuple[TokenCheck, str | None]:
-    """The token check to use, and the new token when one was generated now (to print once)."""
+) -> tuple[TokenCheck, str | None, str | None]:
+    """The token check to use, the new token when one was generated now (to print once), and a warning
+    when the chosen token is short (:func:`token_warning`)."""
     if token is None:
         token = os.environ.get(TOKEN_ENV) or None
     if token is not None:
-        if len(token) < 8:
-            raise InputError(f"the curator token ({TOKEN_ENV}) must be at least 8 characters")
-        return TokenCheck(digest(token)), None
+        if len(token) < MIN_TOKEN_CHARS:
+            raise InputError(f"the curator token ({TOKEN_ENV}) must be at least {MIN_TOKEN_CHARS} characters")
+        return TokenCheck(digest(token)), None, token_warning(token)
     stored = get_setting(TOKEN_SETTING)
     if stored:
-        return TokenCheck(stored), None
-    new = secrets.token_urlsafe(24)
+        return TokenCheck(stored), None, None
+    new = new_token()
     set_setting(TOKEN_SETTING, digest(new))
-    return TokenCheck(digest(new)), new
+    return TokenCheck(digest(new)), new, None
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+class FailureLimiter:
+    """Failed authentications per client: at most ``max_failures`` within ``window`` seconds.
+
+    :meth:`retry_after` says how long a client must wait (0: it may try now); :meth:`failed` records a
+    failure. Memory is bounded (:data:`MAX_CLIENTS_TRACKED` clients, ``max_failures`` times each).
+    """
+
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = FAILURE_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.max_failures = max_failures
+        self.window = window
+        self.clock = clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        seen = self._failures.get(client)
+        if seen is None:
+            return deque()
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if not seen:
+            del self._failures[client]
+        return seen
+
+    def retry_after(self, client: str) -> float:
+        now = self.clock()
+        seen = self._recent(client, now)
+        if len(seen) < self.max_failures:
+            return 0.0
+        return max(0.0, seen[0] + self.window - now)
+
+    def failed(self, client: str) -> None:
+        now = self.clock()
+        seen = self._recent(client, now)
+        if not seen:
+            seen = self._failures[client] = deque(maxlen=self.max_failures)
+        seen.append(now)
+        self._failures.move_to_end(client)
+        while len(self._failures) > MAX_CLIENTS_TRACKED:
+            self._failures.popitem(last=False)
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def is_curator_write(method: str, path: str) -> bool:
+    """A request that needs the curator token: any write under ``/api/`` but the audit upload."""
+    return method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api/") and path not in UPLOAD_PATHS
+
+
+class AuthGuard:
+    """ASGI middleware: a curator write (:func:`is_curator_write`) is checked before anything reads its
+    body: 429 while its client is over the failure limit, 401 without the right bearer token."""
+
+    def __init__(self, app: ASGIApp, check: TokenCheck, limiter: FailureLimiter):
+        self.app = app
+        self.check = check
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_curator_write(scope.get("method", ""), scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        client = _client(scope)
+        wait = self.limiter.retry_after(client)
+        if wait > 0:
+            seconds = str(max(1, int(wait + 0.999)))
+            await _send_json(
+                send,
+                429,
+                {"error": f"too many failed authentications: retry in {seconds} s", "status": 429},
+                [(b"retry-after", seconds.encode())],
+            )
+            return
+        if not self.check(_header(scope, b"authorization")):
+            self.limiter.failed(client)
+            await _send_json(
+                send,
+                401,
+                {"error": "a curator bearer token is required", "status": 401},
+                [(b"www-authenticate", b"Bearer")],
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+async def _send_json(
+    send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     raw = json.dumps(body).encode("utf-8")
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(raw)).encode()),
+                *(extra or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": raw})
@@ -155,8 +292,19 @@ DOCS_PATHS = ("/docs", "/redoc")
 DOCS_CSP = PAGE_CSP + "; sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
 
+def relative_location(location: str) -> str:
+    """A redirect target without scheme and host (``http://evil.example.com/people/P1`` -> ``/people/P1``):
+    the app only ever redirects to itself, so the client's ``Host`` header is never echoed back."""
+    parts = urlsplit(location)
+    if not parts.scheme and not parts.netloc:
+        return location
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
 class SecurityHeaders:
-    """ASGI middleware adding defensive headers: a strict CSP everywhere, sandboxed on the API docs."""
+    """ASGI middleware adding defensive headers (a strict CSP everywhere, sandboxed on the API docs) to
+    every response, its own middlewares' errors included, and making redirects relative
+    (:func:`relative_location`)."""
 
     def __init__(self, app: ASGIApp, sandboxed: tuple[str, ...] = DOCS_PATHS):
         self.app = app
@@ -171,7 +319,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [
+                    (k, relative_location(v.decode("latin-1")).encode("latin-1"))
+                    if k == b"location"
+                    else (k, v)
+                    for k, v in message.get("headers", [])
+                ]
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
                 headers.append((b"x-frame-options", b"DENY"))

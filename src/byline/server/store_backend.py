@@ -10,30 +10,40 @@ run and curation event.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from byline._errors import InputError, ModelError, StoreError
 from byline.audit import FLAG_THRESHOLD
 from byline.people import repo
-from byline.server.backend import CURATION_ACTIONS, MISS, Moved, NotFound
+from byline.people.review import MAX_FIT_WORKS, PersonFit, ReviewItem, snippet
+from byline.server import contracts
+from byline.server.backend import CURATION_ACTIONS, Moved, NotFound
+from byline.server.cache import CachedViews
+from byline.server.contracts import (
+    AuditResult,
+    CurationAction,
+    CurationResult,
+    ExplainCard,
+    HistoryEvent,
+    NamePage,
+    PersonView,
+    SearchHit,
+    SearchPage,
+    WorkView,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from byline.curation import ConstraintSet, Event
     from byline.people.corpus import Corpus
+    from byline.profiles import Profile
     from byline.scorer import Scorer
 
-MAX_AUDIT_WORKS = 300  # bigger profiles are not scored pairwise on a page view
-MAX_CACHE = 2048
-MAX_REVIEW_PEOPLE = 500  # the review queue scores at most this many profiles (the biggest)
-MAX_UPLOAD_WORKS = 500  # an uploaded listing is scored pairwise: bigger ones belong to `byline audit`
 
-
-class StoreBackend:
+class StoreBackend(CachedViews):
     """Serve one store file; ``model`` (a fitted Disambiguator or look-alike) or the default model."""
 
     def __init__(self, path: str | Path, model: Any = None, model_loader: Callable[[], Any] | None = None):
@@ -44,11 +54,7 @@ class StoreBackend:
         self._model_loader = model_loader
         self._model_error: str | None = None
         self._local = threading.local()
-        self._lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._cache: dict[tuple[Any, ...], Any] = {}
-        self._cache_gen: tuple[Any, ...] | None = None
-        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._init_cache()
         self._store()  # open once now, so errors show at start; opening runs the store's migrations
         # (people tables: v2, server_settings: v3 -- see byline.store.migrations())
 
@@ -106,59 +112,6 @@ class StoreBackend:
     def generation(self) -> tuple[Any, ...]:
         return repo.generation(self._con)
 
-    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per key and store generation (concurrent misses wait for the first)."""
-        gen = self.generation()
-        with self._lock:
-            if gen != self._cache_gen:
-                self._cache, self._key_locks = {}, {}
-                self._cache_gen = gen
-            if key in self._cache:
-                return self._cache[key]
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if gen == self._cache_gen and key in self._cache:
-                    return self._cache[key]
-            value = compute()
-            with self._lock:
-                if gen == self._cache_gen:
-                    if len(self._cache) >= MAX_CACHE:
-                        self._cache, self._key_locks = {}, {}
-                    self._cache[key] = value
-        return value
-
-    def peek(self, method: str, *args: Any) -> Any:
-        """The cached result of ``method(*args)`` if there is one, else :data:`MISS` (never computes).
-
-        Lets the app answer warm reads on the event loop without a thread hop.
-        """
-        if method == "person":
-            current = self._resolve(args[0])
-            if current != args[0]:
-                raise Moved(args[0], current)
-            key: tuple[Any, ...] = ("person", current)
-        elif method == "search_people":
-            key = ("search", args[0], 0, *args[1:])
-        elif method == "search_page":
-            key = ("search", *args)
-        elif method == "name_page":
-            key = ("name", *args)
-        elif method == "review_queue":
-            key = ("review",)
-        elif method in ("work", "explain"):
-            key = (method, *args)
-        else:
-            return MISS
-        gen = self.generation()
-        with self._lock:
-            if gen != self._cache_gen or key not in self._cache:
-                return MISS
-            value = self._cache[key]
-        if method == "search_people":
-            return list(value["people"])
-        return value[: args[0]] if method == "review_queue" else value
-
     def _resolve(self, person_id: str) -> str:
         try:
             return repo.resolve(self._con, person_id)
@@ -184,64 +137,18 @@ class StoreBackend:
     def _person_names(self) -> dict[str, str]:
         return repo.person_names(self._con)
 
-    def _lookups(self, sig_ids: list[str], work_ids: list[str]) -> dict[str, Any]:
-        """Years and labels of some works, printed names and affiliations of some signatures (the search
-        results' own: a search never reads the whole store)."""
-        years, labels = {}, {}
-        for wid, (year, title, abstract) in repo.work_labels(self._con, work_ids).items():
-            years[wid] = year
-            labels[wid] = title or _snippet(abstract, 70)
-        return {"years": years, "labels": labels, "sigs": repo.signature_rows(self._con, sig_ids)}
-
     # -- Backend ------------------------------------------------------------------------------------
-    def search_people(self, name: str | None, limit: int = 50) -> list[dict[str, Any]]:
+    def search_people(self, name: str | None, limit: int = 50) -> list[SearchHit]:
         return list(self.search_page(name, 0, limit)["people"])
 
-    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    def search_page(self, name: str | None, offset: int = 0, limit: int = 50) -> SearchPage:
         return self._cached(("search", name, offset, limit), lambda: self._search(name, offset, limit))
 
-    def _search(self, name: str | None, offset: int, limit: int) -> dict[str, Any]:
-        from byline.people import search_people
+    def _search(self, name: str | None, offset: int, limit: int) -> SearchPage:
+        from byline.people.views import search_hits, search_people
 
         page = search_people(self._store(), name, offset=offset, limit=limit)
-        rows = page.people
-        look = self._lookups(
-            [s for p in rows for s in p.signature_ids], [w for p in rows for w in p.work_ids]
-        )
-        out = []
-        for p in rows:
-            years = sorted(y for w in p.work_ids if (y := look["years"].get(w)))
-            variants: Counter[str] = Counter()
-            affs: Counter[str] = Counter()
-            for s in p.signature_ids:
-                info = look["sigs"].get(s)
-                if info is None:
-                    continue
-                variants[info[0]] += 1
-                affs.update(info[1])
-            out.append(
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "locked": p.locked,
-                    "match": p.match,
-                    "n_works": len(p.work_ids),
-                    "work_ids": p.work_ids,
-                    "first_year": years[0] if years else None,
-                    "last_year": years[-1] if years else None,
-                    "variants": [n for n, _ in variants.most_common()] or [p.name],
-                    "affiliations": [a for a, _ in affs.most_common(3)],
-                    "example_work": next(
-                        (
-                            look["labels"][w]
-                            for w in sorted(p.work_ids, key=lambda w: -(look["years"].get(w) or 0))
-                            if look["labels"].get(w)
-                        ),
-                        None,
-                    ),
-                }
-            )
-        nxt = page.offset + len(rows)
+        nxt = page.offset + len(page.people)
         return {
             "query": name,
             "total": page.total,
@@ -249,17 +156,17 @@ class StoreBackend:
             "offset": page.offset,
             "limit": limit,
             "next_offset": nxt if nxt < page.total else None,
-            "people": out,
+            "people": [cast(SearchHit, h.to_dict()) for h in search_hits(self._store(), page.people)],
         }
 
-    def name_page(self, name: str) -> dict[str, Any]:
+    def name_page(self, name: str) -> NamePage:
         return self._cached(("name", name), lambda: self._name_page(name))
 
-    def _name_page(self, name: str) -> dict[str, Any]:
+    def _name_page(self, name: str) -> NamePage:
         from byline.people import name_page
 
         page = name_page(self._store(), name)
-        people = []
+        people: list[contracts.NamePerson] = []
         for col in page.columns:
             prof = col.profile
             works = sorted(prof.works, key=lambda w: (-(w.year or 0), w.title or "", w.work_id))
@@ -284,7 +191,7 @@ class StoreBackend:
                             "id": w.work_id,
                             "signature_id": w.signature_id,
                             "title": w.title,
-                            "abstract_start": _snippet(w.abstract),
+                            "abstract_start": snippet(w.abstract),
                             "year": w.year,
                             "venue": w.venue,
                             "printed_name": w.printed_name,
@@ -296,7 +203,7 @@ class StoreBackend:
             )
         return {"name": page.name, "total": page.total, "people": people}
 
-    def person(self, person_id: str) -> dict[str, Any]:
+    def person(self, person_id: str) -> PersonView:
         current = self._resolve(person_id)
         if current != person_id:
             raise Moved(person_id, current)
@@ -307,35 +214,55 @@ class StoreBackend:
         found = self._store().works_by_id(ids)
         return {w: found[w] for w in ids if w in found}
 
-    def _person(self, pid: str) -> dict[str, Any]:
+    def fit(self, pid: str) -> tuple[Profile, PersonFit]:
+        """Person ``pid``'s profile and each work's fit (:func:`byline.people.review.person_fit`), once
+        per person and store state."""
+        return self._cached(("fit", pid), lambda: self._fit(pid))
+
+    def _fit(self, pid: str) -> tuple[Profile, PersonFit]:
+        from byline.people import profile
+        from byline.people.review import person_fit
+
+        prof, _ = profile(self._store(), pid)
+        works = self._works(prof.work_ids)
+        scorer, error = None, None
+        if 2 <= len(works) <= MAX_FIT_WORKS:
+            try:
+                scorer = self.scorer()
+            except ModelError as exc:
+                error = str(exc)
+        fit = person_fit(
+            pid, prof.name, list(works.values()), scorer, self._assignments(), self._person_names(), error
+        )
+        return prof, fit
+
+    def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
+        from byline.people.review import flagged_works
 
         store = self._store()
+        _, fit = self.fit(pid)  # kept across writes that move no work (a lock, an unlock)
         prof, retired = profile(store, pid)
-        works = self._works(w.work_id for w in prof.works)
+        works = self._works(prof.work_ids)
         placed = self._assignments()
-        names = self._person_names()
-        scored = self._score_person(pid, prof.name, list(works.values()), placed, names)
-
         coauthor_person: dict[str, Counter[str]] = defaultdict(Counter)
         for w in works.values():
             for i, a in enumerate(w.authors):
                 other = placed.get(f"{w.id}#{i}")
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
-        typical = scored.get("typical")
         cites = repo.work_citations(self._con, list(works))
-        work_rows = []
+        work_rows: list[contracts.WorkRow] = []
         for ref in prof.works:
             w = works.get(ref.work_id)
-            item = scored["items"].get(ref.work_id)
+            item = fit.works.get(ref.work_id)
             work_rows.append(
                 {
                     "id": ref.work_id,
                     "signature_id": ref.signature_id,
                     "title": ref.title,
                     "year": ref.year,
-                    "abstract_start": _snippet(w.abstract if w else None),
+                    "abstract_start": snippet(w.abstract if w else None),
                     "venue": ref.venue,
                     "printed_name": ref.printed_name,
                     "implicit": ref.implicit,
@@ -343,30 +270,10 @@ class StoreBackend:
                     "authors_truncated": bool(w and w.authors_truncated),
                     "cited_by": cites[ref.work_id][0] if ref.work_id in cites else None,
                     "cited_by_source": cites[ref.work_id][1] if ref.work_id in cites else None,
-                    "confidence": None if item is None else round(1.0 - item["score"], 4),
-                    "flagged": bool(item and item["score"] >= FLAG_THRESHOLD),
+                    "fit": None if item is None else item.fit,
+                    "flagged": bool(item and item.flagged),
                 }
             )
-        flagged = []
-        for ref in prof.works:
-            item = scored["items"].get(ref.work_id)
-            if item and item["score"] >= FLAG_THRESHOLD:
-                flagged.append(
-                    {
-                        "work_id": ref.work_id,
-                        "title": ref.title,
-                        "score": item["score"],
-                        "abstract_start": _snippet(
-                            works[ref.work_id].abstract if ref.work_id in works else None
-                        ),
-                        "evidence": item["evidence"],
-                        "signature_id": ref.signature_id,
-                        "explain_a": ref.signature_id if typical and typical != ref.signature_id else None,
-                        "explain_b": typical if typical != ref.signature_id else None,
-                    }
-                )
-        flagged.sort(key=lambda f: (-f["score"], f["work_id"]))
-        events = history(store, pid)
         return {
             "id": prof.id,
             "name": prof.name,
@@ -390,56 +297,25 @@ class StoreBackend:
             "topics": [{"term": t, "count": c} for t, c in prof.topics],
             "emails": prof.emails,
             "orcids": prof.orcids,
-            "flagged": flagged,
+            "flagged": [cast(contracts.FlaggedWork, f.to_dict()) for f in flagged_works(prof, fit)],
             "flag_threshold": FLAG_THRESHOLD,
-            "cited_by": sum(r["cited_by"] or 0 for r in work_rows) if cites else None,
-            "scoring": scored["note"],
-            "typical_signature": typical,
-            "history": _history(events),
+            "cited_by": sum((r["cited_by"] or 0) for r in work_rows) if cites else None,
+            "scoring": fit.note,
+            "typical_signature": fit.typical,
+            "history": _history(history(store, pid)),
         }
 
-    def _score_person(
-        self, pid: str, name: str, works: list[Any], placed: dict[str, str], names: dict[str, str]
-    ) -> dict[str, Any]:
-        """Each work's probability of NOT being this person's (the audit of the profile as a listing)."""
-        if len(works) < 2:
-            return {"items": {}, "typical": None, "note": "a single work: nothing to compare it with"}
-        if len(works) > MAX_AUDIT_WORKS:
-            return {
-                "items": {},
-                "typical": None,
-                "note": f"more than {MAX_AUDIT_WORKS} works: not scored on page views (use `byline audit`)",
-            }
-        try:
-            scorer = self.scorer()
-        except ModelError as exc:
-            return {"items": {}, "typical": None, "note": f"no model, works not scored: {exc}"}
-        from byline.audit import audit_works
-
-        report = audit_works(works, name, scorer, placed=placed, person_names=names, source=pid)
-        items = {
-            it.work_id: {
-                "score": round(it.score, 4),
-                "evidence": it.evidence,
-                "signature_id": it.signature_id,
-            }
-            for it in report.works
-        }
-        mine = [it for it in report.works if it.signature_id and placed.get(it.signature_id) == pid]
-        typical = min(mine, key=lambda it: (it.score, it.work_id)).signature_id if mine else None
-        return {"items": items, "typical": typical, "note": None}
-
-    def work(self, work_id: str) -> dict[str, Any]:
+    def work(self, work_id: str) -> WorkView:
         return self._cached(("work", work_id), lambda: self._work(work_id))
 
-    def _work(self, work_id: str) -> dict[str, Any]:
+    def _work(self, work_id: str) -> WorkView:
         try:
             w = self._store().work(work_id)
         except StoreError:
             raise NotFound("work", work_id) from None
         placed = self._assignments()
         names = self._person_names()
-        authors = []
+        authors: list[contracts.WorkAuthor] = []
         for i, a in enumerate(w.authors):
             sid = f"{w.id}#{i}"
             pid = placed.get(sid)
@@ -484,15 +360,16 @@ class StoreBackend:
             ],
         }
 
-    def explain(self, a: str, b: str) -> dict[str, Any]:
+    def explain(self, a: str, b: str) -> ExplainCard:
         return self._cached(("explain", a, b), lambda: self._explain(a, b))
 
     def constraints(self) -> ConstraintSet:
         from byline.curation import ConstraintSet
 
-        return self._cached(("constraints",), lambda: ConstraintSet.replay(self.corpus().events))
+        # the events as stored now (a lock or unlock leaves the cached corpus as it is)
+        return self._cached(("constraints",), lambda: ConstraintSet.replay(repo.events(self._con)))
 
-    def _explain(self, a: str, b: str) -> dict[str, Any]:
+    def _explain(self, a: str, b: str) -> ExplainCard:
         from byline.explain import explain_in
 
         known = self._known_signatures([a, b])
@@ -512,168 +389,142 @@ class StoreBackend:
             pid = card.get(key)
             card[side]["person"] = f"{names.get(pid, '')} ({pid})" if pid else None
             card[side]["person_id"] = pid
-        return card
+        return cast(ExplainCard, card)
 
     def _known_signatures(self, sids: list[str]) -> set[str]:
         return repo.known_signatures(self._con, sids)
 
-    def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        items = self._cached(("review",), self._review)
+    def review_queue(self, limit: int = 50) -> list[contracts.ReviewItem]:
+        items: list[contracts.ReviewItem] = self._cached(("review_queue",), self._review)
         return items[:limit]
 
-    def _review(self) -> list[dict[str, Any]]:
-        """The least probable assignments over the unlocked people with 2..MAX_AUDIT_WORKS works (the biggest
-        MAX_REVIEW_PEOPLE of them): each work's signature against the person's most typical one, with the
-        probability its explain card shows (same scorer, same context)."""
-        from byline.block import block_of
-        from byline.people import list_people
+    def _review(self) -> list[contracts.ReviewItem]:
+        """The review queue (:mod:`byline.people.review`): each candidate's items cached apart, so a
+        write recomputes only the people it touched."""
+        from byline.people.review import review_candidates, review_items, sort_queue
 
-        out = []
-        candidates = [
-            p for p in list_people(self._store()) if not p.locked and 2 <= len(p.work_ids) <= MAX_AUDIT_WORKS
-        ]
-        for p in candidates[:MAX_REVIEW_PEOPLE]:
-            view = self.person(p.id)
-            typical = view.get("typical_signature")
-            if not typical:
-                continue
-            for w in view["works"]:
-                if w["confidence"] is None or w["signature_id"] == typical:
-                    continue
-                out.append(
-                    {
-                        "signature_id": w["signature_id"],
-                        "name": w["printed_name"],
-                        "work_id": w["id"],
-                        "title": w["title"],
-                        "abstract_start": w.get("abstract_start"),
-                        "person_id": p.id,
-                        "person_name": view["name"],
-                        "fit": w["confidence"],
-                        "explain_a": w["signature_id"],
-                        "explain_b": typical,
-                    }
-                )
-        corpus, scorer = self.corpus(), self.scorer() if out else None
-        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-        for it in out:
-            a, b = corpus.signatures.get(it["explain_a"]), corpus.signatures.get(it["explain_b"])
-            if a is None or b is None:
-                it["probability"] = None
-                continue
-            groups[frozenset((block_of(a), block_of(b)))].append(it)
-        for blocks, items in groups.items():
-            assert scorer is not None
-            scores = scorer.pair_scores(
-                [corpus.signatures[it["explain_a"]] for it in items],
-                [corpus.signatures[it["explain_b"]] for it in items],
-                corpus.block_context(blocks),
-            ).probability
-            for it, prob in zip(items, scores.tolist(), strict=True):
-                it["probability"] = round(float(prob), 4)
-        for it in out:
-            it["confidence"] = it["probability"]
-        out = [it for it in out if it["probability"] is not None]
-        out.sort(key=lambda x: (x["probability"], x["person_id"], x["work_id"]))
-        return out
+        rows = review_candidates(self._store())
+        gen = self.generation()
+        done: dict[str, list[ReviewItem]] = {}
+        with self._lock:
+            label = self._cache_gen
+            if gen == label or self._writers:  # as _cached: a write of this process keeps the cache
+                done = {r.id: self._cache[("review", r.id)] for r in rows if ("review", r.id) in self._cache}
+        missing = [r.id for r in rows if r.id not in done]
+        if missing:
+            fresh = review_items(self.corpus(), self.scorer(), [self.fit(pid) for pid in missing])
+            with self._lock:
+                if label == self._cache_gen:
+                    self._cache.update((("review", pid), items) for pid, items in fresh.items())
+            done.update(fresh)
+        queue = sort_queue([it for r in rows for it in done.get(r.id, [])])
+        return [cast(contracts.ReviewItem, it.to_dict()) for it in queue]
 
-    def audit(self, data: bytes, suffix: str, owner: str | None) -> dict[str, Any]:
-        """Audit an uploaded listing without storing it: its works are matched to stored works (same
-        ids) by the deduplicator, then ranked like ``byline audit``."""
+    def audit(self, data: bytes, suffix: str, owner: str | None) -> AuditResult:
+        """Audit an uploaded listing without storing it, under the limits of :mod:`byline.server.uploads`:
+        its works are matched to stored works (same ids) by the deduplicator, then ranked like
+        ``byline audit``."""
         from byline.audit import audit_works
         from byline.dedup import dedup
-        from byline.ingest import load_listing
+        from byline.server.uploads import parse_upload
 
-        scorer = self.scorer()
-        with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            try:
-                listing = load_listing(path, owner)
-                records = list(listing.records)
-            except InputError as exc:
-                raise InputError(str(exc).replace(str(path), "upload")) from None
-        who = owner or listing.owner
-        if not who:
+        upload = parse_upload(data, suffix, owner)
+        if not upload.owner:
             raise InputError("the listing does not name its owner: pass owner=NAME")
-        if not records:
+        if not upload.records:
             raise InputError("the listing has no works")
-        if len(records) > MAX_UPLOAD_WORKS:
-            raise InputError(
-                f"the listing has {len(records)} entries; the web audit takes at most "
-                f"{MAX_UPLOAD_WORKS} (use `byline audit` for bigger ones)"
-            )
-        works = dedup(records, existing=self._store().works(with_records=False))
+        scorer = self.scorer()
+        works = dedup(upload.records, existing=self._store().works(with_records=False))
         report = audit_works(
-            works, who, scorer, placed=self._assignments(), person_names=self._person_names(), source="upload"
+            works,
+            upload.owner,
+            scorer,
+            placed=self._assignments(),
+            person_names=self._person_names(),
+            source="upload",
         )
         result = report.to_dict()
-        result["source"] = "upload"
-        return result
+        return cast(
+            AuditResult,
+            {**result, "source": "upload", "problems": upload.problems, "n_problems": upload.n_problems},
+        )
 
     def curate(
         self,
-        action: str,
+        action: CurationAction,
         person_id: str,
         *,
         other: str | None = None,
         works: list[str] | None = None,
         who: str = "web",
         why: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> CurationResult:
         from byline import people
 
         if action not in CURATION_ACTIONS:
             raise InputError(f"unknown curation action {action!r}")
         store = self._store()
-        with self._write_lock:  # one curator write at a time in this process (SQLite serializes the rest)
+        with self._writing(person_id, *([other] if other else [])) as touched:
             pid = self._resolve(person_id)
-            result: dict[str, Any] = {"action": action, "requested": person_id}
+            result: CurationResult = {"action": action, "requested": person_id, "event": None, "person": None}
             if action == "merge":
                 if not other:
                     raise InputError("merge needs the other person's id")
                 self._resolve(other)
-                survivor = people.merge(store, pid, other, who=who, why=why or "")
-                result.update(person=survivor, merged=other)
+                shown = people.merge(store, pid, other, who=who, why=why or "")
+                result["merged"] = other
             elif action == "split":
                 new = people.split(store, pid, works or [], who=who, why=why or "")
-                result.update(person=pid, new_person=new)
+                shown = pid
+                result["new_person"] = new
+                touched.add(new)
             elif action == "lock":
-                result.update(person=people.lock(store, pid, who=who, why=why or ""))
+                shown = people.lock(store, pid, who=who, why=why or "")
             elif action == "unlock":
-                result.update(person=people.unlock(store, pid, who=who, why=why or ""))
+                shown = people.unlock(store, pid, who=who, why=why or "")
             else:
-                result.update(person=people.claim(store, pid, works or [], who=who, why=why or ""))
-            events = people.history(store, result["person"])
+                shown = people.claim(store, pid, works or [], who=who, why=why or "")
+            result["person"] = shown
+            touched.add(shown)
+        events = people.history(store, shown)
         if events:
             result["event"] = _history(events[-1:])[0]
         return result
 
     def move(
         self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
-    ) -> dict[str, Any]:
+    ) -> CurationResult:
         """Move ``source``'s signature on ``work_id`` to ``target`` (one claim event, undoable)."""
         from byline import people
 
-        with self._write_lock:
+        with self._writing(source, target):
             src, dst = self._resolve(source), self._resolve(target)
             ev = people.move(self._store(), work_id, src, dst, who=who, why=why or "")
             left = self._resolve_quiet(src)
         return {"action": "move", "event": _history([ev])[0], "person": dst, "source": left, "work": work_id}
 
-    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> dict[str, Any]:
+    def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> CurationResult:
         """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
         from byline import people
 
-        with self._write_lock:
+        with self._writing() as touched:
             ev = people.undo(self._store(), event_id, who=who, why=why or "")
             shown = self._resolve_quiet(ev.person)
+            touched.update(p for p in (ev.person, shown, *self._event_people(event_id)) if p)
         return {"action": "undo", "event": _history([ev])[0], "person": shown}
 
-    def history(self, person_id: str) -> list[dict[str, Any]]:
+    def history(self, person_id: str) -> list[HistoryEvent]:
         from byline import people
 
         return _history(people.history(self._store(), self._resolve(person_id)))
+
+    def _event_people(self, event_id: int) -> list[str]:
+        """The people curation event ``event_id`` named (an undo touches them again)."""
+        for ev in repo.events(self._con):
+            if ev.id == event_id:
+                named = [ev.payload.get(k) for k in ("from", "into", "new_person", "source", "target")]
+                return [ev.person, *(str(p) for p in named if isinstance(p, str))]
+        return []
 
     def _resolve_quiet(self, pid: str) -> str | None:
         try:
@@ -682,16 +533,8 @@ class StoreBackend:
             return None
 
 
-def _history(events: list[Event]) -> list[dict[str, Any]]:
+def _history(events: list[Event]) -> list[HistoryEvent]:
     """Events as the API shows them: :func:`byline.curation.event_log` (the CLI's ``history --json``)."""
     from byline.curation import event_log
 
-    return event_log(events)
-
-
-def _snippet(text: str | None, n: int = 90) -> str | None:
-    """The start of an abstract, to name a work that has no title."""
-    if not text:
-        return None
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
+    return cast(list[HistoryEvent], event_log(events))
