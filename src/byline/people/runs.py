@@ -183,7 +183,7 @@ def disambiguate(store: Store, model: ClusterModel, engine: Any = None) -> RunRe
         corpus = load_corpus(store, events)
         block = corpus.blocks
         sigs = [corpus.signatures[s] for s in sorted(corpus.signatures)]
-        constraints = cs.for_signatures(block, block_of=block)
+        constraints = cs.for_signatures(block, block_of=block, signatures=corpus.signatures)
         clusters = _cluster_keys(sigs, model, constraints, _engine(engine), block)
         old = repo.assignments(conn)
         m = match_people(old, clusters, repo.taken_ids(conn))
@@ -270,7 +270,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         for b in affected:
             in_block = by_block[b]
             new_sigs = pending_by_block[b]
-            constraints = cs.for_signatures(in_block, block_of=block)
+            constraints = cs.for_signatures(in_block, block_of=block, signatures=corpus.signatures)
             cannot = {frozenset(p) for p in constraints.cannot_link}
             people: dict[str, list[str]] = defaultdict(list)
             for s in in_block:
@@ -297,7 +297,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
                 clusters = _cluster_keys(
                     sub,
                     cast(ClusterModel, scorer.model),
-                    cs.for_signatures(rest, block_of=block),
+                    cs.for_signatures(rest, block_of=block, signatures=corpus.signatures),
                     None,
                     block,
                 )
