@@ -56,7 +56,7 @@ def test_lock_is_not_bypassed_by_a_claim_or_a_move(store: Store, capsys: pytest.
         with pytest.raises(ConstraintError, match=rf"person {bio} is locked by event #1 .*`unlock {bio}`$"):
             attempt()
     code, _, err = run_cli(capsys, "claim", ml, "--works", wid(store, "bio2"), "--db", store.path)
-    assert code != 0 and f"locked by event #1" in err and f"unlock {bio}" in err and len(err.splitlines()) == 1
+    assert code != 0 and "locked by event #1" in err and f"unlock {bio}" in err and len(err.splitlines()) == 1
     assert [e.kind for e in P.history(store, bio)] == ["lock"]  # nothing recorded
     for _ in range(2):
         report = P.disambiguate(store, TinyModel())
@@ -93,7 +93,9 @@ def test_split_after_merge_separates_those_works_and_the_rest_stays_merged(
 ) -> None:
     bio, ml = person_with(store, "bio1").id, person_with(store, "ml1").id
     P.merge(store, ml, bio, who="ann")
-    code, out, err = run_cli(capsys, "split", ml, "--works", wid(store, "bio2"), "--db", store.path, "--by", "ann")
+    code, out, err = run_cli(
+        capsys, "split", ml, "--works", wid(store, "bio2"), "--db", store.path, "--by", "ann"
+    )
     assert code == 0, err
     new = out.split()[-1]
     shown = people(store)
