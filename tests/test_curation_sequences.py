@@ -107,3 +107,18 @@ def test_split_after_merge_separates_those_works_and_the_rest_stays_merged(
     # undo the split: the work goes back to the merged person
     P.undo(store, 2, who="ann")
     assert people(store) == {ml: shown[ml] | shown[new]}
+
+
+def test_audit_of_a_file_is_a_read(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from _helpers import write_bib
+
+    listing = write_bib(
+        tmp_path / "page.bib", ML[:2] + [BIO[0]] + [("x1", "A new paper", ["Jaeseong Lee"], "X", 2024)]
+    )
+    counts = {t: store.count(t) for t in ("works", "listings")}
+    report = P.audit(store, listing, TinyModel(), owner="Jaeseong Lee")
+    assert len(report.works) == 4
+    assert {t: store.count(t) for t in counts} == counts  # nothing stored
+    code, out, err = run_cli(capsys, "audit", listing, "--owner", "Jaeseong Lee", "--db", store.path)
+    assert code == 0, err
+    assert "the file was not stored" in out and {t: store.count(t) for t in counts} == counts
