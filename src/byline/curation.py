@@ -381,10 +381,11 @@ class ConstraintSet:
             for k, (_, x) in enumerate(items):
                 for _, y in items[k + 1 :]:
                     cannot.add((min(x, y), max(x, y)))
-        locked_rep = {(g, b): r for b, items in reps.items() for g, r in items if g in self._locks}
-        if locked_rep:
+        locked_reps = {b: [(g, r) for g, r in items if g in self._locks] for b, items in reps.items()}
+        locked_reps = {b: items for b, items in locked_reps.items() if items}
+        if locked_reps:
             for y in present:
-                for g, r in ((g, r) for (g, b), r in locked_rep.items() if b == blk(y)):
+                for g, r in locked_reps.get(blk(y), ()):
                     if self._group.get(y) != g:
                         cannot.add((min(r, y), max(r, y)))
         if signatures is not None:

@@ -399,7 +399,9 @@ def history(store: Store, pid: str) -> list[Event]:
         named = {e.person} | {
             str(e.payload.get(k)) for k in ("into", "from", "new_person") if e.payload.get(k)
         }
+        named |= {str(q) for q in e.payload.get("previous", {}).values()}  # a claim or move took a work away
         sigs = {s for k in ("a", "b", "moved", "kept", "members", "signatures") for s in e.payload.get(k, [])}
+        sigs |= {s for rest in e.payload.get("rest", []) for s in rest}
         if named & names or sigs & mine or set(e.reverts()) & ids:
             out.append(e)
             ids.add(e.id)
