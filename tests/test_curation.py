@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from byline import ConstraintError
+from byline._unionfind import UnionFind
 from byline.curation import ConstraintSet, Event, identity_decision
 from byline.records import Signature
 
@@ -149,3 +150,22 @@ def test_orcid_never_forces_what_the_engine_forbids():
     }
     c = ConstraintSet().for_signatures(sigs, signatures=sigs)
     assert c.must_link == () and c.cannot_link == ()
+
+
+def test_orcid_respects_a_curated_person_with_two_ids():
+    sigs = {
+        s.id: s
+        for s in [
+            sig("W1#0", orcid=ORCID_A),
+            sig("W2#0", orcid=ORCID_B),
+            sig("W0#0", orcid=ORCID_A),  # uncurated, smallest id: joins the curated person by its iD
+            sig("W3#0", orcid=ORCID_B),
+        ]
+    }
+    cs = ConstraintSet().extend([merge(1, ["W1#0"], ["W2#0"])])  # the curator: one person, two iDs
+    c = cs.for_signatures(sigs, signatures=sigs)
+    uf = UnionFind(sigs)  # the clusterer's own rule: no pair may be both must- and cannot-linked
+    for a, b in c.must_link:
+        uf.union(a, b)
+    assert not any(uf.connected(a, b) for a, b in c.cannot_link)
+    assert uf.connected("W0#0", "W1#0") and uf.connected("W3#0", "W2#0") and uf.connected("W0#0", "W3#0")

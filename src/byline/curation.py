@@ -421,6 +421,17 @@ def identity_links(
     curated: dict[str, int | None] = {s: cs._group.get(s) for s in with_id}  # root -> curated group
     works: dict[str, set[str]] = {s: {signatures[s].work_id} for s in with_id}
     names: dict[str, set[str]] = {s: {signatures[s].name} for s in with_id}
+    first_of: dict[int, str] = {}
+    for s in with_id:  # a curated group is one unit, whatever iDs its members carry
+        g = curated[s]
+        if g is not None:
+            head = first_of.setdefault(g, s)
+            if head != s:
+                ra, rb = uf.find(head), uf.find(s)
+                root = uf.union(ra, rb)
+                other = rb if root == ra else ra
+                works[root] |= works.pop(other)
+                names[root] |= names.pop(other)
     by_id: dict[str, list[str]] = {}
     for s in with_id:
         by_id.setdefault(str(ids[s]), []).append(s)
