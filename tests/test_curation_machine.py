@@ -1,5 +1,6 @@
 """Curation that sticks, as a stateful property: random sequences of ingest, disambiguate, merge, split, move,
-claim, lock, unlock and undo over a small corpus with several people per name (the tiny stand-in model).
+claim, lock, unlock and undo over a small corpus with several people per name (the tiny stand-in model);
+the papers ingested along the way carry ORCID iDs, which must never override a curator's word.
 
 After every step:
 
@@ -17,6 +18,7 @@ pairs the undone event named (and no later event did) are back as they were befo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -40,11 +42,12 @@ SPEECH = [
     ("sp1", "Streaming speech recognition with transducers", ["Jaeseong Lee", "Yuna Seo"], "Interspeech", 2021),
     ("sp2", "Low latency transducers for speech recognition", ["Yuna Seo", "Jaeseong Lee"], "Interspeech", 2022),
 ]
-LATER = [  # ingested during a sequence
+LATER = [  # ingested during a sequence, from OpenAlex with ORCID iDs: ml5 and bio4 share one, sp3 has another
     ("ml5", "Graph transformers for molecular property prediction", ["Jaeseong Lee", "Minho Kim"], "NeurIPS", 2023),
     ("bio4", "Paddy soil microbiome and methane emission", ["Jaeseong Lee", "Hana Cho"], "Soil Biology", 2019),
     ("sp3", "Speech recognition for low resource languages", ["Jaeseong Lee", "Yuna Seo"], "Interspeech", 2023),
 ]
+LATER_ORCID = {"ml5": "0000-0002-1825-0097", "bio4": "0000-0002-1825-0097", "sp3": "0000-0001-5109-3700"}
 # fmt: on
 
 _TEMPLATE: dict[str, Path] = {}
@@ -57,10 +60,28 @@ def template() -> Path:
         with Store(root / "template.db") as s:
             s.ingest([write_bib(root / "a.bib", ML + BIO + SPEECH)])
             P.disambiguate(s, TinyModel())
-        write_bib(root / "later.bib", LATER)
         _TEMPLATE["db"] = root / "template.db"
-        _TEMPLATE["later"] = root / "later.bib"
+        _TEMPLATE["later"] = openalex(root / "later.json", LATER, LATER_ORCID)
     return _TEMPLATE["db"]
+
+
+def openalex(path: Path, entries: list[tuple[Any, ...]], orcid: dict[str, str]) -> Path:
+    """An OpenAlex results page of ``entries``; their Jaeseong Lee carries ``orcid[key]``."""
+    works = [
+        {
+            "id": f"https://openalex.org/W{9000 + k}",
+            "title": title,
+            "publication_year": year,
+            "primary_location": {"source": {"display_name": venue}},
+            "authorships": [
+                {"author": {"display_name": a, "orcid": orcid.get(key) if a == "Jaeseong Lee" else None}}
+                for a in authors
+            ],
+        }
+        for k, (key, title, authors, venue, year) in enumerate(entries)
+    ]
+    path.write_text(json.dumps({"results": works}), encoding="utf-8")
+    return path
 
 
 NAMED = ("a", "b", "moved", "kept", "members", "signatures", "anchor")
@@ -169,7 +190,7 @@ class CurationMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.ingested)
     @rule()
     def ingest(self) -> None:
-        self.store.ingest([_TEMPLATE["later"]])
+        self.store.ingest([_TEMPLATE["later"]], format="openalex")
         self.ingested = True
 
     @rule()
