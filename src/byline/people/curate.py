@@ -298,8 +298,8 @@ def _current(conn: Conn, pid: str) -> str | None:
 
 
 def _undo_moves(conn: Conn, target: Event, cs: ConstraintSet, placed: dict[str, str]) -> dict[str, str]:
-    """Signature -> the person it goes back to. A signature whose curated group (after the undo) holds a
-    signature that does not go back to the same person stays: a later event has the last word on it."""
+    """Signature -> the person it goes back to. When a signature's curated group (after the undo) holds one
+    that would not end up in the same person, a later event has the last word on it: refused, naming it."""
     p = target.payload
     want: dict[str, str] = {}
     if target.kind == "merge":
