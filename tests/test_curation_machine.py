@@ -258,12 +258,12 @@ class CurationMachine(RuleBasedStateMachine):
         target = counting[k % len(counting)]
         if self.curate(lambda: P.undo(self.store, target.id, who="machine")) is None:
             return
-        # what the event changed is back: the pairs it named, unless a later counting event named them too
-        later = [e for e in counting if e.id > target.id]
-        again = {frozenset(p) for e in later for p in combinations(sorted(named(e)), 2)}
+        # what the event changed is back: the pairs it named, unless a later counting event has the last word
+        # on one of the two (it named that work, and so placed it with what it named)
+        later = {s for e in counting if e.id > target.id for s in named(e)}
         pre, now = self.before[target.id], self.placed()
         for x, y in combinations(sorted(named(target)), 2):
-            if frozenset((x, y)) in again or not {x, y} <= pre.keys() & now.keys():
+            if x in later or y in later or not {x, y} <= pre.keys() & now.keys():
                 continue
             assert (pre[x] == pre[y]) == (now[x] == now[y]), (
                 f"undo of #{target.id} left {x} / {y} as it made them"
