@@ -205,33 +205,39 @@ class ConstraintSet:
         self.log.append(event)
 
     def _regroups(self, event: Event) -> list[frozenset[str]]:
-        """The groups an event forms (each replaces whatever groups its members were in)."""
+        """The groups an event forms (each replaces whatever groups its members were in), as it names them."""
         p = event.payload
         if event.kind not in EVENT_KINDS:
             raise ConstraintError(f"unknown curation event kind {event.kind!r} in event #{event.id}")
         if event.kind == "merge":
-            return [self._closure(set(p["a"]) | set(p["b"]))]
+            return [frozenset(p["a"]) | frozenset(p["b"])]
         if event.kind == "split":
             return [frozenset(g) for g in (p["moved"], p["kept"]) if g]
         if event.kind == "lock":
             return [frozenset(p["members"])]
         if event.kind == "claim":
-            claimed = set(p["signatures"])
-            home = self._closure(set(p["anchor"])) - claimed
-            rest = [frozenset(r) - claimed - home for r in p.get("rest", [])]
-            return [home | claimed, *(r for r in rest if r)]
+            claimed = frozenset(p["signatures"])
+            home = frozenset(p["anchor"]) | claimed
+            rest = [frozenset(r) - home for r in p.get("rest", [])]
+            return [home, *(r for r in rest if r)]
         return []
 
-    def _closure(self, sigs: set[str]) -> frozenset[str]:
-        """``sigs`` with the rest of every curated group they touch (an older event may have named one
-        anchor signature for a whole person)."""
-        out = set(sigs)
-        for g in {self._group[s] for s in sigs if s in self._group}:
-            out |= self._members[g]
-        return frozenset(out)
+    def _with_groupmates(self, sets: list[frozenset[str]]) -> list[frozenset[str]]:
+        """Each named set plus the members of the curated groups it touches that the event does not name,
+        when all the named members of that group go to this one set (their earlier word still holds: they
+        follow). An event names whole persons, so this matters on a replay without an undone event (and for
+        claims stored with one anchor signature for the whole person)."""
+        named: frozenset[str] = frozenset().union(*sets) if sets else frozenset()
+        out = [set(x) for x in sets]
+        for g in sorted({self._group[s] for s in named if s in self._group}):
+            members = self._members[g]
+            targets = {k for k, x in enumerate(sets) if x & members}
+            if len(targets) == 1:
+                out[targets.pop()] |= members - named
+        return [frozenset(x) for x in out]
 
     def _apply(self, event: Event) -> None:
-        new = self._regroups(event)
+        new = self._with_groupmates(self._regroups(event))
         for g, lock in self._locks.items():  # a locked person is frozen
             members = self._members[g]
             for s in new:
