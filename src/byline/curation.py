@@ -218,26 +218,40 @@ class ConstraintSet:
         if event.kind == "claim":
             claimed = frozenset(p["signatures"])
             home = frozenset(p["anchor"]) | claimed
-            rest = [frozenset(r) - home for r in p.get("rest", [])]
-            return [home, *(r for r in rest if r)]
+            rests = [frozenset(r) for r in p.get("rest", [])]
+            if "rest" not in p:  # stored before claims named whole persons: one anchor stands for its group,
+                home |= {m for s in p["anchor"] if s in self._group for m in self._members[self._group[s]]}
+                rests = [
+                    self._members[self._group[c]] for c in claimed if c in self._group
+                ]  # and what is left
+            rest = {r - home for r in rests}
+            return [home, *sorted((r for r in rest if r), key=min)]
         return []
 
-    def _with_groupmates(self, sets: list[frozenset[str]]) -> list[frozenset[str]]:
+    def _with_groupmates(self, sets: list[frozenset[str]], kind: str) -> list[frozenset[str]]:
         """Each named set plus the members of the curated groups it touches that the event does not name,
         when all the named members of that group go to this one set (their earlier word still holds: they
-        follow). An event names whole persons, so this matters on a replay without an undone event (and for
-        claims stored with one anchor signature for the whole person)."""
+        follow) -- refused when that set also takes members of another group, whose earlier word keeps them
+        apart. An event names whole persons, so this matters only on a replay without an undone event."""
         named: frozenset[str] = frozenset().union(*sets) if sets else frozenset()
         out = [set(x) for x in sets]
+        sources: dict[int, set[int]] = {}  # named set -> the curated groups its named members come from
+        followers: dict[int, set[int]] = {}  # named set -> the groups whose unnamed members follow into it
         for g in sorted({self._group[s] for s in named if s in self._group}):
             members = self._members[g]
-            targets = {k for k, x in enumerate(sets) if x & members}
-            if len(targets) == 1:
-                out[targets.pop()] |= members - named
+            targets = [k for k, x in enumerate(sets) if x & members]
+            for k in targets:
+                sources.setdefault(k, set()).add(g)
+            if len(targets) == 1 and members - named:
+                out[targets[0]] |= members - named
+                followers.setdefault(targets[0], set()).add(g)
+        for k in followers:
+            if len(sources[k]) > 1:  # the followers would join works an earlier event kept apart from them
+                raise ConstraintError(f"{kind} refused: it would join works that earlier events keep apart")
         return [frozenset(x) for x in out]
 
     def _apply(self, event: Event) -> None:
-        new = self._with_groupmates(self._regroups(event))
+        new = self._with_groupmates(self._regroups(event), event.kind)
         for g, lock in self._locks.items():  # a locked person is frozen
             members = self._members[g]
             for s in new:
@@ -289,8 +303,10 @@ class ConstraintSet:
             fresh = ConstraintSet.replay([*self.log, event], strict=True)
         except ConstraintError as exc:
             blocker = getattr(exc, "event", None)
+            reason = str(exc).split(" refused: ", 1)[-1]
             what = (
-                f"without it, {blocker.describe()} would be refused ({exc}); undo event #{blocker.id} first"
+                f"{blocker.describe()} came later and could not stand without it ({reason}); "
+                f"undo event #{blocker.id} first"
                 if blocker
                 else str(exc)
             )
