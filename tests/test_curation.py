@@ -169,3 +169,20 @@ def test_orcid_respects_a_curated_person_with_two_ids():
         uf.union(a, b)
     assert not any(uf.connected(a, b) for a, b in c.cannot_link)
     assert uf.connected("W0#0", "W1#0") and uf.connected("W3#0", "W2#0") and uf.connected("W0#0", "W3#0")
+
+
+def test_undo_refused_when_earlier_words_would_contradict_a_later_event():
+    def claim(i, person, anchor, sigs, rest):
+        return ev(i, "claim", person, works=["W"], anchor=anchor, signatures=sigs, rest=rest)
+
+    cs = ConstraintSet().extend(
+        [
+            claim(1, "P1", ["f", "a", "d"], ["b"], [["e", "m", "c"]]),  # b moved in; e, m, c left behind
+            claim(2, "P2", ["o", "l"], ["f"], [["a", "b", "d"]]),  # f moved on
+            claim(3, "P1", ["a", "b", "d"], ["e"], [["m", "c"]]),  # e moved in, beside a, b, d (not f)
+        ]
+    )
+    # without #2, f would be with a, b, d (#1) and so with e (#3), which #1 keeps apart from f
+    with pytest.raises(ConstraintError, match=r"^undo refused: event #3 \(claim .*undo event #3 first$"):
+        cs.add(ev(4, "undo", "P2", reverts=[2]))
+    assert cs.component("e") == {"a", "b", "d", "e"} and cs.component("f") == {"f", "o", "l"}
