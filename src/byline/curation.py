@@ -298,7 +298,11 @@ class ConstraintSet:
                     "record the original change again instead"
                 )
             if i in reverted:
-                raise ConstraintError(f"{event.kind} refused: event #{i} was already undone")
+                by = next(e.id for e in self.log if i in e.reverts())
+                raise ConstraintError(
+                    f"{event.kind} refused: event #{i} was already undone by event #{by}; "
+                    "record the change again to redo it"
+                )
         try:
             fresh = ConstraintSet.replay([*self.log, event], strict=True)
         except ConstraintError as exc:
