@@ -204,7 +204,9 @@ def generate() -> tuple[str, list[str]]:
         _learn_split(run)
         out.append(block(run, [Cmd("disambiguate"), Cmd("person {split_person}")]))
         out.append(CURATE_NOTE)
-        out.append(block(run, [Cmd("merge {lee} {split_person}", error=True)]))
+        out.append(
+            block(run, [Cmd("lock {split_person}"), Cmd("claim {lee} --works {split_work}", error=True)])
+        )
         out.append(CURATE_END)
         out.append(NEW_PAPERS_INTRO)
         out.append("```bibtex\n" + NEW_PAPERS + "```\n\n")
@@ -338,17 +340,21 @@ the face-swapping Jaeseong Lee (`byline people` above). Say a curator also decid
 
 CURATE_NOTE = """
 Curation (`merge P1 P2`, `split P --works W...`, `lock P`, `unlock P`, `claim P --works W...`, each with
-`--by` and `--why`) is stored as append-only events and replayed as must-link / cannot-link constraints on
-every later `disambiguate` and `assign`, including a rebuild from scratch. Works split out together stay
-together, and split-out groups may later be merged with each other; re-joining what a curator separated is
-refused in one line naming the event, and nothing is changed (`byline undo EVENT` reverts an event; the
-ids are in `byline history P --json`):
+`--by` and `--why`) is stored as append-only events and replayed on every later `disambiguate` and
+`assign`, including a rebuild from scratch: what an event shows at once is what every later run shows. A
+later event wins over an earlier one for the works it names (a split after a merge separates just those
+works; a merge after a split joins them again); the model may add uncurated works to curated people but
+never joins two people curators' events keep apart (two groups split out of one person included). A locked
+person is frozen: a merge, split, claim or move that would change it is refused in one line naming the lock
+and how to lift it, and nothing is changed (`byline undo EVENT` reverts an event; the ids are in
+`byline history P --json`):
 
 """
 
 CURATE_END = """
-`merge` makes the retired id redirect (`byline person OLD` shows the survivor); `lock` freezes a person
-against later model runs; `claim` attaches the person's signature on the given works.
+`merge` makes the retired id redirect (`byline person OLD` shows the survivor); `claim` attaches the
+person's signature on the given works. ORCID iDs on signatures (OpenAlex, MEDLINE) count as identity
+evidence below curation and above the model: the same iD joins, different iDs separate.
 
 """
 

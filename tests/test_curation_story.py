@@ -1,10 +1,11 @@
 """The curator's story, end to end, through the library, the CLI and the HTTP API:
 
 a mixed profile (one "Jaeseong Lee" made of two ML papers, a soil paper and a river paper) is cleaned by
-splitting the soil paper out, then the river paper; the two new people are merged (allowed: both were
-split out of the same person, neither re-joins what a curator separated); a third paper, another
-person's, is claimed into them; the merge is undone; the person is locked and unlocked. After every step
-the people survive ``disambiguate`` -- incremental (same ids) and from scratch (same groups).
+splitting the soil paper out, then the river paper (the two stay apart: the model never joins them); the
+two new people are merged by the curator (a later event wins); a third paper, another person's, is
+claimed into them; undoing the merge is refused while the claim has the last word on those works, so the
+claim is undone, then the merge; the person is locked and unlocked. After every step the people survive
+``disambiguate`` -- incremental (same ids) and from scratch (same groups).
 """
 
 from __future__ import annotations
@@ -217,11 +218,9 @@ def test_split_merge_claim_undo_unlock_story(store: Store, tmp_path: Path, shell
     g2 = do.split(mixed, [w["g2"]])
     assert survives(store) == {G("k1", "k2"), G("g1"), G("g2"), G("t3")}
 
-    # the two split-out groups may be merged: only re-joining the person they left is refused
+    # the curator's later merge joins the two split-out groups
     merged = do.merge(g1, g2)
     assert survives(store) == {G("k1", "k2"), G("g1", "g2"), G("t3")}
-    with pytest.raises(ConstraintError, match=r"refused: .*event #1 .*undo event #1 first"):
-        P.merge(store, person_of(store, "k1"), person_of(store, "g1"))
 
     # a third paper, another person's, claimed into them
     assert do.claim(person_of(store, "g1"), [w["t3"]]) == merged
@@ -231,15 +230,26 @@ def test_split_merge_claim_undo_unlock_story(store: Store, tmp_path: Path, shell
     assert [e["kind"] for e in events] == ["split", "split", "merge", "claim"]
     assert all(isinstance(e["id"], int) and e["at"].endswith("Z") for e in events)
     merge_id = next(e["id"] for e in events if e["kind"] == "merge")
+    claim_id = next(e["id"] for e in events if e["kind"] == "claim")
 
-    do.undo(merge_id)  # the groups come apart again; the claimed paper follows the group it was anchored to
+    # the claim came later and named the merged person: it has the last word until it is undone
+    with pytest.raises(
+        ConstraintError, match=rf"^undo refused: event #{claim_id} \(claim .*undo event #{claim_id} first$"
+    ):
+        P.undo(store, merge_id)
+    do.undo(claim_id)
+    assert survives(store) == {G("k1", "k2"), G("g1", "g2"), G("t3")}
+    do.undo(merge_id)  # the groups come apart again
     after = survives(store)
-    assert G("k1", "k2") in after and len(after) == 3
-    assert {G("g1", "t3"), G("g2")} <= after or {G("g2", "t3"), G("g1")} <= after
+    assert after == {G("k1", "k2"), G("g1"), G("g2"), G("t3")}
     assert person_of(store, "g1") != person_of(store, "g2")
     hist = do.history(person_of(store, "g1"))
-    undo_id = next(e["id"] for e in hist if e["kind"] == "undo")
-    assert next(e for e in hist if e["id"] == merge_id)["undone_by"] == undo_id  # the log is append-only
+    undo_of_merge = next(
+        e["id"] for e in hist if e["kind"] == "undo" and e["payload"]["reverts"] == [merge_id]
+    )
+    assert (
+        next(e for e in hist if e["id"] == merge_id)["undone_by"] == undo_of_merge
+    )  # the log is append-only
 
     locked = person_of(store, "g1")
     do.lock(locked)
@@ -255,18 +265,26 @@ def test_refusals_are_one_line_and_name_the_event(store: Store) -> None:
     w = work_ids(store)
     mixed = person_of(store, "k1")
     g1 = P.split(store, mixed, [w["g1"]], who="ann")
-    for attempt in (lambda: P.merge(store, mixed, g1), lambda: P.claim(store, g1, [w["k1"]])):
+    P.lock(store, mixed, who="ann")  # event #2
+    for attempt in (
+        lambda: P.merge(store, g1, mixed),
+        lambda: P.claim(store, g1, [w["k1"]]),
+        lambda: P.split(store, mixed, [w["k2"]]),
+        lambda: P.move(store, w["k1"], mixed, g1),
+    ):
         with pytest.raises(ConstraintError) as err:
             attempt()
         msg = str(err.value)
-        assert "\n" not in msg and "refused" in msg and "event #1" in msg and "undo event #1 first" in msg
+        assert "\n" not in msg and "refused" in msg and f"person {mixed} is locked by event #2" in msg
+        assert msg.endswith(f"lift it with `unlock {mixed}`")
         assert "signature" not in msg  # no internal trace of signature ids
+    P.unlock(store, mixed, who="ann")
     # an undo that a later event depends on is refused, naming that event: undoing the second split would put
-    # the river paper back in the person the soil paper was split from, and the merge (#3) joined the two
+    # the river paper back in the person the soil paper was split from, and the merge (#5) joined the two
     g2 = P.split(store, mixed, [w["g2"]], who="ann")
     P.merge(store, g1, g2, who="ann")
-    with pytest.raises(ConstraintError, match=r"^undo refused: event #3 \(merge .*undo event #3 first$"):
-        P.undo(store, 2)
+    with pytest.raises(ConstraintError, match=r"^undo refused: event #5 \(merge .*undo event #5 first$"):
+        P.undo(store, 4)
     from byline import InputError
 
     with pytest.raises(InputError, match="no curation event #99"):

@@ -89,11 +89,12 @@ def test_move_refusals_change_nothing(store: Store) -> None:
         P.move(store, ml_works[0], ml, ml)
     with pytest.raises(InputError, match="no signature on work"):
         P.move(store, bio_works[0], ml, bio)
-    # a split says these works are not that person's: moving one back is refused, naming the event
+    # a locked person is frozen: a move out of it is refused, naming the lock and how to lift it
     new = P.split(store, bio, [bio_works[0]], who="c")
-    with pytest.raises(ConstraintError, match=r"undo event #\d+"):
+    P.lock(store, bio, who="c")
+    with pytest.raises(ConstraintError, match=rf"locked by event #2 .*`unlock {bio}`$"):
         P.move(store, bio_works[1], bio, new)
-    assert len(P.history(store, bio)) == 1 and len(_groups(store)) == len(before) + 1
+    assert len(P.history(store, bio)) == 2 and len(_groups(store)) == len(before) + 1
 
 
 def _openalex(path: Path) -> Path:

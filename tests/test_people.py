@@ -92,7 +92,7 @@ def test_merge_redirects_and_survives_rebuild(store):
     assert [e.kind for e in P.history(store, person_of_work(store, "Soil"))] == ["merge"]
 
 
-def test_split_then_contradictory_merge_is_refused(store):
+def test_split_then_merge_back_wins_and_lock_refuses(store):
     m = TinyModel()
     P.disambiguate(store, m)
     bio = person_of_work(store, "Soil")
@@ -101,12 +101,17 @@ def test_split_then_contradictory_merge_is_refused(store):
     assert person_of_work(store, "Nitrogen") == new != bio
     P.disambiguate(store, m)
     assert person_of_work(store, "Nitrogen") == new  # replayed and the new id is stable
+    P.lock(store, new, who="bob")
     before = snapshot(store)
-    with pytest.raises(ConstraintError, match="split"):
+    with pytest.raises(ConstraintError, match=rf"^merge refused: person {new} is locked by event #2 "):
         P.merge(store, bio, new)
-    assert snapshot(store) == before  # nothing written
-    with pytest.raises(ConstraintError):
+    with pytest.raises(ConstraintError, match=rf"lift it with `unlock {new}`$"):
         P.claim(store, bio, [work])
+    assert snapshot(store) == before  # nothing written
+    P.unlock(store, new, who="bob")
+    assert P.merge(store, bio, new, who="bob") == bio  # the later merge wins over the split
+    P.disambiguate(store, m)
+    assert person_of_work(store, "Nitrogen") == bio == person_of_work(store, "Soil")
 
 
 def test_lock_freezes_membership(store, tmp_path):

@@ -198,9 +198,9 @@ def test_split_lock_claim(client: TestClient) -> None:
     assert wid not in client.get(f"/api/people/{biggest['id']}").json()["work_ids"]
     r = client.post(f"/api/people/{new}/lock", headers=AUTH)
     assert r.status_code == 200 and client.get(f"/api/people/{new}").json()["locked"] is True
-    # the split-off work cannot be merged back: the split forbids it (contradiction refused, 409)
+    # the split-off person is locked: claiming its work back is refused, naming the lock (409)
     r = client.post(f"/api/people/{biggest['id']}/claim", json={"works": [wid]}, headers=AUTH)
-    assert r.status_code == 409 and "refused" in r.json()["error"] and "undo event #" in r.json()["error"]
+    assert r.status_code == 409 and "refused" in r.json()["error"] and f"`unlock {new}`" in r.json()["error"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": ["W000000000000"]}, headers=AUTH)
     assert r.status_code == 400
     r = client.post("/api/people/P000000000000/lock", headers=AUTH)

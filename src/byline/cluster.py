@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from byline._errors import ConstraintError
+from byline._unionfind import UnionFind
 
 DENSE_MAX = 3000
 _BIG = 1e9
@@ -49,26 +50,8 @@ class Constraints:
         raise TypeError(f"constraints must be Constraints, a dict or None, not {type(c).__name__}")
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = np.arange(n)
-
-    def find(self, x: int) -> int:
-        p = self.parent
-        root = x
-        while p[root] != root:
-            root = p[root]
-        while p[x] != root:
-            p[x], x = root, p[x]
-        return int(root)
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
+def _UnionFind(n: int) -> UnionFind[int]:  # the one union-find (byline._unionfind), over 0..n-1
+    return UnionFind(range(n))
 
 
 def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:

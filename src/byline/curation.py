@@ -2,32 +2,47 @@
 
 A curation event is stored with the *signature ids* it was about when the curator made it, so it
 means the same thing on every later ``disambiguate`` or ``assign`` -- including a rebuild from
-scratch, when person ids are recomputed.  Each event becomes must-link / cannot-link constraints:
+scratch, when person ids are recomputed.
 
-``merge P1 P2``         every signature of P1 and P2 must-link (one person).
-``split P --works W``   the signatures of P on W form a *group*: they must-link to each other and
-                        cannot-link the person they left (P's other signatures, minus whatever a
-                        later split moves out of P: split-out groups are not kept apart from each other).
-``lock P``              P's signatures must-link to each other and cannot-link every other signature
-                        of their blocks (the model can no longer change P; curators still can).
-``claim P --works W``   the owner's signatures on W must-link to P (to one anchor signature of P).
-``undo EVENT``          the event no longer counts (events stay: the log is append-only).
+The events are the truth, replayed in order; each one puts the signatures it names into *curated
+groups*, and **a later event wins over an earlier one for the signatures it names**:
+
+``merge P1 P2``         the signatures of P1 and P2 become one group.
+``split P --works W``   P's signatures on W become one group and the rest of P another.
+``claim P --works W``   (and ``move``) P's signatures plus the claimed ones become one group; what is left
+                        of each person the works came from becomes a group of its own.
+``lock P``              P's signatures become one group, *frozen*: no run moves a signature into or out
+                        of it, and an event that would change it is refused until ``unlock P``.
+``undo EVENT``          the event no longer counts (the log is append-only): replay without it.
 ``unlock P``            the lock events on P no longer count.
 
-:class:`ConstraintSet` replays the events that count, in order, and refuses one that re-joins what a
-curator separated (or separates what a curator joined) with a one-line :class:`~byline.ConstraintError`
-naming the event to undo.  Everything here is pure.
+A signature an event takes out of a group leaves the rest of that group behind as a group. What an
+event shows at once is what every run shows afterwards: each group is one person, and two different
+groups are never joined by a run (two groups split out of one person included) -- only a curator's merge
+or claim joins them. The model may add uncurated signatures to any person that is not locked.
+
+ORCID iDs are *identity evidence*, below curation and above the model (:meth:`ConstraintSet.for_signatures`
+with ``signatures``): the same iD on two signatures must-links them, different iDs cannot-link them,
+unless curation decides the pair (or a lock freezes one side), or the engine's own rules forbid it.
+
+:class:`ConstraintSet` replays the events that count, in order, and refuses an event that would change a
+locked person with a one-line :class:`~byline.ConstraintError` naming the lock event and how to lift it.
+Everything here is pure.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from byline._errors import ConstraintError
+from byline._unionfind import UnionFind
 from byline.cluster import Constraints  # the one constraints type, shared with the clusterer
+from byline.names import compatible
+from byline.records import Signature
 
 EVENT_KINDS = ("merge", "split", "lock", "claim", "undo", "unlock")
 REVERTING_KINDS = (
@@ -103,79 +118,172 @@ def event_log(events: Sequence[Event]) -> list[dict[str, Any]]:
     return [{**e.to_dict(), "undone_by": undone.get(e.id)} for e in events]
 
 
+def lift_lock(lock: Event) -> str:
+    """What a refusal says about a lock: the event and how to lift it."""
+    return f"person {lock.person} is locked by {lock.describe()}; lift it with `unlock {lock.person}`"
+
+
 @dataclass
 class ConstraintSet:
-    """Must-link components (union-find), cannot-link edges between groups, and locks.
+    """The curated groups of the events that count, which of them are locked, and the event behind each.
 
-    Each constraint remembers the event that made it so a contradiction names its cause.
+    ``ignored`` lists the stored events a lenient replay skipped (with the reason): events an older
+    version accepted that the rules now refuse, such as a claim out of a locked person.
     """
 
-    _parent: dict[str, str] = field(default_factory=dict)
-    _cannot: list[tuple[frozenset[str], frozenset[str], Event]] = field(default_factory=list)
-    _locks: list[tuple[frozenset[str], Event]] = field(default_factory=list)
+    _group: dict[str, int] = field(default_factory=dict)  # signature -> group number
+    _members: dict[int, frozenset[str]] = field(default_factory=dict)
+    _made: dict[int, Event] = field(default_factory=dict)  # group -> the event that formed it
+    _locks: dict[int, Event] = field(default_factory=dict)  # locked group -> its lock event
+    _next: int = 0
     events: list[Event] = field(default_factory=list)  # the events that count, in order
     log: list[Event] = field(default_factory=list)  # every event seen, undone ones and undos included
+    ignored: list[tuple[Event, str]] = field(default_factory=list)
 
-    # -- union-find -------------------------------------------------------------------------------
-    def find(self, x: str) -> str:
-        parent = self._parent
-        if x not in parent:
-            return x
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    def _union(self, a: str, b: str) -> None:
-        self._parent.setdefault(a, a)
-        self._parent.setdefault(b, b)
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            lo, hi = sorted((ra, rb))  # deterministic root
-            self._parent[hi] = lo
-
-    def component(self, x: str) -> set[str]:
-        root = self.find(x)
-        return {s for s in self._parent if self.find(s) == root} | {x}
-
+    # -- queries ----------------------------------------------------------------------------------
     def constrained(self, x: str) -> bool:
-        """Whether any counting event must-links ``x`` to something."""
-        return x in self._parent
+        """Whether a counting event put ``x`` in a curated group."""
+        return x in self._group
 
     def linked(self, a: str, b: str) -> bool:
-        return a == b or self.find(a) == self.find(b)
+        """Whether curation keeps ``a`` and ``b`` in one person."""
+        return a == b or (a in self._group and self._group.get(a) == self._group.get(b))
+
+    def component(self, x: str) -> set[str]:
+        """``x``'s curated group (just ``{x}`` when uncurated)."""
+        g = self._group.get(x)
+        return {x} if g is None else set(self._members[g])
+
+    def groups(self) -> list[frozenset[str]]:
+        """Every curated group, in the order they were formed."""
+        return [self._members[g] for g in sorted(self._members)]
+
+    def locked_components(self) -> list[frozenset[str]]:
+        """The locked groups (each exactly the members it was locked with)."""
+        return [self._members[g] for g in sorted(self._locks)]
+
+    def lock_of(self, x: str) -> Event | None:
+        """The lock event freezing ``x``'s person, if any."""
+        g = self._group.get(x)
+        return None if g is None else self._locks.get(g)
+
+    def group_key(self, x: str) -> int | None:
+        """A number naming ``x``'s curated group in this replay (None when uncurated)."""
+        return self._group.get(x)
+
+    def made_by(self, x: str) -> Event | None:
+        """The event that formed ``x``'s curated group (the last word on ``x``)."""
+        g = self._group.get(x)
+        return None if g is None else self._made[g]
+
+    def decided_by(self, a: str, b: str) -> tuple[str, Event] | None:
+        """``("must-link" | "cannot-link", event)`` when curation decides the pair ``a``, ``b``."""
+        ga, gb = self._group.get(a), self._group.get(b)
+        if a != b and ga is not None and ga == gb:
+            return "must-link", self._made[ga]
+        for g in (ga, gb):
+            if g is not None and g in self._locks:
+                return "cannot-link", self._locks[g]
+        if (
+            ga is not None and gb is not None
+        ):  # two curated groups: the later of the two events keeps them apart
+            return "cannot-link", max(self._made[ga], self._made[gb], key=lambda e: e.id)
+        return None
 
     # -- events -----------------------------------------------------------------------------------
     def add(self, event: Event) -> None:
-        """Add one event's constraints, or raise :class:`ConstraintError` (and change nothing).
+        """Add one event, or raise :class:`ConstraintError` (and change nothing).
 
         An undo / unlock replays every earlier event except the ones it reverts; it is refused when a
-        later event only holds because of a reverted one (naming that event).
+        later event would then be refused (naming that event).
         """
         if event.kind in REVERTING_KINDS:
             self._add_revert(event)
             return
-        must, cannot, lock = _event_constraints(event)
-        trial = self.copy()
-        if event.kind == "split":  # the moved group leaves its person: earlier splits no longer keep it apart
-            moved = frozenset(event.payload["moved"])
-            trial._cannot = [
-                (a, b - moved, why) if why.kind == "split" else (a, b, why) for a, b, why in trial._cannot
-            ]
-        for group in must:
-            items = sorted(group)
-            for s in items[1:]:
-                trial._union(items[0], s)
-        for a, b in cannot:
-            trial._cannot.append((frozenset(a), frozenset(b), event))
-        if lock:
-            trial._locks.append((frozenset(lock), event))
-        trial._check(event)
-        self._parent, self._cannot, self._locks = trial._parent, trial._cannot, trial._locks
+        self._apply(event)
         self.events.append(event)
         self.log.append(event)
+
+    def _regroups(self, event: Event) -> list[frozenset[str]]:
+        """The groups an event forms (each replaces whatever groups its members were in), as it names them."""
+        p = event.payload
+        if event.kind not in EVENT_KINDS:
+            raise ConstraintError(f"unknown curation event kind {event.kind!r} in event #{event.id}")
+        if event.kind == "merge":
+            return [frozenset(p["a"]) | frozenset(p["b"])]
+        if event.kind == "split":
+            return [frozenset(g) for g in (p["moved"], p["kept"]) if g]
+        if event.kind == "lock":
+            return [frozenset(p["members"])]
+        if event.kind == "claim":
+            claimed = frozenset(p["signatures"])
+            home = frozenset(p["anchor"]) | claimed
+            rests = [frozenset(r) for r in p.get("rest", [])]
+            if "rest" not in p:  # stored before claims named whole persons: one anchor stands for its group,
+                home |= {m for s in p["anchor"] if s in self._group for m in self._members[self._group[s]]}
+                rests = [
+                    self._members[self._group[c]] for c in claimed if c in self._group
+                ]  # and what is left
+            rest = {r - home for r in rests}
+            return [home, *sorted((r for r in rest if r), key=min)]
+        return []
+
+    def _with_groupmates(self, sets: list[frozenset[str]], kind: str) -> list[frozenset[str]]:
+        """Each named set plus the members of the curated groups it touches that the event does not name,
+        when all the named members of that group go to this one set (their earlier word still holds: they
+        follow) -- refused when that set also takes members of another group, whose earlier word keeps them
+        apart. An event names whole persons, so this matters only on a replay without an undone event."""
+        named: frozenset[str] = frozenset().union(*sets) if sets else frozenset()
+        out = [set(x) for x in sets]
+        sources: dict[int, set[int]] = {}  # named set -> the curated groups its named members come from
+        followers: dict[int, set[int]] = {}  # named set -> the groups whose unnamed members follow into it
+        for g in sorted({self._group[s] for s in named if s in self._group}):
+            members = self._members[g]
+            targets = [k for k, x in enumerate(sets) if x & members]
+            for k in targets:
+                sources.setdefault(k, set()).add(g)
+            if len(targets) == 1 and members - named:
+                out[targets[0]] |= members - named
+                followers.setdefault(targets[0], set()).add(g)
+        for k in followers:
+            if len(sources[k]) > 1:  # the followers would join works an earlier event kept apart from them
+                raise ConstraintError(f"{kind} refused: it would join works that earlier events keep apart")
+        return [frozenset(x) for x in out]
+
+    def _apply(self, event: Event) -> None:
+        new = self._with_groupmates(self._regroups(event), event.kind)
+        for g, lock in self._locks.items():  # a locked person is frozen
+            members = self._members[g]
+            for s in new:
+                if s & members and s != members:
+                    raise ConstraintError(f"{event.kind} refused: {lift_lock(lock)}")
+        for s in new:
+            g = self._regroup(s, event)
+            if event.kind == "lock":
+                self._locks[g] = event
+
+    def _regroup(self, sigs: frozenset[str], event: Event) -> int:
+        olds = {self._group[s] for s in sigs if s in self._group}
+        if len(olds) == 1:
+            (g,) = olds
+            if (
+                self._members[g] == sigs
+            ):  # exactly an existing group: it stays (its first event stays the cause)
+                return g
+        g = self._next
+        self._next += 1
+        for o in olds:
+            left = self._members[o] - sigs
+            if left:
+                self._members[o] = left
+            else:
+                del self._members[o], self._made[o]
+                self._locks.pop(o, None)
+        for s in sigs:
+            self._group[s] = g
+        self._members[g] = sigs
+        self._made[g] = event
+        return g
 
     def _add_revert(self, event: Event) -> None:
         known = {e.id: e for e in self.log}
@@ -190,166 +298,217 @@ class ConstraintSet:
                     "record the original change again instead"
                 )
             if i in reverted:
-                raise ConstraintError(f"{event.kind} refused: event #{i} was already undone")
+                by = next(e.id for e in self.log if i in e.reverts())
+                raise ConstraintError(
+                    f"{event.kind} refused: event #{i} was already undone by event #{by}; "
+                    "record the change again to redo it"
+                )
         try:
-            fresh = ConstraintSet.replay([*self.log, event])
+            fresh = ConstraintSet.replay([*self.log, event], strict=True)
         except ConstraintError as exc:
             blocker = getattr(exc, "event", None)
+            reason = str(exc).split(" refused: ", 1)[-1]
             what = (
-                f"{blocker.describe()} depends on it; undo event #{blocker.id} first" if blocker else str(exc)
+                f"{blocker.describe()} came later and could not stand without it ({reason}); "
+                f"undo event #{blocker.id} first"
+                if blocker
+                else str(exc)
             )
             raise ConstraintError(f"{event.kind} refused: {what}") from None
-        self._parent, self._cannot, self._locks = fresh._parent, fresh._cannot, fresh._locks
-        self.events, self.log = fresh.events, fresh.log
+        self._assign(fresh)
+
+    def _assign(self, other: ConstraintSet) -> None:
+        for name in ("_group", "_members", "_made", "_locks", "_next", "events", "log", "ignored"):
+            setattr(self, name, getattr(other, name))
 
     def reverted(self) -> set[int]:
         """Ids of the events an undo / unlock made stop counting."""
         return {i for e in self.log for i in e.reverts()}
 
     @classmethod
-    def replay(cls, events: Iterable[Event]) -> ConstraintSet:
-        """The constraints of the events that count (not undone), in order; the log keeps them all."""
+    def replay(cls, events: Iterable[Event], strict: bool = False) -> ConstraintSet:
+        """The groups of the events that count (not undone), in order; the log keeps them all.
+
+        ``strict``: an event the rules refuse raises (its ``event`` attribute names it); otherwise it is
+        skipped and listed in ``ignored`` (a log written before a rule existed still replays).
+        """
         events = list(events)
         reverted = {i for e in events for i in e.reverts()}
         out = cls()
         for e in events:
-            if e.kind not in REVERTING_KINDS and e.id not in reverted:
-                try:
-                    out.add(e)
-                except ConstraintError as exc:
+            if e.kind in REVERTING_KINDS or e.id in reverted:
+                out.log.append(e)
+                continue
+            try:
+                out.add(e)
+            except ConstraintError as exc:
+                if strict:
                     exc.event = e  # type: ignore[attr-defined]
                     raise
-            else:
+                out.ignored.append((e, str(exc)))
                 out.log.append(e)
         return out
 
     def extend(self, events: Iterable[Event]) -> ConstraintSet:
-        events = list(events)
-        if not self.log and any(e.kind in REVERTING_KINDS for e in events):
-            fresh = ConstraintSet.replay(events)
-            self._parent, self._cannot, self._locks = fresh._parent, fresh._cannot, fresh._locks
-            self.events, self.log = fresh.events, fresh.log
-            return self
+        """Add events one by one (refusals raise)."""
         for e in events:
             self.add(e)
         return self
 
     def copy(self) -> ConstraintSet:
         return ConstraintSet(
-            dict(self._parent), list(self._cannot), list(self._locks), list(self.events), list(self.log)
+            dict(self._group),
+            dict(self._members),
+            dict(self._made),
+            dict(self._locks),
+            self._next,
+            list(self.events),
+            list(self.log),
+            list(self.ignored),
         )
-
-    def _check(self, event: Event) -> None:
-        verb = event.kind
-        for a, b, why in self._cannot:
-            roots_a = {self.find(s) for s in a}
-            clash = sorted(s for s in b if self.find(s) in roots_a)
-            if clash:
-                work = _work(clash[0])
-                if why is event:  # the new event separates what earlier events joined
-                    other = self._blame(clash[0], exclude=event)
-                    raise ConstraintError(
-                        f"{verb} refused: it would separate work {work} from the person "
-                        + (
-                            f"that {other.describe()} joined it to; undo event #{other.id} first"
-                            if other
-                            else "it is linked to"
-                        )
-                    )
-                root = self.find(clash[0])
-                other_side = min((x for x in a if self.find(x) == root), default=clash[0])
-                raise ConstraintError(
-                    f"{verb} refused: it would put work {_work(other_side)} back with work {work}, which "
-                    f"{why.describe()} separated; undo event #{why.id} first"
-                )
-        for members, why in self._locks:
-            roots = {self.find(s) for s in members}
-            if len(roots) != 1:  # cannot happen through must-links; kept for safety
-                raise ConstraintError(f"{verb} refused: {why.describe()} is broken")
-            for a, b, cwhy in self._cannot:
-                if any(self.find(s) in roots for s in a) and any(self.find(s) in roots for s in b):
-                    if cwhy is event:
-                        raise ConstraintError(
-                            f"{verb} refused: {why.describe()} froze that person; unlock {why.person} first"
-                        )
-                    raise ConstraintError(
-                        f"{verb} refused: {cwhy.describe()} separates signatures that {why.describe()} froze; "
-                        f"undo event #{cwhy.id} first"
-                    )
-
-    def _blame(self, sig: str, exclude: Event | None) -> Event | None:
-        for e in reversed(self.events):
-            if e is not exclude and e.kind in ("merge", "claim", "lock") and sig in _event_sigs(e):
-                return e
-        return None
 
     # -- output -----------------------------------------------------------------------------------
     def for_signatures(
-        self, sig_ids: Iterable[str], block_of: Mapping[str, str] | None = None
+        self,
+        sig_ids: Iterable[str],
+        block_of: Mapping[str, str] | None = None,
+        signatures: Mapping[str, Signature] | None = None,
     ) -> Constraints:
         """The pairwise constraints among ``sig_ids`` (ids not in the set are dropped).
 
-        Must-links become a chain per component (enough for any transitive clusterer); cannot-links
-        are expanded pairwise, and a lock cannot-links its component to every other signature of the
-        same block (``block_of`` maps signature id to block; without it, to every other signature).
+        * each curated group must-links (a chain per block, and the blocks' first members to each other);
+        * two curated groups of one block cannot-link (one pair of representatives is enough: the
+          clusterer joins must-linked signatures first, and one cannot-linked pair keeps two clusters apart);
+        * a locked group cannot-links every other signature of its blocks;
+        * with ``signatures`` (id -> :class:`~byline.records.Signature`), ORCID iDs join and separate what
+          curation left undecided (see :func:`identity_links`).
+
+        ``block_of`` maps signature id to block; without it every signature counts as one block.
         """
         present = set(sig_ids)
-        comps: dict[str, list[str]] = {}
-        for s in present:
-            if s in self._parent:
-                comps.setdefault(self.find(s), []).append(s)
-        must: list[tuple[str, str]] = []
-        for members in comps.values():
-            members.sort()
-            must.extend((members[0], m) for m in members[1:])
+        blk: Callable[[str], str] = (lambda s: "") if block_of is None else (lambda s: block_of.get(s, ""))
+        # group -> block -> present members (sorted)
+        parts: dict[int, dict[str, list[str]]] = {}
+        for s in sorted(present):
+            g = self._group.get(s)
+            if g is not None:
+                parts.setdefault(g, {}).setdefault(blk(s), []).append(s)
+        must: set[tuple[str, str]] = set()
         cannot: set[tuple[str, str]] = set()
-
-        def comp_of(group: Iterable[str]) -> set[str]:
-            roots = {self.find(s) for s in group}
-            out = {s for r in roots for s in comps.get(r, [])}
-            return out | {s for s in group if s in present}
-
-        for a, b, _ in self._cannot:
-            ca, cb = comp_of(a), comp_of(b)
-            for x in ca:
-                for y in cb:
-                    if x != y:
-                        cannot.add((min(x, y), max(x, y)))
-        for locked, _ in self._locks:
-            inside = comp_of(locked)
-            if not inside:
-                continue
-            blocks = None if block_of is None else {block_of.get(s) for s in inside}
-            for y in present - inside:
-                if block_of is not None and blocks is not None and block_of.get(y) not in blocks:
-                    continue
-                for x in inside:
+        reps: dict[str, list[tuple[int, str]]] = {}  # block -> (group, representative)
+        for g, by_block in parts.items():
+            firsts = []
+            for b, members in sorted(by_block.items()):
+                must.update((members[0], m) for m in members[1:])
+                firsts.append(members[0])
+                reps.setdefault(b, []).append((g, members[0]))
+            must.update((firsts[0], f) for f in firsts[1:])
+        for items in reps.values():
+            for k, (_, x) in enumerate(items):
+                for _, y in items[k + 1 :]:
                     cannot.add((min(x, y), max(x, y)))
+        locked_reps = {b: [(g, r) for g, r in items if g in self._locks] for b, items in reps.items()}
+        locked_reps = {b: items for b, items in locked_reps.items() if items}
+        if locked_reps:
+            for y in present:
+                for g, r in locked_reps.get(blk(y), ()):
+                    if self._group.get(y) != g:
+                        cannot.add((min(r, y), max(r, y)))
+        if signatures is not None:
+            m2, c2 = identity_links(self, [s for s in sorted(present) if s in signatures], signatures, blk)
+            must.update(m2)
+            cannot.update(c2)
         return Constraints(tuple(sorted(must)), tuple(sorted(cannot)))
 
-    def locked_components(self) -> list[frozenset[str]]:
-        """Each lock's current component (its members plus anything curators linked to them since)."""
-        out = []
-        for members, _ in self._locks:
-            roots = {self.find(s) for s in members}
-            out.append(frozenset(s for s in self._parent if self.find(s) in roots) | members)
-        return out
 
-    def decided_by(self, a: str, b: str) -> tuple[str, Event] | None:
-        """``("must-link" | "cannot-link", event)`` when curation decides the pair ``a``, ``b``."""
-        if a != b and self.linked(a, b):
-            return "must-link", self._blame(a, exclude=None) or self._blame(b, exclude=None)  # type: ignore[return-value]
-        ra, rb = self.find(a), self.find(b)
-        for ga, gb, why in self._cannot:
-            roots_a = {self.find(s) for s in ga}
-            roots_b = {self.find(s) for s in gb}
-            if (ra in roots_a and rb in roots_b) or (ra in roots_b and rb in roots_a):
-                return "cannot-link", why
-        for members, why in self._locks:
-            roots = {self.find(s) for s in members}
-            if (ra in roots) != (rb in roots):
-                return "cannot-link", why
+def normalize_orcid(value: str | None) -> str | None:
+    """An ORCID iD in one form (16 characters, digits and a final X), or None when there is none."""
+    if not value:
         return None
+    core = re.sub(r"[^0-9X]", "", value.upper())[-16:]
+    return core if len(core) == 16 else None
+
+
+def identity_links(
+    cs: ConstraintSet,
+    sig_ids: Sequence[str],
+    signatures: Mapping[str, Signature],
+    block_of: Callable[[str], str],
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Must-link and cannot-link pairs from ORCID iDs, below curation: two signatures with one iD are
+    joined unless curation keeps them apart (two curated groups, or a lock on one side) or the engine's
+    own rules do (one paper, incompatible names); two with different iDs are kept apart unless curation
+    joined them. Signatures without an iD are left to the model."""
+    ids = {s: normalize_orcid(signatures[s].orcid) for s in sig_ids}
+    with_id = sorted(s for s, i in ids.items() if i)
+    if not with_id:
+        return set(), set()
+    uf: UnionFind[str] = UnionFind(with_id)
+    curated: dict[str, int | None] = {s: cs._group.get(s) for s in with_id}  # root -> curated group
+    works: dict[str, set[str]] = {s: {signatures[s].work_id} for s in with_id}
+    names: dict[str, set[str]] = {s: {signatures[s].name} for s in with_id}
+    first_of: dict[int, str] = {}
+    for s in with_id:  # a curated group is one unit, whatever iDs its members carry
+        g = curated[s]
+        if g is not None:
+            head = first_of.setdefault(g, s)
+            if head != s:
+                ra, rb = uf.find(head), uf.find(s)
+                root = uf.union(ra, rb)
+                other = rb if root == ra else ra
+                works[root] |= works.pop(other)
+                names[root] |= names.pop(other)
+    by_id: dict[str, list[str]] = {}
+    for s in with_id:
+        by_id.setdefault(str(ids[s]), []).append(s)
+    for same in by_id.values():
+        for x in same[1:]:
+            ra, rb = uf.find(same[0]), uf.find(x)
+            if ra == rb:
+                continue
+            ga, gb = curated[ra], curated[rb]
+            locked = any(g is not None and g in cs._locks for g in (ga, gb))
+            if ga != gb and ((ga is not None and gb is not None) or locked):
+                continue  # curation keeps them apart (two curated groups, or a frozen person)
+            if works[ra] & works[rb] or not all(compatible(a, b) for a in names[ra] for b in names[rb]):
+                continue  # the engine's own rules keep them apart
+            root = uf.union(ra, rb)
+            other = rb if root == ra else ra
+            curated[root] = ga if ga is not None else gb
+            works[root] |= works.pop(other)
+            names[root] |= names.pop(other)
+    must: set[tuple[str, str]] = set()
+    comp_ids: dict[str, set[str]] = {}
+    for root, members in uf.groups().items():
+        members.sort()
+        must.update((members[0], m) for m in members[1:])
+        comp_ids[root] = {str(ids[m]) for m in members}
+    cannot: set[tuple[str, str]] = set()
+    per_block: dict[str, dict[str, str]] = {}  # block -> component root -> representative
+    for s in with_id:
+        per_block.setdefault(block_of(s), {}).setdefault(uf.find(s), s)
+    for comps in per_block.values():
+        items = sorted(comps.items())
+        for k, (ra, x) in enumerate(items):
+            for rb, y in items[k + 1 :]:
+                if comp_ids[ra] & comp_ids[rb] or cs.linked(x, y):
+                    continue
+                cannot.add((min(x, y), max(x, y)))
+    return must, cannot
+
+
+def identity_decision(a: Signature, b: Signature) -> tuple[str, str] | None:
+    """``("must-link" | "cannot-link", reason)`` when ORCID iDs decide the pair (before curation)."""
+    ia, ib = normalize_orcid(a.orcid), normalize_orcid(b.orcid)
+    if not ia or not ib:
+        return None
+    if ia == ib:
+        return "must-link", f"both signatures carry ORCID iD {_dashed(ia)}"
+    return "cannot-link", f"different ORCID iDs ({_dashed(ia)} vs {_dashed(ib)})"
+
+
+def _dashed(orcid: str) -> str:
+    return "-".join(orcid[k : k + 4] for k in range(0, 16, 4))
 
 
 def _work(signature_id: str) -> str:
@@ -362,26 +521,6 @@ def _event_sigs(event: Event) -> set[str]:
         if isinstance(v, list) and all(isinstance(x, str) for x in v):
             out.update(v)
     return out
-
-
-def _event_constraints(
-    event: Event,
-) -> tuple[list[set[str]], list[tuple[set[str], set[str]]], set[str] | None]:
-    """(must-link groups, cannot-link group pairs, lock members) of one event."""
-    p = event.payload
-    if event.kind not in EVENT_KINDS:
-        raise ConstraintError(f"unknown curation event kind {event.kind!r} in event #{event.id}")
-    if event.kind == "merge":
-        return [set(p["a"]) | set(p["b"])], [], None
-    if event.kind == "split":
-        moved, kept = set(p["moved"]), set(p["kept"])
-        return [moved], ([(moved, kept)] if moved and kept else []), None
-    if event.kind == "lock":
-        members = set(p["members"])
-        return [members], [], members
-    if event.kind == "claim":
-        return [set(p["signatures"]) | set(p["anchor"])], [], None
-    return [], [], None  # undo / unlock: handled by replay
 
 
 def chain(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:

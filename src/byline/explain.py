@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from byline._errors import StoreError
-from byline.curation import ConstraintSet
+from byline.curation import ConstraintSet, identity_decision
 from byline.records import Signature
 from byline.scorer import PairModel, Scorer
 
@@ -223,8 +223,13 @@ def explain_in(
     a, b = corpus.signatures[sig_a], corpus.signatures[sig_b]
     card = explain_pair(a, b, scorer, corpus.block_context({block_of(a), block_of(b)}))
     decided = cs.decided_by(sig_a, sig_b)
+    identity = identity_decision(a, b)  # ORCID iDs: below curation, above the model
     if decided is not None:
         kind, ev = decided
         card.constraint = f"{kind} by curation: {ev.describe()}" if ev else f"{kind} by curation"
+        if identity is not None and identity[0] != kind:
+            card.notes.append(f"curation wins over ORCID: {identity[1]} would make it a {identity[0]}")
+    elif identity is not None and card.constraint is None:  # (a name rule of the engine wins over an iD)
+        card.constraint = f"{identity[0]} by ORCID: {identity[1]}"
     card.person_a, card.person_b = placed.get(sig_a), placed.get(sig_b)
     return card

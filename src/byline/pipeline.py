@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from byline._unionfind import UnionFind
 from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block
 from byline.features import BlockData
@@ -231,28 +232,28 @@ def run(
 
 
 def _apply_cross_block(clusters: dict[str, str], constraints: Constraints) -> None:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
+    """Join the clusters of curator must-links that span blocks, unless that would put a cannot-linked pair in
+    one cluster. Each join checks the cannot-links of the smaller side only (no quadratic scan)."""
+    uf: UnionFind[str] = UnionFind()
     members: dict[str, set[str]] = {}
     for sid, key in clusters.items():
         members.setdefault(key, set()).add(sid)
-    cannot = {(a, b) for a, b in constraints.cannot_link} | {(b, a) for a, b in constraints.cannot_link}
+    cannot: dict[str, set[str]] = {}
+    for a, b in constraints.cannot_link:
+        cannot.setdefault(a, set()).add(b)
+        cannot.setdefault(b, set()).add(a)
     for a, b in constraints.must_link:
         if a not in clusters or b not in clusters:
             continue
-        ra, rb = find(clusters[a]), find(clusters[b])
+        ra, rb = uf.find(clusters[a]), uf.find(clusters[b])
         if ra == rb:
             continue
-        ma = {s for k, v in members.items() if find(k) == ra for s in v}
-        mb = {s for k, v in members.items() if find(k) == rb for s in v}
-        if any((x, y) in cannot for x in ma for y in mb):
+        small, big = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        if any(
+            uf.find(clusters[y]) == big for x in members[small] for y in cannot.get(x, ()) if y in clusters
+        ):
             continue
-        lo, hi = sorted((ra, rb))
-        parent[hi] = lo
+        root = uf.union(ra, rb)
+        members[root] = members.pop(small if root == big else big) | members.pop(root)
     for sid, key in list(clusters.items()):
-        clusters[sid] = find(key)
+        clusters[sid] = uf.find(key)

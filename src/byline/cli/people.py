@@ -170,7 +170,8 @@ def register(app: typer.Typer) -> None:
         """Rank a listing's works by the probability that they are NOT the owner's, with evidence."""
         from byline.people import audit as run
 
-        report = run(_store(db), listing, _model(model), owner=owner)
+        store = _store(db)
+        report = run(store, listing, _model(model), owner=owner)
         if json_:
             print_json(report.to_dict())
             return
@@ -178,6 +179,8 @@ def register(app: typer.Typer) -> None:
             f"audit of {report.source or listing} -- owner {report.owner}: {plural(len(report.works), 'work')}, "
             "most suspicious first"
         )
+        if Path(listing).is_file() and report.source not in {x.id for x in store.listings()}:
+            typer.echo("(an audit reads: the file was not stored; `byline ingest FILE` stores it)")
         for it in report.works:
             title = it.title or f"(untitled {it.work_id})"
             flag = "" if it.verdict == "consistent" else f"  [{it.verdict}]"

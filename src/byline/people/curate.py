@@ -2,17 +2,19 @@
 
 Each command is one transaction: the event is checked against every event that counts
 (:class:`byline.curation.ConstraintSet`), appended to the log, and applied to the stored people at once;
-``disambiguate`` replays it ever after (a rebuild from scratch included). A refusal is one line naming
-the event to undo, and changes nothing.
+``disambiguate`` replays it ever after (a rebuild from scratch included), and shows exactly what the
+command showed: a later event wins over an earlier one for the works it names, and a locked person is
+frozen. A refusal is one line naming the event in the way and how to lift it, and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from byline._errors import ConstraintError, InputError, StoreError
 from byline._person_ids import follow, new_person_id
-from byline.curation import ConstraintSet, Event
+from byline.curation import ConstraintSet, Event, lift_lock
 from byline.names import compatible
 from byline.owners import implicit_signature_id, is_implicit, owner_position
 from byline.people import repo
@@ -135,7 +137,11 @@ def lock(store: Store, pid: str, who: str = "", why: str = "") -> str:
     with store.transaction():
         conn, _, cs, corpus = _state(store)
         p = repo.resolve(conn, pid)
-        _record(conn, cs, "lock", p, {"members": repo.members(conn, p)}, who, why)
+        mine = repo.members(conn, p)
+        held = cs.lock_of(mine[0]) if mine else None
+        if held is not None and cs.component(mine[0]) == set(mine):
+            raise InputError(f"person {p} is already locked by {held.describe()}")
+        _record(conn, cs, "lock", p, {"members": mine}, who, why)
         _refresh(conn, [p], corpus, cs)
     return p
 
@@ -146,19 +152,12 @@ def unlock(store: Store, pid: str, who: str = "", why: str = "") -> str:
         conn, _, cs, corpus = _state(store)
         p = repo.resolve(conn, pid)
         mine = set(repo.members(conn, p))
-        locks = [e.id for e in cs.events if e.kind == "lock" and mine & set(e.payload.get("members", []))]
+        locks = sorted({ev.id for s in mine if (ev := cs.lock_of(s)) is not None})
         if not locks:
             raise InputError(f"person {p} is not locked")
         _record(conn, cs, "unlock", p, {"reverts": locks}, who, why)
         _refresh(conn, [p], corpus, cs)
     return p
-
-
-def _anchor(members: Sequence[str], cs: ConstraintSet) -> str:
-    """The signature a claim ties the claimed works to: a curated member when there is one (it stays in the
-    person on every rebuild), else the smallest."""
-    curated = [s for s in members if cs.constrained(s)]
-    return min(curated or members)
 
 
 def claim(store: Store, pid: str, works: Sequence[str], who: str = "", why: str = "") -> str:
@@ -202,15 +201,17 @@ def _claim(
     implicit: list[list[str]],
     who: str,
     why: str,
-    whole: bool = False,
 ) -> Event:
-    """Record a claim of ``sigs`` for ``p`` and apply it (people it empties redirect to ``p``). The claimed
-    signatures are tied to one anchor of ``p`` -- or, with ``whole``, to every member of ``p``, so that
-    later runs keep them with the person as the curator saw it."""
+    """Record a claim of ``sigs`` for ``p`` and apply it (people it empties redirect to ``p``). The event
+    names every member of ``p`` (``anchor``) and what is left of each person the signatures came from
+    (``rest``), so later runs show both as the curator saw them."""
     mine = repo.members(conn, p)
     _check_name_rules(corpus, mine, [x for x in sigs if not is_implicit(x)], "claim")
-    placed = repo.assignments(conn)
+    placed = repo.placements(conn, sigs)
     previous = {s: placed[s] for s in sigs if s in placed and placed[s] != p}
+    taken = set(sigs)
+    left = repo.members_of(conn, sorted(set(previous.values())))
+    rest = [sorted(x for x in left.get(q, []) if x not in taken) for q in sorted(left)]
     ev = _record(
         conn,
         cs,
@@ -219,7 +220,8 @@ def _claim(
         {
             "works": works,
             "signatures": sigs,
-            "anchor": sorted(mine) if whole else [_anchor(mine, cs)],
+            "anchor": sorted(mine),
+            "rest": [r for r in rest if r],
             "implicit": implicit,
             "previous": previous,
         },
@@ -235,11 +237,12 @@ def _claim(
 
 def move(store: Store, work_id: str, source: str, target: str, who: str = "", why: str = "") -> Event:
     """Move ``source``'s signature on ``work_id`` to ``target`` (a namesake, say): one claim event for
-    ``target`` that ties the work to every current member of ``target`` (later runs keep them together)
-    and records where the signature was, so :func:`undo` puts it back. Returns the event.
+    ``target`` that ties the work to every current member of ``target`` and keeps the rest of ``source``
+    together (later runs show both as they are now), and records where the signature was, so
+    :func:`undo` puts it back. Returns the event.
 
     Refused (nothing written) when the two are one person, when ``source`` has no signature on the
-    work, or when the names or earlier curation forbid it (the refusal names the event to undo)."""
+    work, when the names forbid it, or when either person is locked (the refusal names the lock)."""
     with store.transaction():
         conn, _, cs, corpus = _state(store)
         src, dst = repo.resolve(conn, source), repo.resolve(conn, target)
@@ -249,35 +252,19 @@ def move(store: Store, work_id: str, source: str, target: str, who: str = "", wh
         if not sigs:
             raise InputError(f"person {src} has no signature on work {work_id}")
         rec = repo.person(conn, dst)
-        return _claim(
-            conn, cs, corpus, dst, rec.block if rec else "", [work_id], sigs, [], who, why, whole=True
-        )
+        return _claim(conn, cs, corpus, dst, rec.block if rec else "", [work_id], sigs, [], who, why)
 
 
 # -- undo ---------------------------------------------------------------------------------------------
 
 
-def _current(conn: Conn, pid: str) -> str | None:
-    cur = follow(repo.redirects(conn), pid)
-    return cur if repo.person(conn, cur) is not None else None
-
-
-def _still_linked(cs: ConstraintSet, a: Sequence[str], b: Sequence[str], what: str) -> None:
-    for x in a:
-        for y in b:
-            decided = cs.decided_by(x, y)
-            if decided is not None and decided[0] == "must-link" and decided[1] is not None:
-                ev = decided[1]
-                raise ConstraintError(
-                    f"{what} refused: {ev.describe()} also joins them; undo event #{ev.id} first"
-                )
-
-
 def undo(store: Store, event_id: int, who: str = "", why: str = "") -> Event:
     """Append an event that reverts event ``event_id`` and apply it to the stored people at once.
 
-    Undoing a merge gives the merged-away person its id and signatures back; a split puts the moved works
-    back; a lock unlocks; a claim puts the claimed signatures back where they were.
+    The constraints become a replay of the log without the event; the stored people follow: a merge's
+    merged-away person gets its id and signatures back, a split's works go back, a claim's works go back
+    to where they were, a lock unlocks. Refused, naming the event in the way, when a later event has the
+    last word on those works (undo that one first) or putting them back would change a locked person.
     """
     with store.transaction():
         conn, events, cs, corpus = _state(store)
@@ -289,72 +276,110 @@ def undo(store: Store, event_id: int, who: str = "", why: str = "") -> Event:
             repo.next_event_id(conn), "undo", target.person, {"reverts": [event_id]}, who, utc_now(), why
         )
         after.add(ev)
-        touched = _apply_undo(conn, target, after, load_corpus(store, [*events, ev]))
+        new_corpus = load_corpus(store, [*events, ev])
+        placed = repo.assignments(conn)
+        gone = [
+            s for s in target.payload.get("signatures", []) if s in placed and s not in new_corpus.signatures
+        ]
+        moves = _undo_moves(conn, target, after, placed)
+        _check_moves(after, placed, moves, set(gone))
+        repo.unplace_signatures(conn, gone)  # implicit signatures only the undone claim made
+        touched = _relocate(conn, moves, placed, f"undo of event #{target.id}")
+        touched |= {placed[s] for s in gone}
+        repo.delete_empty_people(conn, touched)
         ev = repo.insert_event(conn, ev)
-        _refresh(conn, touched, corpus, after)
+        _refresh(conn, touched, new_corpus, after)
     return ev
 
 
-def _apply_undo(conn: Conn, target: Event, cs: ConstraintSet, corpus: Corpus) -> list[str]:
+def _current(conn: Conn, pid: str) -> str | None:
+    cur = follow(repo.redirects(conn), pid)
+    return cur if repo.person(conn, cur) is not None else None
+
+
+def _undo_moves(conn: Conn, target: Event, cs: ConstraintSet, placed: dict[str, str]) -> dict[str, str]:
+    """Signature -> the person it goes back to. When a signature's curated group (after the undo) holds one
+    that would not end up in the same person, a later event has the last word on it: refused, naming it."""
     p = target.payload
-    placed = repo.assignments(conn)
-    taken = repo.taken_ids(conn)
+    want: dict[str, str] = {}
     if target.kind == "merge":
-        a, b = [s for s in p["a"] if s in placed], [s for s in p["b"] if s in placed]
-        _still_linked(cs, a[:1], b, "undo")
-        survivor = placed[a[0]] if a else _current(conn, str(p["into"]))
-        if survivor is None:
-            return []
-        roots_b = {cs.find(s) for s in b}
-        back = [s for s, q in placed.items() if q == survivor and cs.find(s) in roots_b]
-        old = str(p["from"])
-        pid = old if repo.person(conn, old) is None else new_person_id(min(back), taken)
-        rec = repo.person(conn, survivor)
-        repo.remove_redirects(conn, [old])
-        repo.insert_person(conn, pid, "", rec.block if rec else "")
-        repo.move_signatures(conn, back, pid)
-        return [survivor, pid]
-    if target.kind == "split":
-        moved = [s for s in p["moved"] if s in placed]
-        kept = [s for s in p["kept"] if s in placed]
-        for x in moved[:1]:
-            for y in kept:
-                decided = cs.decided_by(x, y)
-                if decided is not None and decided[0] == "cannot-link" and decided[1] is not None:
-                    raise ConstraintError(
-                        f"undo refused: {decided[1].describe()} also separates them; "
-                        f"undo event #{decided[1].id} first"
-                    )
-        home = _current(conn, target.person) or (placed[kept[0]] if kept else None)
-        if home is None or not moved:
-            return []
-        roots = {cs.find(s) for s in moved}
-        src = {placed[s] for s in moved}
-        back = [s for s, q in placed.items() if q in src and q != home and cs.find(s) in roots]
-        repo.move_signatures(conn, back, home)
-        emptied = repo.delete_empty_people(conn, src - {home})
-        repo.add_redirects(conn, [(x, home) for x in emptied], None, f"undo of split (event #{target.id})")
-        return [home, *src]
-    if target.kind == "claim":
-        prev: dict[str, str] = dict(p.get("previous", {}))
-        touched = {placed[s] for s in p["signatures"] if s in placed}
-        # implicit signatures only the claim made: gone with it
-        repo.unplace_signatures(
-            conn, [s for s in p["signatures"] if s in placed and s not in corpus.signatures]
-        )
-        for s, old in sorted(prev.items()):
-            if s not in placed:
-                continue
-            if repo.person(conn, old) is None:  # emptied (and retired) by the claim: it comes back
-                rec = repo.person(conn, placed[s])
-                repo.remove_redirects(conn, [old])
-                repo.insert_person(conn, old, "", rec.block if rec else "")
-            repo.move_signatures(conn, [s], old)
-            touched.add(old)
-        return sorted(touched)
-    if target.kind == "lock":
-        return sorted({placed[s] for s in p["members"] if s in placed})
-    return []
+        want = dict.fromkeys(p["b"], str(p["from"]))
+    elif target.kind == "split":
+        kept = Counter(placed[s] for s in p["kept"] if s in placed)
+        home = kept.most_common(1)[0][0] if kept else _current(conn, target.person)
+        if home is not None:
+            want = dict.fromkeys(p["moved"], home)
+    elif target.kind == "claim":
+        want = {str(s): str(q) for s, q in p.get("previous", {}).items()}
+    out: dict[str, str] = {}
+    for s, dest in sorted(want.items()):
+        if s not in placed or placed[s] == dest:
+            continue
+        if any(want.get(m, placed[m]) != dest for m in cs.component(s) if m in placed):
+            later = cs.made_by(s)  # a later event has the last word on this work: undo that one first
+            assert later is not None
+            raise ConstraintError(
+                f"undo refused: {later.describe()} came later and has the last word on work {_work(s)}; "
+                f"undo event #{later.id} first"
+            )
+        out[s] = dest
+    return out
+
+
+def _check_moves(cs: ConstraintSet, placed: dict[str, str], moves: dict[str, str], gone: set[str]) -> None:
+    """Refuse (naming the event in the way) moves that would change a locked person or put two curated
+    groups in one person."""
+    for s in [*moves, *gone]:
+        lock = cs.lock_of(s)
+        if lock is not None:
+            raise ConstraintError(f"undo refused: {lift_lock(lock)}")
+    dests = set(moves.values())
+    before: dict[str, dict[int, Event]] = defaultdict(dict)  # person -> curated group -> its event
+    arriving: dict[str, dict[int, Event]] = defaultdict(dict)
+    for s, q in placed.items():
+        if q in dests and s not in moves and s not in gone:
+            lock = cs.lock_of(s)
+            if lock is not None:  # a locked person would gain works
+                raise ConstraintError(f"undo refused: {lift_lock(lock)}")
+            g, made = cs.group_key(s), cs.made_by(s)
+            if g is not None and made is not None:
+                before[q][g] = made
+    for s, q in moves.items():
+        g, made = cs.group_key(s), cs.made_by(s)
+        if g is not None and made is not None:
+            arriving[q][g] = made
+    for q in sorted(arriving):
+        both = {**before[q], **arriving[q]}
+        if len(both) > max(1, len(before[q])):
+            later = max(both.values(), key=lambda e: e.id)
+            raise ConstraintError(
+                f"undo refused: {later.describe()} came later and keeps those works apart from person {q}; "
+                f"undo event #{later.id} first"
+            )
+
+
+def _relocate(conn: Conn, moves: dict[str, str], placed: dict[str, str], reason: str) -> set[str]:
+    """Apply ``moves`` (signature -> person): people that do not exist (retired ids) come back, people left
+    empty are deleted and redirect to where most of their signatures went. Returns the people touched."""
+    if not moves:
+        return set()
+    by_dest: dict[str, list[str]] = defaultdict(list)
+    for s, dest in moves.items():
+        by_dest[dest].append(s)
+    for dest, sigs in sorted(by_dest.items()):
+        if repo.person(conn, dest) is None:
+            rec = repo.person(conn, placed[sigs[0]])
+            repo.remove_redirects(conn, [dest])
+            repo.insert_person(conn, dest, "", rec.block if rec else "")
+        repo.move_signatures(conn, sigs, dest)
+    sources = {placed[s] for s in moves}
+    emptied = repo.delete_empty_people(conn, sorted(sources))
+    went: dict[str, Counter[str]] = defaultdict(Counter)
+    for s, dest in moves.items():
+        went[placed[s]][dest] += 1
+    redirects = [(q, sorted(went[q].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]) for q in emptied]
+    repo.add_redirects(conn, redirects, None, reason)
+    return sources | set(by_dest)
 
 
 # -- history ------------------------------------------------------------------------------------------
@@ -374,7 +399,9 @@ def history(store: Store, pid: str) -> list[Event]:
         named = {e.person} | {
             str(e.payload.get(k)) for k in ("into", "from", "new_person") if e.payload.get(k)
         }
+        named |= {str(q) for q in e.payload.get("previous", {}).values()}  # a claim or move took a work away
         sigs = {s for k in ("a", "b", "moved", "kept", "members", "signatures") for s in e.payload.get(k, [])}
+        sigs |= {s for rest in e.payload.get("rest", []) for s in rest}
         if named & names or sigs & mine or set(e.reverts()) & ids:
             out.append(e)
             ids.add(e.id)

@@ -183,7 +183,7 @@ def disambiguate(store: Store, model: ClusterModel, engine: Any = None) -> RunRe
         corpus = load_corpus(store, events)
         block = corpus.blocks
         sigs = [corpus.signatures[s] for s in sorted(corpus.signatures)]
-        constraints = cs.for_signatures(block, block_of=block)
+        constraints = cs.for_signatures(block, block_of=block, signatures=corpus.signatures)
         clusters = _cluster_keys(sigs, model, constraints, _engine(engine), block)
         old = repo.assignments(conn)
         m = match_people(old, clusters, repo.taken_ids(conn))
@@ -270,7 +270,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         for b in affected:
             in_block = by_block[b]
             new_sigs = pending_by_block[b]
-            constraints = cs.for_signatures(in_block, block_of=block)
+            constraints = cs.for_signatures(in_block, block_of=block, signatures=corpus.signatures)
             cannot = {frozenset(p) for p in constraints.cannot_link}
             people: dict[str, list[str]] = defaultdict(list)
             for s in in_block:
@@ -297,7 +297,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
                 clusters = _cluster_keys(
                     sub,
                     cast(ClusterModel, scorer.model),
-                    cs.for_signatures(rest, block_of=block),
+                    cs.for_signatures(rest, block_of=block, signatures=corpus.signatures),
                     None,
                     block,
                 )
@@ -358,16 +358,24 @@ def audit(
 ) -> AuditReport:
     """Rank a listing's works by the probability that they are NOT the owner's (see :func:`byline.audit.audit_works`).
 
-    ``listing``: a stored listing id, a person id, or a listing file (ingested first if not stored). One
-    transaction: a file is ingested and audited together.
+    ``listing``: a stored listing id, a person id, or a listing file. An audit is a read: a file that is not
+    stored yet is parsed and audited beside the stored works, then rolled back -- the store is left exactly
+    as it was (``byline ingest`` stores a file).
     """
     with store.transaction() as conn:
-        target = resolve_listing(store, listing, owner=owner)
-        if not target.owner:
-            raise InputError(f"listing {target.id} has no owner; pass --owner NAME")
-        corpus = load_corpus(store)
-        works = [corpus.works[w] for w in target.work_ids if w in corpus.works]
-        placed = repo.assignments(conn)
-        names = repo.person_names(conn)
-        scorer = Scorer.for_corpus(model, corpus.signatures.values())
-        return audit_works(works, target.owner, scorer, placed=placed, person_names=names, source=target.id)
+        conn.execute("SAVEPOINT byline_audit")
+        try:
+            target = resolve_listing(store, listing, owner=owner)
+            if not target.owner:
+                raise InputError(f"listing {target.id} has no owner; pass --owner NAME")
+            corpus = load_corpus(store)
+            works = [corpus.works[w] for w in target.work_ids if w in corpus.works]
+            placed = repo.assignments(conn)
+            names = repo.person_names(conn)
+            scorer = Scorer.for_corpus(model, corpus.signatures.values())
+            return audit_works(
+                works, target.owner, scorer, placed=placed, person_names=names, source=target.id
+            )
+        finally:  # nothing the audit read a file into stays
+            conn.execute("ROLLBACK TO byline_audit")
+            conn.execute("RELEASE byline_audit")
