@@ -74,6 +74,15 @@ _EXTRA_STOP = frozenset(
     http https www ftp com org net edu gov html htm php pdf doi url urls github gitlab bitbucket sourceforge
     huggingface zenodo figshare arxiv abs io code codes source available availability publicly release released
     online website webpage page project repository repo download supplementary material materials appendix link
+    investigate investigates investigated investigating examine examines examined examining explore explores
+    explored exploring assess assesses assessed assessing determine determines determined determining identify
+    identifies identified identifying describe describes described describing develop develops developed
+    evaluate evaluates evaluated estimate estimates estimated analyze analyzes analyzed analyse analysed apply
+    applies applied observe observes observed perform performs performed compute computes computed derive
+    derives derived discuss discusses discussed employ employs employed exploit exploits exploited yield yields
+    suggest suggests suggested indicate indicates indicated reveal reveals revealed require requires required
+    involve involves involved contain contains contained focus focuses focused include includes included
+    measured measuring find finds found report reports reported obtain obtains
     links contact table tables figure figures fig vs versus etc ie eg i ii iii iv
     conference conferences proceedings proceeding journal journals transactions symposium workshop congress
     annual international national society association bulletin letters annals archives acta series
