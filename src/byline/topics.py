@@ -172,6 +172,14 @@ def runs(text: str | None) -> list[list[str]]:
     return out
 
 
+_MODIFIER_ENDINGS = ("ly", "ous", "ive", "able", "ible")
+
+
+def _modifier(word: str) -> bool:
+    """Whether a lone word reads as an adjective or adverb ("advanced", "robust", "efficiently"), not a subject."""
+    return word.endswith(_MODIFIER_ENDINGS) or (word.endswith("ed") and len(word) > 5 and not word.endswith("eed"))
+
+
 def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
     """Every candidate phrase of ``text``: normalized form (:func:`normalize`) -> a printed form."""
     found: dict[str, str] = {}
@@ -181,7 +189,7 @@ def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
                 words = run[i : i + n]
                 printed = " ".join(words)
                 key = normalize(printed)
-                if n == 1 and (len(words[0]) < 3 or key in _NOT_ALONE):
+                if n == 1 and (len(words[0]) < 3 or key in _NOT_ALONE or _modifier(key)):
                     continue  # a lone two-letter token ("ai", "xr") is too often noise; "model" says nothing
                 found.setdefault(key, printed)
     return found
