@@ -163,7 +163,8 @@ def render(
         "",
         "Reading: under the containment rule the old single words score higher ("
         + ", ".join(f"{ds} {o['p5']:.3f} vs {n['p5']:.3f}" for ds, (o, n) in fig.items())
-        + ') because one generic word sits inside many multi-word keywords ("systems" in "MIMO systems",',
+        + "),",
+        'because one generic word sits inside many multi-word keywords ("systems" in "MIMO systems",',
         '"networks" in "social networks"): the very words the issue complains about. Where a topic has to *be*',
         "a keyword (exact), keyphrases win: "
         + ", ".join(f"{ds} {o['p5_exact']:.3f} → {n['p5_exact']:.3f}" for ds, (o, n) in fig.items())
