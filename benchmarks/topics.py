@@ -181,7 +181,7 @@ def render(
         "",
         "Settings were chosen on these dev splits (grid: length bonus 0 / 0.25 / 0.5 per extra word, IDF power",
         "0.5 / 0.75 / 1, abstract weight 0.3 / 0.5 / 0.8, venue weight 0 / 0.1 / 0.3; venue phrases lowered both",
-        "rules, so the venue is off). The shipped background (`src/byline/models/topics/background.json.gz`,",
+        "rules, so the venue is off; a phrase in both title and abstract counts 1.5). The shipped background (`src/byline/models/topics/background.json.gz`,",
         "phrases in 2+ works) is built from the train splits only by `python3 scripts/topic_background.py`.",
         END,
     ]

@@ -3,8 +3,8 @@
 A work's text (title, abstract, keywords, venue) is cut into runs of content words at punctuation and stop
 words; every 1- to 3-word stretch of a run is a candidate phrase ("graph neural networks", "face swapping").
 Words are lower-cased and singularized (:func:`normalize`), so "neural network" and "neural networks" are
-one phrase, shown in the form the person's works use most. A phrase scores by the works that use it (a title
-counts more than an abstract or a venue) times its inverse document frequency in a :class:`Background` corpus:
+one phrase, shown in the form the person's works use most. A phrase scores by the works that use it (in the title
+counts more than in the abstract; in both, more still) times its inverse document frequency in a :class:`Background` corpus:
 a phrase found in most works of the corpus ("training", "utilizing", "results") is not a topic. The shipped
 background (``models/topics/background.json.gz``) holds document frequencies counted over the labeled
 *train* splits by ``scripts/topic_background.py``; :meth:`Background.from_texts` counts them over any other
@@ -177,7 +177,9 @@ _MODIFIER_ENDINGS = ("ly", "ous", "ive", "able", "ible")
 
 def _modifier(word: str) -> bool:
     """Whether a lone word reads as an adjective or adverb ("advanced", "robust", "efficiently"), not a subject."""
-    return word.endswith(_MODIFIER_ENDINGS) or (word.endswith("ed") and len(word) > 5 and not word.endswith("eed"))
+    return word.endswith(_MODIFIER_ENDINGS) or (
+        word.endswith("ed") and len(word) > 5 and not word.endswith("eed")
+    )
 
 
 def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
@@ -278,8 +280,8 @@ def keyphrases(
 ) -> list[tuple[str, int]]:
     """The ``top`` topic phrases of one person's ``works``, best first, each with the number of works using it.
 
-    A phrase scores by the works using it (each weighted by the best field it appears in,
-    :data:`FIELD_WEIGHTS`), times its inverse document frequency in ``background`` (default: the shipped
+    A phrase scores by the works using it (each weighted by the summed :data:`FIELD_WEIGHTS` of the fields
+    it appears in), times its inverse document frequency in ``background`` (default: the shipped
     one, raised to :data:`IDF_POWER`), times a bonus for each extra word (:data:`LENGTH_BONUS`). A phrase
     needs ``min_works`` works (default: 2 when the person has 3 works or more, else 1) -- after those,
     phrases of single titles (or of the abstract of a work without one) fill the list. A phrase inside a
@@ -292,18 +294,17 @@ def keyphrases(
     in_title: set[str] = set()
     forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for work in works:
-        best: dict[str, float] = {}
+        used: dict[str, float] = {}  # phrase -> summed weights of the fields using it
         for name, text in work.fields().items():
             w = FIELD_WEIGHTS[name]
             if w <= 0:
                 continue
             for key, printed in candidates(text).items():
-                if w > best.get(key, 0.0):
-                    best[key] = w
+                used[key] = used.get(key, 0.0) + w
                 forms[key][printed] += 1
                 if name == "title" or (name == "abstract" and not work.title):
                     in_title.add(key)  # a bare abstract stands in for the title it lacks
-        for key, w in best.items():
+        for key, w in used.items():
             support[key] += 1
             weight[key] += w
 
