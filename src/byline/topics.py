@@ -284,7 +284,8 @@ def keyphrases(
     it appears in), times its inverse document frequency in ``background`` (default: the shipped
     one, raised to :data:`IDF_POWER`), times a bonus for each extra word (:data:`LENGTH_BONUS`). A phrase
     needs ``min_works`` works (default: 2 when the person has 3 works or more, else 1) -- after those,
-    phrases of single titles (or of the abstract of a work without one) fill the list. A phrase inside a
+    phrases of single titles (or of the abstract of a work without one) fill the list. A lone word must be
+    in some title. A phrase inside a
     better one ("face" under "face swapping") or around one ("robust face swapping") is left out.
     """
     bg = background or default_background()
@@ -311,8 +312,9 @@ def keyphrases(
     def score(key: str) -> float:
         return weight[key] * bg.idf(key) ** IDF_POWER * (1.0 + LENGTH_BONUS * key.count(" "))
 
-    strong = [k for k in support if support[k] >= need]
-    weak = [k for k in support if support[k] < need and k in in_title] if FILL_FROM_TITLES else []
+    # a lone word must be in some title: abstracts use too many words in passing ("precise", "images")
+    strong = [k for k in support if support[k] >= need and (" " in k or k in in_title)]
+    weak = [k for k in support if k not in strong and k in in_title] if FILL_FROM_TITLES else []
     chosen: list[str] = []
     for pool in (strong, weak):
         for key in sorted(pool, key=lambda k: (-score(k), k)):
