@@ -146,22 +146,13 @@ def runs(text: str | None) -> list[list[str]]:
     ending at punctuation, a stop word (:func:`stop_words`) or a number."""
     if not text:
         return []
-    stop = stop_words()
     text = _MATH.sub(" , ", _URL.sub(" , ", text.lower()))
     out: list[list[str]] = []
     for chunk in _BOUNDARY.split(text):
         run: list[str] = []
         for raw in _TOKEN.findall(chunk):
-            tok = _POSSESSIVE.sub("", raw.strip("-'’"))
-            parts = tok.split("-")
-            if (
-                len(tok) < 2
-                or tok in stop
-                or parts[0] in stop
-                or parts[-1] in stop
-                or not any(c.isalpha() for c in tok)
-                or sum(c.isdigit() for c in tok) > len(tok) // 2
-            ):
+            tok = _content(raw)
+            if tok is None:
                 if run:
                     out.append(run)
                 run = []
@@ -170,6 +161,24 @@ def runs(text: str | None) -> list[list[str]]:
         if run:
             out.append(run)
     return out
+
+
+@functools.lru_cache(maxsize=262144)
+def _content(raw: str) -> str | None:
+    """A token as a run keeps it (possessive and edge hyphens dropped), or None when it breaks the run."""
+    stop = stop_words()
+    tok = _POSSESSIVE.sub("", raw.strip("-'’"))
+    parts = tok.split("-")
+    if (
+        len(tok) < 2
+        or tok in stop
+        or parts[0] in stop
+        or parts[-1] in stop
+        or not any(c.isalpha() for c in tok)
+        or sum(c.isdigit() for c in tok) > len(tok) // 2
+    ):
+        return None
+    return tok
 
 
 _MODIFIER_ENDINGS = ("ly", "ous", "ive", "able", "ible")
@@ -186,14 +195,15 @@ def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
     """Every candidate phrase of ``text``: normalized form (:func:`normalize`) -> a printed form."""
     found: dict[str, str] = {}
     for run in runs(text):
+        norm = [singular(w).replace("-", " ") for w in run]  # as :func:`normalize` gives, word by word
         for n in range(1, max_words + 1):
             for i in range(len(run) - n + 1):
-                words = run[i : i + n]
-                printed = " ".join(words)
-                key = normalize(printed)
-                if n == 1 and (len(words[0]) < 3 or key in _NOT_ALONE or _modifier(key)):
+                key = " ".join(norm[i : i + n])
+                if key in found:
+                    continue
+                if n == 1 and (len(run[i]) < 3 or key in _NOT_ALONE or _modifier(key)):
                     continue  # a lone two-letter token ("ai", "xr") is too often noise; "model" says nothing
-                found.setdefault(key, printed)
+                found[key] = " ".join(run[i : i + n])
     return found
 
 
@@ -293,7 +303,7 @@ def keyphrases(
     support: Counter[str] = Counter()
     weight: defaultdict[str, float] = defaultdict(float)
     in_title: set[str] = set()
-    forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    forms: dict[str, dict[str, int]] = {}  # phrase -> printed form -> uses (plain dicts: Counters are slow)
     for work in works:
         used: dict[str, float] = {}  # phrase -> summed weights of the fields using it
         for name, text in work.fields().items():
@@ -302,7 +312,8 @@ def keyphrases(
                 continue
             for key, printed in candidates(text).items():
                 used[key] = used.get(key, 0.0) + w
-                forms[key][printed] += 1
+                seen = forms.setdefault(key, {})
+                seen[printed] = seen.get(printed, 0) + 1
                 if name == "title" or (name == "abstract" and not work.title):
                     in_title.add(key)  # a bare abstract stands in for the title it lacks
         for key, w in used.items():
@@ -314,7 +325,8 @@ def keyphrases(
 
     # a lone word must be in some title: abstracts use too many words in passing ("precise", "images")
     strong = [k for k in support if support[k] >= need and (" " in k or k in in_title)]
-    weak = [k for k in support if k not in strong and k in in_title] if FILL_FROM_TITLES else []
+    strong_set = set(strong)
+    weak = [k for k in support if k not in strong_set and k in in_title] if FILL_FROM_TITLES else []
     chosen: list[str] = []
     for pool in (strong, weak):
         for key in sorted(pool, key=lambda k: (-score(k), k)):
@@ -336,6 +348,6 @@ def _overlaps(a: str, b: str) -> bool:
     return any(xa[-k:] == xb[:k] or xb[-k:] == xa[:k] for k in range(1, min(len(xa), len(xb))))
 
 
-def _display(forms: Counter[str]) -> str:
+def _display(forms: Mapping[str, int]) -> str:
     """The printed form used most (ties: the shorter, then alphabetical)."""
     return sorted(forms.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
