@@ -134,3 +134,23 @@ def test_topics_do_not_depend_on_work_order_or_number_form(order: list[int], plu
         normalize(t) for t in names(keyphrases(FACE_SWAP + extra))
     ]
     assert all(1 <= n <= len(works) for _, n in topics)
+
+
+def test_a_word_only_abstracts_use_in_passing_is_not_a_topic() -> None:
+    works = [
+        TopicText(title=f"Soil moisture retrieval {k}", abstract="Images are precise. Images are precise.")
+        for k in ("from radar", "over paddies", "in winter")
+    ]
+    topics = names(keyphrases(works))
+    assert topics[0] == "soil moisture retrieval" and not {"images", "precise"} & set(topics), topics
+
+
+def test_the_background_is_built_from_train_splits_only(tmp_path) -> None:
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "topic_background.py"
+    main = runpy.run_path(str(script))["main"]
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "qian.dev.jsonl.gz"), "--out", str(tmp_path / "bg.json.gz")])
+    assert not (tmp_path / "bg.json.gz").exists()
