@@ -154,3 +154,13 @@ def test_the_background_is_built_from_train_splits_only(tmp_path) -> None:
     with pytest.raises(SystemExit):
         main([str(tmp_path / "qian.dev.jsonl.gz"), "--out", str(tmp_path / "bg.json.gz")])
     assert not (tmp_path / "bg.json.gz").exists()
+
+
+def test_acronyms_keep_their_capitals_and_capitalized_titles_do_not_shout() -> None:
+    works = [
+        TopicText(title="MIMO Precoding for Cellular Uplinks"),
+        TopicText(title="MIMO precoding with 3D arrays"),
+    ]
+    assert names(keyphrases(works))[0] == "MIMO precoding"
+    shouting = [TopicText(title="FACE SWAPPING AT SCALE"), TopicText(title="Face swapping for video")]
+    assert names(keyphrases(shouting))[0] == "face swapping"

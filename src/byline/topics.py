@@ -45,7 +45,7 @@ _BOUNDARY = re.compile(
     r"[^\w\s'’\-]+|\s[-–—]+\s|_"
 )  # punctuation ends a phrase; a hyphen inside a word does not
 _TOKEN = re.compile(r"[^\W_][\w\-'’]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE = re.compile(r"['’]s?$", re.I)
 
 # Words that never start, end or sit inside a topic phrase, besides scikit-learn's English stop words: research
 # boilerplate, abstract headings, hedges and verbs that titles use around their subject, and what is left of
@@ -142,11 +142,13 @@ def normalize(phrase: str) -> str:
 
 
 def runs(text: str | None) -> list[list[str]]:
-    """The runs of content words of ``text`` (lower case, as printed): URLs and inline math dropped, a run
-    ending at punctuation, a stop word (:func:`stop_words`) or a number."""
+    """The runs of content words of ``text`` as printed, in lower case but for acronyms ("MIMO", "3D"): URLs
+    and inline math dropped, a run ending at punctuation, a stop word (:func:`stop_words`) or a number."""
     if not text:
         return []
-    text = _MATH.sub(" , ", _URL.sub(" , ", text.lower()))
+    if text.isupper():
+        text = text.lower()  # a title in capitals has no acronyms to tell apart
+    text = _MATH.sub(" , ", _URL.sub(" , ", text))
     out: list[list[str]] = []
     for chunk in _BOUNDARY.split(text):
         run: list[str] = []
@@ -165,9 +167,11 @@ def runs(text: str | None) -> list[list[str]]:
 
 @functools.lru_cache(maxsize=262144)
 def _content(raw: str) -> str | None:
-    """A token as a run keeps it (possessive and edge hyphens dropped), or None when it breaks the run."""
+    """A token as a run keeps it (possessive and edge hyphens dropped; lower case unless an acronym), or None
+    when it breaks the run."""
     stop = stop_words()
-    tok = _POSSESSIVE.sub("", raw.strip("-'’"))
+    printed = _POSSESSIVE.sub("", raw.strip("-'’"))
+    tok = printed.lower()
     parts = tok.split("-")
     if (
         len(tok) < 2
@@ -178,7 +182,7 @@ def _content(raw: str) -> str | None:
         or sum(c.isdigit() for c in tok) > len(tok) // 2
     ):
         return None
-    return tok
+    return printed if printed.isupper() else tok  # 2+ characters, as checked above
 
 
 _MODIFIER_ENDINGS = ("ly", "ous", "ive", "able", "ible")
@@ -195,7 +199,9 @@ def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
     """Every candidate phrase of ``text``: normalized form (:func:`normalize`) -> a printed form."""
     found: dict[str, str] = {}
     for run in runs(text):
-        norm = [singular(w).replace("-", " ") for w in run]  # as :func:`normalize` gives, word by word
+        norm = [
+            singular(w.lower()).replace("-", " ") for w in run
+        ]  # as :func:`normalize` gives, word by word
         for n in range(1, max_words + 1):
             for i in range(len(run) - n + 1):
                 key = " ".join(norm[i : i + n])
