@@ -199,9 +199,8 @@ def candidates(text: str | None, max_words: int = MAX_WORDS) -> dict[str, str]:
     """Every candidate phrase of ``text``: normalized form (:func:`normalize`) -> a printed form."""
     found: dict[str, str] = {}
     for run in runs(text):
-        norm = [
-            singular(w.lower()).replace("-", " ") for w in run
-        ]  # as :func:`normalize` gives, word by word
+        # each word as :func:`normalize` gives it
+        norm = [singular(w.lower()).replace("-", " ") for w in run]
         for n in range(1, max_words + 1):
             for i in range(len(run) - n + 1):
                 key = " ".join(norm[i : i + n])
@@ -301,8 +300,8 @@ def keyphrases(
     one, raised to :data:`IDF_POWER`), times a bonus for each extra word (:data:`LENGTH_BONUS`). A phrase
     needs ``min_works`` works (default: 2 when the person has 3 works or more, else 1) -- after those,
     phrases of single titles (or of the abstract of a work without one) fill the list. A lone word must be
-    in some title. A phrase inside a
-    better one ("face" under "face swapping") or around one ("robust face swapping") is left out.
+    in some title. A phrase inside a better one ("face" under "face swapping"), around one ("robust face
+    swapping") or overlapping one ("advanced ovarian" beside "ovarian cancer") is left out.
     """
     bg = background or default_background()
     need = min_works if min_works is not None else (2 if len(works) >= 3 else 1)
