@@ -23,6 +23,7 @@ from typing import Any
 
 from byline._errors import InputError
 from byline.records import Signature
+from byline.topics import TopicText, keyphrases
 
 EXPORT_FORMATS = ("json", "csv", "parquet", "bib")
 
@@ -147,14 +148,12 @@ def summarize(
     """The profile of one person from its signatures (``implicit``: ids of implicit owner signatures)."""
     implicit = set(implicit)
     sigs = sorted(signatures, key=lambda s: (-(s.year or 0), s.title or "", s.id))
-    stop = topic_stop_words()
     names = Counter(s.name for s in sigs if s.name)
     own = {s.name for s in sigs}
     co = Counter(c for s in sigs for c in dict.fromkeys(s.coauthors) if c not in own)
     aff = Counter(a for s in sigs for a in dict.fromkeys(s.affiliations) if a)
     years = Counter(s.year for s in sigs if s.year)
-    topic: Counter[str] = Counter()  # works mentioning a term
-    tf: Counter[str] = Counter()  # mentions of a term
+    texts: list[TopicText] = []  # one per work, for the topic keyphrases
     seen_works: set[str] = set()
     works = []
     for s in sigs:
@@ -174,9 +173,7 @@ def summarize(
                 abstract=s.abstract or None,
             )
         )
-        words = terms(" ".join(filter(None, [s.title, s.abstract, " ".join(s.keywords)])), stop)
-        topic.update(set(words))
-        tf.update(words)
+        texts.append(TopicText(s.title, s.abstract, s.venue, tuple(s.keywords)))
     return Profile(
         id=person_id,
         name=display_name(s.name for s in sigs if s.id not in implicit) or display_name(names),
@@ -185,10 +182,7 @@ def summarize(
         coauthors=co.most_common(top * 3),
         affiliations=aff.most_common(top),
         years=sorted(years.items()),
-        topics=sorted(
-            ((t, n) for t, n in topic.items() if n > 1 or len(works) == 1),
-            key=lambda kv: (-kv[1], -tf[kv[0]], kv[0]),
-        )[:top],
+        topics=keyphrases(texts, top=top),
         affiliation_years={
             a: sorted({s.year for s in sigs if s.year and a in s.affiliations}, reverse=True)
             for a, _ in aff.most_common(top)
