@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from byline import __version__
 from byline._errors import BylineError
+from byline.explain_words import reasons
 from byline.server.backend import Backend, NotFound
 from byline.server.charts import timeline
 from byline.server.contracts import ID_PATTERN
@@ -133,7 +134,10 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     ) -> HTMLResponse:
         card = await read("explain", a, b) if a and b and _two_signatures(a, b) else None
-        return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
+        shown, weighed = reasons(card["features"], card["a"], card["b"]) if card else ([], [])
+        return page(
+            "explain.html", card=card, reasons=shown, weighed=weighed, a=a or "", b=b or "", title="Explain"
+        )
 
     @app.get("/review", include_in_schema=False)
     async def review_page(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
