@@ -92,7 +92,9 @@ def test_features_read_in_curator_words():
     assert phrase("middle_level", 0.0, a, b) == "different middle initial"
     assert phrase("year_gap", 16.0, a, b) == "papers from 2003 and 2019"
     assert phrase("year_gap", None, a, {}) == "year missing on one side or both"
-    assert weight(-1.8) == "strongly against the same person" and weight(0.1) == "a little for the same person"
+    assert (
+        weight(-1.8) == "strongly against the same person" and weight(0.1) == "a little for the same person"
+    )
     rows = [
         {"name": "year_gap", "value": None, "contribution": -1.776},
         {"name": "given_level", "value": 3.0, "contribution": 2.0},

@@ -22,7 +22,11 @@ SLIGHT, STRONG = 0.25, 1.0
 def _years(a: Side, b: Side) -> str:
     ya, yb = a.get("year"), b.get("year")
     if ya and yb:
-        return f"papers from the same year ({ya})" if ya == yb else f"papers from {min(ya, yb)} and {max(ya, yb)}"
+        return (
+            f"papers from the same year ({ya})"
+            if ya == yb
+            else f"papers from {min(ya, yb)} and {max(ya, yb)}"
+        )
     return "year unknown"
 
 
@@ -39,7 +43,11 @@ def _given(v: float, a: Side, b: Side) -> str:
 
 
 def _middle(v: float, a: Side, b: Side) -> str:
-    return "same middle initial" if v >= 1 else ("middle initials partly agree" if v > 0 else "different middle initial")
+    return (
+        "same middle initial"
+        if v >= 1
+        else ("middle initials partly agree" if v > 0 else "different middle initial")
+    )
 
 
 def _count(n: float, one: str, many: str, none: str) -> str:
@@ -49,7 +57,15 @@ def _count(n: float, one: str, many: str, none: str) -> str:
 
 def _cosine(what: str) -> Callable[[float, Side, Side], str]:
     def say(v: float, a: Side, b: Side) -> str:
-        level = "very similar" if v >= 0.6 else "somewhat similar" if v >= 0.3 else "slightly similar" if v > 0.05 else "unrelated"
+        level = (
+            "very similar"
+            if v >= 0.6
+            else "somewhat similar"
+            if v >= 0.3
+            else "slightly similar"
+            if v > 0.05
+            else "unrelated"
+        )
         return f"{what} {level}"
 
     return say
@@ -75,7 +91,10 @@ WORDS: dict[str, tuple[str, Callable[[float, Side, Side], str]]] = {
     "middle_level": ("middle initial", _middle),
     "surname_equal": ("surname", _flag("same surname", "different surname")),
     "full_name_equal": ("name", _flag("the name printed the same way", "the name printed differently")),
-    "name_tokens_equal": ("name", _flag("same name, words in either order", "not the same words in the name")),
+    "name_tokens_equal": (
+        "name",
+        _flag("same name, words in either order", "not the same words in the name"),
+    ),
     "name_count_full_min": ("name counts", _rarity("the full name")),
     "name_count_full_max": ("name counts", _rarity("the commoner full name")),
     "name_count_given_min": ("name counts", _rarity("the given name")),
@@ -85,20 +104,26 @@ WORDS: dict[str, tuple[str, Callable[[float, Side, Side], str]]] = {
     "local_full_count_max": ("name counts", _rarity("the full name in this group")),
     "coauthor_overlap": (
         "coauthors",
-        lambda v, a, b: _count(v, "one coauthor in common", "{} coauthors in common", "no coauthor in common"),
+        lambda v, a, b: _count(
+            v, "one coauthor in common", "{} coauthors in common", "no coauthor in common"
+        ),
     ),
     "coauthor_jaccard": ("coauthors", _cosine("coauthor lists")),
     "coauthor_overlap_initials": (
         "coauthors",
         lambda v, a, b: _count(
-            v, "one coauthor in common by initials", "{} coauthors in common by initials",
+            v,
+            "one coauthor in common by initials",
+            "{} coauthors in common by initials",
             "no coauthor in common by initials",
         ),
     ),  # fmt: skip
     "coauthor_overlap_full": (
         "coauthors",
         lambda v, a, b: _count(
-            v, "one coauthor in common by full name", "{} coauthors in common by full name",
+            v,
+            "one coauthor in common by full name",
+            "{} coauthors in common by full name",
             "no coauthor in common by full name",
         ),
     ),  # fmt: skip
@@ -107,7 +132,9 @@ WORDS: dict[str, tuple[str, Callable[[float, Side, Side], str]]] = {
     "embedding_cosine": ("text", _cosine("subjects")),
     "n_authors_max": (
         "author list",
-        lambda v, a, b: f"{'a large author list' if v >= 20 else 'author lists'} of up to {int(round(v))} people",
+        lambda v, a, b: (
+            f"{'a large author list' if v >= 20 else 'author lists'} of up to {int(round(v))} people"
+        ),
     ),
     "venue_equal": ("venue", _flag("same venue", "different venues")),
     "venue_cosine": ("venue", _cosine("venues")),

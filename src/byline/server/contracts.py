@@ -39,6 +39,8 @@ class SearchHit(TypedDict):
     variants: list[str]
     affiliations: list[str]
     example_work: str | None
+    summary: NotRequired[str]  # one line that sets them apart from namesakes
+    shared_name: NotRequired[bool]  # someone else in these results goes by the same name
 
 
 @with_config(_STRICT)
@@ -97,6 +99,7 @@ class NamePerson(TypedDict):
     affiliations: list[Counted]
     topics: list[Topic]
     works: list[NameWork]
+    summary: NotRequired[str]  # one line that sets them apart from namesakes
 
 
 @with_config(_STRICT)

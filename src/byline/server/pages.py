@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -94,7 +94,12 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
             people=found["people"],
             prev_offset=max(0, offset - PAGE_SIZE) if offset > 0 else None,
             title="Search",
+            body_class="home",
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
     @app.get("/names", include_in_schema=False)
     async def names_page(name: Annotated[str, Query(min_length=1, max_length=NAME_MAX)]) -> HTMLResponse:

@@ -178,6 +178,7 @@ class StoreBackend(CachedViews):
                     "n_works": len(prof.works),
                     "first_year": col.first_year,
                     "last_year": col.last_year,
+                    "summary": col.summary,
                     "years": {str(y): c for y, c in prof.years},
                     "variants": [n for n, _ in prof.name_variants],
                     "coauthors": [
