@@ -17,6 +17,7 @@ import pytest
 from _helpers import BIO, ML, write_bib
 from test_browser import CHROMIUM, CHROMIUM_ARGS, REPO, TOKEN, LiveServer, _missing, _model
 from test_browser_faces import VIEWPORTS, _context, _overflow, _shot
+from test_browser_names import _openalex
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("pages")
     db = tmp / "pages.db"
     with Store(db) as s:
-        s.ingest([write_bib(tmp / "a.bib", ML + BIO + UNIQUE)])
+        s.ingest([write_bib(tmp / "a.bib", ML + BIO + UNIQUE), _openalex(tmp / "oa.json")])
         people.disambiguate(s, TinyModel())  # keeps the two Jaeseong Lees apart
     with LiveServer(create_app(backend=StoreBackend(db, model=_model()), token=TOKEN, announce=False)) as srv:
         yield srv
@@ -169,6 +170,62 @@ def test_explain_speaks_curator_words(chromium: object, server: LiveServer, view
     assert page.locator("#features tbody tr").count() >= 3
     assert "same person" in page.inner_text("#features") and "coauthor" in text
     assert _overflow(page) <= 0
+    ctx.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_person_page_header_sort_filter_and_merge_choice(
+    chromium: object, server: LiveServer, viewport: str
+) -> None:
+    ctx = _context(chromium, viewport, server)
+    page = ctx.new_page()
+    confirms: list[str] = []
+
+    def refuse(d: object) -> None:
+        confirms.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", refuse)
+    page.goto(server.url + "/?name=Jaeseong%20Lee")
+    row = page.locator("#results tbody tr", has_text="2019–2022")
+    row.locator("a.person-link").click()
+    page.wait_for_selector("#person-header")
+    pid = page.inner_text("#person-id")
+    api = page.request.get(server.url + f"/api/people/{pid}").json()
+    assert page.inner_text("#h-institution") == "KAIST"
+    assert page.inner_text("#h-years") == "2019–2022"
+    assert page.inner_text("#h-works") == str(len(api["works"]))
+    assert page.inner_text("#citations").startswith("42") and page.inner_text("#h-index") == "1"
+    assert page.locator("#person-summary").is_visible() and "KAIST" in page.inner_text("#person-summary")
+    assert _overflow(page) <= 0
+    # works sort by citations, and filter by a year or a coauthor
+    page.select_option("#works-sort", "cites-desc")
+    expect = __import__("playwright.sync_api", fromlist=["expect"]).expect
+    expect(page.locator("#works tbody tr").first).to_have_attribute("data-cites", "42")
+    page.select_option("#works-sort", "year-asc")
+    years = [
+        int(y) for y in page.locator("#works tbody tr").evaluate_all("rs => rs.map(r => r.dataset.year)") if y
+    ]
+    assert years == sorted(years)
+    page.fill("#works-filter", "2020")
+    expect(page.locator("#works tbody tr:visible")).to_have_count(
+        sum(1 for w in api["works"] if w["year"] == 2020)
+    )
+    page.fill("#works-filter", "sora park")
+    expect(page.locator("#works tbody tr:visible")).to_have_count(
+        sum(1 for w in api["works"] if "Sora Park" in w["authors"])
+    )
+    assert "of" in page.inner_text("#works-shown")
+    # a merge picks the other Jaeseong Lee from a list that says who they are
+    options = page.locator("#merge-other option").evaluate_all("os => os.map(o => o.textContent)")
+    assert len(options) == 1 and "2015–2018" in options[0]
+    # a lock asks first; refused, nothing is recorded
+    page.fill("#token", TOKEN)
+    page.click("#lock-form button")
+    expect(page.locator("#lock-form")).to_be_visible()
+    assert confirms and confirms[0].startswith("Lock")
+    assert page.request.get(server.url + f"/api/people/{pid}").json()["locked"] is False
+    _shot(page, f"pages-person-{viewport}")
     ctx.close()
 
 

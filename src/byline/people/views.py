@@ -30,6 +30,9 @@ __all__ = [
     "export_details",
     "SearchHit",
     "set_apart",
+    "h_index",
+    "namesakes",
+    "work_label",
     "SearchPage",
     "search_hits",
     "list_people",
@@ -309,6 +312,28 @@ def _years_text(first: int | None, last: int | None) -> str:
     if not first:
         return ""
     return str(first) if not last or last == first else f"{first}–{last}"
+
+
+def h_index(counts: list[int]) -> int:
+    """The largest h such that h works have at least h citations each."""
+    ranked = sorted(counts, reverse=True)
+    return sum(1 for k, c in enumerate(ranked, 1) if c >= k)
+
+
+def work_label(title: str | None, abstract: str | None, n: int = 90) -> str:
+    """How a work is named wherever it is listed: its title, else the first words of its abstract
+    (quoted, with an ellipsis), else "(no title or abstract)"."""
+    if title:
+        return title
+    start = snippet(abstract, n)
+    return f"“{start}”" if start else "(no title or abstract)"
+
+
+def namesakes(store: Store, pid: str, name: str, limit: int = 20) -> list[SearchHit]:
+    """The other people with ``name`` in some printed form (the biggest ``limit``), each with the line
+    that sets them apart: the choices of a merge."""
+    page = search_people(store, name, limit=limit + 1, similar=False)
+    return [h for h in search_hits(store, [p for p in page.people if p.id != pid][:limit])]
 
 
 def set_apart(prof: Profile, first: int | None, last: int | None) -> str:

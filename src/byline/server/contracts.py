@@ -161,6 +161,14 @@ class FlaggedWork(TypedDict):
 
 
 @with_config(_STRICT)
+class Namesake(TypedDict):
+    id: str
+    name: str
+    n_works: int
+    summary: str
+
+
+@with_config(_STRICT)
 class PersonView(TypedDict):
     id: str
     name: str
@@ -183,6 +191,12 @@ class PersonView(TypedDict):
     scoring: str | None
     typical_signature: str | None
     history: list[HistoryEvent]
+    summary: NotRequired[str]  # main institution, years, top topic, top coauthor
+    first_year: NotRequired[int | None]
+    last_year: NotRequired[int | None]
+    h_index: NotRequired[int | None]  # where the sources gave citation counts
+    n_cited_works: NotRequired[int]  # works with a citation count
+    namesakes: NotRequired[list[Namesake]]  # others with the name: the choices of a merge
 
 
 @with_config(_STRICT)
@@ -281,6 +295,7 @@ class AuditWork(TypedDict):
     flagged: bool
     verdict: Verdict
     evidence: list[str]
+    abstract_start: NotRequired[str | None]  # names a work without a title
 
 
 @with_config(_STRICT)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from byline import __version__
 from byline._errors import BylineError
 from byline.explain_words import reasons
+from byline.people.views import work_label
 from byline.server.backend import Backend, NotFound
 from byline.server.charts import timeline
 from byline.server.contracts import ID_PATTERN
@@ -57,6 +58,7 @@ def _templates() -> Environment:
     env.filters["num"] = lambda x: "" if x is None else f"{float(x):.3f}"
     env.filters["id_url"] = lambda value, kind: id_url(kind, value)
     env.filters["plural"] = lambda n, noun, many=None: f"{n} {noun if n == 1 else (many or noun + 's')}"
+    env.filters["first_words"] = lambda start: work_label(None, start)
     env.globals["version"] = __version__
     return env
 

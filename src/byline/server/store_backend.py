@@ -240,6 +240,7 @@ class StoreBackend(CachedViews):
     def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
         from byline.people.review import flagged_works
+        from byline.people.views import h_index, namesakes, set_apart
 
         store = self._store()
         _, fit = self.fit(pid)  # kept across writes that move no work (a lock, an unlock)
@@ -253,6 +254,7 @@ class StoreBackend(CachedViews):
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
         cites = repo.work_citations(self._con, list(works))
+        years = [y for y, _ in prof.years]
         work_rows: list[contracts.WorkRow] = []
         for ref in prof.works:
             w = works.get(ref.work_id)
@@ -304,6 +306,15 @@ class StoreBackend(CachedViews):
             "scoring": fit.note,
             "typical_signature": fit.typical,
             "history": _history(history(store, pid)),
+            "summary": set_apart(prof, years[0] if years else None, years[-1] if years else None),
+            "first_year": years[0] if years else None,
+            "last_year": years[-1] if years else None,
+            "h_index": h_index([cites[w][0] for w in works if w in cites]) if cites else None,
+            "n_cited_works": sum(1 for w in works if w in cites),
+            "namesakes": [
+                {"id": h.id, "name": h.name, "n_works": h.n_works, "summary": h.summary}
+                for h in namesakes(store, pid, prof.name)
+            ],
         }
 
     def work(self, work_id: str) -> WorkView:

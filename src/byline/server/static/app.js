@@ -130,4 +130,32 @@
       window.location.assign("/people/" + encodeURIComponent(target));
     });
   });
+
+  // the person page's works: sort by year or citations, show only a year or a coauthor
+  const worksTable = document.getElementById("works");
+  const sortSelect = document.getElementById("works-sort");
+  const filterInput = document.getElementById("works-filter");
+  if (worksTable && sortSelect && filterInput) {
+    const body = worksTable.tBodies[0];
+    const rows = Array.from(body.rows);
+    const shown = document.getElementById("works-shown");
+    const num = (row, key) => { const v = row.dataset[key]; return v === "" || v === undefined ? -1 : Number(v); };
+    const apply = () => {
+      const [key, dir] = sortSelect.value.split("-");
+      const field = key === "cites" ? "cites" : "year";
+      const sign = dir === "asc" ? 1 : -1;
+      const sorted = rows.slice().sort((a, b) => sign * (num(a, field) - num(b, field)) || num(b, "year") - num(a, "year"));
+      const q = filterInput.value.trim().toLowerCase();
+      let n = 0;
+      sorted.forEach((row) => {
+        const hit = !q || (row.dataset.year || "") === q || (row.dataset.authors || "").toLowerCase().includes(q);
+        row.hidden = !hit;
+        if (hit) n += 1;
+        body.appendChild(row);
+      });
+      shown.textContent = q ? n + " of " + rows.length + " works" : "";
+    };
+    sortSelect.addEventListener("change", apply);
+    filterInput.addEventListener("input", apply);
+  }
 })();
