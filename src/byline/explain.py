@@ -20,6 +20,7 @@ import numpy as np
 
 from byline._errors import StoreError
 from byline.curation import ConstraintSet
+from byline.profiles import snippet
 from byline.records import Signature
 from byline.scorer import PairModel, Scorer
 
@@ -93,7 +94,8 @@ class EvidenceCard:
 
     def render(self) -> str:
         def side(tag: str, d: dict[str, Any], person: str | None) -> str:
-            title = d.get("title") or d.get("abstract_start") or "(no title or abstract)"
+            start = d.get("abstract_start")
+            title = d.get("title") or (f"“{start}”" if start else "(no title or abstract)")
             return f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}" + (
                 f"\n    in person {person}" if person else "\n    (not placed in a person yet)"
             )
@@ -132,6 +134,7 @@ def _sig_dict(s: Signature) -> dict[str, Any]:
         "name": s.name,
         "work_id": s.work_id,
         "title": s.title,
+        "abstract_start": snippet(s.abstract),
         "year": s.year,
         "venue": s.venue,
         "coauthors": list(s.coauthors),
