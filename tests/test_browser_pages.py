@@ -217,7 +217,7 @@ def test_person_page_header_sort_filter_and_merge_choice(
     )
     assert "of" in page.inner_text("#works-shown")
     # a merge picks the other Jaeseong Lee from a list that says who they are
-    options = page.locator("#merge-other option").evaluate_all("os => os.map(o => o.textContent)")
+    options = page.locator("#merge-choice option").evaluate_all("os => os.map(o => o.textContent)")
     assert len(options) == 1 and "2015–2018" in options[0]
     # a lock asks first; refused, nothing is recorded
     page.fill("#token", TOKEN)

@@ -197,6 +197,7 @@ class PersonView(TypedDict):
     h_index: NotRequired[int | None]  # where the sources gave citation counts
     n_cited_works: NotRequired[int]  # works with a citation count
     namesakes: NotRequired[list[Namesake]]  # others with the name: the choices of a merge
+    names: NotRequired[dict[str, str]]  # person id -> name, of the people the history names
 
 
 @with_config(_STRICT)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from byline import __version__
 from byline._errors import BylineError
 from byline.explain_words import reasons
+from byline.people.history_words import sentence
 from byline.people.views import work_label
 from byline.server.backend import Backend, NotFound
 from byline.server.charts import timeline
@@ -46,6 +47,13 @@ from byline.server.web import (
 MAX_LINKED_WORKS = 300  # a person page looks up the DOIs / arXiv ids of at most this many works
 
 
+def _utc_text(at: Any) -> str:
+    """A stored UTC time as text for readers without scripts ("2026-12-06 21:08 UTC"); the page's script
+    shows it in the reader's local time."""
+    text = str(at or "")
+    return text[:16].replace("T", " ") + " UTC" if len(text) >= 16 else text
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -59,6 +67,7 @@ def _templates() -> Environment:
     env.filters["id_url"] = lambda value, kind: id_url(kind, value)
     env.filters["plural"] = lambda n, noun, many=None: f"{n} {noun if n == 1 else (many or noun + 's')}"
     env.filters["first_words"] = lambda start: work_label(None, start)
+    env.filters["utc_text"] = _utc_text
     env.globals["version"] = __version__
     return env
 
@@ -121,9 +130,11 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         if not person.get("works") and person.get("years"):
             years = {int(k): int(v) for k, v in person["years"].items()}
         person = await _with_work_ids(read, person)
+        names = person.get("names") or {}
         return page(
             "person.html",
             person=person,
+            sentences={e["id"]: sentence(e, names) for e in person.get("history") or []},
             chart=timeline(years, undated=undated),
             # phones get their own chart: fewer, larger labels that stay legible at 390 px
             chart_narrow=timeline(years, undated=undated, width=360, height=170, max_labels=6),

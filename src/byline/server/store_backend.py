@@ -240,6 +240,7 @@ class StoreBackend(CachedViews):
     def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
         from byline.people.review import flagged_works
+        from byline.people.history_words import people_named
         from byline.people.views import h_index, namesakes, set_apart
 
         store = self._store()
@@ -255,6 +256,8 @@ class StoreBackend(CachedViews):
                     coauthor_person[a.name][other] += 1
         cites = repo.work_citations(self._con, list(works))
         years = [y for y, _ in prof.years]
+        events = _history(history(store, pid))
+        known = self._person_names()
         work_rows: list[contracts.WorkRow] = []
         for ref in prof.works:
             w = works.get(ref.work_id)
@@ -305,7 +308,8 @@ class StoreBackend(CachedViews):
             "cited_by": sum((r["cited_by"] or 0) for r in work_rows) if cites else None,
             "scoring": fit.note,
             "typical_signature": fit.typical,
-            "history": _history(history(store, pid)),
+            "history": events,
+            "names": {q: known[q] for q in people_named(list(events)) if q in known},
             "summary": set_apart(prof, years[0] if years else None, years[-1] if years else None),
             "first_year": years[0] if years else None,
             "last_year": years[-1] if years else None,
