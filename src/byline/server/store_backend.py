@@ -239,8 +239,8 @@ class StoreBackend(CachedViews):
 
     def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
-        from byline.people.review import flagged_works
         from byline.people.history_words import people_named
+        from byline.people.review import flagged_works
         from byline.people.views import h_index, namesakes, set_apart
 
         store = self._store()
