@@ -229,6 +229,43 @@ def test_person_page_header_sort_filter_and_merge_choice(
     ctx.close()
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_history_reads_as_sentences(chromium: object, tmp_path: Path, viewport: str) -> None:
+    from _helpers import TinyModel
+    from byline import people
+    from byline.server import create_app
+    from byline.server.store_backend import StoreBackend
+    from byline.store import Store
+
+    db = tmp_path / "history.db"
+    with Store(db) as s:
+        s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
+        people.disambiguate(s, TinyModel())
+    with LiveServer(
+        create_app(backend=StoreBackend(db, model=TinyModel()), token=TOKEN, announce=False)
+    ) as srv:
+        ctx = _context(chromium, viewport, srv)
+        page = ctx.new_page()
+        found = page.request.get(srv.url + "/api/people?name=Jaeseong%20Lee").json()["people"]
+        src, dst = (p["id"] for p in found if p["match"] == "name")
+        work = page.request.get(srv.url + f"/api/people/{src}").json()["works"][0]["id"]
+        moved = page.request.post(
+            srv.url + f"/api/works/{work}/move",
+            data={"source": src, "target": dst, "who": "ann", "why": "same lab"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        assert moved.ok, moved.text()
+        page.goto(srv.url + f"/people/{dst}")
+        item = page.locator("#history li").first
+        text = item.inner_text()
+        assert text.startswith("ann moved 1 work from Jaeseong Lee to Jaeseong Lee: “same lab”"), text
+        assert item.locator(f'a[href="/people/{src}"]').count() == 1  # the other person is a link
+        assert "#" not in text and "claim" not in text and "T" not in item.locator("time").inner_text()
+        assert item.locator("time").get_attribute("title").endswith("UTC")  # shown in local time
+        assert _overflow(page) <= 0
+        ctx.close()
+
+
 def test_error_pages_and_favicon(chromium: object, server: LiveServer) -> None:
     ctx = _context(chromium, "desktop", server)
     page = ctx.new_page()
