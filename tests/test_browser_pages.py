@@ -219,6 +219,11 @@ def test_person_page_header_sort_filter_and_merge_choice(
     # a merge picks the other Jaeseong Lee from a list that says who they are
     options = page.locator("#merge-choice option").evaluate_all("os => os.map(o => o.textContent)")
     assert len(options) == 1 and "2015–2018" in options[0]
+    # the token sits by the actions and the history's undo; an action without it says so and asks nothing
+    assert page.locator("#curate #token").count() == 1 and page.locator("#curate #history").count() == 1
+    page.click("#lock-form button")
+    expect(page.locator("#curate-status")).to_contain_text("token first")
+    assert confirms == []
     # a lock asks first; refused, nothing is recorded
     page.fill("#token", TOKEN)
     page.click("#lock-form button")

@@ -87,6 +87,11 @@ document.querySelectorAll("time[datetime]").forEach((t) => {
         if (!choice) return;
         confirmText = "Move \u201c" + form.dataset.title + "\u201d from " + form.dataset.from + " to " + choice.textContent.trim() + " (" + choice.value + ")?";
       }
+      if (!tokenInput.value.trim()) {
+        show("Enter the curator token first (printed by byline serve).", false);
+        tokenInput.focus();
+        return;
+      }
       if (confirmText && !window.confirm(confirmText)) return;
       const body = {
         who: (document.getElementById("who").value || "web").trim(),
