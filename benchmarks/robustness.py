@@ -55,8 +55,17 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 SECTION_BEGIN = "<!-- robustness:begin -->"
 SECTION_END = "<!-- robustness:end -->"
-VARIANTS = ("intact", "initials", "sparse", "abstract-only", "some-abstract-only", "wide", "wide-surname")
-BUCKET_VARIANTS = ("intact", "wide", "wide-surname")
+VARIANTS = (
+    "intact",
+    "initials",
+    "sparse",
+    "abstract-only",
+    "some-abstract-only",
+    "wide",
+    "wide-surname",
+    "hard",
+)
+BUCKET_VARIANTS = ("intact", "wide", "wide-surname", "hard")
 MAX_F1_DROP = 0.05  # issue 10: (a) and (b) within 5 points B3 F1 of intact dev
 COLLAPSE_DROP = 0.10  # a bucket's B3 recall more than this below intact overall recall counts as a collapse
 
@@ -145,6 +154,16 @@ def to_sparse(sigs: Iterable[Any]) -> list[Any]:
     return [dataclasses.replace(s, abstract=None, keywords=(), affiliations=(), email=None) for s in sigs]
 
 
+def to_hard(sigs: Sequence[Any]) -> list[Any]:
+    """The hard copy: every degradation at once. Initials-only names (focal and coauthors), stemmed titles
+    (lower case, no punctuation, Porter-style suffixes cut: :func:`byline.augment.stemmed_title`), no
+    abstract / keywords / affiliation / email, blocks widened to first initial + surname."""
+    from byline.augment import stemmed_title
+
+    thin = [dataclasses.replace(s, title=stemmed_title(s.title)) for s in to_sparse(to_initials(sigs))]
+    return widen_blocks(thin)
+
+
 def widen_blocks(sigs: Sequence[Any], key: Callable[[str], str] | None = None) -> list[Any]:
     """Copies whose blocks are widened by ``key`` of the name (default: first initial + surname).
 
@@ -213,6 +232,8 @@ def derive(variant: str, sigs: Sequence[Any]) -> list[Any]:
         return widen_blocks(sigs)
     if variant == "wide-surname":
         return widen_blocks(sigs, key=surname_block_key)
+    if variant == "hard":
+        return to_hard(sigs)
     raise ValueError(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
 
 
@@ -255,9 +276,9 @@ def load_model(model_dir: Path | None):
 
     if model_dir is not None:
         return Disambiguator.load(model_dir), model_dir
-    from byline.train_default import default_model_dir, load_default_model
+    from byline.model_io import default_model_dir
 
-    return load_default_model(), default_model_dir()
+    return Disambiguator.load_default(), default_model_dir()
 
 
 def model_info(model_dir: Path) -> dict[str, Any]:

@@ -27,79 +27,10 @@ from unidecode import unidecode
 
 from byline.names import NameCounts, ParsedName, block_key, given_compatible, parse_name, surname_key
 from byline.records import Signature
+from byline.tfidf import STOPWORDS, _stem, tfidf_matrix, words  # noqa: F401  (re-exported)
 
-_WORD_RE = re.compile(r"[a-z][a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "to",
-        "was",
-        "were",
-        "with",
-        "we",
-        "our",
-        "this",
-        "these",
-        "those",
-        "which",
-        "using",
-        "based",
-        "via",
-        "into",
-        "their",
-        "than",
-        "then",
-        "also",
-        "can",
-        "not",
-        "new",
-        "study",
-        "analysis",
-        "between",
-        "under",
-        "over",
-        "toward",
-        "towards",
-    ]
-)
 # blocks up to this size get their pair dot products from one sparse block-diagonal Gram matrix
 _GRAM_MAX_N = 3000
-
-
-def words(text: str | None) -> list[str]:
-    """Lower-case ASCII word tokens (>= 2 chars), stop words removed."""
-    if not text:
-        return []
-    if not text.isascii():
-        text = unidecode(text)
-    return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
-
-
-def _stem(w: str) -> str:
-    """A light suffix strip, so "networks"/"network" and "learning"/"learned" share a token."""
-    for suf in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
 
 
 def initials_key(p: ParsedName) -> str:
@@ -115,45 +46,6 @@ def profile_tokens(s: Signature) -> list[str]:
     for a in s.affiliations:
         toks += [f"a:{w}" for w in words(a)]
     return toks
-
-
-def tfidf_matrix(
-    docs: Sequence[Sequence[str]], binary: bool = False, block_ids: np.ndarray | None = None
-) -> sp.csr_matrix:
-    """L2-normalized TF-IDF (smoothed idf, sublinear tf) of token lists.
-
-    IDF is fitted per block: with ``block_ids`` (one int per doc, docs of a block contiguous), the
-    document frequencies of each row come from its own block only, and each block gets its own
-    columns, so ``X @ X.T`` is block-diagonal and a row's vector depends on its block alone --
-    whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
-    """
-    n = len(docs)
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-    vocab: dict[str, int] = {}
-    flat = np.fromiter(
-        (vocab.setdefault(t, len(vocab)) for d in docs for t in d), dtype=np.int64, count=int(lengths.sum())
-    )
-    if flat.size == 0:
-        return sp.csr_matrix((n, 1), dtype=np.float64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
-    V = len(vocab)
-    # one entry per (row, term) with its count; columns are (block, term) pairs
-    entry, tf = np.unique(rows * V + flat, return_counts=True)
-    e_rows = entry // V
-    e_term = entry % V
-    e_blk = bid[e_rows]
-    cols, inv, df = np.unique(e_blk * V + e_term, return_inverse=True, return_counts=True)
-    if binary:
-        val = np.ones(len(entry), np.float64)
-    else:
-        nb = np.bincount(bid, minlength=int(bid.max()) + 1)[e_blk]
-        val = (1.0 + np.log(tf)) * (np.log((1.0 + nb) / (1.0 + df[inv])) + 1.0)
-        norms = np.sqrt(np.bincount(e_rows, weights=val * val, minlength=n))
-        norms[norms == 0] = 1.0
-        val /= norms[e_rows]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(e_rows, minlength=n))])
-    return sp.csr_matrix((val, inv.astype(np.int32), indptr), shape=(n, len(cols)))
 
 
 def _codes(values: Sequence[str | None]) -> np.ndarray:
@@ -385,6 +277,45 @@ class BlockData:
             out[rest] = levels[inv]
         return out
 
+    def middle_conflict(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Both names print a middle initial, the first initials agree and the middle ones differ:
+        "Mark P. Jones" / "Mark T. Jones", "Lee JS" / "Lee JH" (two people, whatever else they share)."""
+        a, b = self.mid1[i], self.mid1[j]
+        return (a >= 0) & (b >= 0) & (a != b) & (self.first_initial[i] == self.first_initial[j])
+
+    @cached_property
+    def evidence(self) -> np.ndarray:
+        """Per signature, a bit per kind of evidence it carries (see :data:`EVIDENCE_FIELDS`)."""
+        has = [
+            self.coauthor_counts > 0,
+            self.venue_code >= 0,
+            ~np.isnan(self.year),
+            self.present("title"),
+            self.present("abstract"),
+            self.present("affiliation"),
+            self.present("keywords"),
+            (self.email >= 0) | (self.orcid >= 0),
+        ]
+        out = np.zeros(self.n, np.int64)
+        for bit, h in enumerate(has):
+            out |= np.asarray(h, bool).astype(np.int64) << bit
+        return out
+
+    @cached_property
+    def given_variety(self) -> np.ndarray:
+        """Per signature: how many distinct full given names share its first initial in its block (the
+        data at hand: "J. Lee" is ambiguous when the corpus prints Jaeseong, Jaehyun, Jinwoo Lee...)."""
+        out = np.zeros(self.n, np.float32)
+        groups: dict[tuple[int, int], set[int]] = {}
+        for k in range(self.n):
+            key = (int(self.block_id[k]), int(self.first_initial[k]))
+            g = groups.setdefault(key, set())
+            if self.given_code[k] >= 0:
+                g.add(int(self.given_code[k]))
+        for k in range(self.n):
+            out[k] = len(groups[(int(self.block_id[k]), int(self.first_initial[k]))])
+        return np.log1p(out)
+
     def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
         a, b = self.mid_all[i], self.mid_all[j]
@@ -437,6 +368,38 @@ def _f_given(d: BlockData, i, j):
 @feature("middle_level", "middle initials: 1 same, 0.5 first agrees, 0 differ")
 def _f_middle(d, i, j):
     return d.middle_level(i, j)
+
+
+@feature(
+    "middle_conflict",
+    "1 when both print middle initials that differ (first initials agree), 0 when both print agreeing "
+    "ones, NaN when either has none",
+)
+def _f_middle_conflict(d, i, j):
+    both = (d.mid1[i] >= 0) & (d.mid1[j] >= 0)
+    return _nan_if(d.middle_conflict(i, j), ~both)
+
+
+@feature(
+    "given_variety",
+    "log1p distinct full given names with this first initial in the block (the corpus' ambiguity)",
+)
+def _f_given_variety(d, i, j):
+    return np.fmax(d.given_variety[i], d.given_variety[j])
+
+
+@feature("evidence_both", "kinds of evidence both signatures carry (coauthors, venue, year, title, ...)")
+def _f_evidence_both(d, i, j):
+    both = d.evidence[i] & d.evidence[j]
+    return sum(((both >> b) & 1) for b in range(8)).astype(np.float32)
+
+
+@feature("evidence_min", "kinds of evidence the poorer signature of the pair carries")
+def _f_evidence_min(d, i, j):
+    ei, ej = d.evidence[i], d.evidence[j]
+    ci = sum(((ei >> b) & 1) for b in range(8))
+    cj = sum(((ej >> b) & 1) for b in range(8))
+    return np.minimum(ci, cj).astype(np.float32)
 
 
 @feature("surname_equal")
@@ -614,10 +577,17 @@ def featurize(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return X
 
 
+# conflicting middle initials ("Mark P. Jones" / "Mark T. Jones") are a cannot-link too
+MIDDLE_CANNOT_LINK = True
+
+
 def cannot_link_mask(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Pairs that can never be one person: incompatible full given names, or two positions on one paper."""
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     lvl = data.given_level(i, j)
     same_work = (data.work[i] == data.work[j]) & (data.work[i] >= 0)
-    return (lvl == -1) | same_work
+    out = (lvl == -1) | same_work
+    if MIDDLE_CANNOT_LINK:
+        out |= data.middle_conflict(i, j)
+    return out

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_DIR_PARTS = ("models", "default")
 SEED = 0
 # synthetic recipe: (preset, train signatures, dev signatures, focus block or None). The focus-block part is
 # one big ambiguous block ("Wang, L"), so the model also sees the crowded blocks of large corpora.
@@ -34,20 +33,16 @@ SYNTH_RECIPE = (
 
 def default_model_dir() -> Path:
     """The shipped model folder inside the installed package (no I/O)."""
-    from importlib.resources import files
+    from byline.model_io import default_model_dir as _dir
 
-    return Path(str(files("byline").joinpath(*DEFAULT_DIR_PARTS)))
+    return _dir()
 
 
 def load_default_model():
-    """Load the shipped default model (only when asked for)."""
-    from byline._errors import ModelError
+    """The shipped default model: :meth:`byline.model.Disambiguator.load_default` (kept for callers)."""
     from byline.model import Disambiguator
 
-    d = default_model_dir()
-    if not (d / "byline-model.json").is_file():
-        raise ModelError(f"the shipped default model is missing at {d}; rebuild it with `make model`")
-    return Disambiguator.load(d)
+    return Disambiguator.load_default()
 
 
 def shared_datasets_dir() -> Path | None:
