@@ -3,8 +3,8 @@
 Data, in order of preference:
 
 the labeled benchmark splits in ``../shared/datasets/`` beside the checkout (or ``--datasets DIR`` /
-``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files. Without
-them it stops with a :class:`~byline.ModelError` (the synthetic generator is benchmark tooling now:
+``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files and their
+hard copies (:func:`byline.augment.hard`). Without them it stops with a :class:`~byline.ModelError` (the synthetic generator is benchmark tooling now:
 ``benchmarks/byline_synth``, not part of the package).
 
 The metadata (``byline-model.json`` -> ``training``) records which source was used, the files or the
@@ -83,6 +83,10 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
         train_files, dev_files = _split_files(datasets)
         train = load_signatures(train_files)
         dev = load_signatures(dev_files) if dev_files else None
+        if dev:  # the threshold is chosen on intact dev and its hard copy together (docs/model.md)
+            from byline.augment import derive
+
+            dev = dev + derive(dev, "hard")
         info = {
             "source": "shared datasets",
             "train_files": [p.name for p in train_files],
