@@ -475,7 +475,11 @@ def choose_threshold(
     for s in labeled:
         by_dataset.setdefault(s.dataset or "data", []).append(s)
     # as evaluate does: one run per dataset, name counts combined with that dataset's
-    runs = [(model.for_data(sigs), group_blocks(sigs)) for _, sigs in sorted(by_dataset.items())]
+    # each block in signature-id order, as the pipeline takes it: tied scores cluster the same way here
+    runs = [
+        (model.for_data(sigs), {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(sigs).items()})
+        for _, sigs in sorted(by_dataset.items())
+    ]
     for m, blocks in runs:
         for batch in batches(blocks):
             data, per_block, p = score_blocks(batch, m)
