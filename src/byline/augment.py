@@ -4,8 +4,9 @@ Real corpora print names as initials ("J. Lee", MEDLINE's "Lee J"); many records
 or affiliation; some pages give bare abstracts. A model trained only on rich, full-name records learns to
 lean on what such records lack. :func:`augmented` adds copies of the labeled signatures with given names cut
 to initials, with the author-level and long-text fields removed, or (some of them) reduced to a bare
-abstract: same labels, their own dataset name (``aminer~initials``), ids and person ids, so copies never mix
-with the originals or with each other. Only training data is ever augmented.
+abstract, or all of it at once with stemmed titles (``hard``, the shape of DBLP-style dumps; also how
+``make model`` derives the hard copy of dev its threshold is chosen on): same labels, their own dataset name
+(``aminer~initials``), ids and person ids, so copies never mix with the originals or with each other. Only training data is ever augmented.
 """
 
 from __future__ import annotations

@@ -285,7 +285,8 @@ class BlockData:
 
     @cached_property
     def evidence(self) -> np.ndarray:
-        """Per signature, a bit per kind of evidence it carries (see :data:`EVIDENCE_FIELDS`)."""
+        """Per signature, one bit per kind of evidence it carries: coauthors, venue, year, title, abstract,
+        affiliation, keywords, e-mail or ORCID."""
         has = [
             self.coauthor_counts > 0,
             self.venue_code >= 0,
@@ -300,21 +301,6 @@ class BlockData:
         for bit, h in enumerate(has):
             out |= np.asarray(h, bool).astype(np.int64) << bit
         return out
-
-    @cached_property
-    def given_variety(self) -> np.ndarray:
-        """Per signature: how many distinct full given names share its first initial in its block (the
-        data at hand: "J. Lee" is ambiguous when the corpus prints Jaeseong, Jaehyun, Jinwoo Lee...)."""
-        out = np.zeros(self.n, np.float32)
-        groups: dict[tuple[int, int], set[int]] = {}
-        for k in range(self.n):
-            key = (int(self.block_id[k]), int(self.first_initial[k]))
-            g = groups.setdefault(key, set())
-            if self.given_code[k] >= 0:
-                g.add(int(self.given_code[k]))
-        for k in range(self.n):
-            out[k] = len(groups[(int(self.block_id[k]), int(self.first_initial[k]))])
-        return np.log1p(out)
 
     def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
@@ -374,6 +360,7 @@ def _f_middle(d, i, j):
     "middle_conflict",
     "1 when both print middle initials that differ (first initials agree), 0 when both print agreeing "
     "ones, NaN when either has none",
+    default=False,
 )
 def _f_middle_conflict(d, i, j):
     both = (d.mid1[i] >= 0) & (d.mid1[j] >= 0)
@@ -381,20 +368,16 @@ def _f_middle_conflict(d, i, j):
 
 
 @feature(
-    "given_variety",
-    "log1p distinct full given names with this first initial in the block (the corpus' ambiguity)",
+    "evidence_both",
+    "kinds of evidence both signatures carry (coauthors, venue, year, title, ...)",
+    default=False,
 )
-def _f_given_variety(d, i, j):
-    return np.fmax(d.given_variety[i], d.given_variety[j])
-
-
-@feature("evidence_both", "kinds of evidence both signatures carry (coauthors, venue, year, title, ...)")
 def _f_evidence_both(d, i, j):
     both = d.evidence[i] & d.evidence[j]
     return sum(((both >> b) & 1) for b in range(8)).astype(np.float32)
 
 
-@feature("evidence_min", "kinds of evidence the poorer signature of the pair carries")
+@feature("evidence_min", "kinds of evidence the poorer signature of the pair carries", default=False)
 def _f_evidence_min(d, i, j):
     ei, ej = d.evidence[i], d.evidence[j]
     ci = sum(((ei >> b) & 1) for b in range(8))

@@ -76,7 +76,8 @@ class Disambiguator:
             keeping the block's own class ratio).
         augment: derived copies of the training signatures to learn from too (:mod:`byline.augment`):
             "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
-            e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts).
+            e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts),
+            "hard" (all at once: initials, stemmed titles, sparse).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
