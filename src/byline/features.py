@@ -287,25 +287,6 @@ class BlockData:
             out &= self.given_full[i] & self.given_full[j]
         return out
 
-    @cached_property
-    def evidence(self) -> np.ndarray:
-        """Per signature, one bit per kind of evidence it carries: coauthors, venue, year, title, abstract,
-        affiliation, keywords, e-mail or ORCID."""
-        has = [
-            self.coauthor_counts > 0,
-            self.venue_code >= 0,
-            ~np.isnan(self.year),
-            self.present("title"),
-            self.present("abstract"),
-            self.present("affiliation"),
-            self.present("keywords"),
-            (self.email >= 0) | (self.orcid >= 0),
-        ]
-        out = np.zeros(self.n, np.int64)
-        for bit, h in enumerate(has):
-            out |= np.asarray(h, bool).astype(np.int64) << bit
-        return out
-
     def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
         a, b = self.mid_all[i], self.mid_all[j]
@@ -358,35 +339,6 @@ def _f_given(d: BlockData, i, j):
 @feature("middle_level", "middle initials: 1 same, 0.5 first agrees, 0 differ")
 def _f_middle(d, i, j):
     return d.middle_level(i, j)
-
-
-@feature(
-    "middle_conflict",
-    "1 when both print a full given name and middle initials that differ (first initials agree), 0 "
-    "otherwise, NaN when either has no middle initial",
-    default=False,
-)
-def _f_middle_conflict(d, i, j):
-    both = (d.mid1[i] >= 0) & (d.mid1[j] >= 0)
-    return _nan_if(d.middle_conflict(i, j), ~both)
-
-
-@feature(
-    "evidence_both",
-    "kinds of evidence both signatures carry (coauthors, venue, year, title, ...)",
-    default=False,
-)
-def _f_evidence_both(d, i, j):
-    both = d.evidence[i] & d.evidence[j]
-    return sum(((both >> b) & 1) for b in range(8)).astype(np.float32)
-
-
-@feature("evidence_min", "kinds of evidence the poorer signature of the pair carries", default=False)
-def _f_evidence_min(d, i, j):
-    ei, ej = d.evidence[i], d.evidence[j]
-    ci = sum(((ei >> b) & 1) for b in range(8))
-    cj = sum(((ej >> b) & 1) for b in range(8))
-    return np.minimum(ci, cj).astype(np.float32)
 
 
 @feature("surname_equal")
