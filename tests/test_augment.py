@@ -76,3 +76,16 @@ def test_some_abstract_only_is_deterministic_and_takes_about_half():
 def test_unknown_kind_is_a_value_error():
     with pytest.raises(ValueError, match="unknown augmentation"):
         derive([sig(0)], "stemmed")
+
+
+def test_hard_copy_stems_titles_and_drops_rich_fields():
+    from byline.augment import derive, stem_word, stemmed_title
+    from byline.records import Signature
+
+    s = Signature(
+        id="a", name="Jaeseong Lee", title="Learning Graph Networks!", abstract="x", email="e@x", person="p"
+    )
+    (h,) = derive([s], "hard")
+    assert (h.name, h.title, h.abstract, h.email) == ("J. Lee", "learn graph network", None, None)
+    assert (h.person, h.dataset) == ("p~hard", "data~hard")
+    assert stem_word("class") == "class" and stemmed_title(None) is None

@@ -11,7 +11,8 @@ import pytest
 import byline
 from byline import ModelError, NotFittedError
 from byline.features import DEFAULT_FEATURES
-from byline.model import META_FILE, MODEL_FILE, Disambiguator
+from byline.model import Disambiguator
+from byline.model_io import META_FILE, MODEL_FILE
 from byline.pipeline import disambiguate_block, disambiguate_blocks, run
 from byline_synth import generate
 

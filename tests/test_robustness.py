@@ -145,3 +145,28 @@ def test_absent_datasets_exit_zero(rb, tmp_path, capsys):
     assert rb.main(["--datasets", str(tmp_path / "nope"), "--no-write"]) == 0
     assert "no labeled dev files" in capsys.readouterr().out
     assert not (tmp_path / "robustness.json").exists()
+
+
+def test_the_hard_copy_applies_every_degradation(rb):
+    sigs = [
+        _sig(
+            0,
+            "Jaeseong Lee",
+            "b1",
+            "p1",
+            title="Learning Graph Networks",
+            abstract="x",
+            keywords=("k",),
+            affiliations=("KAIST",),
+            email="a@b",
+            coauthors=("Jaegul Choo",),
+            venue="CVPR",
+        ),
+        _sig(1, "Jae-Seong Lee", "b2", "p2", title="Faces"),
+    ]
+    hard = rb.derive("hard", sigs)
+    a = hard[0]
+    assert (a.name, a.coauthors, a.title) == ("J. Lee", ("J. Choo",), "learn graph network")
+    assert (a.abstract, a.keywords, a.affiliations, a.email, a.venue) == (None, (), (), None, "CVPR")
+    assert hard[0].block == hard[1].block == "j lee"  # widened: both blocks share first initial + surname
+    assert [s.person for s in hard] == ["p1", "p2"]

@@ -24,12 +24,7 @@ def load_model(path: str | Path | None = None) -> Disambiguator:
     from byline.model import Disambiguator
 
     if path is None:
-        loader = getattr(Disambiguator, "load_default", None)
-        if loader is not None:
-            return loader()
-        from importlib import resources
-
-        path = Path(str(resources.files("byline") / "models" / "default"))
+        return Disambiguator.load_default()
     return Disambiguator.load(path)
 
 

@@ -4,19 +4,21 @@ Real corpora print names as initials ("J. Lee", MEDLINE's "Lee J"); many records
 or affiliation; some pages give bare abstracts. A model trained only on rich, full-name records learns to
 lean on what such records lack. :func:`augmented` adds copies of the labeled signatures with given names cut
 to initials, with the author-level and long-text fields removed, or (some of them) reduced to a bare
-abstract: same labels, their own dataset name (``aminer~initials``), ids and person ids, so copies never mix
-with the originals or with each other. Only training data is ever augmented.
+abstract, or all of it at once with stemmed titles (``hard``, the shape of DBLP-style dumps; also how
+``make model`` derives the hard copy of dev its threshold is chosen on): same labels, their own dataset name
+(``aminer~initials``), ids and person ids, so copies never mix with the originals or with each other. Only training data is ever augmented.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from byline.names import parse_name
 from byline.records import Signature
 
-KINDS = ("initials", "sparse", "abstract-only", "some-abstract-only")
+KINDS = ("initials", "sparse", "abstract-only", "some-abstract-only", "hard")
 
 
 def initials_name(name: str) -> str:
@@ -35,6 +37,57 @@ def _initials(s: Signature) -> Signature:
 
 def _sparse(s: Signature) -> Signature:
     return replace(s, abstract=None, keywords=(), affiliations=(), email=None)
+
+
+_TITLE_WORD_RE = re.compile(r"[a-z0-9]+")
+# suffix rewrites of a Porter-style stemmer (longest first); a stem keeps at least 3 letters
+_SUFFIXES = (
+    ("izations", "iz"),
+    ("ization", "iz"),
+    ("ational", "at"),
+    ("fulness", "ful"),
+    ("iveness", "iv"),
+    ("ousness", "ous"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("ments", ""),
+    ("ment", ""),
+    ("ness", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ies", "i"),
+    ("ied", "i"),
+    ("ers", ""),
+    ("er", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("ly", ""),
+    ("al", ""),
+    ("s", ""),
+)
+
+
+def stem_word(w: str) -> str:
+    """A Porter-style stem: "networks" -> "network", "learning" -> "learn", "optimization" -> "optimiz"."""
+    for suf, rep in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) + len(rep) >= 3 and not w.endswith("ss"):
+            return w[: len(w) - len(suf)] + rep
+    return w
+
+
+def stemmed_title(title: str | None) -> str | None:
+    """A title as some bibliographic dumps give it: lower case, punctuation gone, every word stemmed."""
+    if not title:
+        return title
+    from unidecode import unidecode
+
+    return " ".join(stem_word(w) for w in _TITLE_WORD_RE.findall(unidecode(title).lower())) or None
+
+
+def hard(s: Signature) -> Signature:
+    """Every degradation at once: initials-only names, stemmed title, no abstract / keywords /
+    affiliation / e-mail (the shape of DBLP-style dumps)."""
+    return replace(_sparse(_initials(s)), title=stemmed_title(s.title))
 
 
 def abstract_only(s: Signature) -> Signature:
@@ -61,6 +114,7 @@ _MAKERS: dict[str, Callable[[Signature], Signature]] = {
     "sparse": _sparse,
     "abstract-only": abstract_only,
     "some-abstract-only": some_abstract_only,
+    "hard": hard,
 }
 
 

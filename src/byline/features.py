@@ -27,79 +27,10 @@ from unidecode import unidecode
 
 from byline.names import NameCounts, ParsedName, block_key, given_compatible, parse_name, surname_key
 from byline.records import Signature
+from byline.tfidf import STOPWORDS, _stem, tfidf_matrix, words  # noqa: F401  (re-exported)
 
-_WORD_RE = re.compile(r"[a-z][a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "to",
-        "was",
-        "were",
-        "with",
-        "we",
-        "our",
-        "this",
-        "these",
-        "those",
-        "which",
-        "using",
-        "based",
-        "via",
-        "into",
-        "their",
-        "than",
-        "then",
-        "also",
-        "can",
-        "not",
-        "new",
-        "study",
-        "analysis",
-        "between",
-        "under",
-        "over",
-        "toward",
-        "towards",
-    ]
-)
 # blocks up to this size get their pair dot products from one sparse block-diagonal Gram matrix
 _GRAM_MAX_N = 3000
-
-
-def words(text: str | None) -> list[str]:
-    """Lower-case ASCII word tokens (>= 2 chars), stop words removed."""
-    if not text:
-        return []
-    if not text.isascii():
-        text = unidecode(text)
-    return [w for w in _WORD_RE.findall(text.lower()) if w not in STOPWORDS]
-
-
-def _stem(w: str) -> str:
-    """A light suffix strip, so "networks"/"network" and "learning"/"learned" share a token."""
-    for suf in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
 
 
 def initials_key(p: ParsedName) -> str:
@@ -115,45 +46,6 @@ def profile_tokens(s: Signature) -> list[str]:
     for a in s.affiliations:
         toks += [f"a:{w}" for w in words(a)]
     return toks
-
-
-def tfidf_matrix(
-    docs: Sequence[Sequence[str]], binary: bool = False, block_ids: np.ndarray | None = None
-) -> sp.csr_matrix:
-    """L2-normalized TF-IDF (smoothed idf, sublinear tf) of token lists.
-
-    IDF is fitted per block: with ``block_ids`` (one int per doc, docs of a block contiguous), the
-    document frequencies of each row come from its own block only, and each block gets its own
-    columns, so ``X @ X.T`` is block-diagonal and a row's vector depends on its block alone --
-    whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
-    """
-    n = len(docs)
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-    vocab: dict[str, int] = {}
-    flat = np.fromiter(
-        (vocab.setdefault(t, len(vocab)) for d in docs for t in d), dtype=np.int64, count=int(lengths.sum())
-    )
-    if flat.size == 0:
-        return sp.csr_matrix((n, 1), dtype=np.float64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
-    V = len(vocab)
-    # one entry per (row, term) with its count; columns are (block, term) pairs
-    entry, tf = np.unique(rows * V + flat, return_counts=True)
-    e_rows = entry // V
-    e_term = entry % V
-    e_blk = bid[e_rows]
-    cols, inv, df = np.unique(e_blk * V + e_term, return_inverse=True, return_counts=True)
-    if binary:
-        val = np.ones(len(entry), np.float64)
-    else:
-        nb = np.bincount(bid, minlength=int(bid.max()) + 1)[e_blk]
-        val = (1.0 + np.log(tf)) * (np.log((1.0 + nb) / (1.0 + df[inv])) + 1.0)
-        norms = np.sqrt(np.bincount(e_rows, weights=val * val, minlength=n))
-        norms[norms == 0] = 1.0
-        val /= norms[e_rows]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(e_rows, minlength=n))])
-    return sp.csr_matrix((val, inv.astype(np.int32), indptr), shape=(n, len(cols)))
 
 
 def _codes(values: Sequence[str | None]) -> np.ndarray:
@@ -385,6 +277,16 @@ class BlockData:
             out[rest] = levels[inv]
         return out
 
+    def middle_conflict(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Both names print a full given name and a middle initial, the first initials agree and the middle
+        ones differ: "Mark P. Jones" / "Mark T. Jones" (two people, whatever else they share). Initials-only
+        names ("Jones MP" / "Jones MT", MEDLINE) are left out: their middle initials vary with data entry."""
+        a, b = self.mid1[i], self.mid1[j]
+        out = (a >= 0) & (b >= 0) & (a != b) & (self.first_initial[i] == self.first_initial[j])
+        if MIDDLE_CONFLICT_FULL_ONLY:
+            out &= self.given_full[i] & self.given_full[j]
+        return out
+
     def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
         a, b = self.mid_all[i], self.mid_all[j]
@@ -614,10 +516,20 @@ def featurize(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return X
 
 
+# conflicting middle initials ("Mark P. Jones" / "Mark T. Jones") are a cannot-link too
+MIDDLE_CANNOT_LINK = True
+# ... only between names that print a full given name (measured: with initials-only names too, pubmed dev B3
+# 0.917 but the audit's flag precision on the IND benchmark fell 0.906 -> 0.893; see docs/model.md)
+MIDDLE_CONFLICT_FULL_ONLY = True
+
+
 def cannot_link_mask(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Pairs that can never be one person: incompatible full given names, or two positions on one paper."""
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     lvl = data.given_level(i, j)
     same_work = (data.work[i] == data.work[j]) & (data.work[i] >= 0)
-    return (lvl == -1) | same_work
+    out = (lvl == -1) | same_work
+    if MIDDLE_CANNOT_LINK:
+        out |= data.middle_conflict(i, j)
+    return out

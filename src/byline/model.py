@@ -12,9 +12,7 @@ description). Nothing is pickled.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,43 +21,10 @@ import numpy as np
 
 from byline._errors import InputError, ModelError, NotFittedError
 from byline.block import MAX_FULL
+from byline.model_io import META_FILE, _lightgbm
 from byline.records import Signature
 
-FORMAT_VERSION = 1
-MODEL_FILE = "model.txt"
-META_FILE = "byline-model.json"
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
-
-
-# lightgbm.compat imports scikit-learn, pandas and dask eagerly for its optional wrappers (about 1 s of
-# every command's start-up); byline hands LightGBM numpy arrays only, so those are hidden while it imports.
-_LIGHTGBM_OPTIONAL = (
-    "sklearn",
-    "pandas",
-    "dask",
-    "dask.array",
-    "dask.dataframe",
-    "dask.distributed",
-    "datatable",
-)
-
-
-def _lightgbm() -> Any:
-    """``import lightgbm``, without its optional scikit-learn / pandas / dask integrations."""
-    import sys
-
-    if "lightgbm" in sys.modules:
-        return sys.modules["lightgbm"]
-    hidden = [m for m in _LIGHTGBM_OPTIONAL if m not in sys.modules]
-    for m in hidden:
-        sys.modules[m] = None  # type: ignore[assignment]  # makes `import m` raise ImportError
-    try:
-        import lightgbm
-    finally:
-        for m in hidden:
-            if sys.modules.get(m, 0) is None:
-                del sys.modules[m]
-    return lightgbm
 
 
 def _block_hash(key: str) -> int:
@@ -78,7 +43,8 @@ class Disambiguator:
             keeping the block's own class ratio).
         augment: derived copies of the training signatures to learn from too (:mod:`byline.augment`):
             "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
-            e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts).
+            e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts),
+            "hard" (all at once: initials, stemmed titles, sparse).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -411,149 +377,39 @@ class Disambiguator:
         self._check_fitted()
         return run(signatures, self, constraints=constraints).clusters
 
-    # --- persistence ----------------------------------------------------------------------------------
+    # --- persistence (byline.model_io) ---------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
-        from byline import __version__
+        """The ``byline-model.json`` content (see :mod:`byline.model_io`)."""
+        from byline.model_io import metadata
 
-        lightgbm = _lightgbm()
-
-        self._check_fitted()
-        return {
-            "format_version": FORMAT_VERSION,
-            "byline_version": __version__,
-            "lightgbm_version": lightgbm.__version__,
-            "feature_names": list(self.feature_names_),
-            "threshold": self.threshold_,
-            "threshold_source": self.threshold_source_,
-            "threshold_scores": {str(k): v for k, v in self.threshold_scores_.items()},
-            "calibration": None
-            if self.calibration_ is None
-            else {"kind": "isotonic", "x": self.calibration_[0].tolist(), "y": self.calibration_[1].tolist()},
-            "params": self.get_params(),
-            "training": {
-                "signatures": self.n_train_signatures_,
-                "pairs": self.n_train_pairs_,
-                "datasets": self.train_datasets_,
-                **getattr(self, "training_info_", {}),
-            },
-            "name_counts": self.name_counts_.to_dict(max_entries=15_000),
-            **self._encoder_meta(),
-        }
-
-    def _encoder_meta(self) -> dict[str, Any]:
-        from byline.features import ENCODER_FEATURES
-
-        if not ENCODER_FEATURES & set(self.feature_names_):
-            return {}
-        from byline.encoder import default_encoder
-
-        return {"encoder_sha256": default_encoder().sha256}
+        return metadata(self)
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``model.txt`` + ``byline-model.json`` into ``directory`` (atomically per file)."""
-        self._check_fitted()
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        meta = self.metadata()
-        model_text = self.booster_.model_to_string()
-        meta["model_sha256"] = hashlib.sha256(model_text.encode("utf-8")).hexdigest()
-        # model.txt first, metadata last: the metadata (with the model's checksum) commits the pair
-        _atomic_write(d / MODEL_FILE, model_text)
-        _atomic_write(
-            d / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        )
-        return d
+        from byline.model_io import save
+
+        return save(self, directory)
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> Disambiguator:
         """Read a model folder written by :meth:`save`; a bad folder raises :class:`ModelError`."""
-        lgb = _lightgbm()
+        from byline.model_io import load
 
-        from byline.features import FEATURE_NAMES
-        from byline.names import NameCounts
+        return load(cls, directory)
 
-        d = Path(directory)
-        meta_path, model_path = d / META_FILE, d / MODEL_FILE
-        if not d.is_dir():
-            raise ModelError(f"{d}: model folder does not exist")
-        for p in (meta_path, model_path):
-            if not p.is_file():
-                raise ModelError(f"{d}: not a byline model folder ({p.name} is missing)")
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ModelError(f"{meta_path}: corrupt model metadata ({exc})") from None
-        if not isinstance(meta, dict) or "format_version" not in meta:
-            raise ModelError(f"{meta_path}: not byline model metadata (no format_version)")
-        if meta["format_version"] != FORMAT_VERSION:
-            raise ModelError(
-                f"{meta_path}: model format version {meta['format_version']!r} is not supported "
-                f"(this byline reads version {FORMAT_VERSION}); retrain the model with this version"
-            )
-        names = meta.get("feature_names")
-        if not isinstance(names, list) or not names:
-            raise ModelError(f"{meta_path}: incomplete model metadata (no feature_names)")
-        unknown = [n for n in names if n not in FEATURE_NAMES]
-        if unknown:
-            raise ModelError(
-                f"{meta_path}: model uses features this byline does not compute ({', '.join(map(str, unknown[:5]))}); "
-                "retrain it or use the byline version that wrote it"
-            )
-        _check_encoder(meta, meta_path)
-        try:
-            model_text = model_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ModelError(f"{model_path}: cannot read the LightGBM model ({exc})") from None
-        want = meta.get("model_sha256")
-        if want is not None and hashlib.sha256(model_text.encode("utf-8")).hexdigest() != want:
-            raise ModelError(
-                f"{model_path}: corrupt LightGBM model (its checksum does not match {META_FILE}; "
-                "the folder was modified or half-written)"
-            )
-        try:
-            booster = lgb.Booster(model_str=model_text)
-        except Exception as exc:  # LightGBM raises its own LightGBMError / ValueError
-            raise ModelError(f"{model_path}: corrupt LightGBM model ({str(exc).strip()[:200]})") from None
-        if booster.num_feature() != len(names):
-            raise ModelError(
-                f"{model_path}: model has {booster.num_feature()} features, its metadata lists {len(names)}"
-            )
-        try:
-            params = {k: v for k, v in meta.get("params", {}).items() if k in cls._PARAMS}
-            m = cls(**params)
-            m.booster_ = booster
-            m.feature_names_ = tuple(meta["feature_names"])
-            m.threshold_ = float(meta["threshold"])
-            m.threshold_source_ = meta.get("threshold_source", "")
-            m.threshold_scores_ = {float(k): v for k, v in meta.get("threshold_scores", {}).items()}
-            cal = meta.get("calibration")
-            m.calibration_ = (
-                None if cal is None else (np.asarray(cal["x"], float), np.asarray(cal["y"], float))
-            )
-            tr = meta.get("training", {})
-            m.n_train_signatures_ = int(tr.get("signatures", 0))
-            m.n_train_pairs_ = int(tr.get("pairs", 0))
-            m.train_datasets_ = list(tr.get("datasets", []))
-            m.training_info_ = {k: v for k, v in tr.items() if k not in ("signatures", "pairs", "datasets")}
-            m.name_counts_ = NameCounts.from_dict(meta.get("name_counts", {}))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
-        return m
+    @classmethod
+    def load_default(cls) -> Disambiguator:
+        """The shipped default model (``src/byline/models/default``, rebuilt by ``make model``).
 
+        The one loader of the shipped model: the CLI, the server, the store access layer and the
+        benchmarks all call it. A missing folder raises :class:`ModelError` naming it.
+        """
+        from byline.model_io import default_model_dir, load
 
-def _check_encoder(meta: dict[str, Any], meta_path: Path) -> None:
-    """A model whose features use the text encoder must meet the very encoder it was trained with."""
-    want = meta.get("encoder_sha256")
-    if want is None:
-        return
-    from byline.encoder import default_encoder
-
-    have = default_encoder().sha256
-    if have != want:
-        raise ModelError(
-            f"{meta_path}: model was trained with another text encoder (sha256 {str(want)[:12]}…, installed "
-            f"{have[:12]}…); retrain it with `make model`"
-        )
+        d = default_model_dir()
+        if not (d / META_FILE).is_file():
+            raise ModelError(f"the shipped default model is missing at {d}; rebuild it with `make model`")
+        return load(cls, d)
 
 
 def hash_label(x: str) -> int:
@@ -587,7 +443,11 @@ def choose_threshold(
     for s in labeled:
         by_dataset.setdefault(s.dataset or "data", []).append(s)
     # as evaluate does: one run per dataset, name counts combined with that dataset's
-    runs = [(model.for_data(sigs), group_blocks(sigs)) for _, sigs in sorted(by_dataset.items())]
+    # each block in signature-id order, as the pipeline takes it: tied scores cluster the same way here
+    runs = [
+        (model.for_data(sigs), {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(sigs).items()})
+        for _, sigs in sorted(by_dataset.items())
+    ]
     for m, blocks in runs:
         for batch in batches(blocks):
             data, per_block, p = score_blocks(batch, m)
@@ -628,16 +488,3 @@ def choose_threshold(
     # among ties pick the median threshold of the best ones (stable)
     best_ts = [t for t, v in scores.items() if v >= best - 1e-9]
     return float(best_ts[len(best_ts) // 2]), scores
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(tmp, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

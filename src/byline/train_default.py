@@ -3,8 +3,8 @@
 Data, in order of preference:
 
 the labeled benchmark splits in ``../shared/datasets/`` beside the checkout (or ``--datasets DIR`` /
-``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files. Without
-them it stops with a :class:`~byline.ModelError` (the synthetic generator is benchmark tooling now:
+``$BYLINE_DATASETS``): trained on ``*.train*`` files only, threshold chosen on ``*.dev*`` files and their
+hard copies (:func:`byline.augment.hard`). Without them it stops with a :class:`~byline.ModelError` (the synthetic generator is benchmark tooling now:
 ``benchmarks/byline_synth``, not part of the package).
 
 The metadata (``byline-model.json`` -> ``training``) records which source was used, the files or the
@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_DIR_PARTS = ("models", "default")
 SEED = 0
 # synthetic recipe: (preset, train signatures, dev signatures, focus block or None). The focus-block part is
 # one big ambiguous block ("Wang, L"), so the model also sees the crowded blocks of large corpora.
@@ -34,20 +33,16 @@ SYNTH_RECIPE = (
 
 def default_model_dir() -> Path:
     """The shipped model folder inside the installed package (no I/O)."""
-    from importlib.resources import files
+    from byline.model_io import default_model_dir as _dir
 
-    return Path(str(files("byline").joinpath(*DEFAULT_DIR_PARTS)))
+    return _dir()
 
 
 def load_default_model():
-    """Load the shipped default model (only when asked for)."""
-    from byline._errors import ModelError
+    """The shipped default model: :meth:`byline.model.Disambiguator.load_default` (kept for callers)."""
     from byline.model import Disambiguator
 
-    d = default_model_dir()
-    if not (d / "byline-model.json").is_file():
-        raise ModelError(f"the shipped default model is missing at {d}; rebuild it with `make model`")
-    return Disambiguator.load(d)
+    return Disambiguator.load_default()
 
 
 def shared_datasets_dir() -> Path | None:
@@ -88,6 +83,10 @@ def build(out: Path, datasets: Path | None = None, seed: int = SEED, quiet: bool
         train_files, dev_files = _split_files(datasets)
         train = load_signatures(train_files)
         dev = load_signatures(dev_files) if dev_files else None
+        if dev:  # the threshold is chosen on intact dev and its hard copy together (docs/model.md)
+            from byline.augment import derive
+
+            dev = dev + derive(dev, "hard")
         info = {
             "source": "shared datasets",
             "train_files": [p.name for p in train_files],
