@@ -71,7 +71,8 @@ def _sub_block_keys(sigs: Sequence[Signature]) -> list[str]:
 
 def _profile_matrix(sigs: Sequence[Signature]) -> sp.csr_matrix:
     """Row-normalized TF-IDF over coauthor keys, venue, title words and affiliation words."""
-    from byline.features import profile_tokens, tfidf_matrix
+    from byline.features import profile_tokens
+    from byline.tfidf import tfidf_matrix
 
     docs = [profile_tokens(s) for s in sigs]
     return tfidf_matrix(docs)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class Constraints:
     cannot_link: tuple[tuple[str, str], ...] = field(default=())
 
     @classmethod
-    def coerce(cls, c: Constraints | dict | None) -> Constraints:
+    def coerce(cls, c: Constraints | dict[str, Any] | None) -> Constraints:
         if c is None:
             return cls()
         if isinstance(c, Constraints):
@@ -67,7 +68,7 @@ def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return np.array([uf.find(k) for k in range(n)])
     g = coo_matrix((np.ones(len(i), np.int8), (i, j)), shape=(n, n))
     _, lab = connected_components(g, directed=False)
-    return lab
+    return np.asarray(lab)
 
 
 def cluster_block(
@@ -159,11 +160,21 @@ def cluster_block(
     return labels
 
 
-def _average_dense(m, i, j, d, cut, group, cl) -> np.ndarray:
+def _average_dense(
+    m: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    d: np.ndarray,
+    cut: float,
+    group: np.ndarray,
+    cl: Iterable[tuple[int, int]],
+) -> np.ndarray:
     return _flat(_linkage_dense(m, i, j, d, group, cl), m, cut)
 
 
-def _linkage_dense(m, i, j, d, group, cl) -> np.ndarray:
+def _linkage_dense(
+    m: int, i: np.ndarray, j: np.ndarray, d: np.ndarray, group: np.ndarray, cl: Iterable[tuple[int, int]]
+) -> np.ndarray:
     from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
@@ -175,7 +186,7 @@ def _linkage_dense(m, i, j, d, group, cl) -> np.ndarray:
     for a, b in cl:
         D[a, b] = D[b, a] = _BIG
     np.fill_diagonal(D, 0.0)
-    return linkage(squareform(D, checks=False), method="average")
+    return np.asarray(linkage(squareform(D, checks=False), method="average"))
 
 
 def block_linkage(
@@ -225,7 +236,15 @@ def _renumber(lab: np.ndarray) -> np.ndarray:
     return out
 
 
-def _average_sparse(m, i, j, d, cut, ml, cl) -> np.ndarray:
+def _average_sparse(
+    m: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    d: np.ndarray,
+    cut: float,
+    ml: Iterable[tuple[int, int]],
+    cl: Iterable[tuple[int, int]],
+) -> np.ndarray:
     """Average linkage on a sparse graph (missing pairs have distance 1) with a heap; O(E log E).
 
     Cannot-links enter as a similarity of ``-1e9``: any cluster pair containing one has an average
@@ -274,7 +293,7 @@ def _average_sparse(m, i, j, d, cut, ml, cl) -> np.ndarray:
     return _renumber(np.array([uf.find(k) for k in range(m)]))
 
 
-def _merge(a, b, uf, size, nbr) -> int:
+def _merge(a: int, b: int, uf: UnionFind[int], size: dict[int, int], nbr: dict[int, dict[int, float]]) -> int:
     root, other = (a, b) if a < b else (b, a)
     uf.parent[other] = root
     size[root] += size.pop(other)
@@ -288,4 +307,4 @@ def _merge(a, b, uf, size, nbr) -> int:
         del nc[other]
         nc[root] = v
     nr.pop(other, None)
-    return root
+    return int(root)

@@ -63,7 +63,7 @@ def _eq(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     a, b = codes[i], codes[j]
     out = (a == b).astype(np.float32)
     out[(a < 0) | (b < 0)] = np.nan
-    return out
+    return np.asarray(out)
 
 
 class BlockData:
@@ -180,7 +180,7 @@ class BlockData:
 
     @cached_property
     def coauthor_counts(self) -> np.ndarray:
-        return np.diff(self.coauthors.indptr).astype(np.float32)
+        return np.asarray(np.diff(self.coauthors.indptr).astype(np.float32))
 
     @cached_property
     def _title_words(self) -> list[list[str]]:
@@ -216,7 +216,7 @@ class BlockData:
 
     def present(self, name: str) -> np.ndarray:
         X: sp.csr_matrix = getattr(self, name)
-        return np.diff(X.indptr) > 0
+        return np.asarray(np.diff(X.indptr) > 0)
 
     def dot(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Row dot products ``X[i] . X[j]`` of one matrix (cosine for the normalized ones).
@@ -285,7 +285,7 @@ class BlockData:
         out = (a >= 0) & (b >= 0) & (a != b) & (self.first_initial[i] == self.first_initial[j])
         if MIDDLE_CONFLICT_FULL_ONLY:
             out &= self.given_full[i] & self.given_full[j]
-        return out
+        return np.asarray(out)
 
     def middle_level(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """1 same middle initials, 0.5 same first middle initial, 0 different, NaN if either has none."""
@@ -332,27 +332,27 @@ def _nan_if(x: np.ndarray, missing: np.ndarray) -> np.ndarray:
     "given_level",
     "given-name agreement: 3 same, 2 prefix, 1 initial only, 0 initials differ, -1 incompatible",
 )
-def _f_given(d: BlockData, i, j):
+def _f_given(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.given_level(i, j)
 
 
 @feature("middle_level", "middle initials: 1 same, 0.5 first agrees, 0 differ")
-def _f_middle(d, i, j):
+def _f_middle(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.middle_level(i, j)
 
 
 @feature("surname_equal")
-def _f_surname(d, i, j):
+def _f_surname(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.surname, i, j)
 
 
 @feature("full_name_equal")
-def _f_full(d, i, j):
+def _f_full(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.full_name, i, j)
 
 
 @feature("name_tokens_equal", "same full name in either order (given/surname swapped)")
-def _f_tokens(d, i, j):
+def _f_tokens(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.name_tokens, i, j)
 
 
@@ -360,23 +360,23 @@ def _f_tokens(d, i, j):
 # leave them out (on real labeled data, counts of training names and block sizes did not generalize:
 # docs/model.md "Features")
 @feature("name_count_full_min", "log1p count of the full name (rarer of the two)", default=False)
-def _f_cfull_min(d, i, j):
-    return np.fmin(d.log_full[i], d.log_full[j])
+def _f_cfull_min(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmin(d.log_full[i], d.log_full[j]))
 
 
 @feature("name_count_full_max", default=False)
-def _f_cfull_max(d, i, j):
-    return np.fmax(d.log_full[i], d.log_full[j])
+def _f_cfull_max(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmax(d.log_full[i], d.log_full[j]))
 
 
 @feature("name_count_given_min", default=False)
-def _f_cgiven(d, i, j):
-    return np.fmin(d.log_given[i], d.log_given[j])
+def _f_cgiven(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmin(d.log_given[i], d.log_given[j]))
 
 
 @feature("name_count_surname", default=False)
-def _f_csur(d, i, j):
-    return np.fmin(d.log_surname[i], d.log_surname[j])
+def _f_csur(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmin(d.log_surname[i], d.log_surname[j]))
 
 
 @feature(
@@ -384,28 +384,28 @@ def _f_csur(d, i, j):
     "log1p count of first initial + surname (how crowded the block key is)",
     default=False,
 )
-def _f_cfl(d, i, j):
-    return np.fmin(d.log_first_last[i], d.log_first_last[j])
+def _f_cfl(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmin(d.log_first_last[i], d.log_first_last[j]))
 
 
 @feature("block_size_log", default=False)
-def _f_bsize(d, i, j):
-    return np.log1p(d.block_size[i]).astype(np.float32)
+def _f_bsize(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.log1p(d.block_size[i]).astype(np.float32))
 
 
 @feature("local_full_count_max", "log1p count of the full name inside this block", default=False)
-def _f_local(d, i, j):
-    return np.fmax(d.local_full[i], d.local_full[j])
+def _f_local(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.fmax(d.local_full[i], d.local_full[j]))
 
 
 @feature("coauthor_overlap")
-def _f_co_n(d, i, j):
+def _f_co_n(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     c = d.coauthor_counts
     return _nan_if(d.dot("coauthors", i, j), (c[i] == 0) | (c[j] == 0))
 
 
 @feature("coauthor_jaccard")
-def _f_co_j(d, i, j):
+def _f_co_j(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     c = d.coauthor_counts
     inter = d.dot("coauthors", i, j)
     union = c[i] + c[j] - inter
@@ -413,89 +413,89 @@ def _f_co_j(d, i, j):
 
 
 @feature("coauthor_overlap_initials", "coauthors sharing surname and all initials")
-def _f_co_init(d, i, j):
+def _f_co_init(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     c = d.coauthor_counts
     return _nan_if(d.dot("coauthors_initials", i, j), (c[i] == 0) | (c[j] == 0))
 
 
 @feature("coauthor_overlap_full", "coauthors sharing a full printed name")
-def _f_co_full(d, i, j):
+def _f_co_full(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     X = d.coauthors_full
     c = np.diff(X.indptr)
     return _nan_if(d.dot("coauthors_full", i, j), (c[i] == 0) | (c[j] == 0))
 
 
 @feature("title_char_cosine", "character 4-gram TF-IDF of titles")
-def _f_title_chars(d, i, j):
+def _f_title_chars(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("title_chars", i, j)
 
 
 @feature("text_cosine", "title + abstract + keywords, stemmed, one TF-IDF")
-def _f_text(d, i, j):
+def _f_text(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("text_all", i, j)
 
 
 @feature("embedding_cosine", "cosine of the signatures' text embeddings")
-def _f_emb(d, i, j):
+def _f_emb(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     E = d.embeddings
     out = np.einsum("ij,ij->i", E[i], E[j]).astype(np.float32)
     has = np.abs(E).sum(axis=1) > 0
     out[~(has[i] & has[j])] = np.nan
-    return out
+    return np.asarray(out)
 
 
 @feature("n_authors_max", "largest author list of the two (big collaborations share coauthors by chance)")
-def _f_nauth(d, i, j):
-    return np.maximum(d.n_coauthors[i], d.n_coauthors[j]) + 1
+def _f_nauth(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.maximum(d.n_coauthors[i], d.n_coauthors[j]) + 1)
 
 
 @feature("venue_equal")
-def _f_venue_eq(d, i, j):
+def _f_venue_eq(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.venue_code, i, j)
 
 
 @feature("venue_cosine")
-def _f_venue(d, i, j):
+def _f_venue(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("venue", i, j)
 
 
 @feature("year_gap")
-def _f_year(d, i, j):
-    return np.abs(d.year[i] - d.year[j])
+def _f_year(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.asarray(np.abs(d.year[i] - d.year[j]))
 
 
 @feature("affiliation_cosine")
-def _f_aff(d, i, j):
+def _f_aff(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("affiliation", i, j)
 
 
 @feature("email_equal")
-def _f_email(d, i, j):
+def _f_email(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.email, i, j)
 
 
 @feature("orcid_equal")
-def _f_orcid(d, i, j):
+def _f_orcid(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.orcid, i, j)
 
 
 @feature("title_cosine")
-def _f_title(d, i, j):
+def _f_title(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("title", i, j)
 
 
 @feature("abstract_cosine")
-def _f_abstract(d, i, j):
+def _f_abstract(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("abstract", i, j)
 
 
 @feature("keyword_cosine")
-def _f_kw(d, i, j):
+def _f_kw(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return d.cosine("keywords", i, j)
 
 
 @feature("same_work", "both signatures on one paper (then they are different people)")
-def _f_same_work(d, i, j):
+def _f_same_work(d: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return _eq(d.work, i, j)
 
 
@@ -532,4 +532,4 @@ def cannot_link_mask(data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarra
     out = (lvl == -1) | same_work
     if MIDDLE_CANNOT_LINK:
         out |= data.middle_conflict(i, j)
-    return out
+    return np.asarray(out)

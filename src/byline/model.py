@@ -22,6 +22,7 @@ import numpy as np
 from byline._errors import InputError, ModelError, NotFittedError
 from byline.block import MAX_FULL
 from byline.model_io import META_FILE, _lightgbm
+from byline.names import NameCounts
 from byline.records import Signature
 
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
@@ -174,7 +175,9 @@ class Disambiguator:
         index = {n: k for k, n in enumerate(FEATURE_NAMES)}
         return np.array([index[n] for n in self.feature_names_], np.int64)
 
-    def _training_pairs(self, blocks: dict[str, list[Signature]], rng: np.random.Generator):
+    def _training_pairs(
+        self, blocks: dict[str, list[Signature]], rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features, labels and block hashes of sampled candidate pairs of labeled blocks (batched)."""
         from byline.block import candidate_pairs
         from byline.features import BlockData, featurize
@@ -280,7 +283,7 @@ class Disambiguator:
                 self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
         return self
 
-    def _train_booster(self, X: np.ndarray, y: np.ndarray):
+    def _train_booster(self, X: np.ndarray, y: np.ndarray) -> Any:
         lgb = _lightgbm()
 
         params = {
@@ -302,7 +305,7 @@ class Disambiguator:
         return lgb.train(params, ds, num_boost_round=int(self.n_estimators))
 
     # --- scoring --------------------------------------------------------------------------------------
-    def _raw(self, X: np.ndarray, booster=None) -> np.ndarray:
+    def _raw(self, X: np.ndarray, booster: Any = None) -> np.ndarray:
         b = self.booster_ if booster is None else booster
         return np.asarray(b.predict(X, num_threads=int(self.n_jobs)), dtype=np.float64)
 
@@ -318,7 +321,7 @@ class Disambiguator:
         xs, ys = self.calibration_
         cal = np.interp(raw, xs, ys)
         # keep a sliver of the raw order so isotonic plateaus do not create ties
-        return 0.999 * cal + 0.001 * raw
+        return np.asarray(0.999 * cal + 0.001 * raw)
 
     def model_columns(self, X: np.ndarray) -> np.ndarray:
         """This model's columns of a :func:`~byline.features.featurize` matrix (which has every column)."""
@@ -349,7 +352,7 @@ class Disambiguator:
         arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         return self.predict_proba_features(featurize(data, arr[:, 0], arr[:, 1]))
 
-    def _counts_for(self, names: Sequence[str]):
+    def _counts_for(self, names: Sequence[str]) -> NameCounts:
         from byline.names import NameCounts
 
         return self.name_counts_.combined(NameCounts().fit(names))

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from unidecode import unidecode
 
@@ -445,7 +446,7 @@ class NameCounts:
             setattr(out, attr, merged)
         return out
 
-    def to_dict(self, max_entries: int = 20_000) -> dict:
+    def to_dict(self, max_entries: int = 20_000) -> dict[str, Any]:
         """JSON-able dict, each table truncated to its ``max_entries`` most frequent names."""
 
         def top(c: Counter[str]) -> dict[str, int]:
@@ -461,7 +462,7 @@ class NameCounts:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> NameCounts:
+    def from_dict(cls, d: dict[str, Any]) -> NameCounts:
         nc = cls()
         nc.total_ = int(d.get("total", 0))
         nc.given_ = Counter({str(k): int(v) for k, v in d.get("given", {}).items()})
