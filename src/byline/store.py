@@ -4,33 +4,8 @@ One command = one transaction: :meth:`Store.ingest` parses every input first and
 transaction, so a file that fails midway leaves the store as it was. Re-ingesting a file changes nothing:
 record ids come from the file's content hash and the record's position in it.
 
-Schema versions and migrations
-------------------------------
-``schema_version`` holds one row, the store's schema version; the code writes :data:`SCHEMA_VERSION`.
-A migration is a function ``(sqlite3.Connection) -> None`` registered with ``@migration(version)`` in the
-module that owns its tables, so importing that module registers it (version 2 is
-:func:`byline.people.repo.migrate_people`; the store imports the people layer only when it migrates).
-Opening an older store runs the missing migrations in version order, each in its own transaction; a store
-newer than the code is refused with a :class:`~byline.StoreError`. Never edit or renumber a registered
-migration: add the next version and raise :data:`SCHEMA_VERSION`.
-
-A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
-``con.executescript``, which commits).
-
-Tables (version 1)::
-
-    files(hash PK, path, format, size, records, ingested_at)      one row per distinct file content
-    works(id PK, title, year, venue, abstract, authors JSON, authors_truncated, keywords JSON, ids JSON,
-          field_sources JSON, created_at, updated_at)
-    work_keys(key, work_id)                                        dedup index (doi:, arxiv:, title:, abs:)
-    records(id PK, file_hash, file, line, record_key, format, position, data JSON)   raw parsed fields
-    work_records(record_id PK, work_id)                            which work each record was merged into
-    signatures(id PK '<work_id>#<pos>', work_id, position, name, block, affiliations JSON, email, orcid)
-    listings(id PK, owner, source, file_hash, format, created_at)
-    listing_entries(listing_id, position, record_id)               the records a listing attributes to owner
-
-Version 2 adds the people tables (:mod:`byline.people`); version 3 ``server_settings(key PK, value)``, the
-web server's settings (e.g. its API token).
+The schema (every table) and its migrations live in :mod:`byline.schema`, an explicit ordered list;
+opening an older store runs the missing ones. This module never imports the layers above it.
 """
 
 from __future__ import annotations
@@ -51,186 +26,18 @@ from byline.dedup import Deduper
 from byline.ingest.files import ParsedFile, ProgressFn, parse_files
 from byline.names import block_key
 from byline.records import Listing, Record, Signature, Work, signatures_of, stable_id
+from byline.schema import SCHEMA_VERSION, Migration, execute_script, migrations, schema_version
 
 __all__ = [
     "Store",
     "IngestResult",
     "SCHEMA_VERSION",
     "Migration",
-    "migration",
     "migrations",
     "schema_version",
     "execute_script",
     "utc_now",
 ]
-
-# ------------------------------------------------------------------------------------------------
-# migrations, registered by import
-
-# The version this code writes. Adding a migration: register it with @migration(SCHEMA_VERSION + 1) where
-# its tables are defined, then raise this number (a store at this version opens without any migration).
-SCHEMA_VERSION = 3
-
-MigrationFn = Callable[[sqlite3.Connection], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """A registered migration: ``fn`` upgrades a store from schema ``version - 1`` to ``version``."""
-
-    version: int
-    fn: MigrationFn
-    name: str  # module.function, for messages
-
-
-_REGISTRY: dict[int, Migration] = {}
-
-
-def migration(version: int) -> Callable[[MigrationFn], MigrationFn]:
-    """Decorator: register the function as the migration to schema ``version`` (see the module docstring).
-
-    Registering another function for a version that has one raises :class:`~byline.StoreError`.
-    """
-    if version < 1:
-        raise ValueError(f"schema versions start at 1, not {version}")
-
-    def register(fn: MigrationFn) -> MigrationFn:
-        name = f"{fn.__module__}.{fn.__qualname__}"
-        old = _REGISTRY.get(version)
-        if old is not None and old.name != name:
-            raise StoreError(f"schema version {version} has two migrations: {old.name} and {name}")
-        _REGISTRY[version] = Migration(version, fn, name)
-        return fn
-
-    return register
-
-
-def execute_script(con: sqlite3.Connection, sql: str) -> None:
-    """Run several ``;``-separated statements inside the current transaction.
-
-    (``sqlite3.executescript`` would COMMIT first; migrations must stay in their transaction.)
-    """
-    stmt = ""
-    for line in sql.splitlines(keepends=True):
-        stmt += line
-        if sqlite3.complete_statement(stmt):
-            if stmt.strip():
-                con.execute(stmt)
-            stmt = ""
-    if stmt.strip():
-        con.execute(stmt)
-
-
-@migration(1)
-def _m1_core(con: sqlite3.Connection) -> None:
-    """v1: files, works, work_keys, records, work_records, signatures, listings, listing_entries."""
-    execute_script(
-        con,
-        """
-        CREATE TABLE files (
-            hash TEXT PRIMARY KEY,
-            path TEXT NOT NULL,
-            format TEXT NOT NULL,
-            size INTEGER,
-            records INTEGER NOT NULL DEFAULT 0,
-            ingested_at TEXT NOT NULL
-        );
-        CREATE TABLE works (
-            id TEXT PRIMARY KEY,
-            title TEXT,
-            year INTEGER,
-            venue TEXT,
-            abstract TEXT,
-            authors TEXT NOT NULL DEFAULT '[]',
-            authors_truncated INTEGER NOT NULL DEFAULT 0,
-            keywords TEXT NOT NULL DEFAULT '[]',
-            ids TEXT NOT NULL DEFAULT '{}',
-            field_sources TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE work_keys (
-            key TEXT NOT NULL,
-            work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
-            PRIMARY KEY (key, work_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX work_keys_work ON work_keys(work_id);
-        CREATE TABLE records (
-            id TEXT PRIMARY KEY,
-            file_hash TEXT NOT NULL REFERENCES files(hash),
-            file TEXT NOT NULL,
-            line INTEGER,
-            record_key TEXT,
-            format TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE INDEX records_file ON records(file_hash, position);
-        CREATE TABLE work_records (
-            record_id TEXT PRIMARY KEY REFERENCES records(id),
-            work_id TEXT NOT NULL REFERENCES works(id)
-        );
-        CREATE INDEX work_records_work ON work_records(work_id);
-        CREATE TABLE signatures (
-            id TEXT PRIMARY KEY,
-            work_id TEXT NOT NULL REFERENCES works(id),
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            block TEXT,
-            affiliations TEXT NOT NULL DEFAULT '[]',
-            email TEXT,
-            orcid TEXT,
-            UNIQUE (work_id, position)
-        );
-        CREATE INDEX signatures_block ON signatures(block);
-        CREATE TABLE listings (
-            id TEXT PRIMARY KEY,
-            owner TEXT,
-            source TEXT NOT NULL,
-            file_hash TEXT NOT NULL REFERENCES files(hash),
-            format TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE listing_entries (
-            listing_id TEXT NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            record_id TEXT NOT NULL REFERENCES records(id),
-            PRIMARY KEY (listing_id, position)
-        );
-        CREATE INDEX listing_entries_record ON listing_entries(record_id);
-        """,
-    )
-
-
-@migration(3)
-def _m3_server_settings(con: sqlite3.Connection) -> None:
-    """v3: server_settings, the web server's key/value settings (e.g. its API token)."""
-    # IF NOT EXISTS: before this migration the web server created the table itself.
-    con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-
-def _import_table_owners() -> None:
-    """Import the layers above the store that own tables, which registers their migrations: the people
-    layer (:func:`byline.people.repo.migrate_people`, version 2). Only when a store needs migrating."""
-    import byline.people.repo  # noqa: F401
-
-
-def migrations() -> list[Migration]:
-    """Every migration, in version order: versions ``1 .. SCHEMA_VERSION``, each registered once."""
-    _import_table_owners()
-    missing = [v for v in range(1, SCHEMA_VERSION + 1) if v not in _REGISTRY]
-    if missing:
-        raise StoreError(f"no migration registered for schema version {missing[0]}")
-    beyond = sorted(v for v in _REGISTRY if v > SCHEMA_VERSION)
-    if beyond:
-        m = _REGISTRY[beyond[0]]
-        raise StoreError(f"{m.name} is schema version {m.version}, beyond SCHEMA_VERSION {SCHEMA_VERSION}")
-    return [_REGISTRY[v] for v in range(1, SCHEMA_VERSION + 1)]
-
-
-def schema_version() -> int:
-    """The schema version this code writes."""
-    return SCHEMA_VERSION
 
 
 def utc_now() -> str:
