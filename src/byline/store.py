@@ -11,6 +11,7 @@ opening an older store runs the missing ones. This module never imports the laye
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,7 +24,7 @@ from typing import Any
 from byline._codec import author_from, author_json, dumps, prov_from, prov_json, record_from, record_json
 from byline._errors import StoreError
 from byline.dedup import Deduper
-from byline.ingest.files import ParsedFile, ProgressFn, parse_files
+from byline.ingest.files import OpenFile, ProgressFn, open_files
 from byline.names import block_key
 from byline.records import Listing, Record, Signature, Work, signatures_of, stable_id
 from byline.schema import SCHEMA_VERSION, Migration, execute_script, migrations, schema_version
@@ -170,6 +171,9 @@ class Store:
 
     # -- ingest
 
+    ingest_batch = 5_000
+    """Records parsed, deduplicated and written per batch: ingest memory is flat in the file's size."""
+
     def ingest(
         self,
         paths: Iterable[str | PathLike[str]],
@@ -179,64 +183,86 @@ class Store:
         csv_mapping: Mapping[str, str] | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> IngestResult:
-        """Parse every file, then write works, records, signatures and listings in ONE transaction.
+        """Stream every file into the store, :attr:`ingest_batch` records at a time, in ONE transaction.
 
         ``csv_mapping`` maps record fields to column names for the files read as CSV. ``labels`` maps a
         path to the name provenance gives it (e.g. ``-`` for standard input).
 
         Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
-        :class:`~byline.InputError` before anything is written.
+        :class:`~byline.InputError` and the transaction rolls back: nothing of the ingest is stored.
         """
-        parsed = parse_files(paths, owner, format, progress, csv_mapping, labels)
+        res = IngestResult()
         try:
             with self.transaction() as con:
-                return self._write(con, parsed)
+                now = _now()
+                for f in open_files(paths, owner, format, progress, csv_mapping, labels):
+                    self._write_file(con, f, res, now)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: write failed, nothing stored: {exc}") from exc
+        return res
 
-    def _write(self, con: sqlite3.Connection, parsed: list[ParsedFile]) -> IngestResult:
-        res = IngestResult(
-            files=len(parsed), formats=[(pf.path, pf.format, len(pf.records)) for pf in parsed]
+    def _write_file(self, con: sqlite3.Connection, f: OpenFile, res: IngestResult, now: str) -> None:
+        con.execute(
+            "INSERT OR IGNORE INTO files(hash, path, format, size, records, ingested_at) VALUES (?,?,?,?,?,?)",
+            (f.hash, f.path, f.format, f.size, 0, now),
         )
-        now = _now()
-        # record ids: content hash + position, so the same bytes always give the same ids
-        batch: list[tuple[str, ParsedFile, int, Record]] = []
-        for pf in parsed:
-            con.execute(
-                "INSERT OR IGNORE INTO files(hash, path, format, size, records, ingested_at) VALUES (?,?,?,?,?,?)",
-                (pf.hash, pf.path, pf.format, pf.size, len(pf.records), now),
+        n = 0
+        records = iter(f.records)
+        while chunk := list(itertools.islice(records, self.ingest_batch)):
+            # record ids: content hash + position, so the same bytes always give the same ids
+            self._write_batch(
+                con, f, [(stable_id("R", f.hash, n + k), n + k, r) for k, r in enumerate(chunk)], res, now
             )
-            for pos, rec in enumerate(pf.records):
-                batch.append((stable_id("R", pf.hash, pos), pf, pos, rec))
-        res.records = len(batch)
+            n += len(chunk)
+        con.execute("UPDATE files SET records = ? WHERE hash = ?", (n, f.hash))
+        res.files += 1
+        res.records += n
+        res.formats.append((f.path, f.format, n))
+        if not f.is_listing:
+            return
+        lid = stable_id("L", f.hash, f.owner or "")
+        cur = con.execute(
+            "INSERT OR IGNORE INTO listings(id, owner, source, file_hash, format, created_at) VALUES (?,?,?,?,?,?)",
+            (lid, f.owner, f.path, f.hash, f.format, now),
+        )
+        res.new_listings += cur.rowcount > 0
+        if lid not in res.listings:
+            res.listings.append(lid)
+            res.listing_entries += n
+        con.executemany(
+            "INSERT OR IGNORE INTO listing_entries(listing_id, position, record_id) VALUES (?,?,?)",
+            ((lid, pos, stable_id("R", f.hash, pos)) for pos in range(n)),
+        )
+
+    def _write_batch(
+        self,
+        con: sqlite3.Connection,
+        f: OpenFile,
+        batch: list[tuple[str, int, Record]],
+        res: IngestResult,
+        now: str,
+    ) -> None:
+        """One batch of a file's records: new ones deduplicated against the store and written."""
         known: set[str] = set()
-        ids = list(dict.fromkeys(rid for rid, *_ in batch))
-        for chunk in _chunks(ids):
+        for chunk in _chunks([rid for rid, *_ in batch]):
             q = f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})"
             known.update(row[0] for row in con.execute(q, list(chunk)))
-
         deduper: Deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=deduper.knows))
-        new_recs: list[tuple[str, ParsedFile, int, Record, Work]] = []
-        seen: set[str] = set()
-        for rid, pf, pos, rec in batch:
-            if rid in known or rid in seen:
-                continue
-            seen.add(rid)
-            new_recs.append((rid, pf, pos, rec, deduper.add(rec)))
-        res.new_records = len(new_recs)
+        new_recs = [(rid, pos, rec, deduper.add(rec)) for rid, pos, rec in batch if rid not in known]
+        res.new_records += len(new_recs)
         changed = deduper.changed_with_keys()
         fresh = deduper.new_work_ids()
         for w, _ in changed:
             self._put_work(con, w, new=w.id in fresh, now=now)
-        res.new_works = sum(w.id in fresh for w, _ in changed)
-        res.updated_works = len(changed) - res.new_works
+        res.new_works += sum(w.id in fresh for w, _ in changed)
+        res.updated_works += sum(w.id not in fresh for w, _ in changed)
         con.executemany(
             "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
             "VALUES (?,?,?,?,?,?,?,?)",
             (
                 (
                     rid,
-                    pf.hash,
+                    f.hash,
                     rec.source.file,
                     rec.source.line,
                     rec.source.record,
@@ -244,7 +270,7 @@ class Store:
                     pos,
                     record_json(rec),
                 )
-                for rid, pf, pos, rec, _ in new_recs
+                for rid, pos, rec, _ in new_recs
             ),
         )
         con.executemany(
@@ -255,25 +281,6 @@ class Store:
             "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)",
             ((k, w.id) for w, keys in changed for k in keys),
         )
-        # listings
-        for pf in parsed:
-            if not pf.is_listing:
-                continue
-            lid = stable_id("L", pf.hash, pf.owner or "")
-            cur = con.execute(
-                "INSERT OR IGNORE INTO listings(id, owner, source, file_hash, format, created_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (lid, pf.owner, pf.path, pf.hash, pf.format, now),
-            )
-            res.new_listings += cur.rowcount > 0
-            if lid not in res.listings:
-                res.listings.append(lid)
-                res.listing_entries += len(pf.records)
-            con.executemany(
-                "INSERT OR IGNORE INTO listing_entries(listing_id, position, record_id) VALUES (?,?,?)",
-                [(lid, pos, stable_id("R", pf.hash, pos)) for pos in range(len(pf.records))],
-            )
-        return res
 
     def _put_work(self, con: sqlite3.Connection, w: Work, *, new: bool, now: str) -> None:
         row = (
