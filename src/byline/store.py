@@ -90,20 +90,30 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
 class Store:
     """The SQLite store at ``path`` (created on first use). Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(self, path: str | PathLike[str], *, readonly: bool = False) -> None:
+        """``readonly``: read an existing store at the current schema version without migrating or writing
+        (e.g. a worker process reading blocks while the command that started it holds the write lock)."""
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         try:
-            self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self._con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open store: {exc}") from None
         self._con.row_factory = sqlite3.Row
         try:
+            self._con.execute("PRAGMA busy_timeout = 10000")
+            if readonly:
+                if self.version != schema_version():
+                    raise StoreError(f"{self.path}: schema version {self.version}, not {schema_version()}")
+                return
             self._con.execute("PRAGMA foreign_keys = ON")
             self._con.execute("PRAGMA journal_mode = WAL")
             self._con.execute("PRAGMA synchronous = NORMAL")
-            self._con.execute("PRAGMA busy_timeout = 10000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._con.close()
@@ -450,3 +460,49 @@ class Store:
         order = list(dict.fromkeys(r[0] for r in rows))
         works = self.works_by_id(order)
         return [s for wid in order for s in signatures_of(works[wid]) if (wid, s.position) in wanted]
+
+    # -- block by block (streamed runs: memory bounded by the largest batch of blocks, not the store)
+
+    def block_sizes(self) -> dict[str, int]:
+        """Block key -> number of signatures, for the signatures that have a block key (one query)."""
+        rows = self._con.execute(
+            "SELECT block, COUNT(*) FROM signatures WHERE block IS NOT NULL GROUP BY block"
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def unblocked_signatures(self) -> list[tuple[str, str]]:
+        """(id, name) of the signatures whose name gives no block key."""
+        return [
+            (r[0], r[1]) for r in self._con.execute("SELECT id, name FROM signatures WHERE block IS NULL")
+        ]
+
+    def signature_names(self) -> Iterator[str]:
+        """Every signature's printed name, streamed."""
+        for (name,) in self._con.execute("SELECT name FROM signatures"):
+            yield name
+
+    def signatures_in_blocks(self, blocks: Iterable[str], ids: Iterable[str] = ()) -> list[Signature]:
+        """The signatures of the given block keys, and those with the given ids (as :meth:`signatures`
+        gives them); two queries plus one per 500 works."""
+        rows = self._con.execute(
+            "SELECT work_id, position FROM signatures WHERE block IN (SELECT value FROM json_each(?)) "
+            "UNION SELECT work_id, position FROM signatures WHERE id IN (SELECT value FROM json_each(?))",
+            (dumps(sorted(set(blocks))), dumps(sorted(set(ids)))),
+        ).fetchall()
+        wanted: dict[str, list[int]] = {}
+        for wid, pos in rows:
+            wanted.setdefault(wid, []).append(pos)
+        works = self.works_by_id(wanted)
+        out: list[Signature] = []
+        for wid, positions in wanted.items():
+            sigs = signatures_of(works[wid])
+            out.extend(sigs[p] for p in sorted(positions) if p < len(sigs))
+        return out
+
+    def signature_blocks(self, ids: Iterable[str]) -> dict[str, str]:
+        """Signature id -> block (as :func:`byline.block.block_of` gives it), for the stored ones among ``ids``."""
+        rows = self._con.execute(
+            "SELECT id, block, name FROM signatures WHERE id IN (SELECT value FROM json_each(?))",
+            (dumps(sorted(set(ids))),),
+        )
+        return {r[0]: r[1] if r[1] is not None else f"?{r[2].strip().lower()}" for r in rows}

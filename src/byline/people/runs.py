@@ -170,40 +170,51 @@ def people_write(person_of: Mapping[str, str], corpus: Corpus, cs: ConstraintSet
 # -- disambiguate -------------------------------------------------------------------------------------
 
 
-def disambiguate(store: Store, model: ClusterModel, engine: Any = None) -> RunReport:
+def disambiguate(
+    store: Store, model: ClusterModel, engine: Any = None, batch_signatures: int | None = None
+) -> RunReport:
     """Cluster every signature of the store and persist people with stable ids (one transaction).
 
-    ``engine``: None (in this process), an engine name (``"local"``, ``"spark"``) or an engine object
-    from :func:`byline.engines.get_engine`; every engine gives the same clusters.
+    ``engine``: None (this machine: this process for small stores, else a pool of worker processes), an
+    engine name (``"local"``, ``"spark"``) or an engine object from :func:`byline.engines.get_engine`;
+    every engine gives the same clusters. Blocks stream from the store ``batch_signatures`` signatures
+    at a time and people are written per batch (:mod:`byline.people.streamed`), so memory is bounded by a
+    batch, not by the store.
     """
+    from byline.people import streamed
+
     t0 = time.perf_counter()
+    eng = _engine(engine)
+    progress = getattr(eng, "progress", None) if hasattr(eng, "inner") else None
+    inner = eng.inner if hasattr(eng, "inner") else eng  # a progress display wraps the engine
+    batch = batch_signatures or (streamed.BATCH_SIGNATURES if _is_local(inner) else 200_000)
     with store.transaction() as conn:
-        events = repo.events(conn)
-        cs = ConstraintSet.replay(events)
-        corpus = load_corpus(store, events)
-        block = corpus.blocks
-        sigs = [corpus.signatures[s] for s in sorted(corpus.signatures)]
-        constraints = cs.for_signatures(block, block_of=block)
-        clusters = _cluster_keys(sigs, model, constraints, _engine(engine), block)
-        old = repo.assignments(conn)
-        m = match_people(old, clusters, repo.taken_ids(conn))
-        person_of = m.person_of(clusters)
         run_id = repo.start_run(conn, "disambiguate", _model_name(model), _engine_name(engine))
-        repo.write_people(conn, run_id, people_write(person_of, corpus, cs), old)
-        repo.add_redirects(conn, sorted(m.redirects.items()), run_id, "merged by disambiguate")
+        try:
+            st = streamed.stream_disambiguate(store, model, inner, run_id, batch, progress)
+        finally:
+            close = getattr(progress, "close", None)
+            if close is not None:
+                close()
         report = RunReport(
             run_id,
-            len(sigs),
-            len(set(person_of.values())),
-            len(set(block.values())),
-            new=len(m.new),
-            continued=len(set(person_of.values())) - len(m.new),
-            redirected=dict(m.redirects),
-            dropped=list(m.dropped),
+            st.signatures,
+            st.people,
+            st.blocks,
+            new=st.new,
+            continued=st.people - st.new,
+            redirected=dict(st.redirected),
+            dropped=list(st.dropped),
         )
         report.seconds = round(time.perf_counter() - t0, 3)
         repo.finish_run(conn, run_id, report.to_dict())
     return report
+
+
+def _is_local(engine: Any) -> bool:
+    from byline.engines.local import LocalEngine
+
+    return engine is None or isinstance(engine, LocalEngine)
 
 
 # -- assign (RND) -------------------------------------------------------------------------------------
