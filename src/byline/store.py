@@ -257,11 +257,18 @@ class Store:
         for chunk in _chunks([rid for rid, *_ in batch]):
             q = f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})"
             known.update(row[0] for row in con.execute(q, list(chunk)))
-        deduper: Deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=deduper.knows))
-        new_recs = [(rid, pos, rec, deduper.add(rec)) for rid, pos, rec in batch if rid not in known]
+        # the resolver must not hold the deduper itself: that cycle would keep every batch's deduper
+        # (abstract shingles included) alive until the cyclic GC ran, and memory would grow with the file
+        live: list[Deduper] = []
+        deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=live[0].knows))
+        live.append(deduper)
+        try:
+            new_recs = [(rid, pos, rec, deduper.add(rec)) for rid, pos, rec in batch if rid not in known]
+            changed = deduper.changed_with_keys()
+            fresh = deduper.new_work_ids()
+        finally:
+            live.clear()
         res.new_records += len(new_recs)
-        changed = deduper.changed_with_keys()
-        fresh = deduper.new_work_ids()
         for w, _ in changed:
             self._put_work(con, w, new=w.id in fresh, now=now)
         res.new_works += sum(w.id in fresh for w, _ in changed)
