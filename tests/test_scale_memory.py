@@ -78,7 +78,7 @@ def test_curation_and_reruns_hold_across_batches(tmp_path: Path, corpus_bib: Pat
 # -- memory caps ------------------------------------------------------------------------------------------
 
 _CHILD = """
-import json, os, resource, sys
+import os, resource, sys
 sys.path[:0] = {paths!r}
 {setup}
 def vm():
@@ -89,9 +89,9 @@ cap = vm() + {headroom}
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 try:
 {body}
-    print(json.dumps({{"ok": True}}))
 except MemoryError:
-    print(json.dumps({{"ok": False}}))
+    os._exit(3)
+os._exit(0)
 """
 
 
@@ -105,8 +105,8 @@ def _capped(setup: str, body: str, headroom_mb: int) -> bool:
     )
     env = {"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return bool(json.loads(done.stdout.strip().splitlines()[-1])["ok"])
+    assert done.returncode in (0, 3), done.stderr[-3000:]  # 3: MemoryError
+    return done.returncode == 0
 
 
 def _signatures_file(path: Path, n: int, abstract_chars: int) -> Path:
@@ -163,11 +163,12 @@ def test_ingest_streams_a_file_larger_than_the_memory_cap(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_disambiguate_a_store_larger_than_one_batch_under_a_memory_cap(tmp_path: Path) -> None:
-    src = synth_bib(tmp_path / "corpus.bib", n_signatures=6000, seed=12)
-    db = tmp_path / "d.db"
+    db, warm = tmp_path / "d.db", tmp_path / "warm.db"
     with Store(db) as s:
-        s.ingest([src])
+        s.ingest([synth_bib(tmp_path / "corpus.bib", n_signatures=6000, seed=12)])
         n = s.count("signatures")
+    with Store(warm) as s:
+        s.ingest([synth_bib(tmp_path / "warm.bib", n_signatures=200, seed=13)])
     model = model_dir(tmp_path)
     setup = f"""
     from byline._store_access import load_model
@@ -176,11 +177,12 @@ def test_disambiguate_a_store_larger_than_one_batch_under_a_memory_cap(tmp_path:
     from byline.pipeline import run
     from byline.store import Store
     model = load_model({str(model)!r})
+    disambiguate(Store({str(warm)!r}), model, batch_signatures=300)  # warm up: imports, encoder, LightGBM
     store = Store({str(db)!r})
-    disambiguate(store, model, batch_signatures=300)  # warm up: imports, encoder, LightGBM
     """
-    # whole corpus at once (as before streaming) does not fit under this cap
-    assert not _capped(setup, "run(load_corpus(store).signatures.values(), model)", headroom_mb=60)
-    assert _capped(setup, "disambiguate(store, model, batch_signatures=300)", headroom_mb=60)
+    # the whole store at once (as disambiguate did before streaming) needs more than the cap allows
+    # (about 60 MB more for these 6,000 signatures; batches of 300 need about 13 MB)
+    assert not _capped(setup, "run(load_corpus(store).signatures.values(), model)", headroom_mb=35)
+    assert _capped(setup, "disambiguate(store, model, batch_signatures=300)", headroom_mb=35)
     with Store(db) as s:
         assert s.count("person_signatures") == n > 300
