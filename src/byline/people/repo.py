@@ -621,3 +621,13 @@ def drop_blocks(conn: Conn, blocks: Iterable[str]) -> list[str]:
     ]
     conn.execute("DELETE FROM person_signatures WHERE block IN (SELECT value FROM json_each(?))", (bl,))
     return delete_empty_people(conn, pids)
+
+
+def unplaced_signature_blocks(conn: Conn) -> list[str]:
+    """The blocks of the stored signatures that sit in no person (``?name`` for a name without a block
+    key, as :func:`byline.block.block_of` makes it); one statement."""
+    rows = conn.execute(
+        "SELECT DISTINCT s.block, CASE WHEN s.block IS NULL THEN s.name END FROM signatures s "
+        "LEFT JOIN person_signatures ps ON ps.signature_id = s.id WHERE ps.signature_id IS NULL"
+    )
+    return sorted({b if b is not None else f"?{n.strip().lower()}" for b, n in rows})

@@ -20,7 +20,7 @@ from byline._person_ids import match_people
 from byline.audit import AuditReport, audit_works
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet
-from byline.people import repo
+from byline.people import repo, streamed
 from byline.people.corpus import Corpus, load_corpus
 from byline.place import people_of, place_in_block
 from byline.profiles import display_name
@@ -251,6 +251,36 @@ def assign(
         return assign_pending(store, model, max_members=max_members)
 
 
+@dataclass
+class _BlocksCorpus(Corpus):
+    implicit_signatures: list[Signature] = field(default_factory=list)
+
+
+def _pending_corpus(store: Store, events: list[Any]) -> tuple[_BlocksCorpus, dict[str, str]]:
+    """The blocks that hold a signature with no person yet -- every signature of those blocks, and
+    nothing else of the store -- with the placements in them."""
+    from byline.block import block_of
+
+    conn = store.connection
+    implicit = streamed.implicit_signatures(store, events)
+    placed_implicit = repo.placements(conn, [s.id for s in implicit])
+    blocks = set(repo.unplaced_signature_blocks(conn)) | {
+        block_of(s) for s in implicit if s.id not in placed_implicit
+    }
+    unblocked = [sid for sid, name in store.unblocked_signatures() if streamed._unblocked_key(name) in blocks]
+    sigs = store.signatures_in_blocks(sorted(blocks), unblocked)
+    sigs += [s for s in implicit if block_of(s) in blocks]
+    corpus = _BlocksCorpus(
+        works={},
+        signatures={s.id: s for s in sigs},
+        implicit={s.id for s in implicit},
+        listings=[],
+        events=list(events),
+        implicit_signatures=implicit,
+    )
+    return corpus, repo.assignments_in_blocks(conn, blocks)
+
+
 def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 50) -> AssignReport:
     """Place the signatures that have no person yet (see :func:`assign`)."""
     if model is None:
@@ -259,10 +289,9 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
     with store.transaction() as conn:
         events = repo.events(conn)
         cs = ConstraintSet.replay(events)
-        corpus = load_corpus(store, events)
-        scorer = Scorer.for_corpus(model, corpus.signatures.values())
+        corpus, old = _pending_corpus(store, events)
+        scorer = Scorer(streamed.with_store_counts(model, store, corpus.implicit_signatures))
         block = corpus.blocks
-        old = repo.assignments(conn)
         pending = sorted(s for s in corpus.signatures if s not in old)
         run_id = repo.start_run(conn, "assign", _model_name(model))
         if not pending:
@@ -319,7 +348,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         touched = set(affected)
         full = {s: p for s, p in old.items() if block.get(s) in touched}
         full.update(person_of)
-        repo.write_people(
+        repo.write_people_in_blocks(
             conn, run_id, people_write(full, corpus, cs), {s: p for s, p in old.items() if s in full}, touched
         )
         report = AssignReport(run_id, len(pending), attached, new_people, affected)
