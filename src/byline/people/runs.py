@@ -52,6 +52,7 @@ class RunReport:
     redirected: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    pairs: int = 0  # candidate pairs scored
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class RunReport:
                 "signatures",
                 "people",
                 "blocks",
+                "pairs",
                 "new",
                 "continued",
                 "redirected",
@@ -205,6 +207,7 @@ def disambiguate(
             continued=st.people - st.new,
             redirected=dict(st.redirected),
             dropped=list(st.dropped),
+            pairs=st.pairs,
         )
         report.seconds = round(time.perf_counter() - t0, 3)
         repo.finish_run(conn, run_id, report.to_dict())

@@ -178,9 +178,14 @@ def _reader(source: Store | str) -> Store:
     return _READERS[source]
 
 
-def cluster_signatures(
-    sigs: Sequence[Signature], model: Any, cs: ConstraintSet, engine: Any = None
-) -> list[SigRow]:
+class Batch(NamedTuple):
+    """A clustered batch: one :class:`SigRow` per signature, and the number of candidate pairs scored."""
+
+    rows: list[SigRow]
+    pairs: int
+
+
+def cluster_signatures(sigs: Sequence[Signature], model: Any, cs: ConstraintSet, engine: Any = None) -> Batch:
     """Cluster the signatures of whole blocks (pure, given its arguments); one :class:`SigRow` each."""
     from byline.pipeline import _apply_cross_block, disambiguate_blocks
 
@@ -202,10 +207,11 @@ def cluster_signatures(
         clusters.update(zip(r.ids, r.clusters, strict=True))
     if constraints.must_link:
         _apply_cross_block(clusters, constraints)
-    return [
+    rows = [
         SigRow(s.id, f"{bmap[s.id]}\x1f{clusters[s.id]}", bmap[s.id], s.work_id, is_implicit(s.id), s.name)
         for s in sigs
     ]
+    return Batch(rows, sum(r.n_pairs for r in results))
 
 
 def load_task(task: Task, source: Store | str) -> list[Signature]:
@@ -213,7 +219,7 @@ def load_task(task: Task, source: Store | str) -> list[Signature]:
     return [*_reader(source).signatures_in_blocks(task.blocks, task.ids), *task.implicit]
 
 
-def cluster_task(task: Task, model: Any, cs: ConstraintSet, source: Store | str) -> list[SigRow]:
+def cluster_task(task: Task, model: Any, cs: ConstraintSet, source: Store | str) -> Batch:
     """The worker's job: read one batch of blocks from the store (``source``: the store, or its path for a
     read-only connection of this process) and cluster it."""
     return cluster_signatures(load_task(task, source), model, cs)
@@ -246,9 +252,7 @@ def with_store_counts(model: Any, store: Store, implicit: Sequence[Signature]) -
     return model if for_data is None else for_data(_Names(store, implicit))
 
 
-def _results(
-    tasks: list[Task], store: Store, model: Any, cs: ConstraintSet, engine: Any
-) -> Iterator[list[SigRow]]:
+def _results(tasks: list[Task], store: Store, model: Any, cs: ConstraintSet, engine: Any) -> Iterator[Batch]:
     from byline.engines.local import LocalEngine
 
     if engine is None or isinstance(engine, LocalEngine):
@@ -292,6 +296,7 @@ class StreamStats:
     people: int = 0
     blocks: int = 0
     new: int = 0
+    pairs: int = 0
     redirected: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
 
@@ -317,7 +322,8 @@ def stream_disambiguate(
     out = StreamStats()
     seen: set[str] = set()
     total = sum(t.size for t in tasks)
-    for task, rows in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
+    for task, (rows, pairs) in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
+        out.pairs += pairs
         blocks = set(task.blocks) | {r.block for r in rows}
         seen |= blocks
         by_id = {r.id: r for r in rows}
