@@ -2,8 +2,7 @@
 ``byline disambiguate`` (and ``byline assign`` of 1% more), on synthetic corpora of growing size.
 
     python benchmarks/scale_store.py run --sizes 100000 300000 1000000     # (or: scale.py store ...)
-    python benchmarks/scale_store.py assign --size 1000000                 # 1% new signatures into it
-    python benchmarks/scale_store.py report                                # docs/scale.png + docs section
+    python benchmarks/scale_store.py report                                # docs/scale_store.png
 
 Each command runs as a child process of this script; the peak RSS is of the whole process tree (sampled
 every 0.2 s with psutil: the command and its worker processes), CPU seconds from ``getrusage`` of the
@@ -29,7 +28,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work" / "scale"
 OUT_JSON = REPO / "docs" / "scale_store.json"
-OUT_PNG = REPO / "docs" / "scale.png"
+OUT_PNG = REPO / "docs" / "scale_store.png"
 
 
 def _data(n: int, seed: int = 0) -> Path:
@@ -176,6 +175,9 @@ def cmd_run(sizes: list[int], keep: bool, ingest_only: bool = False) -> None:
         row["disambiguate"] = measure(_byline("disambiguate", "--db", str(db), "--json"))
         rep = json.loads(row["disambiguate"].pop("stdout") or "{}")
         row["disambiguate"]["people"] = rep.get("people")
+        row["disambiguate"]["pairs"] = rep.get("pairs")
+        if rep.get("pairs"):
+            row["pairs_per_signature"] = round(rep["pairs"] / n, 1)
         print(n, "disambiguate", row["disambiguate"], flush=True)
         row.update(quality(db, data))
         _put(row)
@@ -192,6 +194,39 @@ def _put(row: dict[str, Any]) -> None:
     print(json.dumps(row), flush=True)
 
 
+def cmd_report() -> None:
+    """docs/scale_store.png: seconds (wall and CPU) and peak RSS per command against signatures."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = _load()["runs"]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for cmd, colour in (("ingest", "tab:blue"), ("disambiguate", "tab:orange")):
+        pts = [(r["signatures"], r[cmd]) for r in runs if cmd in r]
+        if not pts:
+            continue
+        xs = [n for n, _ in pts]
+        ax1.plot(
+            xs, [m["wall_seconds"] for _, m in pts], "o-", color=colour, label=f"{cmd} wall (shared machine)"
+        )
+        ax1.plot(xs, [m["cpu_seconds"] for _, m in pts], "s--", color=colour, label=f"{cmd} CPU seconds")
+        ax2.plot(xs, [m["peak_rss_mb_tree"] for _, m in pts], "o-", color=colour, label=cmd)
+    ax1.axhline(900, color="grey", lw=0.8, ls=":", label="15 min")
+    ax2.axhline(2048, color="grey", lw=0.8, ls=":", label="2 GB")
+    for ax, title in ((ax1, "seconds"), (ax2, "peak RSS of the process tree, MB")):
+        ax.set_xscale("log")
+        ax.set_xlabel("signatures")
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+    ax1.set_yscale("log")
+    fig.suptitle("byline ingest + disambiguate on the store (synthetic corpus, 2 shared cores, nice 10)")
+    fig.tight_layout()
+    fig.savefig(OUT_PNG, dpi=110)
+    print(f"wrote {OUT_PNG}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -199,12 +234,12 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     r.add_argument("--keep", action="store_true", help="keep every size's store (default: the largest only)")
     r.add_argument("--ingest-only", action="store_true")
-    a = sub.add_parser("assign")
-    a.add_argument("--size", type=int, default=1_000_000)
     sub.add_parser("report")
     args = ap.parse_args(argv)
     if args.cmd == "run":
         cmd_run(args.sizes, args.keep, args.ingest_only)
+    elif args.cmd == "report":
+        cmd_report()
 
 
 if __name__ == "__main__":
