@@ -2,6 +2,7 @@
 ``byline disambiguate`` (and ``byline assign`` of 1% more), on synthetic corpora of growing size.
 
     python benchmarks/scale_store.py run --sizes 100000 300000 1000000     # (or: scale.py store ...)
+    python benchmarks/scale_store.py assign --size 300000                  # 1% new signatures into it
     python benchmarks/scale_store.py report                                # docs/scale_store.png
 
 Each command runs as a child process of this script; the peak RSS is of the whole process tree (sampled
@@ -194,6 +195,25 @@ def _put(row: dict[str, Any]) -> None:
     print(json.dumps(row), flush=True)
 
 
+def cmd_assign(size: int) -> None:
+    """1% new signatures (another seed) into the disambiguated store of ``size``: ingest, then assign."""
+    db = WORK / f"store-{size}.db"
+    if not db.exists():
+        raise SystemExit(f"no {db}: run `run --sizes {size} --keep` first")
+    new = _data(size // 100, seed=1)
+    row: dict[str, Any] = {"store_signatures": size, "new_signatures": size // 100}
+    row["ingest"] = measure(_byline("ingest", str(new), "--format", "signatures", "--db", str(db)))
+    row["ingest"].pop("stdout")
+    row["assign"] = measure(_byline("assign", str(new), "--db", str(db), "--json"))
+    rep = json.loads(row["assign"].pop("stdout") or "{}")
+    row["assign"].update({k: rep.get(k) for k in ("new_signatures", "attached", "new_people")})
+    row["assign"]["blocks_touched"] = len(rep.get("blocks") or [])
+    res = _load()
+    res["assign"] = [r for r in res.get("assign", []) if r["store_signatures"] != size] + [row]
+    _save(res)
+    print(json.dumps(row), flush=True)
+
+
 def cmd_report() -> None:
     """docs/scale_store.png: seconds (wall and CPU) and peak RSS per command against signatures."""
     import matplotlib
@@ -234,10 +254,14 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     r.add_argument("--keep", action="store_true", help="keep every size's store (default: the largest only)")
     r.add_argument("--ingest-only", action="store_true")
+    a = sub.add_parser("assign")
+    a.add_argument("--size", type=int, default=1_000_000)
     sub.add_parser("report")
     args = ap.parse_args(argv)
     if args.cmd == "run":
         cmd_run(args.sizes, args.keep, args.ingest_only)
+    elif args.cmd == "assign":
+        cmd_assign(args.size)
     elif args.cmd == "report":
         cmd_report()
 
