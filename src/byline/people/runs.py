@@ -20,7 +20,7 @@ from byline._person_ids import match_people
 from byline.audit import AuditReport, audit_works
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet
-from byline.people import repo, streamed
+from byline.people import repo, repo_blocks, streamed
 from byline.people.corpus import Corpus, load_corpus
 from byline.place import people_of, place_in_block
 from byline.profiles import display_name
@@ -267,7 +267,7 @@ def _pending_corpus(store: Store, events: list[Any]) -> tuple[_BlocksCorpus, dic
     conn = store.connection
     implicit = streamed.implicit_signatures(store, events)
     placed_implicit = repo.placements(conn, [s.id for s in implicit])
-    blocks = set(repo.unplaced_signature_blocks(conn)) | {
+    blocks = set(repo_blocks.unplaced_signature_blocks(conn)) | {
         block_of(s) for s in implicit if s.id not in placed_implicit
     }
     unblocked = [sid for sid, name in store.unblocked_signatures() if streamed._unblocked_key(name) in blocks]
@@ -281,7 +281,7 @@ def _pending_corpus(store: Store, events: list[Any]) -> tuple[_BlocksCorpus, dic
         events=list(events),
         implicit_signatures=implicit,
     )
-    return corpus, repo.assignments_in_blocks(conn, blocks)
+    return corpus, repo_blocks.assignments_in_blocks(conn, blocks)
 
 
 def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 50) -> AssignReport:
@@ -351,7 +351,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         touched = set(affected)
         full = {s: p for s, p in old.items() if block.get(s) in touched}
         full.update(person_of)
-        repo.write_people_in_blocks(
+        repo_blocks.write_people_in_blocks(
             conn, run_id, people_write(full, corpus, cs), {s: p for s, p in old.items() if s in full}, touched
         )
         report = AssignReport(run_id, len(pending), attached, new_people, affected)

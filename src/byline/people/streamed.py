@@ -26,7 +26,7 @@ from byline.cluster import Constraints
 from byline.curation import ConstraintSet, Event
 from byline.names import normalize
 from byline.owners import implicit_signature, is_implicit, owner_position
-from byline.people import repo
+from byline.people import repo, repo_blocks
 from byline.people.corpus import claimed_implicit
 from byline.profiles import display_name
 from byline.records import Signature
@@ -119,7 +119,7 @@ def plan_tasks(
         for r in roots[1:]:
             parent[r] = roots[0]
 
-    for blocks in repo.multi_block_people(store.connection):
+    for blocks in repo_blocks.multi_block_people(store.connection):
         join(blocks)
     # curated must-link components and locks may span blocks (ConstraintSet keeps its members in _parent)
     constrained = sorted(set(cs._parent) | {s for comp in cs.locked_components() for s in comp})
@@ -271,7 +271,7 @@ def _results(tasks: list[Task], store: Store, model: Any, cs: ConstraintSet, eng
 def people_rows(
     person_of: Mapping[str, str], rows: Mapping[str, SigRow], locked_sigs: set[str]
 ) -> repo.PeopleWrite:
-    """What :func:`repo.write_people_in_blocks` stores for a batch's signature -> person mapping."""
+    """What :func:`repo_blocks.write_people_in_blocks` stores for a batch's signature -> person mapping."""
     groups: dict[str, list[str]] = defaultdict(list)
     for sid, pid in person_of.items():
         groups[pid].append(sid)
@@ -328,11 +328,13 @@ def stream_disambiguate(
         seen |= blocks
         by_id = {r.id: r for r in rows}
         clusters = {r.id: r.cluster for r in rows}
-        old = repo.assignments_in_blocks(conn, blocks)
+        old = repo_blocks.assignments_in_blocks(conn, blocks)
         m = match_people(old, clusters, taken)
         taken.update(m.new)
         person_of = m.person_of(clusters)
-        repo.write_people_in_blocks(conn, run_id, people_rows(person_of, by_id, locked_sigs), old, blocks)
+        repo_blocks.write_people_in_blocks(
+            conn, run_id, people_rows(person_of, by_id, locked_sigs), old, blocks
+        )
         repo.add_redirects(conn, sorted(m.redirects.items()), run_id, "merged by disambiguate")
         out.signatures += len(rows)
         out.people += len(m.ids)
@@ -342,7 +344,7 @@ def stream_disambiguate(
         out.dropped.extend(m.dropped)
         if progress is not None:
             progress(out.signatures, total)
-    stale = repo.placed_blocks(conn) - seen
+    stale = repo_blocks.placed_blocks(conn) - seen
     if stale:  # blocks whose signatures are all gone
-        out.dropped.extend(repo.drop_blocks(conn, stale))
+        out.dropped.extend(repo_blocks.drop_blocks(conn, stale))
     return out
