@@ -53,6 +53,23 @@ def test_batches_of_blocks_give_the_people_of_the_whole_corpus(tmp_path: Path, c
     assert _partition(by_batch) == _partition(clusters)  # the pure pipeline on every signature at once
 
 
+def test_worker_processes_read_their_blocks_from_the_store(tmp_path: Path, corpus_bib: Path) -> None:
+    from byline.engines import LocalEngine
+
+    model = load_model(model_dir(tmp_path))
+    pool, inline = tmp_path / "pool.db", tmp_path / "inline.db"
+    for db in (pool, inline):
+        with Store(db) as s:
+            s.ingest([corpus_bib])
+    with Store(inline) as s:
+        disambiguate(s, model, batch_signatures=150)
+        want = _placements(s)
+    with Store(pool) as s:  # 2 spawned workers, each opening the store read-only while the run writes
+        report = disambiguate(s, model, engine=LocalEngine(workers=2, min_parallel=0), batch_signatures=150)
+        assert _placements(s) == want
+    assert report.signatures == len(want) and report.pairs > 0
+
+
 def test_curation_and_reruns_hold_across_batches(tmp_path: Path, corpus_bib: Path) -> None:
     model = load_model(model_dir(tmp_path))
     with Store(tmp_path / "c.db") as s:
