@@ -35,6 +35,8 @@ from byline.store import Store
 __all__ = ["SigRow", "Task", "cluster_task", "implicit_signatures", "plan_tasks", "stream_disambiguate"]
 
 BATCH_SIGNATURES = 10_000
+BATCH_PAIRS = 250_000  # about 0.3 GB of features and intermediates per worker at the peak
+PAIRS_PER_SIGNATURE_BOUNDED = 60
 
 
 class SigRow(NamedTuple):
@@ -87,14 +89,23 @@ def _unblocked_key(name: str) -> str:
     return block_of(Signature(id="", name=name))
 
 
+def estimated_pairs(n: int, max_full: int = 1_000) -> int:
+    """About how many candidate pairs a block of ``n`` signatures gives: all pairs up to ``max_full``
+    (the model's ``max_block_full``), a bounded number per signature above it (:mod:`byline.block`)."""
+    return n * (n - 1) // 2 if n <= max_full else PAIRS_PER_SIGNATURE_BOUNDED * n
+
+
 def plan_tasks(
     store: Store,
     cs: ConstraintSet,
     implicit: Sequence[Signature],
     batch_signatures: int = BATCH_SIGNATURES,
+    batch_pairs: int = BATCH_PAIRS,
+    max_full: int = 1_000,
 ) -> list[Task]:
-    """Every block of the store, in key order, in batches of about ``batch_signatures`` signatures; the
-    blocks of one unit (see the module docstring) always share a batch."""
+    """Every block of the store, in key order, in batches of at most ``batch_signatures`` signatures and
+    about ``batch_pairs`` candidate pairs (:func:`estimated_pairs`: a worker's memory follows the pairs it
+    featurizes); the blocks of one unit (see the module docstring) always share a batch."""
     stored = store.block_sizes()
     sizes: Counter[str] = Counter(stored)
     unblocked: dict[str, list[str]] = defaultdict(list)
@@ -137,14 +148,16 @@ def plan_tasks(
         units[find(b)].append(b)
     tasks: list[Task] = []
     cur: list[str] = []
-    n = 0
+    n = pairs = 0
     for root in sorted(units, key=lambda r: units[r][0]):
         size = sum(sizes[b] for b in units[root])
-        if cur and n + size > batch_signatures:
+        cost = sum(estimated_pairs(sizes[b], max_full) for b in units[root])
+        if cur and (n + size > batch_signatures or pairs + cost > batch_pairs):
             tasks.append(_task(cur, n, stored, unblocked, by_block))
-            cur, n = [], 0
+            cur, n, pairs = [], 0, 0
         cur.extend(units[root])
         n += size
+        pairs += cost
     if cur:
         tasks.append(_task(cur, n, stored, unblocked, by_block))
     return tasks
@@ -315,7 +328,8 @@ def stream_disambiguate(
     cs = ConstraintSet.replay(events)
     implicit = implicit_signatures(store, events)
     model = with_store_counts(model, store, implicit)
-    tasks = plan_tasks(store, cs, implicit, batch_signatures)
+    max_full = int(getattr(model, "max_block_full", None) or 1_000)
+    tasks = plan_tasks(store, cs, implicit, batch_signatures, max_full=max_full)
     comps = cs.locked_components()
     locked_sigs: set[str] = set().union(*comps) if comps else set()
     taken = repo.taken_ids(conn)
