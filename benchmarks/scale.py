@@ -4,6 +4,7 @@
     python benchmarks/scale.py bigblock --signatures 50000          # one 50k-signature "Wang, L" block
     python benchmarks/scale.py pruning                              # B3 cost of bounding large blocks
     python benchmarks/scale.py report                               # docs/scale.png + docs/benchmarks.md
+    python benchmarks/scale.py store --sizes 100000 300000 1000000  # the store path: benchmarks/scale_store.py
 
 Each measurement runs in a fresh child process (so peak RSS is its own): it reads a synthetic labeled
 JSONL.gz (``byline_synth``, generated once into ``benchmarks/.work/scale/``), runs
@@ -524,6 +525,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv and argv[0] == "_child_bigblock":
         print(json.dumps(child_bigblock(int(argv[1]), argv[2])))
+        return
+    if argv and argv[0] == "store":  # the store path (ingest + disambiguate as a user runs them)
+        import scale_store
+
+        scale_store.main(["run", *argv[1:]] if argv[1:2] != ["report"] else ["report"])
         return
     if argv and argv[0] == "_child_pruning":
         print(json.dumps(child_pruning(int(argv[1]), [int(x) for x in argv[2:]])))

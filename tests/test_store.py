@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-import byline.store as store_mod
+import byline.schema as schema_mod
 from _helpers import SEED_OWNERS, seed_files
 from byline._errors import InputError, StoreError
 from byline.people.repo import migrate_people
-from byline.store import SCHEMA_VERSION, Store, execute_script, migration, migrations, schema_version
+from byline.schema import Migration
+from byline.store import SCHEMA_VERSION, Store, execute_script, migrations, schema_version
 
 ABSTRACT = (
     "We study the problem of disambiguating author names in large bibliographic databases where many "
@@ -174,46 +177,69 @@ def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with Store(db) as s:
         assert s.version == schema_version() == SCHEMA_VERSION == len(migrations())
     assert [m.version for m in migrations()] == list(range(1, SCHEMA_VERSION + 1))
-    assert migrations()[1].fn is migrate_people  # registered by importing the module that owns the tables
+    assert migrations()[1].fn is migrate_people  # the people tables: listed in byline.schema, not registered
 
-    monkeypatch.setattr(store_mod, "_REGISTRY", dict(store_mod._REGISTRY))
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
-
-    @migration(SCHEMA_VERSION + 1)
     def m_tables(con: sqlite3.Connection) -> None:
         execute_script(
             con,
             "CREATE TABLE mig_test_a (id TEXT PRIMARY KEY);\nCREATE TABLE mig_test_b (id INTEGER PRIMARY KEY);",
         )
 
-    with pytest.raises(StoreError, match=f"no migration registered for schema version {SCHEMA_VERSION + 2}"):
-        Store(db)  # a version the code claims but nobody registered: refused before anything runs
-
-    @migration(SCHEMA_VERSION + 2)
     def m_broken(con: sqlite3.Connection) -> None:
         con.execute("CREATE TABLE extra_table (x INTEGER)")
         raise RuntimeError("broken migration")
 
+    def m_fixed(con: sqlite3.Connection) -> None:
+        con.execute("CREATE TABLE extra_table (x INTEGER)")
+
+    base = schema_mod.MIGRATIONS
+    gap = (*base, Migration(SCHEMA_VERSION + 2, m_tables))
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", gap)
+    with pytest.raises(StoreError, match=f"expected version {SCHEMA_VERSION + 1}"):
+        Store(db)  # a list with a gap: refused before anything runs
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+
+    monkeypatch.setattr(
+        schema_mod,
+        "MIGRATIONS",
+        (*base, Migration(SCHEMA_VERSION + 1, m_tables), Migration(SCHEMA_VERSION + 2, m_broken)),
+    )
     with pytest.raises(RuntimeError, match="broken"):
         Store(db)
     with sqlite3.connect(db) as con:  # the first new migration committed, the broken one did not
         assert con.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert not con.execute("SELECT name FROM sqlite_master WHERE name = 'extra_table'").fetchall()
-    with pytest.raises(StoreError, match="two migrations"):
-        migration(SCHEMA_VERSION + 2)(m_tables)
 
-    store_mod._REGISTRY.pop(SCHEMA_VERSION + 2)
-
-    @migration(SCHEMA_VERSION + 2)
-    def m_fixed(con: sqlite3.Connection) -> None:
-        con.execute("CREATE TABLE extra_table (x INTEGER)")
-
+    monkeypatch.setattr(
+        schema_mod,
+        "MIGRATIONS",
+        (*base, Migration(SCHEMA_VERSION + 1, m_tables), Migration(SCHEMA_VERSION + 2, m_fixed)),
+    )
     with Store(db) as s:
         assert s.version == SCHEMA_VERSION + 2
         assert s.count("mig_test_a") == 0 and s.count("mig_test_b") == 0 and s.count("extra_table") == 0
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)  # registered, but not counted
-    with pytest.raises(StoreError, match="beyond SCHEMA_VERSION"):
-        migrations()
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", base)
+    with pytest.raises(StoreError, match="newer"):
+        Store(db)  # the code went back to an older schema: refused, nothing touched
+
+
+def test_store_does_not_import_the_people_layer() -> None:
+    code = "import sys, byline.store; sys.exit(any(m.startswith('byline.people') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_version_1_store_migrates_to_the_current_schema(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con.execute("INSERT INTO schema_version VALUES (1)")
+    schema_mod.MIGRATIONS[0].fn(con)  # the store as version 1 wrote it
+    con.commit()
+    con.close()
+    with Store(db) as s:
+        assert s.version == SCHEMA_VERSION
+        assert s.count("people") == 0 and s.count("server_settings") == 0 and s.count("works") == 0
 
 
 def test_server_settings_migration_upgrades_a_v2_store(tmp_path: Path) -> None:

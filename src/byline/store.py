@@ -4,38 +4,14 @@ One command = one transaction: :meth:`Store.ingest` parses every input first and
 transaction, so a file that fails midway leaves the store as it was. Re-ingesting a file changes nothing:
 record ids come from the file's content hash and the record's position in it.
 
-Schema versions and migrations
-------------------------------
-``schema_version`` holds one row, the store's schema version; the code writes :data:`SCHEMA_VERSION`.
-A migration is a function ``(sqlite3.Connection) -> None`` registered with ``@migration(version)`` in the
-module that owns its tables, so importing that module registers it (version 2 is
-:func:`byline.people.repo.migrate_people`; the store imports the people layer only when it migrates).
-Opening an older store runs the missing migrations in version order, each in its own transaction; a store
-newer than the code is refused with a :class:`~byline.StoreError`. Never edit or renumber a registered
-migration: add the next version and raise :data:`SCHEMA_VERSION`.
-
-A migration runs inside a transaction: use ``con.execute`` or :func:`execute_script` (not
-``con.executescript``, which commits).
-
-Tables (version 1)::
-
-    files(hash PK, path, format, size, records, ingested_at)      one row per distinct file content
-    works(id PK, title, year, venue, abstract, authors JSON, authors_truncated, keywords JSON, ids JSON,
-          field_sources JSON, created_at, updated_at)
-    work_keys(key, work_id)                                        dedup index (doi:, arxiv:, title:, abs:)
-    records(id PK, file_hash, file, line, record_key, format, position, data JSON)   raw parsed fields
-    work_records(record_id PK, work_id)                            which work each record was merged into
-    signatures(id PK '<work_id>#<pos>', work_id, position, name, block, affiliations JSON, email, orcid)
-    listings(id PK, owner, source, file_hash, format, created_at)
-    listing_entries(listing_id, position, record_id)               the records a listing attributes to owner
-
-Version 2 adds the people tables (:mod:`byline.people`); version 3 ``server_settings(key PK, value)``, the
-web server's settings (e.g. its API token).
+The schema (every table) and its migrations live in :mod:`byline.schema`, an explicit ordered list;
+opening an older store runs the missing ones. This module never imports the layers above it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -48,189 +24,21 @@ from typing import Any
 from byline._codec import author_from, author_json, dumps, prov_from, prov_json, record_from, record_json
 from byline._errors import StoreError
 from byline.dedup import Deduper
-from byline.ingest.files import ParsedFile, ProgressFn, parse_files
+from byline.ingest.files import OpenFile, ProgressFn, open_files
 from byline.names import block_key
 from byline.records import Listing, Record, Signature, Work, signatures_of, stable_id
+from byline.schema import SCHEMA_VERSION, Migration, execute_script, migrations, schema_version
 
 __all__ = [
     "Store",
     "IngestResult",
     "SCHEMA_VERSION",
     "Migration",
-    "migration",
     "migrations",
     "schema_version",
     "execute_script",
     "utc_now",
 ]
-
-# ------------------------------------------------------------------------------------------------
-# migrations, registered by import
-
-# The version this code writes. Adding a migration: register it with @migration(SCHEMA_VERSION + 1) where
-# its tables are defined, then raise this number (a store at this version opens without any migration).
-SCHEMA_VERSION = 3
-
-MigrationFn = Callable[[sqlite3.Connection], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """A registered migration: ``fn`` upgrades a store from schema ``version - 1`` to ``version``."""
-
-    version: int
-    fn: MigrationFn
-    name: str  # module.function, for messages
-
-
-_REGISTRY: dict[int, Migration] = {}
-
-
-def migration(version: int) -> Callable[[MigrationFn], MigrationFn]:
-    """Decorator: register the function as the migration to schema ``version`` (see the module docstring).
-
-    Registering another function for a version that has one raises :class:`~byline.StoreError`.
-    """
-    if version < 1:
-        raise ValueError(f"schema versions start at 1, not {version}")
-
-    def register(fn: MigrationFn) -> MigrationFn:
-        name = f"{fn.__module__}.{fn.__qualname__}"
-        old = _REGISTRY.get(version)
-        if old is not None and old.name != name:
-            raise StoreError(f"schema version {version} has two migrations: {old.name} and {name}")
-        _REGISTRY[version] = Migration(version, fn, name)
-        return fn
-
-    return register
-
-
-def execute_script(con: sqlite3.Connection, sql: str) -> None:
-    """Run several ``;``-separated statements inside the current transaction.
-
-    (``sqlite3.executescript`` would COMMIT first; migrations must stay in their transaction.)
-    """
-    stmt = ""
-    for line in sql.splitlines(keepends=True):
-        stmt += line
-        if sqlite3.complete_statement(stmt):
-            if stmt.strip():
-                con.execute(stmt)
-            stmt = ""
-    if stmt.strip():
-        con.execute(stmt)
-
-
-@migration(1)
-def _m1_core(con: sqlite3.Connection) -> None:
-    """v1: files, works, work_keys, records, work_records, signatures, listings, listing_entries."""
-    execute_script(
-        con,
-        """
-        CREATE TABLE files (
-            hash TEXT PRIMARY KEY,
-            path TEXT NOT NULL,
-            format TEXT NOT NULL,
-            size INTEGER,
-            records INTEGER NOT NULL DEFAULT 0,
-            ingested_at TEXT NOT NULL
-        );
-        CREATE TABLE works (
-            id TEXT PRIMARY KEY,
-            title TEXT,
-            year INTEGER,
-            venue TEXT,
-            abstract TEXT,
-            authors TEXT NOT NULL DEFAULT '[]',
-            authors_truncated INTEGER NOT NULL DEFAULT 0,
-            keywords TEXT NOT NULL DEFAULT '[]',
-            ids TEXT NOT NULL DEFAULT '{}',
-            field_sources TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE work_keys (
-            key TEXT NOT NULL,
-            work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
-            PRIMARY KEY (key, work_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX work_keys_work ON work_keys(work_id);
-        CREATE TABLE records (
-            id TEXT PRIMARY KEY,
-            file_hash TEXT NOT NULL REFERENCES files(hash),
-            file TEXT NOT NULL,
-            line INTEGER,
-            record_key TEXT,
-            format TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE INDEX records_file ON records(file_hash, position);
-        CREATE TABLE work_records (
-            record_id TEXT PRIMARY KEY REFERENCES records(id),
-            work_id TEXT NOT NULL REFERENCES works(id)
-        );
-        CREATE INDEX work_records_work ON work_records(work_id);
-        CREATE TABLE signatures (
-            id TEXT PRIMARY KEY,
-            work_id TEXT NOT NULL REFERENCES works(id),
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            block TEXT,
-            affiliations TEXT NOT NULL DEFAULT '[]',
-            email TEXT,
-            orcid TEXT,
-            UNIQUE (work_id, position)
-        );
-        CREATE INDEX signatures_block ON signatures(block);
-        CREATE TABLE listings (
-            id TEXT PRIMARY KEY,
-            owner TEXT,
-            source TEXT NOT NULL,
-            file_hash TEXT NOT NULL REFERENCES files(hash),
-            format TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE listing_entries (
-            listing_id TEXT NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            record_id TEXT NOT NULL REFERENCES records(id),
-            PRIMARY KEY (listing_id, position)
-        );
-        CREATE INDEX listing_entries_record ON listing_entries(record_id);
-        """,
-    )
-
-
-@migration(3)
-def _m3_server_settings(con: sqlite3.Connection) -> None:
-    """v3: server_settings, the web server's key/value settings (e.g. its API token)."""
-    # IF NOT EXISTS: before this migration the web server created the table itself.
-    con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-
-def _import_table_owners() -> None:
-    """Import the layers above the store that own tables, which registers their migrations: the people
-    layer (:func:`byline.people.repo.migrate_people`, version 2). Only when a store needs migrating."""
-    import byline.people.repo  # noqa: F401
-
-
-def migrations() -> list[Migration]:
-    """Every migration, in version order: versions ``1 .. SCHEMA_VERSION``, each registered once."""
-    _import_table_owners()
-    missing = [v for v in range(1, SCHEMA_VERSION + 1) if v not in _REGISTRY]
-    if missing:
-        raise StoreError(f"no migration registered for schema version {missing[0]}")
-    beyond = sorted(v for v in _REGISTRY if v > SCHEMA_VERSION)
-    if beyond:
-        m = _REGISTRY[beyond[0]]
-        raise StoreError(f"{m.name} is schema version {m.version}, beyond SCHEMA_VERSION {SCHEMA_VERSION}")
-    return [_REGISTRY[v] for v in range(1, SCHEMA_VERSION + 1)]
-
-
-def schema_version() -> int:
-    """The schema version this code writes."""
-    return SCHEMA_VERSION
 
 
 def utc_now() -> str:
@@ -282,20 +90,30 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
 class Store:
     """The SQLite store at ``path`` (created on first use). Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(self, path: str | PathLike[str], *, readonly: bool = False) -> None:
+        """``readonly``: read an existing store at the current schema version without migrating or writing
+        (e.g. a worker process reading blocks while the command that started it holds the write lock)."""
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         try:
-            self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self._con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open store: {exc}") from None
         self._con.row_factory = sqlite3.Row
         try:
+            self._con.execute("PRAGMA busy_timeout = 10000")
+            if readonly:
+                if self.version != schema_version():
+                    raise StoreError(f"{self.path}: schema version {self.version}, not {schema_version()}")
+                return
             self._con.execute("PRAGMA foreign_keys = ON")
             self._con.execute("PRAGMA journal_mode = WAL")
             self._con.execute("PRAGMA synchronous = NORMAL")
-            self._con.execute("PRAGMA busy_timeout = 10000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._con.close()
@@ -363,6 +181,9 @@ class Store:
 
     # -- ingest
 
+    ingest_batch = 5_000
+    """Records parsed, deduplicated and written per batch: ingest memory is flat in the file's size."""
+
     def ingest(
         self,
         paths: Iterable[str | PathLike[str]],
@@ -372,64 +193,93 @@ class Store:
         csv_mapping: Mapping[str, str] | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> IngestResult:
-        """Parse every file, then write works, records, signatures and listings in ONE transaction.
+        """Stream every file into the store, :attr:`ingest_batch` records at a time, in ONE transaction.
 
         ``csv_mapping`` maps record fields to column names for the files read as CSV. ``labels`` maps a
         path to the name provenance gives it (e.g. ``-`` for standard input).
 
         Listing-shaped files (and any file when ``owner`` is given) become listings. A bad file raises
-        :class:`~byline.InputError` before anything is written.
+        :class:`~byline.InputError` and the transaction rolls back: nothing of the ingest is stored.
         """
-        parsed = parse_files(paths, owner, format, progress, csv_mapping, labels)
+        res = IngestResult()
         try:
             with self.transaction() as con:
-                return self._write(con, parsed)
+                now = _now()
+                for f in open_files(paths, owner, format, progress, csv_mapping, labels):
+                    self._write_file(con, f, res, now)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: write failed, nothing stored: {exc}") from exc
+        return res
 
-    def _write(self, con: sqlite3.Connection, parsed: list[ParsedFile]) -> IngestResult:
-        res = IngestResult(
-            files=len(parsed), formats=[(pf.path, pf.format, len(pf.records)) for pf in parsed]
+    def _write_file(self, con: sqlite3.Connection, f: OpenFile, res: IngestResult, now: str) -> None:
+        con.execute(
+            "INSERT OR IGNORE INTO files(hash, path, format, size, records, ingested_at) VALUES (?,?,?,?,?,?)",
+            (f.hash, f.path, f.format, f.size, 0, now),
         )
-        now = _now()
-        # record ids: content hash + position, so the same bytes always give the same ids
-        batch: list[tuple[str, ParsedFile, int, Record]] = []
-        for pf in parsed:
-            con.execute(
-                "INSERT OR IGNORE INTO files(hash, path, format, size, records, ingested_at) VALUES (?,?,?,?,?,?)",
-                (pf.hash, pf.path, pf.format, pf.size, len(pf.records), now),
+        n = 0
+        records = iter(f.records)
+        while chunk := list(itertools.islice(records, self.ingest_batch)):
+            # record ids: content hash + position, so the same bytes always give the same ids
+            self._write_batch(
+                con, f, [(stable_id("R", f.hash, n + k), n + k, r) for k, r in enumerate(chunk)], res, now
             )
-            for pos, rec in enumerate(pf.records):
-                batch.append((stable_id("R", pf.hash, pos), pf, pos, rec))
-        res.records = len(batch)
+            n += len(chunk)
+        con.execute("UPDATE files SET records = ? WHERE hash = ?", (n, f.hash))
+        res.files += 1
+        res.records += n
+        res.formats.append((f.path, f.format, n))
+        if not f.is_listing:
+            return
+        lid = stable_id("L", f.hash, f.owner or "")
+        cur = con.execute(
+            "INSERT OR IGNORE INTO listings(id, owner, source, file_hash, format, created_at) VALUES (?,?,?,?,?,?)",
+            (lid, f.owner, f.path, f.hash, f.format, now),
+        )
+        res.new_listings += cur.rowcount > 0
+        if lid not in res.listings:
+            res.listings.append(lid)
+            res.listing_entries += n
+        con.executemany(
+            "INSERT OR IGNORE INTO listing_entries(listing_id, position, record_id) VALUES (?,?,?)",
+            ((lid, pos, stable_id("R", f.hash, pos)) for pos in range(n)),
+        )
+
+    def _write_batch(
+        self,
+        con: sqlite3.Connection,
+        f: OpenFile,
+        batch: list[tuple[str, int, Record]],
+        res: IngestResult,
+        now: str,
+    ) -> None:
+        """One batch of a file's records: new ones deduplicated against the store and written."""
         known: set[str] = set()
-        ids = list(dict.fromkeys(rid for rid, *_ in batch))
-        for chunk in _chunks(ids):
+        for chunk in _chunks([rid for rid, *_ in batch]):
             q = f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})"
             known.update(row[0] for row in con.execute(q, list(chunk)))
-
-        deduper: Deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=deduper.knows))
-        new_recs: list[tuple[str, ParsedFile, int, Record, Work]] = []
-        seen: set[str] = set()
-        for rid, pf, pos, rec in batch:
-            if rid in known or rid in seen:
-                continue
-            seen.add(rid)
-            new_recs.append((rid, pf, pos, rec, deduper.add(rec)))
-        res.new_records = len(new_recs)
-        changed = deduper.changed_with_keys()
-        fresh = deduper.new_work_ids()
+        # the resolver must not hold the deduper itself: that cycle would keep every batch's deduper
+        # (abstract shingles included) alive until the cyclic GC ran, and memory would grow with the file
+        live: list[Deduper] = []
+        deduper = Deduper(resolve=lambda keys: self._works_by_keys(con, keys, skip=live[0].knows))
+        live.append(deduper)
+        try:
+            new_recs = [(rid, pos, rec, deduper.add(rec)) for rid, pos, rec in batch if rid not in known]
+            changed = deduper.changed_with_keys()
+            fresh = deduper.new_work_ids()
+        finally:
+            live.clear()
+        res.new_records += len(new_recs)
         for w, _ in changed:
             self._put_work(con, w, new=w.id in fresh, now=now)
-        res.new_works = sum(w.id in fresh for w, _ in changed)
-        res.updated_works = len(changed) - res.new_works
+        res.new_works += sum(w.id in fresh for w, _ in changed)
+        res.updated_works += sum(w.id not in fresh for w, _ in changed)
         con.executemany(
             "INSERT INTO records(id, file_hash, file, line, record_key, format, position, data) "
             "VALUES (?,?,?,?,?,?,?,?)",
             (
                 (
                     rid,
-                    pf.hash,
+                    f.hash,
                     rec.source.file,
                     rec.source.line,
                     rec.source.record,
@@ -437,7 +287,7 @@ class Store:
                     pos,
                     record_json(rec),
                 )
-                for rid, pf, pos, rec, _ in new_recs
+                for rid, pos, rec, _ in new_recs
             ),
         )
         con.executemany(
@@ -448,25 +298,6 @@ class Store:
             "INSERT OR IGNORE INTO work_keys(key, work_id) VALUES (?,?)",
             ((k, w.id) for w, keys in changed for k in keys),
         )
-        # listings
-        for pf in parsed:
-            if not pf.is_listing:
-                continue
-            lid = stable_id("L", pf.hash, pf.owner or "")
-            cur = con.execute(
-                "INSERT OR IGNORE INTO listings(id, owner, source, file_hash, format, created_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (lid, pf.owner, pf.path, pf.hash, pf.format, now),
-            )
-            res.new_listings += cur.rowcount > 0
-            if lid not in res.listings:
-                res.listings.append(lid)
-                res.listing_entries += len(pf.records)
-            con.executemany(
-                "INSERT OR IGNORE INTO listing_entries(listing_id, position, record_id) VALUES (?,?,?)",
-                [(lid, pos, stable_id("R", pf.hash, pos)) for pos in range(len(pf.records))],
-            )
-        return res
 
     def _put_work(self, con: sqlite3.Connection, w: Work, *, new: bool, now: str) -> None:
         row = (
@@ -636,3 +467,49 @@ class Store:
         order = list(dict.fromkeys(r[0] for r in rows))
         works = self.works_by_id(order)
         return [s for wid in order for s in signatures_of(works[wid]) if (wid, s.position) in wanted]
+
+    # -- block by block (streamed runs: memory bounded by the largest batch of blocks, not the store)
+
+    def block_sizes(self) -> dict[str, int]:
+        """Block key -> number of signatures, for the signatures that have a block key (one query)."""
+        rows = self._con.execute(
+            "SELECT block, COUNT(*) FROM signatures WHERE block IS NOT NULL GROUP BY block"
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def unblocked_signatures(self) -> list[tuple[str, str]]:
+        """(id, name) of the signatures whose name gives no block key."""
+        return [
+            (r[0], r[1]) for r in self._con.execute("SELECT id, name FROM signatures WHERE block IS NULL")
+        ]
+
+    def signature_names(self) -> Iterator[str]:
+        """Every signature's printed name, streamed."""
+        for (name,) in self._con.execute("SELECT name FROM signatures"):
+            yield name
+
+    def signatures_in_blocks(self, blocks: Iterable[str], ids: Iterable[str] = ()) -> list[Signature]:
+        """The signatures of the given block keys, and those with the given ids (as :meth:`signatures`
+        gives them); two queries plus one per 500 works."""
+        rows = self._con.execute(
+            "SELECT work_id, position FROM signatures WHERE block IN (SELECT value FROM json_each(?)) "
+            "UNION SELECT work_id, position FROM signatures WHERE id IN (SELECT value FROM json_each(?))",
+            (dumps(sorted(set(blocks))), dumps(sorted(set(ids)))),
+        ).fetchall()
+        wanted: dict[str, list[int]] = {}
+        for wid, pos in rows:
+            wanted.setdefault(wid, []).append(pos)
+        works = self.works_by_id(wanted)
+        out: list[Signature] = []
+        for wid, positions in wanted.items():
+            sigs = signatures_of(works[wid])
+            out.extend(sigs[p] for p in sorted(positions) if p < len(sigs))
+        return out
+
+    def signature_blocks(self, ids: Iterable[str]) -> dict[str, str]:
+        """Signature id -> block (as :func:`byline.block.block_of` gives it), for the stored ones among ``ids``."""
+        rows = self._con.execute(
+            "SELECT id, block, name FROM signatures WHERE id IN (SELECT value FROM json_each(?))",
+            (dumps(sorted(set(ids))),),
+        )
+        return {r[0]: r[1] if r[1] is not None else f"?{r[2].strip().lower()}" for r in rows}

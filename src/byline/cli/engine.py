@@ -120,7 +120,10 @@ def evaluate(
     ] = None,
     json_: JsonOption = False,
     engine: Annotated[str, typer.Option("--engine", help="Execution engine: local or spark.")] = "local",
-    spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL.")] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", "--master", help="Spark master URL, e.g. spark://host:7077."),
+    ] = None,
 ) -> None:
     """Disambiguate every block of labeled files from scratch and print metrics per dataset."""
     from byline._errors import InputError

@@ -48,7 +48,12 @@ def register(app: typer.Typer) -> None:
         model: ModelOption = None,
         engine: Annotated[str, typer.Option("--engine", help="local or spark.")] = "local",
         spark_master: Annotated[
-            str | None, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")
+            str | None,
+            typer.Option(
+                "--spark-master",
+                "--master",
+                help="Spark master URL, e.g. spark://host:7077 (with --engine spark).",
+            ),
         ] = None,
         json_: JsonOption = False,
     ) -> None:

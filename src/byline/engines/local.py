@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing as mp
 import os
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -36,6 +38,10 @@ def _call(fn: BlockFn, batch: list[BlockItem], args: tuple[Any, ...], batched: b
 
 def _run_batch(batch: list[BlockItem]) -> list[Any]:
     return _call(_WORKER["fn"], batch, _WORKER["args"], _WORKER["batched"])
+
+
+def _run_task(task: Any) -> Any:
+    return _WORKER["fn"](task, *_WORKER["args"])
 
 
 class LocalEngine(Engine):
@@ -90,6 +96,34 @@ class LocalEngine(Engine):
                 futures: dict[int, Future[list[Any]]] = {b: ex.submit(_run_batch, batches[b]) for b in order}
                 for b in range(len(batches)):
                     yield from futures[b].result()
+        except (OSError, BrokenProcessPool) as exc:
+            raise EngineError(
+                f"local engine: a worker process failed: {exc or type(exc).__name__} (workers are spawned: a "
+                "script using them must guard its entry point with `if __name__ == '__main__':`)"
+            ) from exc
+
+    def imap(self, fn: Callable[..., Any], tasks: Iterable[Any], *args: Any) -> Iterator[Any]:
+        """``fn(task, *args)`` for every task, on the worker pool, yielded in task order.
+
+        Tasks are taken from ``tasks`` lazily, at most two per worker in flight, so neither the tasks nor
+        the results ever sit in memory all at once (the workers read their data themselves, e.g. blocks
+        from the store). ``args`` are shipped once per worker.
+        """
+        workers = self.n_workers()
+        it = iter(tasks)
+        ctx = mp.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init_worker, initargs=(fn, args, False)
+            ) as ex:
+                pending: deque[Future[Any]] = deque(
+                    ex.submit(_run_task, t) for t in itertools.islice(it, 2 * workers)
+                )
+                while pending:
+                    result = pending.popleft().result()
+                    for t in itertools.islice(it, 1):
+                        pending.append(ex.submit(_run_task, t))
+                    yield result
         except (OSError, BrokenProcessPool) as exc:
             raise EngineError(
                 f"local engine: a worker process failed: {exc or type(exc).__name__} (workers are spawned: a "

@@ -17,7 +17,7 @@ from byline.audit import AuditItem, AuditReport, audit_works
 from byline.owners import implicit_signature, implicit_signature_id, owner_signature
 from byline.people.corpus import Corpus, load_corpus
 from byline.people.curate import claim, history, lock, merge, move, split, undo, unlock
-from byline.people.repo import ListingRow, members, migrate_people, resolve
+from byline.people.repo import ListingRow, members, resolve
 from byline.people.runs import (
     AssignReport,
     RunReport,
@@ -63,7 +63,6 @@ __all__ = [
     "members",
     "merge",
     "move",
-    "migrate_people",
     "name_page",
     "owner_signature",
     "place_in_block",

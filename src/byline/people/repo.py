@@ -16,63 +16,12 @@ from dataclasses import dataclass, replace
 from byline._errors import StoreError
 from byline._person_ids import follow
 from byline.curation import Event
-from byline.store import execute_script, migration, utc_now
+from byline.schema import PEOPLE_SCHEMA, migrate_people  # noqa: F401  (re-exported: the people tables' DDL)
+from byline.store import utc_now
 
 Conn = sqlite3.Connection
 
-PEOPLE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS people (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    block TEXT NOT NULL,
-    locked INTEGER NOT NULL DEFAULT 0,
-    created_run INTEGER,
-    updated_run INTEGER
-);
-CREATE TABLE IF NOT EXISTS person_signatures (
-    signature_id TEXT PRIMARY KEY,
-    person_id TEXT NOT NULL REFERENCES people(id),
-    block TEXT NOT NULL,
-    work_id TEXT NOT NULL,
-    implicit INTEGER NOT NULL DEFAULT 0,
-    run_id INTEGER
-);
-CREATE INDEX IF NOT EXISTS person_signatures_person ON person_signatures(person_id);
-CREATE INDEX IF NOT EXISTS person_signatures_block ON person_signatures(block);
-CREATE INDEX IF NOT EXISTS person_signatures_work ON person_signatures(work_id);
-CREATE TABLE IF NOT EXISTS person_redirects (
-    old_id TEXT PRIMARY KEY,
-    new_id TEXT NOT NULL,
-    run_id INTEGER,
-    reason TEXT
-);
-CREATE TABLE IF NOT EXISTS curation_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    who TEXT,
-    at TEXT NOT NULL,
-    why TEXT
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    model TEXT,
-    engine TEXT,
-    stats TEXT
-);
-"""
-
 _CHUNK = 500
-
-
-@migration(2)
-def migrate_people(conn: Conn) -> None:
-    """Store migration (schema version 2): the people, person_signatures, redirects, events and runs tables."""
-    execute_script(conn, PEOPLE_SCHEMA)
 
 
 def _chunks(seq: Sequence[str], n: int = _CHUNK) -> Iterator[Sequence[str]]:

@@ -20,7 +20,7 @@ from byline._person_ids import match_people
 from byline.audit import AuditReport, audit_works
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet
-from byline.people import repo
+from byline.people import repo, repo_blocks, streamed
 from byline.people.corpus import Corpus, load_corpus
 from byline.place import people_of, place_in_block
 from byline.profiles import display_name
@@ -52,6 +52,7 @@ class RunReport:
     redirected: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    pairs: int = 0  # candidate pairs scored
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class RunReport:
                 "signatures",
                 "people",
                 "blocks",
+                "pairs",
                 "new",
                 "continued",
                 "redirected",
@@ -170,40 +172,52 @@ def people_write(person_of: Mapping[str, str], corpus: Corpus, cs: ConstraintSet
 # -- disambiguate -------------------------------------------------------------------------------------
 
 
-def disambiguate(store: Store, model: ClusterModel, engine: Any = None) -> RunReport:
+def disambiguate(
+    store: Store, model: ClusterModel, engine: Any = None, batch_signatures: int | None = None
+) -> RunReport:
     """Cluster every signature of the store and persist people with stable ids (one transaction).
 
-    ``engine``: None (in this process), an engine name (``"local"``, ``"spark"``) or an engine object
-    from :func:`byline.engines.get_engine`; every engine gives the same clusters.
+    ``engine``: None (this machine: this process for small stores, else a pool of worker processes), an
+    engine name (``"local"``, ``"spark"``) or an engine object from :func:`byline.engines.get_engine`;
+    every engine gives the same clusters. Blocks stream from the store ``batch_signatures`` signatures
+    at a time and people are written per batch (:mod:`byline.people.streamed`), so memory is bounded by a
+    batch, not by the store.
     """
+    from byline.people import streamed
+
     t0 = time.perf_counter()
+    eng = _engine(engine)
+    progress = getattr(eng, "progress", None) if hasattr(eng, "inner") else None
+    inner = eng.inner if hasattr(eng, "inner") else eng  # a progress display wraps the engine
+    batch = batch_signatures or (streamed.BATCH_SIGNATURES if _is_local(inner) else 200_000)
     with store.transaction() as conn:
-        events = repo.events(conn)
-        cs = ConstraintSet.replay(events)
-        corpus = load_corpus(store, events)
-        block = corpus.blocks
-        sigs = [corpus.signatures[s] for s in sorted(corpus.signatures)]
-        constraints = cs.for_signatures(block, block_of=block, signatures=corpus.signatures)
-        clusters = _cluster_keys(sigs, model, constraints, _engine(engine), block)
-        old = repo.assignments(conn)
-        m = match_people(old, clusters, repo.taken_ids(conn))
-        person_of = m.person_of(clusters)
         run_id = repo.start_run(conn, "disambiguate", _model_name(model), _engine_name(engine))
-        repo.write_people(conn, run_id, people_write(person_of, corpus, cs), old)
-        repo.add_redirects(conn, sorted(m.redirects.items()), run_id, "merged by disambiguate")
+        try:
+            st = streamed.stream_disambiguate(store, model, inner, run_id, batch, progress)
+        finally:
+            close = getattr(progress, "close", None)
+            if close is not None:
+                close()
         report = RunReport(
             run_id,
-            len(sigs),
-            len(set(person_of.values())),
-            len(set(block.values())),
-            new=len(m.new),
-            continued=len(set(person_of.values())) - len(m.new),
-            redirected=dict(m.redirects),
-            dropped=list(m.dropped),
+            st.signatures,
+            st.people,
+            st.blocks,
+            new=st.new,
+            continued=st.people - st.new,
+            redirected=dict(st.redirected),
+            dropped=list(st.dropped),
+            pairs=st.pairs,
         )
         report.seconds = round(time.perf_counter() - t0, 3)
         repo.finish_run(conn, run_id, report.to_dict())
     return report
+
+
+def _is_local(engine: Any) -> bool:
+    from byline.engines.local import LocalEngine
+
+    return engine is None or isinstance(engine, LocalEngine)
 
 
 # -- assign (RND) -------------------------------------------------------------------------------------
@@ -240,6 +254,36 @@ def assign(
         return assign_pending(store, model, max_members=max_members)
 
 
+@dataclass
+class _BlocksCorpus(Corpus):
+    implicit_signatures: list[Signature] = field(default_factory=list)
+
+
+def _pending_corpus(store: Store, events: list[Any]) -> tuple[_BlocksCorpus, dict[str, str]]:
+    """The blocks that hold a signature with no person yet -- every signature of those blocks, and
+    nothing else of the store -- with the placements in them."""
+    from byline.block import block_of
+
+    conn = store.connection
+    implicit = streamed.implicit_signatures(store, events)
+    placed_implicit = repo.placements(conn, [s.id for s in implicit])
+    blocks = set(repo_blocks.unplaced_signature_blocks(conn)) | {
+        block_of(s) for s in implicit if s.id not in placed_implicit
+    }
+    unblocked = [sid for sid, name in store.unblocked_signatures() if streamed._unblocked_key(name) in blocks]
+    sigs = store.signatures_in_blocks(sorted(blocks), unblocked)
+    sigs += [s for s in implicit if block_of(s) in blocks]
+    corpus = _BlocksCorpus(
+        works={},
+        signatures={s.id: s for s in sigs},
+        implicit={s.id for s in implicit},
+        listings=[],
+        events=list(events),
+        implicit_signatures=implicit,
+    )
+    return corpus, repo_blocks.assignments_in_blocks(conn, blocks)
+
+
 def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 50) -> AssignReport:
     """Place the signatures that have no person yet (see :func:`assign`)."""
     if model is None:
@@ -248,10 +292,9 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
     with store.transaction() as conn:
         events = repo.events(conn)
         cs = ConstraintSet.replay(events)
-        corpus = load_corpus(store, events)
-        scorer = Scorer.for_corpus(model, corpus.signatures.values())
+        corpus, old = _pending_corpus(store, events)
+        scorer = Scorer(streamed.with_store_counts(model, store, corpus.implicit_signatures))
         block = corpus.blocks
-        old = repo.assignments(conn)
         pending = sorted(s for s in corpus.signatures if s not in old)
         run_id = repo.start_run(conn, "assign", _model_name(model))
         if not pending:
@@ -308,7 +351,7 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         touched = set(affected)
         full = {s: p for s, p in old.items() if block.get(s) in touched}
         full.update(person_of)
-        repo.write_people(
+        repo_blocks.write_people_in_blocks(
             conn, run_id, people_write(full, corpus, cs), {s: p for s, p in old.items() if s in full}, touched
         )
         report = AssignReport(run_id, len(pending), attached, new_people, affected)
