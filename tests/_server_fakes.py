@@ -206,6 +206,8 @@ class FakeBackend:
     def move(
         self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
     ) -> CurationResult:
+        if work_id not in self.works:
+            raise NotFound("work", work_id)
         src, dst = self.person(source), self.person(target)
         work = next((w for w in src["works"] if w["id"] == work_id), None)
         if work is None:
@@ -311,6 +313,12 @@ class FakeBackend:
         why: str | None = None,
     ) -> CurationResult:
         self.person(person_id)
+        for w in works or []:
+            if w not in self.works:
+                raise NotFound("work", w)
+        if action == "lock" and self.people[person_id]["locked"]:  # idempotent: the lock that holds it
+            held = [e for e in self.people[person_id]["history"] if e["kind"] == "lock"]
+            return {"action": action, "event": held[-1] if held else None, "person": person_id}
         if action == "merge":
             if other == person_id:
                 raise ConstraintError("cannot merge a person with itself")
@@ -327,7 +335,7 @@ class FakeBackend:
 
     def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> CurationResult:
         if not 1 <= event_id <= len(self.events):
-            raise InputError(f"there is no curation event #{event_id}")
+            raise NotFound("curation event", str(event_id))
         event = _event(
             len(self.events) + 1, "undo", self.events[event_id - 1]["person"], who, why, reverts=event_id
         )
