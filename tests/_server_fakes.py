@@ -67,8 +67,8 @@ class FakeBackend:
             }
         ]
         self.works: dict[str, WorkView] = {
-            w["id"]: {
-                "id": w["id"],
+            w["work_id"]: {
+                "work_id": w["work_id"],
                 "title": w["title"],
                 "year": w["year"],
                 "venue": None,
@@ -81,7 +81,7 @@ class FakeBackend:
                         "name": p["name"],
                         "position": 0,
                         "affiliations": [],
-                        "signature_id": f"{w['id']}#0",
+                        "signature_id": f"{w['work_id']}#0",
                         "person_id": p["id"],
                         "person_name": p["name"],
                     }
@@ -105,7 +105,7 @@ class FakeBackend:
             "name_variants": [{"name": name, "count": len(works)}],
             "works": [
                 {
-                    "id": w,
+                    "work_id": w,
                     "signature_id": f"{w}#0",
                     "title": t,
                     "year": y,
@@ -144,7 +144,7 @@ class FakeBackend:
             "locked": p["locked"],
             "match": "name",
             "n_works": len(p["works"]),
-            "work_ids": [w["id"] for w in p["works"]],
+            "work_ids": [w["work_id"] for w in p["works"]],
             "first_year": years[0] if years else None,
             "last_year": years[-1] if years else None,
             "variants": list(p["variants"]),
@@ -186,7 +186,7 @@ class FakeBackend:
                 "topics": list(p["topics"]),
                 "works": [
                     {
-                        "id": w["id"],
+                        "work_id": w["work_id"],
                         "signature_id": w["signature_id"],
                         "title": w["title"],
                         "abstract_start": None,
@@ -209,7 +209,7 @@ class FakeBackend:
         if work_id not in self.works:
             raise NotFound("work", work_id)
         src, dst = self.person(source), self.person(target)
-        work = next((w for w in src["works"] if w["id"] == work_id), None)
+        work = next((w for w in src["works"] if w["work_id"] == work_id), None)
         if work is None:
             raise InputError(f"person {source} has no signature on work {work_id}")
         self.people[source]["works"].remove(work)
@@ -289,7 +289,7 @@ class FakeBackend:
                     {
                         "signature_id": w["signature_id"],
                         "name": w["printed_name"],
-                        "work_id": w["id"],
+                        "work_id": w["work_id"],
                         "title": w["title"],
                         "abstract_start": None,
                         "person_id": p["id"],

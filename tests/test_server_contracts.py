@@ -41,7 +41,7 @@ def _answers(backend: Any) -> list[tuple[Any, Any]]:
     page = backend.search_page(None)
     pid = page["people"][0]["id"]
     person = backend.person(pid)
-    wid = person["works"][0]["id"]
+    wid = person["works"][0]["work_id"]
     name = person["name"]
     sigs = [w["signature_id"] for p in page["people"][:2] for w in backend.person(p["id"])["works"][:1]]
     return [

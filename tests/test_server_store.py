@@ -107,8 +107,10 @@ def test_search_person_work(client: TestClient) -> None:
     assert p["id"] == found[0]["id"] and p["works"] and p["variants"]
     for key in ("coauthors", "affiliations", "topics", "years", "flagged", "history", "name_variants"):
         assert key in p
-    w = client.get(f"/api/works/{p['works'][0]['id']}").json()
-    assert w["id"] == p["works"][0]["id"] and w["sources"] and w["sources"][0]["file"].endswith(".txt")
+    w = client.get(f"/api/works/{p['works'][0]['work_id']}").json()
+    assert (
+        w["work_id"] == p["works"][0]["work_id"] and w["sources"] and w["sources"][0]["file"].endswith(".txt")
+    )
     assert any(a.get("person_id") == p["id"] for a in w["authors"])
     beomsu = _people(client, "Beomsu Kim")
     assert beomsu and beomsu[0]["name"] == "Beomsu Kim"
@@ -143,7 +145,7 @@ def test_explain_and_review(client: TestClient) -> None:
 
 def test_writes_without_token_change_nothing(client: TestClient, db: Path) -> None:
     a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
-    wid = client.get(f"/api/people/{a}").json()["works"][0]["id"]
+    wid = client.get(f"/api/people/{a}").json()["works"][0]["work_id"]
     before = _dump(db)
     for action, body in [
         ("merge", {"other": b}),
@@ -190,7 +192,7 @@ def test_split_lock_claim(client: TestClient) -> None:
     biggest = _people(client)[0]
     view = client.get(f"/api/people/{biggest['id']}").json()
     assert view["n_works"] >= 2
-    wid = view["works"][-1]["id"]
+    wid = view["works"][-1]["work_id"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": [wid]}, headers=AUTH)
     assert r.status_code == 200, r.text
     new = r.json()["new_person"]
@@ -239,7 +241,7 @@ def test_hostile_text_is_inert(client: TestClient) -> None:
     assert evil, "the hostile BibTeX author should be a person"
     pages = [f"/people/{evil[0]['id']}", "/?name=Jaeseong+Lee", "/", "/review?limit=500"]
     view = client.get(f"/api/people/{evil[0]['id']}").json()
-    pages.append(f"/works/{view['works'][0]['id']}")
+    pages.append(f"/works/{view['works'][0]['work_id']}")
     assert "<script>" in view["works"][0]["title"]  # stored as the source printed it...
     for url in pages:
         html = client.get(url, headers=HTML).text
@@ -405,7 +407,7 @@ class CachedViewsStayTrue(RuleBasedStateMachine):
         works = self.backend.person(src)["works"]
         if src == dst or not works:
             return
-        wid = works[k % len(works)]["id"]
+        wid = works[k % len(works)]["work_id"]
         r = self.client.post(f"/api/works/{wid}/move", json={"source": src, "target": dst}, headers=AUTH)
         if r.status_code == 200:
             self.events.append(r.json()["event"]["id"])

@@ -73,7 +73,7 @@ class Topic(TypedDict):
 
 @with_config(_STRICT)
 class NameWork(TypedDict):
-    id: str
+    work_id: str
     signature_id: str
     title: str | None
     abstract_start: str | None
@@ -123,7 +123,7 @@ class HistoryEvent(TypedDict):
 class WorkRow(TypedDict):
     """One work of a person page; ``fit``: how well it fits the person (None when not scored)."""
 
-    id: str
+    work_id: str
     signature_id: str
     title: str | None
     year: int | None
@@ -200,7 +200,7 @@ class Source(TypedDict):
 
 @with_config(_STRICT)
 class WorkView(TypedDict):
-    id: str
+    work_id: str
     title: str | None
     year: int | None
     venue: str | None

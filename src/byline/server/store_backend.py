@@ -188,7 +188,7 @@ class StoreBackend(CachedViews):
                     "topics": [{"term": t, "count": c} for t, c in prof.topics[:6]],
                     "works": [
                         {
-                            "id": w.work_id,
+                            "work_id": w.work_id,
                             "signature_id": w.signature_id,
                             "title": w.title,
                             "abstract_start": snippet(w.abstract),
@@ -258,7 +258,7 @@ class StoreBackend(CachedViews):
             item = fit.works.get(ref.work_id)
             work_rows.append(
                 {
-                    "id": ref.work_id,
+                    "work_id": ref.work_id,
                     "signature_id": ref.signature_id,
                     "title": ref.title,
                     "year": ref.year,
@@ -345,7 +345,7 @@ class StoreBackend(CachedViews):
                 }
             )
         return {
-            "id": w.id,
+            "work_id": w.id,
             "title": w.title,
             "year": w.year,
             "venue": w.venue,
