@@ -9,14 +9,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from typer.testing import CliRunner
 
 from _helpers import BIO, ML, TinyModel, model_dir, write_bib
 from byline import people as P
+from byline._errors import InputError
 from byline.cli import app
+from byline.people.curate import lock_event
 from byline.store import Store
 
 
@@ -117,3 +123,60 @@ def test_a_store_on_a_read_only_file_system_can_be_read(db, tmp_path):
     listed = json.loads(read)["people"]
     assert {p["id"] for p in listed} >= {p["id"] for p in people}
     assert "read-only" in run.stderr and "locked" not in write  # a write is refused in words
+
+
+class LockUnlockMachine(RuleBasedStateMachine):
+    """Any sequence of locks and unlocks: a lock of a locked person adds no event and a person is locked
+    exactly when its last lock event counts; an unlock of an unlocked person is refused, changing nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp())
+        self.store = Store(self.tmp / "m.db")
+        self.store.ingest([write_bib(self.tmp / "a.bib", ML + BIO)])
+        P.disambiguate(self.store, TinyModel())
+        self.ids = sorted(p.id for p in P.list_people(self.store, None))[:3]
+        self.locked: set[str] = set()
+
+    def n_events(self) -> int:
+        return len(P.history(self.store, self.ids[0])) + sum(
+            len(P.history(self.store, p)) for p in self.ids[1:]
+        )
+
+    @rule(i=st.integers(0, 2))
+    def lock(self, i: int) -> None:
+        pid = self.ids[i]
+        before = self.n_events()
+        P.lock(self.store, pid, who="m")
+        assert self.n_events() == before + (0 if pid in self.locked else 1)
+        self.locked.add(pid)
+
+    @rule(i=st.integers(0, 2))
+    def unlock(self, i: int) -> None:
+        pid = self.ids[i]
+        before = self.n_events()
+        if pid in self.locked:
+            P.unlock(self.store, pid, who="m")
+            self.locked.discard(pid)
+            assert self.n_events() == before + 1
+        else:
+            with pytest.raises(InputError, match="is not locked"):
+                P.unlock(self.store, pid, who="m")
+            assert self.n_events() == before
+
+    @invariant()
+    def locked_flags_agree(self) -> None:
+        flags = {p.id: p.locked for p in P.list_people(self.store, None) if p.id in self.ids}
+        assert {p for p, on in flags.items() if on} == self.locked
+        for pid in self.ids:
+            assert (lock_event(self.store, pid) is not None) == (pid in self.locked)
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def test_lock_unlock_sequences() -> None:
+    run_state_machine_as_test(
+        LockUnlockMachine, settings=settings(max_examples=15, stateful_step_count=8, deadline=None)
+    )

@@ -180,7 +180,9 @@ def test_api_name_page_move_needs_the_token_and_undo_restores(client: object) ->
     moved = client.post(f"/api/works/{w}/move", json=body, headers=AUTH)
     assert moved.status_code == 200 and moved.json()["person"] == b["id"]
     after = {p["id"]: p for p in client.get("/api/names", params={"name": "Jaeseong Lee"}).json()["items"]}
-    assert w in {x["work_id"] for x in after[b["id"]]["works"]} and after[a["id"]]["n_works"] == a["n_works"] - 1
+    assert (
+        w in {x["work_id"] for x in after[b["id"]]["works"]} and after[a["id"]]["n_works"] == a["n_works"] - 1
+    )
     undo = client.post(f"/api/events/{moved.json()['event']['id']}/undo", json={"who": "t"}, headers=AUTH)
     assert undo.status_code == 200
     assert client.get("/api/names", params={"name": "Jaeseong Lee"}).json() == shared
