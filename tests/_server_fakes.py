@@ -58,7 +58,7 @@ class FakeBackend:
             {
                 "work_id": "W2",
                 "title": XSS_TITLE,
-                "score": 0.91,
+                "fit": 0.09,
                 "abstract_start": None,
                 "evidence": ["no shared coauthor <i>x</i>"],
                 "signature_id": "W2#0",

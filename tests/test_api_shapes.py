@@ -135,3 +135,39 @@ def test_locking_twice_makes_one_event(client: TestClient) -> None:
     assert again.json()["event"]["id"] == first.json()["event"]["id"]
     kinds = [e["kind"] for e in client.get(f"/api/people/{pid}/history").json()["items"]]
     assert kinds.count("lock") == 1 and client.get(f"/api/people/{pid}").json()["locked"] is True
+
+
+def _keys(doc: object, path: str = "") -> list[tuple[str, str]]:
+    """Every (path, key) of a JSON document."""
+    out: list[tuple[str, str]] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out.append((path, k))
+            out += _keys(v, f"{path}.{k}")
+    elif isinstance(doc, list):
+        for v in doc:
+            out += _keys(v, f"{path}[]")
+    return out
+
+
+def test_one_vocabulary_across_endpoints(client: TestClient) -> None:
+    """A work is ``work_id`` wherever it is listed; a work's fit is ``fit`` and a pair's same-person
+    probability ``probability``; no ``score`` or ``confidence`` beside them."""
+    person = _someone(client)
+    view = client.get(f"/api/people/{person['id']}").json()
+    answers = {
+        "search": client.get("/api/people").json(),
+        "names": client.get("/api/names", params={"name": person["name"]}).json(),
+        "review": client.get("/api/review").json(),
+        "person": view,
+        "work": client.get(f"/api/works/{view['works'][0]['work_id']}").json(),
+        "history": client.get(f"/api/people/{person['id']}/history").json(),
+    }
+    for what, doc in answers.items():
+        keys = _keys(doc)
+        assert not [k for _, k in keys if k in ("score", "confidence")], what
+        assert not [p for p, k in keys if k == "id" and p.endswith(("works[]", "flagged[]"))], what
+    assert all("work_id" in w and "fit" in w for w in view["works"])
+    assert answers["work"]["work_id"] == view["works"][0]["work_id"]
+    assert all({"fit", "probability", "work_id"} <= set(it) for it in answers["review"]["items"])
+    assert all("work_id" in w for p in answers["names"]["items"] for w in p["works"])

@@ -144,7 +144,7 @@ class WorkRow(TypedDict):
 class FlaggedWork(TypedDict):
     work_id: str
     title: str | None
-    score: float
+    fit: float  # as the work row's: low means possibly not theirs
     abstract_start: str | None
     evidence: list[str]
     signature_id: str
