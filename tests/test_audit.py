@@ -96,7 +96,7 @@ def test_explain_two_signatures(session):
     assert len(sigs) >= 2
     out = run("explain", sigs[0], sigs[1], "--db", db, "--model", session["model"])
     print(out)
-    assert "probability same person" in out and "coauthor_overlap" in out
+    assert "probability same person" in out and "coauthor" in out and "coauthor_overlap" not in out
     card = json.loads(run("explain", sigs[0], sigs[1], "--db", db, "--model", session["model"], "--json"))
     assert 0.0 <= card["probability"] <= 1.0 and card["same_person_now"] is True
     assert any(f["contribution"] is not None for f in card["features"])

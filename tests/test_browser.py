@@ -186,8 +186,8 @@ def test_curation_form_needs_token(browser: object) -> None:
         page.fill("#token", TOKEN)
         page.click("#merge-form button")
         page.wait_for_url("**/people/P1")
-        page.wait_for_selector("#history li strong")
-        assert page.inner_text("#history li strong").endswith("merge")
+        page.wait_for_selector("#history li[data-kind=merge]")
+        assert " merged " in page.inner_text("#history li[data-kind=merge]")
         assert [e["kind"] for e in backend.events] == ["merge"]
         assert seen["confirms"] and "Merge" in seen["confirms"][0]  # one click no longer merges unasked
         page.goto(srv.url + "/people/P2")  # the retired id redirects
@@ -295,8 +295,8 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         page.fill("#why", "same person (test)")
         page.fill("#merge-other", other)
         page.click("#merge-form button")
-        page.wait_for_selector("#history li strong")
-        assert page.inner_text("#history li strong").endswith("merge")
+        page.wait_for_selector("#history li[data-kind=merge]")
+        assert " merged " in page.inner_text("#history li[data-kind=merge]")
         assert page.locator("#works tbody tr").count() > n_before
         # it persisted: the retired id redirects, and a fresh connection sees the merge
         page.goto(srv.url + f"/people/{other}")
@@ -413,9 +413,9 @@ def test_curation_story_in_the_browser(browser: object, tmp_path: Path) -> None:
         submit("#claim-form")
         assert state() == {frozenset({"k1", "k2"}), frozenset({"g1", "g2", "t3"})}
         # undo the claim, then the merge, from the history list (the claim has the last word until undone)
-        for what in ("claim of", "merge of"):
+        for kind in ("claim", "merge"):
             open_person(g1)
-            eid = page.locator("#history li", has_text=what).first.get_attribute("id").split("-")[1]
+            eid = page.locator(f"#history li[data-kind={kind}]").first.get_attribute("id").split("-")[1]
             submit(f'form[data-event="{eid}"]')
         after = state()
         assert after == {frozenset({"k1", "k2"}), frozenset({"g1"}), frozenset({"g2"}), frozenset({"t3"})}

@@ -40,7 +40,9 @@ def test_card_with_real_model_has_contributions(store, tmp_path):
     raw = float(model.booster_.predict(X, raw_score=True)[0])
     assert abs(sum(contrib) + d["bias"] - raw) < 1e-3
     text = card.render()
-    assert "probability same person" in text and "coauthor_overlap" in text
+    assert "probability same person" in text and "coauthor" in text
+    # curator words, never the model's column names
+    assert not any(name in text for name in FEATURE_NAMES), text
 
 
 def test_curation_decides_the_pair(store):
@@ -80,3 +82,27 @@ def test_name_rule_is_reported(tmp_path):
     assert card.constraint and "incompatible given names" in card.constraint
     assert card.decision == "different people"
     s.close()
+
+
+def test_features_read_in_curator_words():
+    from byline.explain_words import phrase, reasons, weight
+
+    a, b = {"year": 2003}, {"year": 2019}
+    assert phrase("coauthor_overlap_full", 0.0, a, b) == "no coauthor in common by full name"
+    assert phrase("middle_level", 0.0, a, b) == "different middle initial"
+    assert phrase("year_gap", 16.0, a, b) == "papers from 2003 and 2019"
+    assert phrase("year_gap", None, a, {}) == "year missing on one side or both"
+    assert (
+        weight(-1.8) == "strongly against the same person" and weight(0.1) == "a little for the same person"
+    )
+    rows = [
+        {"name": "year_gap", "value": None, "contribution": -1.776},
+        {"name": "given_level", "value": 3.0, "contribution": 2.0},
+        {"name": "coauthor_overlap", "value": 0.0, "contribution": -0.5},
+    ]
+    shown, weighed = reasons(rows, a, {})
+    # a missing field is never evidence; its weight in the model is listed apart
+    assert [r.text for r in shown] == ["same given name", "no coauthor in common"]
+    assert [r.text for r in weighed] == ["year missing on one side or both"]
+    for name in FEATURE_NAMES:  # every feature has words
+        assert name not in phrase(name, 1.0, a, b) and name not in phrase(name, None, a, b)

@@ -15,6 +15,7 @@ import numpy as np
 
 from byline.names import normalize
 from byline.owners import owner_signature
+from byline.profiles import snippet
 from byline.records import Signature, Work
 from byline.scorer import PairModel, Scorer
 
@@ -37,6 +38,14 @@ class AuditItem:
     score: float
     evidence: list[str]
     signature_id: str | None = None
+    abstract_start: str | None = None  # names a work without a title
+
+    @property
+    def label(self) -> str:
+        """The title, else the abstract's first words (quoted), else "(no title or abstract)"."""
+        if self.title:
+            return self.title
+        return f"“{self.abstract_start}”" if self.abstract_start else "(no title or abstract)"
 
     @property
     def flagged(self) -> bool:
@@ -59,6 +68,7 @@ class AuditItem:
             "flagged": self.flagged,
             "verdict": self.verdict,
             "evidence": self.evidence,
+            "abstract_start": self.abstract_start,
         }
 
 
@@ -153,7 +163,7 @@ def audit_works(
         if s is None:
             printed = ", ".join(a.name for a in w.authors[:8]) + (" ..." if len(w.authors) > 8 else "")
             ev.append(f"the owner {owner!r} is not among the {len(w.authors)} listed authors ({printed})")
-            items.append(AuditItem(w.id, title, 0.97, ev))
+            items.append(AuditItem(w.id, title, 0.97, ev, abstract_start=snippet(w.abstract)))
             continue
         if how == "implicit":
             ev.append("no author list" if not w.authors else "author list truncated (et al.)")
@@ -213,7 +223,7 @@ def audit_works(
                     f"({person_names.get(pid, '?')}), not {main_person}"
                 )
                 score = min(1.0, score + ELSEWHERE_BONUS)
-        items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id))
+        items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id, snippet(w.abstract)))
     items.sort(key=lambda it: (-it.score, it.work_id))
     return AuditReport(owner, items, source)
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from byline._errors import StoreError
 from byline.curation import ConstraintSet, identity_decision
+from byline.profiles import snippet
 from byline.records import Signature
 from byline.scorer import PairModel, Scorer
 
@@ -93,7 +94,8 @@ class EvidenceCard:
 
     def render(self) -> str:
         def side(tag: str, d: dict[str, Any], person: str | None) -> str:
-            title = d.get("title") or "(no title)"
+            start = d.get("abstract_start")
+            title = d.get("title") or (f"“{start}”" if start else "(no title or abstract)")
             return f"{tag} {d['id']}  {d['name']!r}  {d.get('year') or '----'}  {title[:70]}" + (
                 f"\n    in person {person}" if person else "\n    (not placed in a person yet)"
             )
@@ -110,17 +112,17 @@ class EvidenceCard:
             + ("the same person" if self.person_a and self.person_a == self.person_b else "different people")
         )
         lines.append("")
-        has_contrib = any(f.contribution is not None for f in self.features)
-        lines.append(f"{'feature':<24}{'value':>10}" + (f"{'contribution':>14}" if has_contrib else ""))
-        rows = (
-            sorted(self.features, key=lambda f: -abs(f.contribution or 0.0)) if has_contrib else self.features
-        )
-        for f in rows:
-            v = "missing" if f.value is None else f"{f.value:.3f}"
-            c = "" if f.contribution is None else f"{f.contribution:+14.3f}"
-            lines.append(f"{f.name:<24}{v:>10}{c}")
-        if self.bias is not None:
-            lines.append(f"{'(bias)':<24}{'':>10}{self.bias:+14.3f}")
+        from byline.explain_words import reasons
+
+        rows = [{"name": f.name, "value": f.value, "contribution": f.contribution} for f in self.features]
+        shown, weighed = reasons(rows, self.a, self.b)
+        lines.append("evidence:")
+        for r in shown:
+            lines.append(f"  {r.text}" + (f"  ({r.weight}, {r.contribution:+.2f})" if r.weight else ""))
+        if weighed:
+            lines.append("the model also weighs fields that are missing (not evidence about these two):")
+            for r in weighed:
+                lines.append(f"  {r.text}  ({r.weight}, {r.contribution:+.2f})")
         for n in self.notes:
             lines.append(f"note: {n}")
         return "\n".join(lines)
@@ -132,6 +134,7 @@ def _sig_dict(s: Signature) -> dict[str, Any]:
         "name": s.name,
         "work_id": s.work_id,
         "title": s.title,
+        "abstract_start": snippet(s.abstract),
         "year": s.year,
         "venue": s.venue,
         "coauthors": list(s.coauthors),

@@ -153,7 +153,7 @@ def register(app: typer.Typer) -> None:
         """One person's profile: works, name variants, coauthors, affiliations, years, topics."""
         from byline._errors import InputError
         from byline.people import profile
-        from byline.people.views import export_details
+        from byline.people.views import export_details, work_label
         from byline.profiles import export as do_export
         from byline.profiles import to_openalex
 
@@ -186,7 +186,7 @@ def register(app: typer.Typer) -> None:
         if prof.topics:
             typer.echo("  topics: " + ", ".join(t for t, _ in prof.topics))
         for w in prof.works:
-            label = w.title or "(no title)"
+            label = work_label(w.title, w.abstract)
             imp = "  [implicit owner]" if w.implicit else ""
             # the signature id (work id # author position) is what `byline explain` takes
             typer.echo(f"  {w.signature_id}  {w.year or '----'}  {label[:90]}{imp}")
@@ -214,7 +214,7 @@ def register(app: typer.Typer) -> None:
         if Path(listing).is_file() and report.source not in {x.id for x in store.listings()}:
             typer.echo("(an audit reads: the file was not stored; `byline ingest FILE` stores it)")
         for it in report.works:
-            title = it.title or f"(untitled {it.work_id})"
+            title = it.label
             flag = "" if it.verdict == "consistent" else f"  [{it.verdict}]"
             typer.echo(f"{it.score:5.2f}  {it.work_id}  {title[:80]}{flag}")
             for e in it.evidence:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from unidecode import unidecode
@@ -29,6 +29,10 @@ __all__ = [
     "explain",
     "export_details",
     "SearchHit",
+    "set_apart",
+    "h_index",
+    "namesakes",
+    "work_label",
     "SearchPage",
     "search_hits",
     "list_people",
@@ -269,6 +273,8 @@ class SearchHit:
     variants: list[str]
     affiliations: list[str]
     example_work: str | None
+    summary: str = ""  # what sets them apart (:func:`set_apart`)
+    shared_name: bool = False  # someone else on the page goes by this name
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -281,28 +287,67 @@ def search_hits(store: Store, rows: list[PersonRow]) -> list[SearchHit]:
     labels: dict[str, tuple[int | None, str | None]] = {}
     for wid, (year, title, abstract) in repo.work_labels(conn, [w for p in rows for w in p.work_ids]).items():
         labels[wid] = (year, title or snippet(abstract, 70))
-    sigs = repo.signature_rows(conn, [s for p in rows for s in p.signature_ids])
+    found, implicit = load_signatures(store, [s for p in rows for s in p.signature_ids])
     out = []
     for p in rows:
         years = sorted(y for w in p.work_ids if (y := labels.get(w, (None, None))[0]))
-        variants: Counter[str] = Counter()
-        affs: Counter[str] = Counter()
-        for sid in p.signature_ids:
-            info = sigs.get(sid)
-            if info is not None:
-                variants[info[0]] += 1
-                affs.update(info[1])
+        sigs = [found[s] for s in p.signature_ids if s in found]
+        prof = summarize(p.id, sigs, implicit=implicit, locked=p.locked)
         latest = sorted(p.work_ids, key=lambda w: -(labels.get(w, (None, None))[0] or 0))
+        first, last = (years[0], years[-1]) if years else (None, None)
         out.append(
             SearchHit(
-                p.id, p.name, p.locked, p.match, len(p.work_ids), p.work_ids,
-                years[0] if years else None, years[-1] if years else None,
-                [n for n, _ in variants.most_common()] or [p.name],
-                [a for a, _ in affs.most_common(3)],
+                p.id, p.name, p.locked, p.match, len(p.work_ids), p.work_ids, first, last,
+                [n for n, _ in prof.name_variants] or [p.name],
+                [a for a, _ in prof.affiliations[:3]],
                 next((lab for w in latest if (lab := labels.get(w, (None, None))[1])), None),
+                set_apart(prof, first, last),
             )
         )  # fmt: skip
-    return out
+    matchers = {h.name: name_matcher(h.name) for h in out}
+    return [replace(h, shared_name=any(o.id != h.id and matchers[h.name](o.name) for o in out)) for h in out]
+
+
+def _years_text(first: int | None, last: int | None) -> str:
+    if not first:
+        return ""
+    return str(first) if not last or last == first else f"{first}–{last}"
+
+
+def h_index(counts: list[int]) -> int:
+    """The largest h such that h works have at least h citations each."""
+    ranked = sorted(counts, reverse=True)
+    return sum(1 for k, c in enumerate(ranked, 1) if c >= k)
+
+
+def work_label(title: str | None, abstract: str | None, n: int = 90) -> str:
+    """How a work is named wherever it is listed: its title, else the first words of its abstract
+    (quoted, with an ellipsis), else "(no title or abstract)"."""
+    if title:
+        return title
+    start = snippet(abstract, n)
+    return f"“{start}”" if start else "(no title or abstract)"
+
+
+def namesakes(store: Store, pid: str, name: str, limit: int = 20) -> list[SearchHit]:
+    """The other people with ``name`` in some printed form (the biggest ``limit``), each with the line
+    that sets them apart: the choices of a merge."""
+    page = search_people(store, name, limit=limit + 1, similar=False)
+    return [h for h in search_hits(store, [p for p in page.people if p.id != pid][:limit])]
+
+
+def set_apart(prof: Profile, first: int | None, last: int | None) -> str:
+    """One line that tells a person from namesakes, as ORCID, OpenAlex and dblp do: the main institution,
+    the years, the top topic and the top coauthor ("KAIST, 2021–2024, face swapping · with Jaegul Choo")."""
+    head = [x for x in (
+        prof.affiliations[0][0] if prof.affiliations else "",
+        _years_text(first, last),
+        prof.topics[0][0] if prof.topics else "",
+    ) if x]  # fmt: skip
+    line = ", ".join(head)
+    if prof.coauthors:
+        line = f"{line} · with {prof.coauthors[0][0]}" if line else f"with {prof.coauthors[0][0]}"
+    return line or "no details known"
 
 
 def export_details(store: Store, prof: Profile) -> dict[str, WorkDetails]:
@@ -363,6 +408,7 @@ class NameColumn:
     last_year: int | None
     coauthor_ids: dict[str, str] = field(default_factory=dict)  # coauthor name -> their person id
     citations: dict[str, tuple[int, str]] = field(default_factory=dict)  # work id -> (count, source)
+    summary: str = ""  # what sets them apart (:func:`set_apart`)
 
 
 @dataclass
@@ -412,6 +458,7 @@ def name_page(store: Store, name: str, limit: int = NAME_PAGE_PEOPLE) -> NamePag
                 years[-1] if years else None,
                 {n: c.most_common(1)[0][0] for n, c in who.items()},
                 {w: cites[w] for w in prof.work_ids if w in cites},
+                set_apart(prof, years[0] if years else None, years[-1] if years else None),
             )
         )
     return NamePage(name, page.total, columns)

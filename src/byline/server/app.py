@@ -101,6 +101,14 @@ def create_app(
     return app
 
 
+def _in_words(loc: list[str], msg: str) -> str:
+    """A validation message for a page: an id that fails its pattern is "not a valid id", not a regex."""
+    what = loc[-1] if loc else "value"
+    if msg.startswith("String should match pattern"):
+        return f"{what}: not a valid id (letters, digits and . _ : # @ + - only)"
+    return f"{what}: {msg}"
+
+
 def _install_error_handlers(app: FastAPI, page: Any) -> None:
     def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
         if _wants_json(request):
@@ -121,6 +129,9 @@ def _install_error_handlers(app: FastAPI, page: Any) -> None:
             {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
         ]
         text = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details) or "invalid request"
+        if not _wants_json(request):  # a page: in words, without the pattern a value must match
+            said = "; ".join(_in_words(list(d["loc"]), str(d["msg"])) for d in details) or "invalid request"
+            return page("error.html", status=422, status_code=422, message=f"invalid request: {said}")
         return error_response(request, 422, f"invalid request: {text}", detail=jsonable_encoder(details))
 
     @app.exception_handler(Moved)

@@ -39,6 +39,8 @@ class SearchHit(TypedDict):
     variants: list[str]
     affiliations: list[str]
     example_work: str | None
+    summary: NotRequired[str]  # one line that sets them apart from namesakes
+    shared_name: NotRequired[bool]  # someone else in these results goes by the same name
 
 
 @with_config(_STRICT)
@@ -97,6 +99,7 @@ class NamePerson(TypedDict):
     affiliations: list[Counted]
     topics: list[Topic]
     works: list[NameWork]
+    summary: NotRequired[str]  # one line that sets them apart from namesakes
 
 
 @with_config(_STRICT)
@@ -153,6 +156,14 @@ class FlaggedWork(TypedDict):
 
 
 @with_config(_STRICT)
+class Namesake(TypedDict):
+    id: str
+    name: str
+    n_works: int
+    summary: str
+
+
+@with_config(_STRICT)
 class PersonView(TypedDict):
     id: str
     name: str
@@ -175,6 +186,13 @@ class PersonView(TypedDict):
     scoring: str | None
     typical_signature: str | None
     history: list[HistoryEvent]
+    summary: NotRequired[str]  # main institution, years, top topic, top coauthor
+    first_year: NotRequired[int | None]
+    last_year: NotRequired[int | None]
+    h_index: NotRequired[int | None]  # where the sources gave citation counts
+    n_cited_works: NotRequired[int]  # works with a citation count
+    namesakes: NotRequired[list[Namesake]]  # others with the name: the choices of a merge
+    names: NotRequired[dict[str, str]]  # person id -> name, of the people the history names
 
 
 @with_config(_STRICT)
@@ -268,6 +286,7 @@ class AuditWork(TypedDict):
     flagged: bool
     verdict: Verdict
     evidence: list[str]
+    abstract_start: NotRequired[str | None]  # names a work without a title
 
 
 @with_config(_STRICT)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -22,6 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from byline import __version__
 from byline._errors import BylineError
+from byline.explain_words import reasons
+from byline.people.history_words import sentence
+from byline.people.views import work_label
 from byline.server.backend import Backend, NotFound
 from byline.server.charts import timeline
 from byline.server.contracts import ID_PATTERN
@@ -44,6 +47,13 @@ from byline.server.web import (
 MAX_LINKED_WORKS = 300  # a person page looks up the DOIs / arXiv ids of at most this many works
 
 
+def _utc_text(at: Any) -> str:
+    """A stored UTC time as text for readers without scripts ("2026-12-06 21:08 UTC"); the page's script
+    shows it in the reader's local time."""
+    text = str(at or "")
+    return text[:16].replace("T", " ") + " UTC" if len(text) >= 16 else text
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
@@ -56,6 +66,8 @@ def _templates() -> Environment:
     env.filters["num"] = lambda x: "" if x is None else f"{float(x):.3f}"
     env.filters["id_url"] = lambda value, kind: id_url(kind, value)
     env.filters["plural"] = lambda n, noun, many=None: f"{n} {noun if n == 1 else (many or noun + 's')}"
+    env.filters["first_words"] = lambda start: work_label(None, start)
+    env.filters["utc_text"] = _utc_text
     env.globals["version"] = __version__
     return env
 
@@ -93,7 +105,12 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
             people=found["people"],
             prev_offset=max(0, offset - PAGE_SIZE) if offset > 0 else None,
             title="Search",
+            body_class="home",
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
     @app.get("/names", include_in_schema=False)
     async def names_page(name: Annotated[str, Query(min_length=1, max_length=NAME_MAX)]) -> HTMLResponse:
@@ -113,9 +130,11 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         if not person.get("works") and person.get("years"):
             years = {int(k): int(v) for k, v in person["years"].items()}
         person = await _with_work_ids(read, person)
+        names = person.get("names") or {}
         return page(
             "person.html",
             person=person,
+            sentences={e["id"]: sentence(e, names) for e in person.get("history") or []},
             chart=timeline(years, undated=undated),
             # phones get their own chart: fewer, larger labels that stay legible at 390 px
             chart_narrow=timeline(years, undated=undated, width=360, height=170, max_labels=6),
@@ -133,7 +152,10 @@ def _page_routes(app: FastAPI, backend: Backend, page: Any) -> None:
         b: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     ) -> HTMLResponse:
         card = await read("explain", a, b) if a and b and _two_signatures(a, b) else None
-        return page("explain.html", card=card, a=a or "", b=b or "", title="Explain")
+        shown, weighed = reasons(card["features"], card["a"], card["b"]) if card else ([], [])
+        return page(
+            "explain.html", card=card, reasons=shown, weighed=weighed, a=a or "", b=b or "", title="Explain"
+        )
 
     @app.get("/review", include_in_schema=False)
     async def review_page(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:

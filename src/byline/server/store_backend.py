@@ -178,6 +178,7 @@ class StoreBackend(CachedViews):
                     "n_works": len(prof.works),
                     "first_year": col.first_year,
                     "last_year": col.last_year,
+                    "summary": col.summary,
                     "years": {str(y): c for y, c in prof.years},
                     "variants": [n for n, _ in prof.name_variants],
                     "coauthors": [
@@ -238,7 +239,9 @@ class StoreBackend(CachedViews):
 
     def _person(self, pid: str) -> PersonView:
         from byline.people import history, profile
+        from byline.people.history_words import people_named
         from byline.people.review import flagged_works
+        from byline.people.views import h_index, namesakes, set_apart
 
         store = self._store()
         _, fit = self.fit(pid)  # kept across writes that move no work (a lock, an unlock)
@@ -252,6 +255,9 @@ class StoreBackend(CachedViews):
                 if other and other != pid:
                     coauthor_person[a.name][other] += 1
         cites = repo.work_citations(self._con, list(works))
+        years = [y for y, _ in prof.years]
+        events = _history(history(store, pid))
+        known = self._person_names()
         work_rows: list[contracts.WorkRow] = []
         for ref in prof.works:
             w = works.get(ref.work_id)
@@ -302,7 +308,17 @@ class StoreBackend(CachedViews):
             "cited_by": sum((r["cited_by"] or 0) for r in work_rows) if cites else None,
             "scoring": fit.note,
             "typical_signature": fit.typical,
-            "history": _history(history(store, pid)),
+            "history": events,
+            "names": {q: known[q] for q in people_named(list(events)) if q in known},
+            "summary": set_apart(prof, years[0] if years else None, years[-1] if years else None),
+            "first_year": years[0] if years else None,
+            "last_year": years[-1] if years else None,
+            "h_index": h_index([cites[w][0] for w in works if w in cites]) if cites else None,
+            "n_cited_works": sum(1 for w in works if w in cites),
+            "namesakes": [
+                {"id": h.id, "name": h.name, "n_works": h.n_works, "summary": h.summary}
+                for h in namesakes(store, pid, prof.name)
+            ],
         }
 
     def work(self, work_id: str) -> WorkView:

@@ -1,6 +1,14 @@
 // byline: curator actions on the person and name pages. The token stays in this tab (sessionStorage) and is
 // sent as a bearer token; responses are shown with textContent only (never as HTML).
 "use strict";
+// times stored in UTC, shown in the reader's local time
+document.querySelectorAll("time[datetime]").forEach((t) => {
+  const when = new Date(t.getAttribute("datetime"));
+  if (!Number.isNaN(when.getTime())) {
+    t.title = t.textContent;
+    t.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+});
 (function () {
   const tokenInput = document.getElementById("token");
   if (!tokenInput) return;
@@ -77,14 +85,23 @@
       if (action === "move") {
         const choice = form.elements.target.selectedOptions[0];
         if (!choice) return;
-        confirmText = "Move \u201c" + form.dataset.title + "\u201d from " + form.dataset.from + " to " + choice.textContent.trim() + "?";
+        confirmText = "Move \u201c" + form.dataset.title + "\u201d from " + form.dataset.from + " to " + choice.textContent.trim() + " (" + choice.value + ")?";
+      }
+      if (!tokenInput.value.trim()) {
+        show("Enter the curator token first (printed by byline serve).", false);
+        tokenInput.focus();
+        return;
       }
       if (confirmText && !window.confirm(confirmText)) return;
       const body = {
         who: (document.getElementById("who").value || "web").trim(),
         why: document.getElementById("why").value.trim() || null,
       };
-      if (action === "merge") body.other = form.elements.other.value.trim();
+      if (action === "merge") {
+        const typed = form.elements.other ? form.elements.other.value.trim() : "";
+        body.other = typed || (form.elements.choice ? form.elements.choice.value : "");
+        if (!body.other) { show("Pick the person to merge in first.", false); return; }
+      }
       if (action === "split") {
         body.works = Array.from(document.querySelectorAll('input[name="works"][form="split-form"]:checked')).map((c) => c.value);
         if (!body.works.length) { show("Check the works to split out first.", false); return; }
@@ -130,4 +147,32 @@
       window.location.assign("/people/" + encodeURIComponent(target));
     });
   });
+
+  // the person page's works: sort by year or citations, show only a year or a coauthor
+  const worksTable = document.getElementById("works");
+  const sortSelect = document.getElementById("works-sort");
+  const filterInput = document.getElementById("works-filter");
+  if (worksTable && sortSelect && filterInput) {
+    const body = worksTable.tBodies[0];
+    const rows = Array.from(body.rows);
+    const shown = document.getElementById("works-shown");
+    const num = (row, key) => { const v = row.dataset[key]; return v === "" || v === undefined ? -1 : Number(v); };
+    const apply = () => {
+      const [key, dir] = sortSelect.value.split("-");
+      const field = key === "cites" ? "cites" : "year";
+      const sign = dir === "asc" ? 1 : -1;
+      const sorted = rows.slice().sort((a, b) => sign * (num(a, field) - num(b, field)) || num(b, "year") - num(a, "year"));
+      const q = filterInput.value.trim().toLowerCase();
+      let n = 0;
+      sorted.forEach((row) => {
+        const hit = !q || (row.dataset.year || "") === q || (row.dataset.authors || "").toLowerCase().includes(q);
+        row.hidden = !hit;
+        if (hit) n += 1;
+        body.appendChild(row);
+      });
+      shown.textContent = q ? n + " of " + rows.length + " works" : "";
+    };
+    sortSelect.addEventListener("change", apply);
+    filterInput.addEventListener("input", apply);
+  }
 })();
