@@ -58,7 +58,7 @@ class FakeBackend:
             {
                 "work_id": "W2",
                 "title": XSS_TITLE,
-                "score": 0.91,
+                "fit": 0.09,
                 "abstract_start": None,
                 "evidence": ["no shared coauthor <i>x</i>"],
                 "signature_id": "W2#0",
@@ -67,8 +67,8 @@ class FakeBackend:
             }
         ]
         self.works: dict[str, WorkView] = {
-            w["id"]: {
-                "id": w["id"],
+            w["work_id"]: {
+                "work_id": w["work_id"],
                 "title": w["title"],
                 "year": w["year"],
                 "venue": None,
@@ -81,7 +81,7 @@ class FakeBackend:
                         "name": p["name"],
                         "position": 0,
                         "affiliations": [],
-                        "signature_id": f"{w['id']}#0",
+                        "signature_id": f"{w['work_id']}#0",
                         "person_id": p["id"],
                         "person_name": p["name"],
                     }
@@ -105,7 +105,7 @@ class FakeBackend:
             "name_variants": [{"name": name, "count": len(works)}],
             "works": [
                 {
-                    "id": w,
+                    "work_id": w,
                     "signature_id": f"{w}#0",
                     "title": t,
                     "year": y,
@@ -144,7 +144,7 @@ class FakeBackend:
             "locked": p["locked"],
             "match": "name",
             "n_works": len(p["works"]),
-            "work_ids": [w["id"] for w in p["works"]],
+            "work_ids": [w["work_id"] for w in p["works"]],
             "first_year": years[0] if years else None,
             "last_year": years[-1] if years else None,
             "variants": list(p["variants"]),
@@ -186,7 +186,7 @@ class FakeBackend:
                 "topics": list(p["topics"]),
                 "works": [
                     {
-                        "id": w["id"],
+                        "work_id": w["work_id"],
                         "signature_id": w["signature_id"],
                         "title": w["title"],
                         "abstract_start": None,
@@ -206,8 +206,10 @@ class FakeBackend:
     def move(
         self, work_id: str, source: str, target: str, *, who: str = "web", why: str | None = None
     ) -> CurationResult:
+        if work_id not in self.works:
+            raise NotFound("work", work_id)
         src, dst = self.person(source), self.person(target)
-        work = next((w for w in src["works"] if w["id"] == work_id), None)
+        work = next((w for w in src["works"] if w["work_id"] == work_id), None)
         if work is None:
             raise InputError(f"person {source} has no signature on work {work_id}")
         self.people[source]["works"].remove(work)
@@ -287,7 +289,7 @@ class FakeBackend:
                     {
                         "signature_id": w["signature_id"],
                         "name": w["printed_name"],
-                        "work_id": w["id"],
+                        "work_id": w["work_id"],
                         "title": w["title"],
                         "abstract_start": None,
                         "person_id": p["id"],
@@ -311,6 +313,12 @@ class FakeBackend:
         why: str | None = None,
     ) -> CurationResult:
         self.person(person_id)
+        for w in works or []:
+            if w not in self.works:
+                raise NotFound("work", w)
+        if action == "lock" and self.people[person_id]["locked"]:  # idempotent: the lock that holds it
+            held = [e for e in self.people[person_id]["history"] if e["kind"] == "lock"]
+            return {"action": action, "event": held[-1] if held else None, "person": person_id}
         if action == "merge":
             if other == person_id:
                 raise ConstraintError("cannot merge a person with itself")
@@ -327,7 +335,7 @@ class FakeBackend:
 
     def undo(self, event_id: int, *, who: str = "web", why: str | None = None) -> CurationResult:
         if not 1 <= event_id <= len(self.events):
-            raise InputError(f"there is no curation event #{event_id}")
+            raise NotFound("curation event", str(event_id))
         event = _event(
             len(self.events) + 1, "undo", self.events[event_id - 1]["person"], who, why, reverts=event_id
         )

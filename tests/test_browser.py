@@ -278,7 +278,7 @@ def test_seeds_search_person_evidence_merge(browser: object, seed_store: tuple[P
         # 3. merge the next Jaeseong Lee into it, with the token, through the page's form
         # candidates: namesakes first, then the biggest other profiles; never one sharing a work with
         # this person (that merge is refused: one paper cannot have two authors who are one person)
-        everyone = page.request.get(srv.url + "/api/people?limit=500").json()["people"]
+        everyone = page.request.get(srv.url + "/api/people?limit=500").json()["items"]
         mine = set(page.request.get(srv.url + f"/api/people/{first}").json()["work_ids"])
         by_id = {p["id"]: p for p in everyone}
         order = [i for i in ids[1:] if i in by_id] + [p["id"] for p in everyone if p["id"] not in ids]

@@ -120,7 +120,7 @@ def seed_server(seeds_dir: Path) -> Iterator[tuple[LiveServer, Path]]:
 
 
 def _seed_urls(page: object, srv: LiveServer) -> list[str]:
-    people = page.request.get(srv.url + "/api/people?limit=500").json()["people"]
+    people = page.request.get(srv.url + "/api/people?limit=500").json()["items"]
     biggest = people[0]
     work = biggest["work_ids"][0]
     review = page.request.get(srv.url + "/api/review?limit=1").json()["items"]
@@ -276,7 +276,7 @@ def test_work_page_never_shows_a_server_path(
     srv, seeds = seed_server
     ctx = _context(chromium, "phone", srv)
     page = ctx.new_page()
-    people = page.request.get(srv.url + "/api/people?limit=5").json()["people"]
+    people = page.request.get(srv.url + "/api/people?limit=5").json()["items"]
     page.goto(srv.url + f"/works/{people[0]['work_ids'][0]}")
     shown = page.inner_text("#sources")
     assert str(seeds.parent) not in shown and not shown.startswith("/")

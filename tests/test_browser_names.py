@@ -96,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 def _jaeseong_ids(page: object, srv: LiveServer) -> list[str]:
     found = page.request.get(srv.url + "/api/people?name=Jaeseong%20Lee").json()
-    return [p["id"] for p in found["people"] if p["match"] == "name"]
+    return [p["id"] for p in found["items"] if p["match"] == "name"]
 
 
 def _watch(page: object) -> dict[str, list[str]]:

@@ -251,9 +251,9 @@ def test_history_reads_as_sentences(chromium: object, tmp_path: Path, viewport: 
     ) as srv:
         ctx = _context(chromium, viewport, srv)
         page = ctx.new_page()
-        found = page.request.get(srv.url + "/api/people?name=Jaeseong%20Lee").json()["people"]
+        found = page.request.get(srv.url + "/api/people?name=Jaeseong%20Lee").json()["items"]
         src, dst = (p["id"] for p in found if p["match"] == "name")
-        work = page.request.get(srv.url + f"/api/people/{src}").json()["works"][0]["id"]
+        work = page.request.get(srv.url + f"/api/people/{src}").json()["works"][0]["work_id"]
         moved = page.request.post(
             srv.url + f"/api/works/{work}/move",
             data={"source": src, "target": dst, "who": "ann", "why": "same lab"},

@@ -201,9 +201,9 @@ class Api:
         ]
 
     def history(self, pid: str) -> list[dict]:
-        r = self.client.get(f"/api/people/{pid}/history")
+        r = self.client.get(f"/api/people/{pid}/history", params={"limit": 500})
         assert r.status_code == 200, r.text
-        return r.json()["events"]
+        return r.json()["items"]
 
 
 @pytest.mark.parametrize("shell", [Library, Cli, Api], ids=["library", "cli", "api"])

@@ -155,10 +155,10 @@ def test_api_search_is_paged_and_finds_printed_forms(client: object) -> None:
     got = client.get("/api/people", params={"name": "Lee Jaeseong", "limit": 1}).json()
     assert (got["total"], got["n_exact"], got["offset"], got["next_offset"]) == (2, 2, 0, 1)
     second = client.get("/api/people", params={"name": "Lee Jaeseong", "limit": 1, "offset": 1}).json()
-    assert second["next_offset"] is None and second["people"][0]["id"] != got["people"][0]["id"]
+    assert second["next_offset"] is None and second["items"][0]["id"] != got["items"][0]["id"]
     typo = client.get("/api/people", params={"name": "Jaesong Lee"}).json()
-    assert typo["n_exact"] == 0 and {p["match"] for p in typo["people"]} == {"similar"}
-    assert {p["id"] for p in typo["people"]} == {got["people"][0]["id"], second["people"][0]["id"]}
+    assert typo["n_exact"] == 0 and {p["match"] for p in typo["items"]} == {"similar"}
+    assert {p["id"] for p in typo["items"]} == {got["items"][0]["id"], second["items"][0]["id"]}
     page = client.get("/", params={"name": "Jaesong Lee", "offset": 0}, headers={"accept": "text/html"})
     assert "similar name" in page.text
     assert client.get("/api/people", params={"offset": -1}).status_code == 422
@@ -167,20 +167,22 @@ def test_api_search_is_paged_and_finds_printed_forms(client: object) -> None:
 def test_api_name_page_move_needs_the_token_and_undo_restores(client: object) -> None:
     shared = client.get("/api/names", params={"name": "Jaeseong Lee"}).json()
     assert shared["total"] == 2
-    a, b = shared["people"]
+    a, b = shared["items"]
     assert all(p["coauthors"] and p["topics"] and p["works"] for p in (a, b))
     assert any(p["person_id"] for p in a["coauthors"])
     cited = {w["title"]: w["cited_by"] for p in (a, b) for w in p["works"]}
     assert cited["Graph neural networks for molecular property prediction"] == 42
     assert cited["Nitrogen cycling microbes in paddy soil"] == 7
-    w = a["works"][0]["id"]
+    w = a["works"][0]["work_id"]
     body = {"source": a["id"], "target": b["id"], "who": "t", "why": "namesake"}
     assert client.post(f"/api/works/{w}/move", json=body).status_code == 401
     assert client.get("/api/names", params={"name": "Jaeseong Lee"}).json() == shared
     moved = client.post(f"/api/works/{w}/move", json=body, headers=AUTH)
     assert moved.status_code == 200 and moved.json()["person"] == b["id"]
-    after = {p["id"]: p for p in client.get("/api/names", params={"name": "Jaeseong Lee"}).json()["people"]}
-    assert w in {x["id"] for x in after[b["id"]]["works"]} and after[a["id"]]["n_works"] == a["n_works"] - 1
+    after = {p["id"]: p for p in client.get("/api/names", params={"name": "Jaeseong Lee"}).json()["items"]}
+    assert (
+        w in {x["work_id"] for x in after[b["id"]]["works"]} and after[a["id"]]["n_works"] == a["n_works"] - 1
+    )
     undo = client.post(f"/api/events/{moved.json()['event']['id']}/undo", json={"who": "t"}, headers=AUTH)
     assert undo.status_code == 200
     assert client.get("/api/names", params={"name": "Jaeseong Lee"}).json() == shared
@@ -191,7 +193,7 @@ def test_api_name_page_move_needs_the_token_and_undo_restores(client: object) ->
 def test_person_page_has_citations_namesakes_link_and_flag_threshold(client: object) -> None:
     from byline.people.views import FLAG_THRESHOLD
 
-    pid = client.get("/api/people", params={"name": "Jaeseong Lee"}).json()["people"][0]["id"]
+    pid = client.get("/api/people", params={"name": "Jaeseong Lee"}).json()["items"][0]["id"]
     person = client.get(f"/api/people/{pid}").json()
     assert person["flag_threshold"] == FLAG_THRESHOLD
     assert person["cited_by"] in (42, 7)

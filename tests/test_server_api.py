@@ -42,9 +42,9 @@ def test_import_has_no_side_effects_and_needs_a_source() -> None:
 def test_search_and_person(client: TestClient) -> None:
     r = client.get("/api/people", params={"name": "lee"})
     assert r.status_code == 200
-    ids = [p["id"] for p in r.json()["people"]]
+    ids = [p["id"] for p in r.json()["items"]]
     assert ids == ["P1", "P2"]
-    assert client.get("/api/people").json()["people"][2]["id"] == "P3"
+    assert client.get("/api/people").json()["items"][2]["id"] == "P3"
     p = client.get("/api/people/P1").json()
     assert p["name"] == "Jaeseong Lee" and len(p["works"]) == 2
     assert client.get("/api/works/W1").json()["title"] == "Graph nets"

@@ -41,7 +41,7 @@ def _answers(backend: Any) -> list[tuple[Any, Any]]:
     page = backend.search_page(None)
     pid = page["people"][0]["id"]
     person = backend.person(pid)
-    wid = person["works"][0]["id"]
+    wid = person["works"][0]["work_id"]
     name = person["name"]
     sigs = [w["signature_id"] for p in page["people"][:2] for w in backend.person(p["id"])["works"][:1]]
     return [
@@ -85,9 +85,9 @@ def test_openapi_documents_the_answers() -> None:
         body = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
         return body["$ref"].rsplit("/", 1)[-1]
 
-    assert answer("/api/people") == "SearchPage"
+    assert answer("/api/people") == "SearchResults"
     assert answer("/api/people/{person_id}") == "PersonView"
-    assert answer("/api/review") == "ReviewQueue"
+    assert answer("/api/review") == "ReviewPage"
     assert answer("/api/audit", "post") == "AuditResult"
     assert answer("/api/people/{person_id}/merge", "post") == "CurationResult"
     # fit (a work in its person) and probability (a pair) are two documented, distinct fields

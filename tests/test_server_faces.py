@@ -107,7 +107,7 @@ def test_exports_download_every_work(client: TestClient) -> None:
 
 
 def test_bibtex_and_csv_escape_what_would_break_them() -> None:
-    person = {"id": "P9", "name": "A", "works": [{"id": "W9", "title": XSS_TITLE, "year": 2020}]}
+    person = {"id": "P9", "name": "A", "works": [{"work_id": "W9", "title": XSS_TITLE, "year": 2020}]}
     works = {
         "W9": {
             "title": "50% of {braces} & $x_1$",

@@ -96,7 +96,7 @@ def client(db: Path) -> TestClient:
 def _people(client: TestClient, name: str | None = None) -> list[dict]:
     r = client.get("/api/people", params={"name": name} if name else {})
     assert r.status_code == 200
-    return r.json()["people"]
+    return r.json()["items"]
 
 
 def test_search_person_work(client: TestClient) -> None:
@@ -107,8 +107,10 @@ def test_search_person_work(client: TestClient) -> None:
     assert p["id"] == found[0]["id"] and p["works"] and p["variants"]
     for key in ("coauthors", "affiliations", "topics", "years", "flagged", "history", "name_variants"):
         assert key in p
-    w = client.get(f"/api/works/{p['works'][0]['id']}").json()
-    assert w["id"] == p["works"][0]["id"] and w["sources"] and w["sources"][0]["file"].endswith(".txt")
+    w = client.get(f"/api/works/{p['works'][0]['work_id']}").json()
+    assert (
+        w["work_id"] == p["works"][0]["work_id"] and w["sources"] and w["sources"][0]["file"].endswith(".txt")
+    )
     assert any(a.get("person_id") == p["id"] for a in w["authors"])
     beomsu = _people(client, "Beomsu Kim")
     assert beomsu and beomsu[0]["name"] == "Beomsu Kim"
@@ -143,7 +145,7 @@ def test_explain_and_review(client: TestClient) -> None:
 
 def test_writes_without_token_change_nothing(client: TestClient, db: Path) -> None:
     a, b = [p["id"] for p in _people(client, "Jaeseong Lee")[:2]]
-    wid = client.get(f"/api/people/{a}").json()["works"][0]["id"]
+    wid = client.get(f"/api/people/{a}").json()["works"][0]["work_id"]
     before = _dump(db)
     for action, body in [
         ("merge", {"other": b}),
@@ -190,7 +192,7 @@ def test_split_lock_claim(client: TestClient) -> None:
     biggest = _people(client)[0]
     view = client.get(f"/api/people/{biggest['id']}").json()
     assert view["n_works"] >= 2
-    wid = view["works"][-1]["id"]
+    wid = view["works"][-1]["work_id"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": [wid]}, headers=AUTH)
     assert r.status_code == 200, r.text
     new = r.json()["new_person"]
@@ -202,7 +204,7 @@ def test_split_lock_claim(client: TestClient) -> None:
     r = client.post(f"/api/people/{biggest['id']}/claim", json={"works": [wid]}, headers=AUTH)
     assert r.status_code == 409 and "refused" in r.json()["error"] and f"`unlock {new}`" in r.json()["error"]
     r = client.post(f"/api/people/{biggest['id']}/split", json={"works": ["W000000000000"]}, headers=AUTH)
-    assert r.status_code == 400
+    assert r.status_code == 404 and "W000000000000" in r.json()["error"]  # no such work
     r = client.post("/api/people/P000000000000/lock", headers=AUTH)
     assert r.status_code == 404
 
@@ -234,12 +236,12 @@ def test_audit_upload_does_not_store(client: TestClient, db: Path, seeds_dir: Pa
 
 
 def test_hostile_text_is_inert(client: TestClient) -> None:
-    everyone = client.get("/api/people", params={"limit": 500}).json()["people"]
+    everyone = client.get("/api/people", params={"limit": 500}).json()["items"]
     evil = [p for p in everyone if "onmouseover" in p["name"]]
     assert evil, "the hostile BibTeX author should be a person"
     pages = [f"/people/{evil[0]['id']}", "/?name=Jaeseong+Lee", "/", "/review?limit=500"]
     view = client.get(f"/api/people/{evil[0]['id']}").json()
-    pages.append(f"/works/{view['works'][0]['id']}")
+    pages.append(f"/works/{view['works'][0]['work_id']}")
     assert "<script>" in view["works"][0]["title"]  # stored as the source printed it...
     for url in pages:
         html = client.get(url, headers=HTML).text
@@ -290,17 +292,17 @@ def test_profiles_read_only_their_works_but_match_the_whole_corpus(db: Path) -> 
 def test_undo_and_history_endpoints(client: TestClient, db: Path) -> None:
     assert client.post("/api/events/1/undo").status_code == 401  # a curator write
     r = client.post("/api/events/99/undo", headers=AUTH)
-    assert r.status_code == 400 and "no curation event #99" in r.json()["error"]
+    assert r.status_code == 404 and "no curation event with id '99'" in r.json()["error"]
     assert client.get("/api/people/Pnope/history").status_code == 404
     a, b = (p["id"] for p in _people(client, "Jaeseong Lee")[:2])
     before = _membership(db)
     ev = client.post(f"/api/people/{a}/merge", json={"other": b}, headers=AUTH).json()["event"]
-    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    hist = client.get(f"/api/people/{a}/history").json()["items"]
     assert [(e["id"], e["kind"], e["undone_by"]) for e in hist] == [(ev["id"], "merge", None)]
     undo = client.post(f"/api/events/{ev['id']}/undo", headers=AUTH).json()
     assert undo["event"]["kind"] == "undo" and undo["event"]["payload"]["reverts"] == [ev["id"]]
     assert client.get(f"/api/people/{b}").status_code == 200  # the merged-away person is back
-    hist = client.get(f"/api/people/{a}/history").json()["events"]
+    hist = client.get(f"/api/people/{a}/history").json()["items"]
     assert [(e["kind"], e["undone_by"]) for e in hist] == [("merge", undo["event"]["id"]), ("undo", None)]
     assert _membership(db) == before  # people, their signatures and redirects as before the merge
 
@@ -322,7 +324,7 @@ def test_search_for_wildcards_and_sql_finds_nobody(client: TestClient, query: st
     r = client.get("/api/people", params={"name": query})
     assert r.status_code == 200
     page = r.json()
-    assert page["total"] == 0 and page["n_exact"] == 0 and page["people"] == []
+    assert page["total"] == 0 and page["n_exact"] == 0 and page["items"] == []
 
 
 def test_exact_only_for_the_name_itself(client: TestClient) -> None:
@@ -405,7 +407,7 @@ class CachedViewsStayTrue(RuleBasedStateMachine):
         works = self.backend.person(src)["works"]
         if src == dst or not works:
             return
-        wid = works[k % len(works)]["id"]
+        wid = works[k % len(works)]["work_id"]
         r = self.client.post(f"/api/works/{wid}/move", json={"source": src, "target": dst}, headers=AUTH)
         if r.status_code == 200:
             self.events.append(r.json()["event"]["id"])

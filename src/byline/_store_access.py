@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from byline._errors import StoreError
 from byline.records import Signature
 from byline.scorer import Scorer
 from byline.store import Store
@@ -15,8 +17,17 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["open_store", "load_model", "for_corpus", "threshold"]
 
 
-def open_store(path: str | Path) -> Store:
-    return Store(path)
+def open_store(path: str | Path, *, read: bool = False) -> Store:
+    """The store at ``path``. ``read``: the command only reads, so a store that cannot be written (on a
+    read-only file system, or a read-only file: WAL wants to write beside it) is opened read-only; a write
+    to such a store is refused in words before it starts."""
+    p = Path(path)
+    writable = not p.is_file() or (os.access(p, os.W_OK) and os.access(p.resolve().parent, os.W_OK))
+    if writable:
+        return Store(p)
+    if not read:
+        raise StoreError(f"{p}: the store is read-only (its file or folder cannot be written)")
+    return Store(p, readonly=True)
 
 
 def load_model(path: str | Path | None = None) -> Disambiguator:

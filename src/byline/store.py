@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,18 +88,30 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[i : i + n]
 
 
+def _readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path``. A WAL store needs its ``-shm`` file to be read; where the folder
+    cannot take one (a read-only file system) and no ``-wal`` holds uncommitted pages, the file is opened
+    ``immutable`` (nothing else can be writing it then)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    folder = path.resolve().parent
+    if not Path(f"{path}-wal").exists() and not os.access(folder, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
 class Store:
     """The SQLite store at ``path`` (created on first use). Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | PathLike[str], *, readonly: bool = False) -> None:
         """``readonly``: read an existing store at the current schema version without migrating or writing
-        (e.g. a worker process reading blocks while the command that started it holds the write lock)."""
+        (a worker process reading blocks while the command that started it holds the write lock, or a store on a
+        read-only file system: see :func:`_readonly_uri`)."""
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         try:
             if readonly:
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                uri = _readonly_uri(self.path)
                 self._con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
                 self._con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

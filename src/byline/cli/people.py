@@ -24,16 +24,47 @@ WorksOption = Annotated[
 PersonArg = Annotated[str, typer.Argument(help="Person id.")]
 
 
-def _store(db: Path) -> Store:
+def _store(db: Path, *, read: bool = False) -> Store:
+    """``read``: the command only reads (a store on a read-only file system is then opened read-only)."""
     from byline import _store_access as sa
 
-    return sa.open_store(db)
+    return sa.open_store(db, read=read)
 
 
 def _model(path: Path | None) -> Any:
     from byline import _store_access as sa
 
     return sa.load_model(path)
+
+
+def _event_json(ev: Any) -> dict[str, Any]:
+    """A curation event as the curation commands' ``--json`` print it: ``id``, ``kind``, ``people`` (every
+    person it names, its own first) and ``works`` (the works it names), with who, when, why and a sentence."""
+    p = ev.payload
+    named = [ev.person, *(p.get(k) for k in ("into", "from", "new_person", "source", "target"))]
+    named += [v for v in (p.get("previous") or {}).values()] if isinstance(p.get("previous"), dict) else []
+    people = list(dict.fromkeys(x for x in named if isinstance(x, str) and x))
+    works = p.get("works")
+    if not isinstance(works, list):
+        sigs = [x for v in p.values() if isinstance(v, list) for x in v if isinstance(x, str) and "#" in x]
+        works = sorted({x.split("#", 1)[0] for x in sigs})
+    return {
+        "id": ev.id,
+        "kind": ev.kind,
+        "people": people,
+        "works": list(works),
+        "who": ev.who,
+        "at": ev.at,
+        "why": ev.why,
+        "description": ev.describe(),
+    }
+
+
+def _print_last_event(store: Store) -> None:
+    """``--json`` of a curation command: the event it just created (the newest in the log)."""
+    from byline.people import repo
+
+    print_json(_event_json(repo.events(store.connection)[-1]))
 
 
 def _works_arg(works: list[str]) -> list[str]:
@@ -84,7 +115,7 @@ def register(app: typer.Typer) -> None:
         """List people (biggest first), optionally by name."""
         from byline.people import list_people
 
-        rows = list_people(_store(db), name)
+        rows = list_people(_store(db, read=True), name)
         if json_:
             print_json(
                 {
@@ -131,7 +162,7 @@ def register(app: typer.Typer) -> None:
         from byline.profiles import export as do_export
         from byline.profiles import to_openalex
 
-        store = _store(db)
+        store = _store(db, read=True)
         prof, retired = profile(store, person_id)
         if export:
             if out is None:
@@ -162,7 +193,8 @@ def register(app: typer.Typer) -> None:
         for w in prof.works:
             label = work_label(w.title, w.abstract)
             imp = "  [implicit owner]" if w.implicit else ""
-            typer.echo(f"  {w.work_id}  {w.year or '----'}  {label[:90]}{imp}")
+            # the signature id (work id # author position) is what `byline explain` takes
+            typer.echo(f"  {w.signature_id}  {w.year or '----'}  {label[:90]}{imp}")
 
     @app.command()
     def audit(
@@ -175,7 +207,7 @@ def register(app: typer.Typer) -> None:
         """Rank a listing's works by the probability that they are NOT the owner's, with evidence."""
         from byline.people import audit as run
 
-        store = _store(db)
+        store = _store(db, read=True)
         report = run(store, listing, _model(model), owner=owner)
         if json_:
             print_json(report.to_dict())
@@ -227,7 +259,7 @@ def register(app: typer.Typer) -> None:
         """Why two signatures are (or are not) the same person: features, contributions, curation."""
         from byline.people.views import explain as run
 
-        card = run(_store(db), sig_a, sig_b, _model(model))
+        card = run(_store(db, read=True), sig_a, sig_b, _model(model))
         if json_:
             print_json(card.to_dict())
             return
@@ -240,11 +272,16 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
+        json_: JsonOption = False,
     ) -> None:
         """Merge P2 into P1 (recorded; replayed on every later run)."""
         from byline.people import merge as run
 
-        survivor = run(_store(db), p1, p2, who=by, why=why)
+        store = _store(db)
+        survivor = run(store, p1, p2, who=by, why=why)
+        if json_:
+            _print_last_event(store)
+            return
         typer.echo(f"merged {p2} into {survivor}; {p2} now redirects to {survivor}")
 
     @app.command()
@@ -254,11 +291,16 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
+        json_: JsonOption = False,
     ) -> None:
         """Move a person's signatures on the given works to a new person, kept apart from then on."""
         from byline.people import split as run
 
-        new = run(_store(db), person_id, _works_arg(works), who=by, why=why)
+        store = _store(db)
+        new = run(store, person_id, _works_arg(works), who=by, why=why)
+        if json_:
+            _print_last_event(store)
+            return
         typer.echo(f"split {person_id}: the given works now belong to new person {new}")
 
     @app.command()
@@ -267,11 +309,18 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
+        json_: JsonOption = False,
     ) -> None:
-        """Freeze a person's membership against later model runs."""
+        """Freeze a person's membership against later model runs (locking a locked person changes nothing)."""
         from byline.people import lock as run
+        from byline.people.curate import lock_event
 
-        p = run(_store(db), person_id, who=by, why=why)
+        store = _store(db)
+        p = run(store, person_id, who=by, why=why)
+        if json_:
+            held = lock_event(store, p)
+            print_json(_event_json(held) if held is not None else None)
+            return
         typer.echo(f"locked {p}")
 
     @app.command()
@@ -280,11 +329,16 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
+        json_: JsonOption = False,
     ) -> None:
         """Lift the locks on a person (recorded; the lock events stay in the history)."""
         from byline.people import unlock as run
 
-        p = run(_store(db), person_id, who=by, why=why)
+        store = _store(db)
+        p = run(store, person_id, who=by, why=why)
+        if json_:
+            _print_last_event(store)
+            return
         typer.echo(f"unlocked {p}")
 
     @app.command()
@@ -300,7 +354,7 @@ def register(app: typer.Typer) -> None:
 
         ev = run(_store(db), event_id, who=by, why=why)
         if json_:
-            print_json(ev.to_dict())
+            print_json(_event_json(ev))
             return
         typer.echo(f"event #{ev.id}: undid event #{event_id}")
 
@@ -311,11 +365,16 @@ def register(app: typer.Typer) -> None:
         db: DbOption = DEFAULT_DB,
         by: ByOption = "",
         why: WhyOption = "",
+        json_: JsonOption = False,
     ) -> None:
         """Attach the given works' matching signatures to a person."""
         from byline.people import claim as run
 
-        p = run(_store(db), person_id, _works_arg(works), who=by, why=why)
+        store = _store(db)
+        p = run(store, person_id, _works_arg(works), who=by, why=why)
+        if json_:
+            _print_last_event(store)
+            return
         typer.echo(f"claimed {len(_works_arg(works))} work(s) for {p}")
 
     @app.command()
@@ -327,7 +386,7 @@ def register(app: typer.Typer) -> None:
         """Curation events about a person."""
         from byline.people import history as run
 
-        events = run(_store(db), person_id)
+        events = run(_store(db, read=True), person_id)
         from byline.curation import event_log
 
         undone = {i: e.id for e in events for i in e.reverts()}

@@ -22,7 +22,7 @@ from byline.people.corpus import Corpus, load_corpus
 from byline.people.runs import person_name
 from byline.store import Store, utc_now
 
-__all__ = ["merge", "split", "lock", "unlock", "claim", "move", "undo", "history"]
+__all__ = ["merge", "split", "lock", "lock_event", "unlock", "claim", "move", "undo", "history"]
 
 Conn = repo.Conn
 
@@ -133,17 +133,30 @@ def split(store: Store, pid: str, works: Sequence[str], who: str = "", why: str 
 
 
 def lock(store: Store, pid: str, who: str = "", why: str = "") -> str:
-    """Freeze ``pid``'s membership: later runs keep exactly these signatures together and apart from others."""
+    """Freeze ``pid``'s membership: later runs keep exactly these signatures together and apart from others.
+
+    Idempotent: a person already locked as it is now is left alone (no second event); :func:`lock_event`
+    gives the lock that holds it."""
     with store.transaction():
         conn, _, cs, corpus = _state(store)
         p = repo.resolve(conn, pid)
         mine = repo.members(conn, p)
         held = cs.lock_of(mine[0]) if mine else None
         if held is not None and cs.component(mine[0]) == set(mine):
-            raise InputError(f"person {p} is already locked by {held.describe()}")
+            return p
         _record(conn, cs, "lock", p, {"members": mine}, who, why)
         _refresh(conn, [p], corpus, cs)
     return p
+
+
+def lock_event(store: Store, pid: str) -> Event | None:
+    """The lock event that holds person ``pid`` as it is now (None when it is not locked)."""
+    conn = store.connection
+    p = repo.resolve(conn, pid)
+    mine = repo.members(conn, p)
+    cs = ConstraintSet.replay(repo.events(conn))
+    held = cs.lock_of(mine[0]) if mine else None
+    return held if held is not None and cs.component(mine[0]) == set(mine) else None
 
 
 def unlock(store: Store, pid: str, who: str = "", why: str = "") -> str:

@@ -106,11 +106,12 @@ def person_fit(
 
 @dataclass(frozen=True)
 class FlaggedWork:
-    """A work shown as "possibly not theirs", with its evidence and the pair to explain it by."""
+    """A work shown as "possibly not theirs", with its evidence and the pair to explain it by; ``fit`` as
+    every work row has it (1 - the audit's probability that it is not the person's)."""
 
     work_id: str
     title: str | None
-    score: float
+    fit: float
     abstract_start: str | None
     evidence: list[str]
     signature_id: str
@@ -134,7 +135,7 @@ def flagged_works(prof: Profile, fit: PersonFit) -> list[FlaggedWork]:
             FlaggedWork(
                 ref.work_id,
                 ref.title,
-                item.score,
+                item.fit,
                 snippet(ref.abstract),
                 list(item.evidence),
                 ref.signature_id,
@@ -142,7 +143,7 @@ def flagged_works(prof: Profile, fit: PersonFit) -> list[FlaggedWork]:
                 other,
             )
         )
-    return sorted(out, key=lambda f: (-f.score, f.work_id))
+    return sorted(out, key=lambda f: (f.fit, f.work_id))
 
 
 @dataclass(frozen=True)

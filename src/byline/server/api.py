@@ -31,6 +31,11 @@ from byline.server.web import (
     _two_signatures,
 )
 
+# Paging: every listing answers items, total, limit, offset, next_offset (contracts.page_of).
+Limit = Annotated[int, Query(ge=1, le=500, description="how many items per page")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="the first item's index")]
+MAX_REVIEW = 100_000  # the review queue the API pages through (the backend caches it whole)
+
 # -------------------------------------------------------------------------------------------------- exports
 MAX_EXPORT_WORKS = 5000
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -89,23 +94,33 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "/api/people",
         tags=["people"],
         summary="Search people by any printed form of a name (word order, initials, typos); paged",
-        response_model=C.SearchPage,
+        response_model=C.SearchResults,
     )
     async def api_people(
-        name: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        name: Annotated[str | None, Query(max_length=NAME_MAX)] = None, limit: Limit = 50, offset: Offset = 0
     ) -> Any:
-        return await read("search_page", name.strip() if name else None, offset, limit)
+        found = await read("search_page", " ".join((name or "").split()) or None, offset, limit)
+        return {
+            "items": found["people"],
+            "total": found["total"],
+            "limit": limit,
+            "offset": offset,
+            "next_offset": found["next_offset"],
+            "query": found["query"],
+            "n_exact": found["n_exact"],
+        }
 
     @app.get(
         "/api/names",
         tags=["people"],
         summary="Everyone sharing a name, side by side: years, coauthors, affiliations, topics, works",
-        response_model=C.NamePage,
+        response_model=C.NamesResults,
     )
-    async def api_names(name: Annotated[str, Query(min_length=1, max_length=NAME_MAX)]) -> Any:
-        return await read("name_page", _clean_name(name))
+    async def api_names(
+        name: Annotated[str, Query(max_length=NAME_MAX)] = "", limit: Limit = 50, offset: Offset = 0
+    ) -> Any:
+        shared = await read("name_page", _clean_name(name))  # "", " " and no name: one error
+        return {**C.page_of(shared["people"], offset, limit), "name": shared["name"]}
 
     @app.post(
         "/api/works/{work_id}/move",
@@ -152,10 +167,10 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "/api/review",
         tags=["people"],
         summary="The review queue: assignments whose pair `probability` is lowest first (each with its `fit`)",
-        response_model=C.ReviewQueue,
+        response_model=C.ReviewPage,
     )
-    async def api_review(limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Any:
-        return {"items": await read("review_queue", limit)}
+    async def api_review(limit: Limit = 50, offset: Offset = 0) -> Any:
+        return C.page_of(await read("review_queue", MAX_REVIEW), offset, limit)
 
     @app.post(
         "/api/audit",
@@ -243,10 +258,10 @@ def _api_routes(app: FastAPI, backend: Backend, check: TokenCheck) -> None:
         "/api/people/{person_id}/history",
         tags=["curation"],
         summary="Curation events about a person, with their ids (as `byline history --json`)",
-        response_model=C.History,
+        response_model=C.HistoryPage,
     )
-    async def api_history(person_id: PersonId) -> Any:
-        return {"events": await read("history", person_id)}
+    async def api_history(person_id: PersonId, limit: Limit = 50, offset: Offset = 0) -> Any:
+        return C.page_of(await read("history", person_id), offset, limit)
 
     for action, summary in summaries.items():
         app.post(

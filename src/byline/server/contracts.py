@@ -75,7 +75,7 @@ class Topic(TypedDict):
 
 @with_config(_STRICT)
 class NameWork(TypedDict):
-    id: str
+    work_id: str
     signature_id: str
     title: str | None
     abstract_start: str | None
@@ -123,15 +123,10 @@ class HistoryEvent(TypedDict):
 
 
 @with_config(_STRICT)
-class History(TypedDict):
-    events: list[HistoryEvent]
-
-
-@with_config(_STRICT)
 class WorkRow(TypedDict):
     """One work of a person page; ``fit``: how well it fits the person (None when not scored)."""
 
-    id: str
+    work_id: str
     signature_id: str
     title: str | None
     year: int | None
@@ -152,7 +147,7 @@ class WorkRow(TypedDict):
 class FlaggedWork(TypedDict):
     work_id: str
     title: str | None
-    score: float
+    fit: float  # as the work row's: low means possibly not theirs
     abstract_start: str | None
     evidence: list[str]
     signature_id: str
@@ -223,7 +218,7 @@ class Source(TypedDict):
 
 @with_config(_STRICT)
 class WorkView(TypedDict):
-    id: str
+    work_id: str
     title: str | None
     year: int | None
     venue: str | None
@@ -284,11 +279,6 @@ class ReviewItem(TypedDict):
 
 
 @with_config(_STRICT)
-class ReviewQueue(TypedDict):
-    items: list[ReviewItem]
-
-
-@with_config(_STRICT)
 class AuditWork(TypedDict):
     work_id: str
     title: str | None
@@ -320,6 +310,71 @@ class CurationResult(TypedDict):
     new_person: NotRequired[str]
     source: NotRequired[str | None]
     work: NotRequired[str]
+
+
+# -- paged answers of the API: one shape ------------------------------------------------------------
+# Every listing the API pages (search, review, names, history) answers ``items`` (this page), ``total``
+# (all matches), ``limit`` and ``offset`` (as asked), ``next_offset`` (None on the last page).
+
+
+@with_config(_STRICT)
+class SearchResults(TypedDict):
+    """``GET /api/people``: people whose name matches, those matching the name first (``n_exact``)."""
+
+    items: list[SearchHit]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    query: str | None
+    n_exact: int
+
+
+@with_config(_STRICT)
+class NamesResults(TypedDict):
+    """``GET /api/names``: everyone sharing ``name``, side by side."""
+
+    items: list[NamePerson]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    name: str
+
+
+@with_config(_STRICT)
+class HistoryPage(TypedDict):
+    """``GET /api/people/{id}/history``: the person's curation events, oldest first."""
+
+    items: list[HistoryEvent]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+@with_config(_STRICT)
+class ReviewPage(TypedDict):
+    """``GET /api/review``: assignments to review, the least probable first."""
+
+    items: list[ReviewItem]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+def page_of(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
+    """The paging keys of a whole list: ``items`` (``limit`` of them from ``offset``), ``total``, ...."""
+    total = len(items)
+    nxt = offset + limit
+    return {
+        "items": items[offset:nxt],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": nxt if nxt < total else None,
+    }
 
 
 # -- request bodies ---------------------------------------------------------------------------------

@@ -33,12 +33,12 @@ def profile_of(
     """The profile behind a served person (and its works' details from the served works)."""
     refs, details = [], {}
     for row in person.get("works") or []:
-        full = works.get(row.get("id"), {})
+        full = works.get(row.get("work_id"), {})
         printed = row.get("printed_name") or person.get("name") or ""
         authors = _authors(full) or [str(a) for a in row.get("authors") or []]
         refs.append(
             WorkRef(
-                row["id"],
+                row["work_id"],
                 row.get("signature_id") or "",
                 full.get("title") or row.get("title"),
                 full.get("year") or row.get("year"),
@@ -48,7 +48,7 @@ def profile_of(
                 bool(row.get("implicit")),
             )
         )
-        details[row["id"]] = WorkDetails(
+        details[row["work_id"]] = WorkDetails(
             authors, dict(full.get("ids") or row.get("ids") or {}), full.get("abstract"), row.get("fit")
         )
     prof = Profile(
@@ -82,4 +82,4 @@ def to_csv(person: Mapping[str, Any], works: Mapping[str, Mapping[str, Any]]) ->
 
 
 def work_ids(person: Mapping[str, Any]) -> Sequence[str]:
-    return [w["id"] for w in person.get("works") or [] if w.get("id")]
+    return [w["work_id"] for w in person.get("works") or [] if w.get("work_id")]

@@ -81,7 +81,7 @@ async def _with_work_ids(read: Callable[..., Awaitable[Any]], person: dict[str, 
     for w in works:
         if "ids" not in w:
             try:
-                w = {**w, "ids": (await read("work", w["id"])).get("ids") or {}}
+                w = {**w, "ids": (await read("work", w["work_id"])).get("ids") or {}}
             except (NotFound, BylineError, KeyError):
                 w = {**w, "ids": {}}
         rows.append(w)

@@ -189,7 +189,7 @@ class StoreBackend(CachedViews):
                     "topics": [{"term": t, "count": c} for t, c in prof.topics[:6]],
                     "works": [
                         {
-                            "id": w.work_id,
+                            "work_id": w.work_id,
                             "signature_id": w.signature_id,
                             "title": w.title,
                             "abstract_start": snippet(w.abstract),
@@ -264,7 +264,7 @@ class StoreBackend(CachedViews):
             item = fit.works.get(ref.work_id)
             work_rows.append(
                 {
-                    "id": ref.work_id,
+                    "work_id": ref.work_id,
                     "signature_id": ref.signature_id,
                     "title": ref.title,
                     "year": ref.year,
@@ -361,7 +361,7 @@ class StoreBackend(CachedViews):
                 }
             )
         return {
-            "id": w.id,
+            "work_id": w.id,
             "title": w.title,
             "year": w.year,
             "venue": w.venue,
@@ -476,10 +476,13 @@ class StoreBackend(CachedViews):
         why: str | None = None,
     ) -> CurationResult:
         from byline import people
+        from byline.people.curate import lock_event
 
         if action not in CURATION_ACTIONS:
             raise InputError(f"unknown curation action {action!r}")
         store = self._store()
+        if action in ("split", "claim"):
+            self._known_works(works or [])
         with self._writing(person_id, *([other] if other else [])) as touched:
             pid = self._resolve(person_id)
             result: CurationResult = {"action": action, "requested": person_id, "event": None, "person": None}
@@ -503,8 +506,11 @@ class StoreBackend(CachedViews):
             result["person"] = shown
             touched.add(shown)
         events = people.history(store, shown)
+        if action == "lock":  # the lock that holds it (a second lock makes no event: the first answers)
+            held = lock_event(store, shown)
+            events = [e for e in events if held is not None and e.id == held.id] or events
         if events:
-            result["event"] = _history(events[-1:])[0]
+            result["event"] = _history(events)[-1]
         return result
 
     def move(
@@ -513,6 +519,7 @@ class StoreBackend(CachedViews):
         """Move ``source``'s signature on ``work_id`` to ``target`` (one claim event, undoable)."""
         from byline import people
 
+        self._known_works([work_id])
         with self._writing(source, target):
             src, dst = self._resolve(source), self._resolve(target)
             ev = people.move(self._store(), work_id, src, dst, who=who, why=why or "")
@@ -523,6 +530,8 @@ class StoreBackend(CachedViews):
         """Append an undo of curation event ``event_id``; returns the undo event and the person to show."""
         from byline import people
 
+        if not any(e.id == event_id for e in repo.events(self._con)):
+            raise NotFound("curation event", str(event_id))
         with self._writing() as touched:
             ev = people.undo(self._store(), event_id, who=who, why=why or "")
             shown = self._resolve_quiet(ev.person)
@@ -541,6 +550,13 @@ class StoreBackend(CachedViews):
                 named = [ev.payload.get(k) for k in ("from", "into", "new_person", "source", "target")]
                 return [ev.person, *(str(p) for p in named if isinstance(p, str))]
         return []
+
+    def _known_works(self, work_ids: list[str]) -> None:
+        """:class:`NotFound` (404) for the first work id the store does not hold."""
+        found = self._store().works_by_id(list(work_ids))
+        missing = [w for w in work_ids if w not in found]
+        if missing:
+            raise NotFound("work", missing[0])
 
     def _resolve_quiet(self, pid: str) -> str | None:
         try:
