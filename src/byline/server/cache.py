@@ -118,7 +118,8 @@ class CachedViews:
         """Drop the cached views a write touched; the caller holds ``_lock``. Person pages of ``touched``
         (their lock flag, history or works changed); works' fit and review items only of ``moved`` (the
         people whose works or coauthor placements changed: a lock changes no fit); the corpus only when
-        signatures moved; the searches and name pages that show or match a touched person; explain cards
+        signatures moved; the searches, name pages and person pages (their namesakes) that show or match a
+        touched person; explain cards
         (their constraints) and the assembled review queue."""
         from byline.people.views import name_match
 
@@ -128,10 +129,17 @@ class CachedViews:
             match = name_match(query)
             return any(match(n) is not None for n in names)
 
+        def namesake_of_touched(view: dict[str, Any]) -> bool:
+            """A person page lists its namesakes: it changes when a touched person shares its name."""
+            if any(n.get("id") in touched for n in view.get("namesakes") or ()):
+                return True
+            match = name_match(view["name"])
+            return any(match(n) is not None for n in names)
+
         for key, value in list(self._cache.items()):
             kind = key[0]
             if (
-                (kind == "person" and key[1] in touched)
+                (kind == "person" and (key[1] in touched or namesake_of_touched(value)))
                 or (kind in ("fit", "review") and key[1] in moved)
                 or (kind == "corpus" and moved)
                 or kind in ("constraints", "explain", "review_queue")
