@@ -163,8 +163,11 @@ def parse_file(
     label: str | None = None,
 ) -> ParsedFile:
     """Parse one input file completely (:func:`open_file`, records collected). Raises InputError."""
-    f = open_file(path, owner, format, on_record, csv_mapping, label)
-    records = list(f.records)
+    return _collected(open_file(path, owner, format, on_record, csv_mapping, label))
+
+
+def _collected(f: OpenFile) -> ParsedFile:
+    records = list(f.records)  # the owner and the listing flag are final once the records are read
     return ParsedFile(f.path, f.hash, f.size, f.format, records, f.is_listing, f.owner)
 
 
@@ -178,28 +181,7 @@ def parse_files(
 ) -> list[ParsedFile]:
     """:func:`parse_file` on every path, in order (``labels``: path -> the name provenance gives it);
     the first bad file raises. ``progress`` hears of each file and of every 1,000 records."""
-    if isinstance(paths, str | PathLike):
-        paths = [paths]
-    todo = [Path(p) for p in paths]
-    if not todo:
-        raise InputError("no input files")
-    parsed: list[ParsedFile] = []
-    count = 0
-    for i, p in enumerate(todo):
-        if progress is not None:
-            progress(i, len(todo), count, str(p))
-
-        def bump(n: int, _i: int = i, _p: Path = p) -> None:
-            nonlocal count
-            count += n
-            if progress is not None:
-                progress(_i, len(todo), count, str(_p))
-
-        label = (labels or {}).get(str(p))
-        parsed.append(parse_file(p, owner, format, on_record=bump, csv_mapping=csv_mapping, label=label))
-    if progress is not None:
-        progress(len(todo), len(todo), count, "")
-    return parsed
+    return [_collected(f) for f in open_files(paths, owner, format, progress, csv_mapping, labels)]
 
 
 def open_files(

@@ -347,9 +347,6 @@ def write_people(
     ``run_id`` of the run that last moved it.
     """
     stored = people(conn)
-    old_groups: dict[str, set[str]] = {}
-    for sid, pid in old.items():
-        old_groups.setdefault(pid, set()).add(sid)
     last_run = dict(conn.execute("SELECT signature_id, run_id FROM person_signatures").fetchall())
     if blocks is None:
         conn.execute("DELETE FROM person_signatures")
@@ -360,6 +357,26 @@ def write_people(
             conn.execute(f"DELETE FROM person_signatures WHERE block IN ({_marks(len(chunk))})", tuple(chunk))
         gone = [p for p, r in stored.items() if r.block in blocks and p not in new.groups]
     delete_people(conn, gone)
+    write_people_rows(conn, run_id, new, old, stored, last_run)
+
+
+# -- curation events ----------------------------------------------------------------------------------
+
+
+def write_people_rows(
+    conn: Conn,
+    run_id: int,
+    new: PeopleWrite,
+    old: Mapping[str, str],
+    stored: Mapping[str, PersonRecord],
+    last_run: Mapping[str, int],
+) -> None:
+    """Insert or update ``new``'s people and write their signature rows (3 statements). ``stored``: the
+    people rows before the write; ``last_run``: signature id -> the run that last moved it (kept when a
+    signature stays with its person)."""
+    old_groups: dict[str, set[str]] = {}
+    for sid, pid in old.items():
+        old_groups.setdefault(pid, set()).add(sid)
     inserts, updates = [], []
     for pid in sorted(new.groups):
         sids = set(new.groups[pid])
@@ -390,9 +407,6 @@ def write_people(
             for s in sorted(new.groups[pid])
         ],
     )
-
-
-# -- curation events ----------------------------------------------------------------------------------
 
 
 def events(conn: Conn) -> list[Event]:

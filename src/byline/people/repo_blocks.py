@@ -8,7 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from byline.people.repo import Conn, PeopleWrite, PersonRecord, delete_empty_people, delete_people
+from byline.people.repo import (
+    Conn,
+    PeopleWrite,
+    PersonRecord,
+    delete_empty_people,
+    delete_people,
+    write_people_rows,
+)
 
 __all__ = [
     "assignments_in_blocks",
@@ -66,43 +73,12 @@ def write_people_in_blocks(
             (sids,),
         ).fetchall()
     )
-    old_groups: dict[str, set[str]] = {}
-    for sid, pid in old.items():
-        old_groups.setdefault(pid, set()).add(sid)
     conn.execute("DELETE FROM person_signatures WHERE block IN (SELECT value FROM json_each(?))", (bl,))
     conn.execute(
         "DELETE FROM person_signatures WHERE signature_id IN (SELECT value FROM json_each(?))", (sids,)
     )
     delete_people(conn, [p for p, r in stored.items() if r.block in blocks and p not in new.groups])
-    inserts, updates = [], []
-    for pid in sorted(new.groups):
-        row = (new.names[pid], new.blocks[pid], bool(new.locked[pid]))
-        cur = stored.get(pid)
-        if cur is None:
-            inserts.append((pid, row[0], row[1], int(row[2]), run_id, run_id))
-        elif set(new.groups[pid]) != old_groups.get(pid, set()) or (cur.name, cur.block, cur.locked) != row:
-            updates.append((row[0], row[1], int(row[2]), run_id, pid))
-    conn.executemany(
-        "INSERT INTO people (id, name, block, locked, created_run, updated_run) VALUES (?,?,?,?,?,?)", inserts
-    )
-    conn.executemany(
-        "UPDATE people SET name = ?, block = ?, locked = ?, updated_run = ? WHERE id = ?", updates
-    )
-    conn.executemany(
-        "INSERT INTO person_signatures (signature_id, person_id, block, work_id, implicit, run_id) "
-        "VALUES (?,?,?,?,?,?)",
-        [
-            (
-                s,
-                pid,
-                *new.sig_rows[s][:2],
-                int(new.sig_rows[s][2]),
-                run_id if old.get(s) != pid else last_run.get(s),
-            )
-            for pid in sorted(new.groups)
-            for s in sorted(new.groups[pid])
-        ],
-    )
+    write_people_rows(conn, run_id, new, old, stored, last_run)
     delete_empty_people(conn, sorted(set(old.values()) - set(new.groups)))
 
 
