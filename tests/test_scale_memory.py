@@ -78,8 +78,10 @@ def test_curation_and_reruns_hold_across_batches(tmp_path: Path, corpus_bib: Pat
         first = _placements(s)
         people = sorted(set(first.values()))
         by_block = dict(s.connection.execute("SELECT id, block FROM people").fetchall())
-        a = people[0]
-        b = next(p for p in people[1:] if by_block[p] == by_block[a])  # two people of one block
+        in_block: dict[str, list[str]] = {}
+        for p in people:
+            in_block.setdefault(by_block[p], []).append(p)
+        a, b = next(ps[:2] for ps in in_block.values() if len(ps) >= 2)  # two people of one block
         merged = merge(s, a, b, who="t", why="same person")
         again = disambiguate(s, model, batch_signatures=40)
         after = _placements(s)
