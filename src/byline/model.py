@@ -45,8 +45,8 @@ class Disambiguator:
             "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
             e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts),
             "hard" (all at once: initials, stemmed titles, sparse), "initials-undated" / "sparse-undated"
-            (those copies with year and venue also dropped from half the signatures of either class, so a
-            missing year or venue says nothing about the pair).
+            (those copies with the year also dropped from half the signatures of either class, so a
+            missing year says nothing about the pair).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -73,7 +73,7 @@ class Disambiguator:
         knn: int = 20,
         name_constraints: bool = True,
         balanced_sampling: bool = True,
-        augment: tuple[str, ...] = ("initials-undated", "sparse-undated"),
+        augment: tuple[str, ...] = ("initials", "sparse"),
         n_jobs: int = 1,
     ):
         self.threshold = threshold
