@@ -89,3 +89,22 @@ def test_hard_copy_stems_titles_and_drops_rich_fields():
     assert (h.name, h.title, h.abstract, h.email) == ("J. Lee", "learn graph network", None, None)
     assert (h.person, h.dataset) == ("p~hard", "data~hard")
     assert stem_word("class") == "class" and stemmed_title(None) is None
+
+
+@pytest.mark.parametrize("kind", ["initials-undated", "sparse-undated"])
+def test_undated_copies_drop_the_year_from_half_of_either_class(kind):
+    """A missing year must say nothing about the pair: the copies drop it from about half the signatures,
+    chosen by id alone, so same-person and different-person pairs lose it alike."""
+    sigs = [sig(k, person=f"p{k % 2}") for k in range(400)]
+    out = derive(sigs, kind)
+    assert out == derive(sigs, kind)  # deterministic
+    undated = [c.year is None for c in out]
+    assert all(c.venue == "CVPR" for c in out)
+    assert 150 < sum(undated) < 250
+    for person in ("p0", "p1"):  # both people lose them
+        mine = [u for u, s in zip(undated, sigs, strict=True) if s.person == person]
+        assert 60 < sum(mine) < 140
+    dated = out[undated.index(False)]
+    assert (dated.year, dated.venue) == (2023, "CVPR")
+    base = derive(sigs[:1], kind.split("-")[0])[0]
+    assert (out[0].name, out[0].abstract) == (base.name, base.abstract)

@@ -45,7 +45,9 @@ class Disambiguator:
         augment: derived copies of the training signatures to learn from too (:mod:`byline.augment`):
             "initials" (given names cut to initials), "sparse" (no abstract, keywords, affiliation,
             e-mail), "abstract-only" (bare abstracts), "some-abstract-only" (half of them bare abstracts),
-            "hard" (all at once: initials, stemmed titles, sparse).
+            "hard" (all at once: initials, stemmed titles, sparse), "initials-undated" / "sparse-undated"
+            (those copies with the year also dropped from half the signatures of either class, so a
+            missing year says nothing about the pair).
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
