@@ -516,7 +516,7 @@ def render_section(report: dict[str, Any]) -> str:
         "",
         f"Acceptance: (a) initials and (b) sparse within {MAX_F1_DROP:.2f} B3 F1 of intact; "
         f"(c) no recall collapse in large blocks, checked here as: no bucket of blocks ≥ 50 signatures with B3 "
-        f"recall more than {COLLAPSE_DROP:.2f} below the dataset's intact B3 recall. Issue 16: **hard** within "
+        f"recall more than {COLLAPSE_DROP:.2f} below the dataset's intact B3 recall. The hard copy: **hard** within "
         f"{HARD_MAX_F1_DROP:.2f} B3 F1 of intact, and no block-size bucket (intact or hard) with B3 recall below "
         f"{MIN_BUCKET_RECALL}.",
         "",

@@ -1,4 +1,4 @@
-"""The three curator sequences of issue 21 that did not stick, through the library and the CLI, each followed
+"""The three curator sequences that did not stick before, through the library and the CLI, each followed
 by ``disambiguate`` runs: a lock bypassed by a claim or a move, two splits merged back by the model, and a
 split after a merge refused."""
 

@@ -121,7 +121,7 @@ def test_audit_of_the_abstract_page_calls_the_foreign_abstracts_uncertain_with_e
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 16, open: bare abstracts carry no coauthor or venue; the shipped model keeps the face/avatar "
+    reason="open: bare abstracts carry no coauthor or venue; the shipped model keeps the face/avatar "
     "abstracts together with the MoE and video-compression ones instead of joining them to the titled person",
 )
 def test_face_avatar_abstracts_join_the_titled_face_swapping_person(store):
