@@ -192,6 +192,7 @@ def test_the_papers_per_year_chart_stays_legible(
     page.goto(srv.url + "/")
     page.locator("#results a.person-link").first.click()
     page.wait_for_selector("#person-name")
+    page.wait_for_load_state("load")  # the stylesheet decides which of the two charts shows
     charts = page.locator("svg.timeline:visible")
     assert charts.count() == 1
     box = charts.first.bounding_box()
