@@ -17,27 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, TOKEN, LiveServer, _missing, _model, _seed_db
+from test_browser import SHOTS, TOKEN, LiveServer, _missing, _model, _seed_db
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 ORCID = "0000-0002-1825-0097"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _context(chromium: object, viewport: str, server: LiveServer, offline: bool = True) -> object:

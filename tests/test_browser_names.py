@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from _helpers import BIO, ML, TinyModel, write_bib
-from test_browser import CHROMIUM, CHROMIUM_ARGS, REPO, TOKEN, LiveServer, _missing, _model
+from test_browser import REPO, TOKEN, LiveServer, _missing, _model
 from test_browser_faces import VIEWPORTS, _context, _overflow, _shot
 
 pytestmark = pytest.mark.browser
@@ -32,21 +32,6 @@ KIMS = [  # 56 different people named Kim: more than one page of results
     for b in SYLLABLES
     if a != b
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _openalex(path: Path) -> Path:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from _helpers import BIO, ML, write_bib
-from test_browser import CHROMIUM, CHROMIUM_ARGS, REPO, TOKEN, LiveServer, _missing, _model
+from test_browser import REPO, TOKEN, LiveServer, _missing, _model
 from test_browser_faces import VIEWPORTS, _context, _overflow, _shot
 from test_browser_names import _openalex
 
@@ -53,21 +53,6 @@ NARROW_CELLS = """sel => [...document.querySelectorAll(sel)]
   .filter(c => c.innerText.trim() && getComputedStyle(c).display !== 'none')
   .map(c => [c.innerText.trim().slice(0, 30), c.getBoundingClientRect().width])
   .filter(([_, w]) => w < 80)"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
