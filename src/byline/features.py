@@ -16,9 +16,10 @@ Missing information gives ``NaN`` (LightGBM routes it as "missing").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,22 @@ def _eq(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     out = (a == b).astype(np.float32)
     out[(a < 0) | (b < 0)] = np.nan
     return np.asarray(out)
+
+
+def _shared(
+    values: Iterable[Any], fn: Callable[[Any], list[str]], key: Callable[[Any], Any] | None = None
+) -> list[list[str]]:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value (or ``key(v)``): equal values get
+    the same list object (do not mutate it)."""
+    memo: dict[Any, list[str]] = {}
+    out = []
+    for v in values:
+        k = v if key is None else key(v)
+        r = memo.get(k)
+        if r is None:
+            r = memo[k] = fn(v)
+        out.append(r)
+    return out
 
 
 class BlockData:
@@ -122,10 +139,28 @@ class BlockData:
         self._gram_cache: dict[str, Any] = {}
 
     # --- sparse matrices, built lazily -------------------------------------------------------------
+    # Text is tokenized once per distinct value (a work's title and abstract are shared by the
+    # signatures of its authors), words are stemmed and cut into character 4-grams once per distinct
+    # word, coauthor names parsed once per distinct name. Equal values share one token list, which
+    # tfidf_matrix maps to term ids once; the matrices are the same as computing every row on its own.
+    @cached_property
+    def _coauthor_keys(self) -> dict[str, tuple[str, str, str]]:
+        """Per distinct coauthor name: its block key, initials key and full-name key ("" if none)."""
+        out = {}
+        for c in set(chain.from_iterable(s.coauthors for s in self.sigs)):
+            p = parse_name(c)
+            full = f"{p.given_joined} {surname_key(p)}" if not p.given_is_initial and p.surname else ""
+            out[c] = (block_key(c), initials_key(p), full)
+        return out
+
+    def _coauthor_docs(self, kind: int, own: Sequence[str]) -> list[list[str]]:
+        keys = self._coauthor_keys
+        return [sorted({keys[c][kind] for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)]
+
     @cached_property
     def coauthors(self) -> sp.csr_matrix:
         own = [block_key(p) for p in self.parsed]
-        docs = [sorted({block_key(c) for c in s.coauthors} - {own[k], ""}) for k, s in enumerate(self.sigs)]
+        docs = self._coauthor_docs(0, own)
         return tfidf_matrix(docs, binary=True, block_ids=self.block_id)  # 0/1: dot = overlap count
 
     @cached_property
@@ -139,43 +174,33 @@ class BlockData:
     def coauthors_initials(self) -> sp.csr_matrix:
         """Coauthors keyed by surname + all initials ("radhika ag"): finer than the block key."""
         own = [initials_key(p) for p in self.parsed]
-        docs = [
-            sorted({initials_key(parse_name(c)) for c in s.coauthors} - {own[k], ""})
-            for k, s in enumerate(self.sigs)
-        ]
-        return tfidf_matrix(docs, binary=True, block_ids=self.block_id)
+        return tfidf_matrix(self._coauthor_docs(1, own), binary=True, block_ids=self.block_id)
 
     @cached_property
     def coauthors_full(self) -> sp.csr_matrix:
         """Coauthors printed with a full given name, keyed by that full name ("seungwon hwang")."""
-        docs = []
-        for s in self.sigs:
-            keys = set()
-            for c in s.coauthors:
-                p = parse_name(c)
-                if not p.given_is_initial and p.surname:
-                    keys.add(f"{p.given_joined} {surname_key(p)}")
-            docs.append(sorted(keys))
+        docs = self._coauthor_docs(2, [""] * self.n)
         return tfidf_matrix(docs, binary=True, block_ids=self.block_id)
 
     @cached_property
     def title_chars(self) -> sp.csr_matrix:
-        docs = []
-        for ws in self._title_words:
-            grams = []
-            for w in ws:
-                w = f" {w} "
-                grams += [w[k : k + 4] for k in range(len(w) - 3)]
-            docs.append(grams)
+        tw = self._title_words
+        grams = {}
+        for w in set(chain.from_iterable(tw)):
+            w2 = f" {w} "
+            grams[w] = [w2[k : k + 4] for k in range(len(w2) - 3)]
+        docs = _shared(tw, lambda ws: list(chain.from_iterable(map(grams.__getitem__, ws))), key=id)
         return tfidf_matrix(docs, block_ids=self.block_id)
 
     @cached_property
     def text_all(self) -> sp.csr_matrix:
-        docs = [
-            [_stem(w) for w in self._title_words[k] + self._abstract_words[k]]
-            + [f"k:{unidecode(x).lower().strip()}" for x in s.keywords]
-            for k, s in enumerate(self.sigs)
-        ]
+        tw, aw, kw = self._title_words, self._abstract_words, self._keyword_tokens
+        stem = {w: _stem(w) for w in set(chain.from_iterable(tw)).union(chain.from_iterable(aw))}
+        docs = _shared(
+            range(self.n),
+            lambda k: [stem[w] for w in tw[k]] + [stem[w] for w in aw[k]] + [f"k:{x}" for x in kw[k]],
+            key=lambda k: (id(tw[k]), id(aw[k]), id(kw[k])),
+        )
         return tfidf_matrix(docs, block_ids=self.block_id)
 
     @cached_property
@@ -184,11 +209,16 @@ class BlockData:
 
     @cached_property
     def _title_words(self) -> list[list[str]]:
-        return [words(s.title) for s in self.sigs]
+        return _shared([s.title for s in self.sigs], words)
 
     @cached_property
     def _abstract_words(self) -> list[list[str]]:
-        return [words(s.abstract) for s in self.sigs]
+        return _shared([s.abstract for s in self.sigs], words)
+
+    @cached_property
+    def _keyword_tokens(self) -> list[list[str]]:
+        norm = {k: unidecode(k).lower().strip() for s in self.sigs for k in s.keywords}
+        return _shared([tuple(s.keywords) for s in self.sigs], lambda ks: [norm[k] for k in ks])
 
     @cached_property
     def title(self) -> sp.csr_matrix:
@@ -200,19 +230,18 @@ class BlockData:
 
     @cached_property
     def venue(self) -> sp.csr_matrix:
-        return tfidf_matrix([words(s.venue) for s in self.sigs], block_ids=self.block_id)
+        return tfidf_matrix(_shared([s.venue for s in self.sigs], words), block_ids=self.block_id)
 
     @cached_property
     def affiliation(self) -> sp.csr_matrix:
-        return tfidf_matrix(
-            [[w for a in s.affiliations for w in words(a)] for s in self.sigs], block_ids=self.block_id
+        docs = _shared(
+            [tuple(s.affiliations) for s in self.sigs], lambda affs: [w for a in affs for w in words(a)]
         )
+        return tfidf_matrix(docs, block_ids=self.block_id)
 
     @cached_property
     def keywords(self) -> sp.csr_matrix:
-        return tfidf_matrix(
-            [[unidecode(k).lower().strip() for k in s.keywords] for s in self.sigs], block_ids=self.block_id
-        )
+        return tfidf_matrix(self._keyword_tokens, block_ids=self.block_id)
 
     def present(self, name: str) -> np.ndarray:
         X: sp.csr_matrix = getattr(self, name)

@@ -317,7 +317,12 @@ class Disambiguator:
         ``X`` has every computed column (:data:`byline.features.FEATURE_NAMES`, as :func:`featurize`
         gives it) or exactly this model's columns (``feature_names_``).
         """
-        raw = self._raw(self.model_columns(X))
+        return self.calibrate(self._raw(self.model_columns(X)))
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of the classifier's raw scores (:meth:`raw_scores`): what
+        :meth:`predict_proba_features` gives, without predicting again."""
+        raw = np.asarray(raw, dtype=np.float64)
         if self.calibration_ is None:
             return raw
         xs, ys = self.calibration_

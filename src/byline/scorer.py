@@ -161,11 +161,15 @@ class Scorer:
         if len(X) == 0:
             empty = np.zeros(0, dtype=np.float64)
             return PairScores(empty, empty, np.zeros(0, dtype=bool))
-        cal = np.asarray(self.model.predict_proba_features(X), dtype=np.float64)
-        raw_scores = getattr(
-            self.model, "raw_scores", None
-        )  # uncalibrated (Disambiguator); fakes: calibrated
-        raw = cal if raw_scores is None else np.asarray(raw_scores(X), dtype=np.float64)
+        # uncalibrated scores (Disambiguator); fakes: calibrated
+        raw_scores = getattr(self.model, "raw_scores", None)
+        calibrate = getattr(self.model, "calibrate", None)
+        if raw_scores is not None and calibrate is not None:  # one prediction, calibrated after
+            raw = np.asarray(raw_scores(X), dtype=np.float64)
+            cal = np.asarray(calibrate(raw), dtype=np.float64)
+        else:
+            cal = np.asarray(self.model.predict_proba_features(X), dtype=np.float64)
+            raw = cal if raw_scores is None else np.asarray(raw_scores(X), dtype=np.float64)
         if mask and cannot.any():
             cal, raw = np.where(cannot, 0.0, cal), np.where(cannot, 0.0, raw)
         return PairScores(cal, raw, cannot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -90,15 +91,36 @@ def tfidf_matrix(
     document frequencies of each row come from its own block only, and each block gets its own
     columns, so ``X @ X.T`` is block-diagonal and a row's vector depends on its block alone --
     whatever other blocks share the batch. ``binary=True`` gives un-normalized 0/1 rows.
+
+    Rows that are the same list object (a work's text, shared by its authors' signatures) are mapped
+    to term ids once. Term ids are given in first-seen order over the docs, so the result is the same
+    bit for bit whether or not docs are shared.
     """
     n = len(docs)
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-    vocab: dict[str, int] = {}
-    flat = np.fromiter(
-        (vocab.setdefault(t, len(vocab)) for d in docs for t in d), dtype=np.int64, count=int(lengths.sum())
-    )
-    if flat.size == 0:
+    slot: dict[int, int] = {}
+    uniq: list[Sequence[str]] = []
+    which = np.empty(n, np.int64)
+    for k, d in enumerate(docs):
+        s = slot.get(id(d))
+        if s is None:
+            s = slot[id(d)] = len(uniq)
+            uniq.append(d)
+        which[k] = s
+    ulen = np.fromiter(map(len, uniq), dtype=np.int64, count=len(uniq))
+    tokens = list(chain.from_iterable(uniq))
+    if not tokens:
         return sp.csr_matrix((n, 1), dtype=np.float64)
+    vocab = dict(zip(dict.fromkeys(tokens), range(len(tokens)), strict=False))  # first-seen order
+    uflat = np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    lengths = ulen[which]
+    if len(uniq) == n:
+        flat = uflat
+    else:  # gather each row's run of term ids from its distinct doc
+        ustart = np.cumsum(ulen) - ulen
+        rstart = np.cumsum(lengths) - lengths
+        flat = uflat[
+            np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(ustart[which] - rstart, lengths)
+        ]
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
     bid = np.zeros(n, np.int64) if block_ids is None else np.asarray(block_ids, np.int64)
     V = len(vocab)
