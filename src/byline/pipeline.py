@@ -45,7 +45,7 @@ class BlockResult:
         return int(len(self.pair_i))
 
     def pairs(self) -> Iterable[tuple[str, str, float]]:
-        """(signature id, signature id, probability) for every scored pair."""
+        """(signature id, signature id, probability) for every candidate pair (0 where a name rule forbids it)."""
         for a, b, p in zip(self.pair_i.tolist(), self.pair_j.tolist(), self.prob.tolist(), strict=True):
             yield self.ids[a], self.ids[b], p
 
@@ -64,15 +64,10 @@ class RunResult:
         return sum(b.n_pairs for b in self.blocks.values())
 
 
-def score_blocks(
+def _candidates(
     items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
-) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
-    """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
-
-    Returns the batch's :class:`BlockData`, one ``(row offset, n, i, j)`` per block (``i, j`` local to
-    the block) and the probabilities of all pairs in that order. Every feature depends on the pair's
-    own block only, so batching never changes a score.
-    """
+) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """The batch's :class:`BlockData`, ``(row offset, n, i, j)`` per block and all pairs as batch rows."""
     model._check_fitted()
     sigs: list[Signature] = []
     ids = []
@@ -89,13 +84,27 @@ def score_blocks(
     data = BlockData(sigs, model.name_counts_, np.concatenate(ids) if ids else None)
     i_all = np.concatenate(gi) if gi else np.zeros(0, np.int64)
     j_all = np.concatenate(gj) if gj else np.zeros(0, np.int64)
-    if len(i_all) == 0:
-        return data, per_block, np.zeros(0, np.float64)
+    return data, per_block, i_all, j_all
+
+
+def _probability(model: ClusterModel, data: BlockData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    if len(i) == 0:
+        return np.zeros(0, np.float64)
     scorer = Scorer(model)
-    p = scorer.score_matrix(
-        scorer.features(data, i_all, j_all), np.zeros(len(i_all), bool), mask=False
-    ).probability
-    return data, per_block, p
+    return scorer.score_matrix(scorer.features(data, i, j), np.zeros(len(i), bool), mask=False).probability
+
+
+def score_blocks(
+    items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
+) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
+    """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
+
+    Returns the batch's :class:`BlockData`, one ``(row offset, n, i, j)`` per block (``i, j`` local to
+    the block) and the probabilities of all pairs in that order. Every feature depends on the pair's
+    own block only, so batching never changes a score.
+    """
+    data, per_block, i_all, j_all = _candidates(items, model)
+    return data, per_block, _probability(model, data, i_all, j_all)
 
 
 def score_block(
@@ -128,16 +137,15 @@ def disambiguate_blocks(
     items = list(items)
     if not items:
         return []
-    data, per_block, p = score_blocks(items, model)
+    data, per_block, gi, gj = _candidates(items, model)
     t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0
-    if len(p):  # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
-        gi = np.concatenate([i.astype(np.int64) + off for off, _, i, _ in per_block])
-        gj = np.concatenate([j.astype(np.int64) + off for off, _, _, j in per_block])
-        bad_all = Scorer(model).cannot(data, gi, gj)
-    else:
-        bad_all = np.zeros(len(p), bool)
+    # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer, which never looks at
+    # those pairs' scores: they are not featurized or scored (probability 0, as the scorer masks them)
+    bad_all = Scorer(model).cannot(data, gi, gj)
+    p = np.zeros(len(gi), np.float64)
+    p[~bad_all] = _probability(model, data, gi[~bad_all], gj[~bad_all])
     for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):
         stop = start + len(i)
         pb, bad = p[start:stop], bad_all[start:stop]
