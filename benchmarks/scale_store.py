@@ -157,19 +157,22 @@ def _save(res: dict[str, Any]) -> None:
     OUT_JSON.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
 
 
-def cmd_run(sizes: list[int], keep: bool, ingest_only: bool = False) -> None:
+def cmd_run(sizes: list[int], keep: bool, ingest_only: bool = False, reuse_store: bool = False) -> None:
     for n in sizes:
         data = _data(n)
         db = WORK / f"store-{n}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
         row: dict[str, Any] = {
             "signatures": n,
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        row["ingest"] = measure(_byline("ingest", str(data), "--format", "signatures", "--db", str(db)))
-        row["ingest"].pop("stdout")
-        print(n, "ingest", row["ingest"], flush=True)
+        if reuse_store and db.exists():  # disambiguate an already ingested store again (ingest row kept)
+            print(n, "reusing", db, flush=True)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            row["ingest"] = measure(_byline("ingest", str(data), "--format", "signatures", "--db", str(db)))
+            row["ingest"].pop("stdout")
+            print(n, "ingest", row["ingest"], flush=True)
         if ingest_only:
             _put(row)
             continue
@@ -254,12 +257,13 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     r.add_argument("--keep", action="store_true", help="keep every size's store (default: the largest only)")
     r.add_argument("--ingest-only", action="store_true")
+    r.add_argument("--reuse-store", action="store_true", help="skip ingest when the size's store exists")
     a = sub.add_parser("assign")
     a.add_argument("--size", type=int, default=1_000_000)
     sub.add_parser("report")
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        cmd_run(args.sizes, args.keep, args.ingest_only)
+        cmd_run(args.sizes, args.keep, args.ingest_only, args.reuse_store)
     elif args.cmd == "assign":
         cmd_assign(args.size)
     elif args.cmd == "report":

@@ -340,8 +340,11 @@ class Disambiguator:
         return X
 
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
-        """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix."""
-        return self._raw(self.model_columns(X))
+        """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix (the booster
+        compiled by :mod:`byline.fastpredict` when ``lleaves`` is installed: equal to rounding)."""
+        from byline.fastpredict import predict
+
+        return predict(self.booster_, self.model_columns(X), int(self.n_jobs))
 
     def contributions(self, X: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Per pair: this model's feature names, their values, their contributions (SHAP, log-odds) and
