@@ -211,34 +211,3 @@ def test_dev_features_equal_the_per_signature_computation(datasets_dir):
     R = featurize(ref, i, j)[:, cols]
     assert np.array_equal(np.isnan(X), np.isnan(R))
     assert np.nanmax(np.abs(X.astype(np.float64) - R)) <= 1e-12
-
-
-def test_pairs_a_name_rule_forbids_are_not_scored_and_clusters_do_not_change():
-    """disambiguate_blocks leaves out of scoring the pairs the clusterer drops anyway (cannot-links from name
-    rules): the clusters are those of clustering every scored pair, and the other pairs' scores are the same."""
-    from byline.cluster import cluster_block
-    from byline.model import Disambiguator
-    from byline.pipeline import _cluster_keys, batches, disambiguate_blocks, score_blocks
-    from byline.scorer import Scorer
-    from byline_synth import generate
-
-    sigs = generate(2500, seed=3)
-    model = Scorer.for_corpus(Disambiguator.load_default(), sigs).model
-    blocks = {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(sigs).items()}
-    t = Scorer(model).threshold
-    skipped = 0
-    for batch in batches(blocks, max_signatures=800):
-        data, per_block, p = score_blocks(batch, model)
-        fast = disambiguate_blocks(batch, model)
-        start = 0
-        for (key, bs), (off, n, i, j), res in zip(batch, per_block, fast, strict=True):
-            pb = p[start : start + len(i)]
-            start += len(i)
-            bad = Scorer(model).cannot(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
-            labels = cluster_block(
-                n, i, j, pb, t, cannot_link=list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-            )
-            assert res.clusters == _cluster_keys(key, [s.id for s in bs], labels)
-            assert np.array_equal(res.prob[~bad], pb[~bad]) and not res.prob[bad].any()
-            skipped += int(bad.sum())
-    assert skipped > 100

@@ -45,7 +45,7 @@ class BlockResult:
         return int(len(self.pair_i))
 
     def pairs(self) -> Iterable[tuple[str, str, float]]:
-        """(signature id, signature id, probability) for every candidate pair (0 where a name rule forbids it)."""
+        """(signature id, signature id, probability) for every scored pair."""
         for a, b, p in zip(self.pair_i.tolist(), self.pair_j.tolist(), self.prob.tolist(), strict=True):
             yield self.ids[a], self.ids[b], p
 
@@ -141,11 +141,11 @@ def disambiguate_blocks(
     t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0
-    # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer, which never looks at
-    # those pairs' scores: they are not featurized or scored (probability 0, as the scorer masks them)
+    # every candidate pair is featurized, the pairs name rules forbid too: given_level takes one pair per
+    # combination of given-name codes as its representative, so a feature column depends on the pairs asked
+    p = _probability(model, data, gi, gj)
+    # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
     bad_all = Scorer(model).cannot(data, gi, gj)
-    p = np.zeros(len(gi), np.float64)
-    p[~bad_all] = _probability(model, data, gi[~bad_all], gj[~bad_all])
     for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):
         stop = start + len(i)
         pb, bad = p[start:stop], bad_all[start:stop]
