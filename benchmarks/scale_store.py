@@ -101,7 +101,9 @@ def _byline(*args: str) -> list[str]:
 def labels_of(data: Path) -> dict[tuple[str, int], str]:
     """(paper id, author position) -> synthetic person label."""
     out = {}
-    with gzip.open(data, "rt", encoding="utf-8") as f:
+    with open(data, "rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"  # a corpus written under another name may be plain JSONL
+    with gzip.open(data, "rt", encoding="utf-8") if gz else open(data, encoding="utf-8") as f:
         for line in f:
             o = json.loads(line)
             out[(o["paper"]["paper_id"], int(o["author"]["position"]))] = o["person_id"]
