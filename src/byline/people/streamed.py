@@ -19,11 +19,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from byline import text_vectors
 from byline._errors import ConstraintError
 from byline._person_ids import match_people
 from byline.block import block_of, group_blocks
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet, Event
+from byline.encoder import default_encoder
 from byline.names import normalize
 from byline.owners import implicit_signature, is_implicit, owner_position
 from byline.people import repo, repo_blocks
@@ -189,14 +191,23 @@ def _reader(source: Store | str) -> Store:
 
 
 class Batch(NamedTuple):
-    """A clustered batch: one :class:`SigRow` per signature, and the number of candidate pairs scored."""
+    """A clustered batch: one :class:`SigRow` per signature, the number of candidate pairs scored, and the
+    text vectors the batch had to compute (rows for the store: :mod:`byline.text_vectors`)."""
 
     rows: list[SigRow]
     pairs: int
+    vectors: list[text_vectors.Row] = []
 
 
-def cluster_signatures(sigs: Sequence[Signature], model: Any, cs: ConstraintSet, engine: Any = None) -> Batch:
-    """Cluster the signatures of whole blocks (pure, given its arguments); one :class:`SigRow` each."""
+def cluster_signatures(
+    sigs: Sequence[Signature],
+    model: Any,
+    cs: ConstraintSet,
+    engine: Any = None,
+    vectors: text_vectors.Vectors | None = None,
+) -> Batch:
+    """Cluster the signatures of whole blocks (pure, given its arguments); one :class:`SigRow` each.
+    ``vectors``: their text vectors already known (the same clusters as without)."""
     from byline.pipeline import _apply_cross_block, disambiguate_blocks
 
     bmap = {s.id: block_of(s) for s in sigs}
@@ -210,7 +221,7 @@ def cluster_signatures(sigs: Sequence[Signature], model: Any, cs: ConstraintSet,
     items = [(k, sorted(v, key=lambda s: s.id)) for k, v in group_blocks(sigs).items()]
     try:
         if engine is None:
-            results = disambiguate_blocks(items, model, constraints)
+            results = disambiguate_blocks(items, model, constraints, vectors=vectors)
         else:
             results = list(engine.map_blocks(disambiguate_blocks, items, model, constraints, batched=True))
     except ConstraintError as exc:
@@ -235,10 +246,22 @@ def load_task(task: Task, source: Store | str) -> list[Signature]:
     return [*_reader(source).signatures_in_blocks(task.blocks, task.ids), *task.implicit]
 
 
+def stored_vectors(
+    store: Store, sigs: Sequence[Signature]
+) -> tuple[text_vectors.Vectors, list[text_vectors.Row]]:
+    """The text vectors of ``sigs``: read from the store (one query), those of the works lacking one (or
+    whose text changed since) encoded, and returned as rows to store."""
+    enc = default_encoder()
+    stored = store.text_vectors({s.work_id for s in sigs if s.work_id}, enc.sha256)
+    return text_vectors.resolve(sigs, stored, enc)
+
+
 def cluster_task(task: Task, model: Any, cs: ConstraintSet, source: Store | str) -> Batch:
     """The worker's job: read one batch of blocks from the store (``source``: the store, or its path for a
-    read-only connection of this process) and cluster it."""
-    return cluster_signatures(load_task(task, source), model, cs)
+    read-only connection of this process), with their stored text vectors, and cluster it."""
+    sigs = load_task(task, source)
+    vectors, new = stored_vectors(_reader(source), sigs)
+    return cluster_signatures(sigs, model, cs, vectors=vectors)._replace(vectors=new)
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -339,8 +362,10 @@ def stream_disambiguate(
     out = StreamStats()
     seen: set[str] = set()
     total = sum(t.size for t in tasks)
-    for task, (rows, pairs) in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
+    for task, (rows, pairs, vectors) in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
         out.pairs += pairs
+        if vectors:  # works that had none stored (ingested with vectors off, another encoder, edited text)
+            store.put_text_vectors(default_encoder().sha256, vectors)
         blocks = set(task.blocks) | {r.block for r in rows}
         seen |= blocks
         by_id = {r.id: r for r in rows}
