@@ -543,6 +543,22 @@ class Store:
             out.extend(sigs[p] for p in sorted(positions) if p < len(sigs))
         return out
 
+    def orcid_spans(self) -> list[tuple[str, str | None, str | None]]:
+        """(ORCID iD, block, name) of the signatures whose iD (normalized:
+        :func:`byline.curation.normalize_orcid`) is found under more than one block key: one row per
+        distinct iD and block (and name, for signatures without a block key), ordered by iD. One grouped
+        query."""
+        from byline.curation import normalize_orcid
+
+        self._con.create_function("byline_orcid", 1, normalize_orcid, deterministic=True)
+        rows = self._con.execute(
+            "WITH t AS (SELECT DISTINCT byline_orcid(orcid) AS o, block AS b, "
+            "CASE WHEN block IS NULL THEN name END AS n FROM signatures WHERE orcid IS NOT NULL AND orcid <> '') "
+            "SELECT o, b, n FROM (SELECT o, b, n, COUNT(*) OVER (PARTITION BY o) AS c FROM t WHERE o IS NOT NULL) "
+            "WHERE c > 1 ORDER BY o, b, n"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def signature_blocks(self, ids: Iterable[str]) -> dict[str, str]:
         """Signature id -> block (as :func:`byline.block.block_of` gives it), for the stored ones among ``ids``."""
         rows = self._con.execute(

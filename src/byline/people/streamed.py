@@ -1,7 +1,8 @@
 """``disambiguate`` over a store of any size: blocks streamed from the store a batch at a time.
 
 The parent process never holds every signature. It plans *units* (blocks that must be clustered together:
-the blocks of one curated must-link component or of one stored person that spans blocks), packs them into
+the blocks of one curated must-link component, of one stored person that spans blocks, or of the signatures
+that carry one ORCID iD), packs them into
 batches of about ``batch_signatures`` signatures, and hands each batch -- a list of block keys -- to the
 workers, which read those blocks' signatures from the store themselves (:meth:`byline.store.Store.
 signatures_in_blocks`, a read-only connection) and return one small row per signature. The parent matches
@@ -97,6 +98,14 @@ def estimated_pairs(n: int, max_full: int = 1_000) -> int:
     return n * (n - 1) // 2 if n <= max_full else PAIRS_PER_SIGNATURE_BOUNDED * n
 
 
+def orcid_units(store: Store) -> list[list[str]]:
+    """The block keys of each ORCID iD that the store's signatures carry under more than one key."""
+    by_id: dict[str, set[str]] = defaultdict(set)
+    for orcid, block, name in store.orcid_spans():
+        by_id[orcid].add(block if block is not None else _unblocked_key(name or ""))
+    return [sorted(b) for _, b in sorted(by_id.items()) if len(b) > 1]
+
+
 def plan_tasks(
     store: Store,
     cs: ConstraintSet,
@@ -133,6 +142,10 @@ def plan_tasks(
             parent[r] = roots[0]
 
     for blocks in repo_blocks.multi_block_people(store.connection):
+        join(blocks)
+    # one ORCID iD on signatures of several blocks ("J. Lee" / "Lee Jaeseong"): the identity must-links
+    # between them are decided on all of that iD's signatures at once, as on the whole store
+    for blocks in orcid_units(store):
         join(blocks)
     # a curated group (locked ones included) may span blocks: its blocks share a batch
     groups = cs.groups()
