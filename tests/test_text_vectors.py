@@ -240,3 +240,26 @@ TestStoredVectorsChangeNoPerson.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+def test_assign_reads_the_stored_vectors_and_places_as_without_them(tmp_path: Path) -> None:
+    from byline.people import assign
+
+    stores = []
+    for name in ("kept", "dropped"):
+        s = _ingest(tmp_path / f"{name}.db", [_PARTS[0]])
+        disambiguate(s, _MODEL)
+        stores.append(s)
+    kept, dropped = stores
+    for s in stores:
+        s.ingest([_PARTS[1]])
+    with dropped.transaction() as con:
+        con.execute("DELETE FROM work_vectors")
+    a = assign(kept, model=_MODEL)
+    b = assign(dropped, model=_MODEL)
+    assert (a.new_signatures, a.attached, a.new_people) == (b.new_signatures, b.attached, b.new_people)
+    assert a.new_signatures > 0 and _placements(kept) == _placements(dropped)
+    assert set(_vectors(dropped)) <= set(_vectors(kept))  # assign stored the vectors of the blocks it read
+    assert len(_vectors(dropped)) > 0
+    for s in stores:
+        s.close()
