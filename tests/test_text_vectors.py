@@ -263,3 +263,26 @@ def test_assign_reads_the_stored_vectors_and_places_as_without_them(tmp_path: Pa
     assert len(_vectors(dropped)) > 0
     for s in stores:
         s.close()
+
+
+@pytest.mark.spark
+def test_the_spark_engine_gets_the_stored_vectors_with_each_batch(tmp_path: Path) -> None:
+    from byline.engines import get_engine
+    from byline.engines.spark import spark_available
+
+    missing = spark_available()
+    if missing:
+        pytest.skip(f"Spark engine unavailable: {missing}")
+    local = _ingest(tmp_path / "local.db", [_PARTS[0]])
+    spark = _ingest(tmp_path / "spark.db", [_PARTS[0]])
+    with spark.transaction() as con:  # half of them missing: the batch encodes those and stores them
+        con.execute("DELETE FROM work_vectors WHERE unicode(substr(work_id, -1)) % 2 = 0")
+    disambiguate(local, _MODEL)
+    engine = get_engine("spark", master="local[1]")
+    try:
+        disambiguate(spark, _MODEL, engine=engine)
+    finally:
+        engine.close()
+    assert _placements(spark) == _placements(local) and _vectors(spark) == _vectors(local)
+    local.close()
+    spark.close()

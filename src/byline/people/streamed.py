@@ -236,7 +236,9 @@ def cluster_signatures(
         if engine is None:
             results = disambiguate_blocks(items, model, constraints, vectors=vectors)
         else:
-            results = list(engine.map_blocks(disambiguate_blocks, items, model, constraints, batched=True))
+            results = list(
+                engine.map_blocks(disambiguate_blocks, items, model, constraints, None, vectors, batched=True)
+            )
     except ConstraintError as exc:
         raise ConstraintError(
             f"stored curation events conflict with the engine's own rules (two authors of one paper, or "
@@ -317,7 +319,9 @@ def _results(tasks: list[Task], store: Store, model: Any, cs: ConstraintSet, eng
             yield from local.imap(cluster_task, tasks, model, cs, str(store.path))
         return
     for t in tasks:  # another engine (Spark): this process reads the batch, the engine clusters it
-        yield cluster_signatures(load_task(t, store), model, cs, engine)
+        sigs = load_task(t, store)
+        vectors, new = stored_vectors(store, sigs)  # shipped with the job, once per batch
+        yield cluster_signatures(sigs, model, cs, engine, vectors)._replace(vectors=new)
 
 
 def people_rows(
