@@ -322,6 +322,7 @@ CORE = (
     "byline.curation",
     "byline.evaluate",
     "byline.encoder",
+    "byline.text_vectors",
     "byline.augment",
 )
 LAYERS: list[tuple[str, tuple[str, ...]]] = [

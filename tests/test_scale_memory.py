@@ -169,6 +169,8 @@ def test_ingest_streams_a_file_larger_than_the_memory_cap(tmp_path: Path) -> Non
     from byline.ingest.files import parse_file
     from byline.store import Store
     import byline.ingest.signatures, byline.dedup, byline.text
+    from byline.encoder import default_encoder
+    default_encoder().encode(["warm up"])  # the text encoder ingest stores each new work's vector with
     store = Store({str(tmp_path / "b.db")!r})
     store.ingest_batch = 50
     Store({str(tmp_path / "warm.db")!r}).ingest([{str(small)!r}], format="signatures")  # warm up: imports

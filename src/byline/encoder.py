@@ -27,10 +27,20 @@ INFO = "encoder.json"
 MAX_CHARS = 1000  # of a signature's text: title, keywords, then the start of the abstract
 
 
-def signature_text(s: Signature) -> str:
-    """The text a signature is encoded from (empty when it has none)."""
-    parts = [s.title or "", "; ".join(s.keywords), s.abstract or ""]
+def work_text(title: str | None, keywords: Sequence[str], abstract: str | None) -> str:
+    """The text a work's signatures are encoded from: title, keywords, then the start of the abstract."""
+    parts = [title or "", "; ".join(keywords), abstract or ""]
     return ". ".join(p for p in parts if p)[:MAX_CHARS]
+
+
+def signature_text(s: Signature) -> str:
+    """The text a signature is encoded from (empty when it has none): its work's, so one vector per work."""
+    return work_text(s.title, s.keywords, s.abstract)
+
+
+def text_hash(text: str) -> bytes:
+    """A 16-byte digest of an encoded text: a stored vector is used only while its work's text is the same."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def save_table(folder: Path, vectors: np.ndarray, source: str) -> None:

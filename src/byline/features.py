@@ -91,7 +91,10 @@ class BlockData:
         sigs: Sequence[Signature],
         name_counts: NameCounts | None = None,
         block_ids: np.ndarray | None = None,
+        embeddings: np.ndarray | None = None,
     ):
+        """``embeddings``: the signatures' text vectors, one row each, when already known (the store keeps
+        them per work: :mod:`byline.text_vectors`); else they are encoded on first use."""
         self.sigs = list(sigs)
         self.n = len(self.sigs)
         nc = name_counts or NameCounts()
@@ -137,6 +140,10 @@ class BlockData:
         self.work = _codes([s.work_id for s in self.sigs])
         self.n_coauthors = np.array([len(s.coauthors) for s in self.sigs], np.float32)
         self._gram_cache: dict[str, Any] = {}
+        if embeddings is not None:
+            if embeddings.ndim != 2 or len(embeddings) != self.n:
+                raise ValueError(f"embeddings: need one row per signature ({self.n}), got {embeddings.shape}")
+            self.embeddings = np.asarray(embeddings, np.float32)
 
     # --- sparse matrices, built lazily -------------------------------------------------------------
     # Text is tokenized once per distinct value (a work's title and abstract are shared by the
@@ -165,7 +172,8 @@ class BlockData:
 
     @cached_property
     def embeddings(self) -> np.ndarray:
-        """One L2-normalized text vector per signature (zero row: no text), from the shipped encoder."""
+        """One L2-normalized text vector per signature (zero row: no text), from the shipped encoder (or as
+        given to the constructor)."""
         from byline.encoder import default_encoder
 
         return default_encoder().encode_signatures(self.sigs)

@@ -65,9 +65,15 @@ class RunResult:
 
 
 def _candidates(
-    items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
+    items: Sequence[tuple[str, Sequence[Signature]]],
+    model: ClusterModel,
+    vectors: Mapping[bytes, np.ndarray] | None = None,
 ) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
-    """The batch's :class:`BlockData`, ``(row offset, n, i, j)`` per block and all pairs as batch rows."""
+    """The batch's :class:`BlockData`, ``(row offset, n, i, j)`` per block and all pairs as batch rows.
+
+    ``vectors``: text vectors already known, by text hash (:mod:`byline.text_vectors`); the same
+    scores as encoding every text here.
+    """
     model._check_fitted()
     sigs: list[Signature] = []
     ids = []
@@ -81,7 +87,12 @@ def _candidates(
         per_block.append((off, len(bsigs), i, j))
         gi.append(i.astype(np.int64) + off)
         gj.append(j.astype(np.int64) + off)
-    data = BlockData(sigs, model.name_counts_, np.concatenate(ids) if ids else None)
+    emb = None
+    if vectors is not None:
+        from byline.text_vectors import embeddings_for
+
+        emb = embeddings_for(sigs, vectors)
+    data = BlockData(sigs, model.name_counts_, np.concatenate(ids) if ids else None, embeddings=emb)
     i_all = np.concatenate(gi) if gi else np.zeros(0, np.int64)
     j_all = np.concatenate(gj) if gj else np.zeros(0, np.int64)
     return data, per_block, i_all, j_all
@@ -95,7 +106,9 @@ def _probability(model: ClusterModel, data: BlockData, i: np.ndarray, j: np.ndar
 
 
 def score_blocks(
-    items: Sequence[tuple[str, Sequence[Signature]]], model: ClusterModel
+    items: Sequence[tuple[str, Sequence[Signature]]],
+    model: ClusterModel,
+    vectors: Mapping[bytes, np.ndarray] | None = None,
 ) -> tuple[BlockData, list[tuple[int, int, np.ndarray, np.ndarray]], np.ndarray]:
     """Candidate pairs of several blocks and their calibrated probabilities, in one batch.
 
@@ -103,7 +116,7 @@ def score_blocks(
     the block) and the probabilities of all pairs in that order. Every feature depends on the pair's
     own block only, so batching never changes a score.
     """
-    data, per_block, i_all, j_all = _candidates(items, model)
+    data, per_block, i_all, j_all = _candidates(items, model, vectors)
     return data, per_block, _probability(model, data, i_all, j_all)
 
 
@@ -130,14 +143,16 @@ def disambiguate_blocks(
     model: ClusterModel,
     constraints: Constraints | dict[str, Any] | None = None,
     threshold: float | None = None,
+    vectors: Mapping[bytes, np.ndarray] | None = None,
 ) -> list[BlockResult]:
-    """Cluster several blocks (scored in one batch: faster for many small blocks). Pure."""
+    """Cluster several blocks (scored in one batch: faster for many small blocks). Pure. ``vectors``:
+    text vectors already known (see :func:`score_blocks`)."""
     t0 = time.perf_counter()
     constraints = Constraints.coerce(constraints)
     items = list(items)
     if not items:
         return []
-    data, per_block, gi, gj = _candidates(items, model)
+    data, per_block, gi, gj = _candidates(items, model, vectors)
     t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0

@@ -23,7 +23,9 @@ Tables (version 1)::
     listing_entries(listing_id, position, record_id)               the records a listing attributes to owner
 
 Version 2: the people tables (people, person_signatures, person_redirects, curation_events, runs; their
-SQL is :mod:`byline.people.repo`); version 3: ``server_settings(key PK, value)``, the web server's settings.
+SQL is :mod:`byline.people.repo`); version 3: ``server_settings(key PK, value)``, the web server's settings;
+version 4: ``work_vectors(work_id PK, encoder, text_hash, vector)``, the static text encoder's vector of each
+work's text, for the encoder with that sha256 and the text with that hash (:mod:`byline.text_vectors`).
 """
 
 from __future__ import annotations
@@ -214,10 +216,19 @@ def _m3_server_settings(con: sqlite3.Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _m4_work_vectors(con: sqlite3.Connection) -> None:
+    """v4: work_vectors, one text vector per work (a cache: rows of another encoder or text are ignored)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS work_vectors (work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE, "
+        "encoder TEXT NOT NULL, text_hash BLOB NOT NULL, vector BLOB NOT NULL) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _m1_core),
     Migration(2, migrate_people),
     Migration(3, _m3_server_settings),
+    Migration(4, _m4_work_vectors),
 )
 """Every migration, in version order (append only)."""
 

@@ -12,7 +12,7 @@ featurized with the same context (:meth:`Scorer.pair_scores`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -99,8 +99,11 @@ class Scorer:
     the mask to the clusterer as cannot-links instead (same decisions).
     """
 
-    def __init__(self, model: PairModel) -> None:
+    def __init__(self, model: PairModel, vectors: Mapping[bytes, np.ndarray] | None = None) -> None:
+        """``vectors``: text vectors already known, by text hash (the store's, :mod:`byline.text_vectors`);
+        the same scores as encoding every text."""
         self.model = model
+        self.vectors = vectors
 
     @classmethod
     def for_corpus(cls, model: PairModel, signatures: Iterable[Signature]) -> Scorer:
@@ -128,7 +131,13 @@ class Scorer:
         """The featurization context of ``sigs`` (TF-IDF, local name counts) with this scorer's name counts."""
         from byline.features import BlockData
 
-        return BlockData(list(sigs), self.name_counts, block_ids)
+        sigs = list(sigs)
+        emb = None
+        if self.vectors is not None:
+            from byline.text_vectors import embeddings_for
+
+            emb = embeddings_for(sigs, self.vectors)
+        return BlockData(sigs, self.name_counts, block_ids, embeddings=emb)
 
     def features(
         self, data: BlockData, i: np.ndarray, j: np.ndarray, *, neutral_name_counts: bool = False

@@ -54,6 +54,13 @@ def _block_of(name: str) -> str | None:
     return block_key(name) or None
 
 
+def _write_vectors(con: sqlite3.Connection, encoder: str, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+    con.executemany(
+        "INSERT OR REPLACE INTO work_vectors(work_id, encoder, text_hash, vector) VALUES (?,?,?,?)",
+        ((wid, encoder, h, v) for wid, h, v in rows),
+    )
+
+
 # ------------------------------------------------------------------------------------------------
 # the store
 
@@ -197,6 +204,10 @@ class Store:
     ingest_batch = 5_000
     """Records parsed, deduplicated and written per batch: ingest memory is flat in the file's size."""
 
+    encode_at_ingest = True
+    """Store the text vector of each work a batch adds or changes (:mod:`byline.text_vectors`); when off (or
+    the encoder cannot be loaded), ``disambiguate`` computes and stores the missing ones."""
+
     def ingest(
         self,
         paths: Iterable[str | PathLike[str]],
@@ -284,6 +295,8 @@ class Store:
         res.new_records += len(new_recs)
         for w, _ in changed:
             self._put_work(con, w, new=w.id in fresh, now=now)
+        if changed and self.encode_at_ingest:
+            self._put_work_vectors(con, [w for w, _ in changed])
         res.new_works += sum(w.id in fresh for w, _ in changed)
         res.updated_works += sum(w.id not in fresh for w, _ in changed)
         con.executemany(
@@ -356,6 +369,17 @@ class Store:
             ],
         )
         con.execute("DELETE FROM signatures WHERE work_id = ? AND position >= ?", (w.id, len(sigs)))
+
+    def _put_work_vectors(self, con: sqlite3.Connection, works: list[Work]) -> None:
+        from byline._errors import ModelError
+        from byline.encoder import default_encoder
+        from byline.text_vectors import encode_works
+
+        try:
+            enc = default_encoder()
+        except ModelError:  # no encoder installed: disambiguate will say so
+            return
+        _write_vectors(con, enc.sha256, encode_works(works, enc))
 
     def _works_by_keys(
         self, con: sqlite3.Connection, keys: list[str], skip: Callable[[str], bool] = lambda _: False
@@ -519,6 +543,22 @@ class Store:
             out.extend(sigs[p] for p in sorted(positions) if p < len(sigs))
         return out
 
+    def orcid_spans(self) -> list[tuple[str, str | None, str | None]]:
+        """(ORCID iD, block, name) of the signatures whose iD (normalized:
+        :func:`byline.curation.normalize_orcid`) is found under more than one block key: one row per
+        distinct iD and block (and name, for signatures without a block key), ordered by iD. One grouped
+        query."""
+        from byline.curation import normalize_orcid
+
+        self._con.create_function("byline_orcid", 1, normalize_orcid, deterministic=True)
+        rows = self._con.execute(
+            "WITH t AS (SELECT DISTINCT byline_orcid(orcid) AS o, block AS b, "
+            "CASE WHEN block IS NULL THEN name END AS n FROM signatures WHERE orcid IS NOT NULL AND orcid <> '') "
+            "SELECT o, b, n FROM (SELECT o, b, n, COUNT(*) OVER (PARTITION BY o) AS c FROM t WHERE o IS NOT NULL) "
+            "WHERE c > 1 ORDER BY o, b, n"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def signature_blocks(self, ids: Iterable[str]) -> dict[str, str]:
         """Signature id -> block (as :func:`byline.block.block_of` gives it), for the stored ones among ``ids``."""
         rows = self._con.execute(
@@ -526,3 +566,21 @@ class Store:
             (dumps(sorted(set(ids))),),
         )
         return {r[0]: r[1] if r[1] is not None else f"?{r[2].strip().lower()}" for r in rows}
+
+    # -- text vectors (byline.text_vectors)
+
+    def text_vectors(self, work_ids: Iterable[str], encoder: str) -> dict[str, tuple[bytes, bytes]]:
+        """Work id -> (text hash, vector bytes) of the stored vectors of the encoder with sha256 ``encoder``,
+        for the works among ``work_ids`` (one query)."""
+        rows = self._con.execute(
+            "SELECT work_id, text_hash, vector FROM work_vectors WHERE encoder = ? "
+            "AND work_id IN (SELECT value FROM json_each(?))",
+            (encoder, dumps(sorted(set(work_ids)))),
+        )
+        return {r[0]: (bytes(r[1]), bytes(r[2])) for r in rows}
+
+    def put_text_vectors(self, encoder: str, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (work id, text hash, vector bytes) rows of the encoder with sha256 ``encoder`` (one
+        ``executemany``; inside the caller's transaction, or a transaction of its own)."""
+        with self.transaction() as con:
+            _write_vectors(con, encoder, rows)

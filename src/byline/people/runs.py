@@ -20,6 +20,7 @@ from byline._person_ids import match_people
 from byline.audit import AuditReport, audit_works
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet
+from byline.encoder import default_encoder
 from byline.people import repo, repo_blocks, streamed
 from byline.people.corpus import Corpus, load_corpus
 from byline.place import people_of, place_in_block
@@ -293,7 +294,10 @@ def assign_pending(store: Store, model: ClusterModel | None, max_members: int = 
         events = repo.events(conn)
         cs = ConstraintSet.replay(events)
         corpus, old = _pending_corpus(store, events)
-        scorer = Scorer(streamed.with_store_counts(model, store, corpus.implicit_signatures))
+        vectors, new_vectors = streamed.stored_vectors(store, list(corpus.signatures.values()))
+        if new_vectors:
+            store.put_text_vectors(default_encoder().sha256, new_vectors)
+        scorer = Scorer(streamed.with_store_counts(model, store, corpus.implicit_signatures), vectors)
         block = corpus.blocks
         pending = sorted(s for s in corpus.signatures if s not in old)
         run_id = repo.start_run(conn, "assign", _model_name(model))

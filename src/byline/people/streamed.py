@@ -1,7 +1,8 @@
 """``disambiguate`` over a store of any size: blocks streamed from the store a batch at a time.
 
 The parent process never holds every signature. It plans *units* (blocks that must be clustered together:
-the blocks of one curated must-link component or of one stored person that spans blocks), packs them into
+the blocks of one curated must-link component, of one stored person that spans blocks, or of the signatures
+that carry one ORCID iD), packs them into
 batches of about ``batch_signatures`` signatures, and hands each batch -- a list of block keys -- to the
 workers, which read those blocks' signatures from the store themselves (:meth:`byline.store.Store.
 signatures_in_blocks`, a read-only connection) and return one small row per signature. The parent matches
@@ -19,11 +20,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from byline import text_vectors
 from byline._errors import ConstraintError
 from byline._person_ids import match_people
 from byline.block import block_of, group_blocks
 from byline.cluster import Constraints
 from byline.curation import ConstraintSet, Event
+from byline.encoder import default_encoder
 from byline.names import normalize
 from byline.owners import implicit_signature, is_implicit, owner_position
 from byline.people import repo, repo_blocks
@@ -95,6 +98,14 @@ def estimated_pairs(n: int, max_full: int = 1_000) -> int:
     return n * (n - 1) // 2 if n <= max_full else PAIRS_PER_SIGNATURE_BOUNDED * n
 
 
+def orcid_units(store: Store) -> list[list[str]]:
+    """The block keys of each ORCID iD that the store's signatures carry under more than one key."""
+    by_id: dict[str, set[str]] = defaultdict(set)
+    for orcid, block, name in store.orcid_spans():
+        by_id[orcid].add(block if block is not None else _unblocked_key(name or ""))
+    return [sorted(b) for _, b in sorted(by_id.items()) if len(b) > 1]
+
+
 def plan_tasks(
     store: Store,
     cs: ConstraintSet,
@@ -131,6 +142,10 @@ def plan_tasks(
             parent[r] = roots[0]
 
     for blocks in repo_blocks.multi_block_people(store.connection):
+        join(blocks)
+    # one ORCID iD on signatures of several blocks ("J. Lee" / "Lee Jaeseong"): the identity must-links
+    # between them are decided on all of that iD's signatures at once, as on the whole store
+    for blocks in orcid_units(store):
         join(blocks)
     # a curated group (locked ones included) may span blocks: its blocks share a batch
     groups = cs.groups()
@@ -189,14 +204,23 @@ def _reader(source: Store | str) -> Store:
 
 
 class Batch(NamedTuple):
-    """A clustered batch: one :class:`SigRow` per signature, and the number of candidate pairs scored."""
+    """A clustered batch: one :class:`SigRow` per signature, the number of candidate pairs scored, and the
+    text vectors the batch had to compute (rows for the store: :mod:`byline.text_vectors`)."""
 
     rows: list[SigRow]
     pairs: int
+    vectors: list[text_vectors.Row] = []
 
 
-def cluster_signatures(sigs: Sequence[Signature], model: Any, cs: ConstraintSet, engine: Any = None) -> Batch:
-    """Cluster the signatures of whole blocks (pure, given its arguments); one :class:`SigRow` each."""
+def cluster_signatures(
+    sigs: Sequence[Signature],
+    model: Any,
+    cs: ConstraintSet,
+    engine: Any = None,
+    vectors: text_vectors.Vectors | None = None,
+) -> Batch:
+    """Cluster the signatures of whole blocks (pure, given its arguments); one :class:`SigRow` each.
+    ``vectors``: their text vectors already known (the same clusters as without)."""
     from byline.pipeline import _apply_cross_block, disambiguate_blocks
 
     bmap = {s.id: block_of(s) for s in sigs}
@@ -210,9 +234,11 @@ def cluster_signatures(sigs: Sequence[Signature], model: Any, cs: ConstraintSet,
     items = [(k, sorted(v, key=lambda s: s.id)) for k, v in group_blocks(sigs).items()]
     try:
         if engine is None:
-            results = disambiguate_blocks(items, model, constraints)
+            results = disambiguate_blocks(items, model, constraints, vectors=vectors)
         else:
-            results = list(engine.map_blocks(disambiguate_blocks, items, model, constraints, batched=True))
+            results = list(
+                engine.map_blocks(disambiguate_blocks, items, model, constraints, None, vectors, batched=True)
+            )
     except ConstraintError as exc:
         raise ConstraintError(
             f"stored curation events conflict with the engine's own rules (two authors of one paper, or "
@@ -235,10 +261,22 @@ def load_task(task: Task, source: Store | str) -> list[Signature]:
     return [*_reader(source).signatures_in_blocks(task.blocks, task.ids), *task.implicit]
 
 
+def stored_vectors(
+    store: Store, sigs: Sequence[Signature]
+) -> tuple[text_vectors.Vectors, list[text_vectors.Row]]:
+    """The text vectors of ``sigs``: read from the store (one query), those of the works lacking one (or
+    whose text changed since) encoded, and returned as rows to store."""
+    enc = default_encoder()
+    stored = store.text_vectors({s.work_id for s in sigs if s.work_id}, enc.sha256)
+    return text_vectors.resolve(sigs, stored, enc)
+
+
 def cluster_task(task: Task, model: Any, cs: ConstraintSet, source: Store | str) -> Batch:
     """The worker's job: read one batch of blocks from the store (``source``: the store, or its path for a
-    read-only connection of this process) and cluster it."""
-    return cluster_signatures(load_task(task, source), model, cs)
+    read-only connection of this process), with their stored text vectors, and cluster it."""
+    sigs = load_task(task, source)
+    vectors, new = stored_vectors(_reader(source), sigs)
+    return cluster_signatures(sigs, model, cs, vectors=vectors)._replace(vectors=new)
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -281,7 +319,9 @@ def _results(tasks: list[Task], store: Store, model: Any, cs: ConstraintSet, eng
             yield from local.imap(cluster_task, tasks, model, cs, str(store.path))
         return
     for t in tasks:  # another engine (Spark): this process reads the batch, the engine clusters it
-        yield cluster_signatures(load_task(t, store), model, cs, engine)
+        sigs = load_task(t, store)
+        vectors, new = stored_vectors(store, sigs)  # shipped with the job, once per batch
+        yield cluster_signatures(sigs, model, cs, engine, vectors)._replace(vectors=new)
 
 
 def people_rows(
@@ -339,8 +379,10 @@ def stream_disambiguate(
     out = StreamStats()
     seen: set[str] = set()
     total = sum(t.size for t in tasks)
-    for task, (rows, pairs) in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
+    for task, (rows, pairs, vectors) in zip(tasks, _results(tasks, store, model, cs, engine), strict=True):
         out.pairs += pairs
+        if vectors:  # works that had none stored (ingested with vectors off, another encoder, edited text)
+            store.put_text_vectors(default_encoder().sha256, vectors)
         blocks = set(task.blocks) | {r.block for r in rows}
         seen |= blocks
         by_id = {r.id: r for r in rows}
