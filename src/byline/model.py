@@ -468,20 +468,27 @@ def choose_threshold(
     by_ds: dict[str, dict[str, list[str]]] = {}
     for s in labeled:
         by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person or "", []).append(s.id)
-    from byline.cluster import block_linkage, cluster_block, cut_linkage
+    from byline.cluster import block_linkage, cluster_block, cut_linkage, unscored_weight
 
-    trees = [block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) for res, cl, _ in scored]
+    # a block not scored in full (above max_block_full) is clustered per threshold, as the pipeline does
+    weights = [unscored_weight(len(res.ids), len(res.pair_i)) for res, _, _ in scored]
+    trees = [
+        block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) if w == 1.0 else None
+        for (res, cl, _), w in zip(scored, weights, strict=True)
+    ]
     scores: dict[float, float] = {}
     for t in THRESHOLD_GRID:
         pred: dict[str, str] = {}
-        for (res, cl, _), Z in zip(scored, trees, strict=True):
+        for (res, cl, _), Z, w in zip(scored, trees, weights, strict=True):
             n = len(res.ids)
             if n == 1:
                 labels = np.zeros(1, np.int64)
             elif Z is not None:
                 labels = cut_linkage(Z, n, t)
             else:
-                labels = cluster_block(n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl)
+                labels = cluster_block(
+                    n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl, unscored_weight=w
+                )
             pred.update(zip(res.ids, _cluster_keys(res.block, res.ids, labels), strict=True))
         f1s = []
         for _ds, true in by_ds.items():

@@ -21,7 +21,7 @@ import numpy as np
 
 from byline._unionfind import UnionFind
 from byline.block import candidate_pairs, group_blocks
-from byline.cluster import Constraints, cluster_block
+from byline.cluster import Constraints, cluster_block, unscored_weight
 from byline.features import BlockData
 from byline.records import Signature
 from byline.scorer import ClusterModel, Scorer
@@ -145,7 +145,8 @@ def disambiguate_blocks(
         ids = [s.id for s in sigs]
         ml, cl = _index_constraints(ids, constraints)
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl)
+        w = unscored_weight(n, len(i))
+        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
     elapsed = time.perf_counter() - t0
     total = sum(len(s) for _, s in items) or 1
