@@ -23,6 +23,7 @@ from byline._unionfind import UnionFind
 from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block, unscored_weight
 from byline.features import BlockData
+from byline.merge import merge_block
 from byline.records import Signature
 from byline.scorer import ClusterModel, Scorer
 
@@ -147,6 +148,7 @@ def disambiguate_blocks(
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
         w = unscored_weight(n, len(i))
         labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
+        labels = merge_block(model, sigs, i, j, pb, labels, cl)  # the second stage (byline.merge)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
     elapsed = time.perf_counter() - t0
     total = sum(len(s) for _, s in items) or 1
