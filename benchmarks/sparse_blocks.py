@@ -6,9 +6,11 @@ sub-blocks of one given name (<= ``SUB_FULL``) and each signature's ``KNN`` near
 benchmark lowers the bounds (``--bounds MAX_FULL,SUB_FULL,KNN``) to put dev's blocks of 30-182 signatures
 in the same regime, then clusters them two ways:
 
-``plain``     average linkage with every unscored pair counted as ``p = 0`` at full weight (before);
+``plain``     average linkage with every unscored pair counted as ``p = 0`` at full weight, no second stage
+              (the pipeline before this benchmark);
 ``weighted``  an unscored pair weighs ``rho ** 1.5`` (``rho`` the scored fraction of the block's pairs:
-              :func:`byline.cluster.unscored_weight`, what the pipeline does).
+              :func:`byline.cluster.unscored_weight`), and no second stage in such blocks (what the pipeline
+              does now: :mod:`byline.merge` runs on blocks scored in full only).
 
 and, for reference, the shipped bounds (every dev block scored in full, where both ways are identical).
 Each on intact dev and its hard copy (``benchmarks/robustness.py``'s ``hard``). The model is only evaluated.
@@ -38,18 +40,31 @@ def _evaluate(sigs: list[Any], model: Any, bounds: tuple[int, int, int] | None, 
     from byline.block import candidate_pairs
     from byline.evaluate import evaluate
 
-    saved = (pipeline.candidate_pairs, pipeline.unscored_weight, model.max_block_full, model.knn)
+    saved = (
+        pipeline.candidate_pairs,
+        pipeline.unscored_weight,
+        pipeline.merge_block,
+        model.max_block_full,
+        model.knn,
+    )
     try:
         if bounds is not None:
             max_full, sub_full, k = bounds
             pipeline.candidate_pairs = functools.partial(candidate_pairs, sub_full=sub_full)  # type: ignore[assignment]
             model.max_block_full, model.knn = max_full, k
-        if not weighted:
+        if not weighted:  # as before: unscored pairs at full weight, no second stage
             pipeline.unscored_weight = lambda n, n_scored: 1.0  # type: ignore[assignment]
+            pipeline.merge_block = lambda model, sigs, i, j, p, labels, cannot: labels  # type: ignore[assignment]
         ((_, m),) = evaluate(sigs, model).items()
         return m
     finally:
-        pipeline.candidate_pairs, pipeline.unscored_weight, model.max_block_full, model.knn = saved
+        (
+            pipeline.candidate_pairs,
+            pipeline.unscored_weight,
+            pipeline.merge_block,
+            model.max_block_full,
+            model.knn,
+        ) = saved
 
 
 def main(argv: list[str] | None = None) -> int:

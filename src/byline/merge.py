@@ -7,7 +7,9 @@ few confident pairs. This stage scores every pair of clusters of a block that ha
 pair with ``p >= 0.1`` by a small LightGBM classifier over cluster-level features
 (:data:`MERGE_FEATURES`) and joins them, most probable first, while the probability is at least the
 model's ``merge_threshold_`` and no cannot-link (incompatible names, same paper, curator split) would end
-up inside one cluster.
+up inside one cluster. The pipeline applies it to blocks scored in full only (up to
+``byline.block.MAX_FULL`` signatures): it learned from such blocks, and on dev blocks scored sparsely (the
+candidate-pair bounds lowered, ``benchmarks/sparse_blocks.py``) it joined too much.
 
 The classifier is trained in :meth:`byline.model.Disambiguator.fit` on first-stage clusters of the
 training blocks (and their hard copies, :func:`byline.augment.hard`), every block scored by the
@@ -351,7 +353,11 @@ def choose_merge(model: Any, signatures: Sequence[Signature]) -> tuple[float, fl
                 labels = cluster_block(
                     n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl, unscored_weight=w
                 )
-            X, pairs = cluster_pair_features(sigs, res.pair_i, res.pair_j, res.prob, labels, cl)
+            X, pairs = (
+                cluster_pair_features(sigs, res.pair_i, res.pair_j, res.prob, labels, cl)
+                if w == 1.0  # as the pipeline: no second stage in a block not scored in full
+                else (np.zeros((0, len(MERGE_FEATURES))), [])
+            )
             prob = model.merge_booster_.predict(X, num_threads=1) if pairs else np.zeros(0)
             first.append(labels)
             cand.append((pairs, np.asarray(prob, np.float64)))

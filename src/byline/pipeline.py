@@ -148,7 +148,8 @@ def disambiguate_blocks(
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
         w = unscored_weight(n, len(i))
         labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
-        labels = merge_block(model, sigs, i, j, pb, labels, cl)  # the second stage (byline.merge)
+        if w == 1.0:  # the second stage (byline.merge), learned on blocks scored in full
+            labels = merge_block(model, sigs, i, j, pb, labels, cl)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
     elapsed = time.perf_counter() - t0
     total = sum(len(s) for _, s in items) or 1
