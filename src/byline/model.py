@@ -284,7 +284,7 @@ class Disambiguator:
         self.merge_threshold_: float | None = None
         self.merge_scores_: dict[str, float] = {}
         if self.second_stage:
-            from byline.merge import fit_merge
+            from byline.tuning import fit_merge
 
             self.merge_booster_ = fit_merge(
                 self, originals, fold_boosters, lambda k: _block_hash(original_block_key(k)) % folds
@@ -307,7 +307,7 @@ class Disambiguator:
             else:
                 self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
         if self.merge_booster_ is not None and self.threshold is None and self.threshold_source_ == "dev":
-            from byline.merge import choose_merge
+            from byline.tuning import choose_merge
 
             self.threshold_, self.merge_threshold_, self.merge_scores_ = choose_merge(self, list(dev or []))
         elif self.merge_booster_ is not None:
@@ -473,6 +473,7 @@ def choose_threshold(
     """The grid threshold with the best mean (over datasets) B3 F1 on labeled ``signatures``."""
     from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
     from byline.pipeline import _cluster_keys
+    from byline.tuning import score_labeled
 
     scored, by_ds = score_labeled(model, signatures)
     from byline.cluster import block_linkage, cluster_block, cut_linkage, unscored_weight
@@ -507,41 +508,3 @@ def choose_threshold(
     # among ties pick the median threshold of the best ones (stable)
     best_ts = [t for t, v in scores.items() if v >= best - 1e-9]
     return float(best_ts[len(best_ts) // 2]), scores
-
-
-def score_labeled(
-    model: Disambiguator, signatures: Sequence[Signature]
-) -> tuple[list[tuple[Any, list[tuple[int, int]], list[Signature]]], dict[str, dict[str, list[str]]]]:
-    """Every block of the labeled ``signatures`` scored as :func:`byline.evaluate.evaluate` scores it:
-    ``(BlockResult without keys, cannot-links, signatures)`` per block, and the true clusters per dataset."""
-    from byline.block import group_blocks
-    from byline.features import cannot_link_mask
-    from byline.pipeline import BlockResult, batches, score_blocks
-
-    labeled = [s for s in signatures if s.person is not None]
-    scored = []
-    by_dataset: dict[str, list[Signature]] = {}
-    for s in labeled:
-        by_dataset.setdefault(s.dataset or "data", []).append(s)
-    # as evaluate does: one run per dataset, name counts combined with that dataset's
-    # each block in signature-id order, as the pipeline takes it: tied scores cluster the same way here
-    runs = [
-        (model.for_data(sigs), {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(sigs).items()})
-        for _, sigs in sorted(by_dataset.items())
-    ]
-    for m, blocks in runs:
-        for batch in batches(blocks):
-            data, per_block, p = score_blocks(batch, m)
-            start = 0
-            for (key, sigs), (off, _n, i, j) in zip(batch, per_block, strict=True):
-                stop = start + len(i)
-                cl = []
-                if model.name_constraints and len(i):
-                    bad = cannot_link_mask(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
-                    cl = list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-                scored.append((BlockResult(key, [s.id for s in sigs], [], i, j, p[start:stop]), cl, sigs))
-                start = stop
-    by_ds: dict[str, dict[str, list[str]]] = {}
-    for s in labeled:
-        by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person or "", []).append(s.id)
-    return scored, by_ds
