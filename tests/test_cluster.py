@@ -125,3 +125,62 @@ def test_sparse_path_honours_constraints(monkeypatch):
         assert sparse[a] != sparse[b]
     assert sparse[2] == sparse[17]
     assert sparse.tolist() == dense.tolist()
+
+
+def _two_people_sparsely_scored(n_each: int = 80, seed: int = 0):
+    """Two people of ``n_each`` signatures; each signature scored only against a few others (as in a block
+    above MAX_FULL): 8 of its own person (high p), 4 of the other (low p)."""
+    rng = np.random.default_rng(seed)
+    n = 2 * n_each
+    person = np.repeat([0, 1], n_each)
+    pairs: dict[tuple[int, int], float] = {}
+    for a in range(n):
+        same = np.flatnonzero(person == person[a])
+        other = np.flatnonzero(person != person[a])
+        for b in rng.choice(same[same != a], 8, replace=False):
+            pairs[(min(a, b), max(a, b))] = float(rng.uniform(0.8, 0.95))
+        for b in rng.choice(other, 4, replace=False):
+            pairs[(min(a, b), max(a, b))] = float(rng.uniform(0.05, 0.2))
+    keys = sorted(pairs)
+    i = np.array([k[0] for k in keys])
+    j = np.array([k[1] for k in keys])
+    return n, person, i, j, np.array([pairs[k] for k in keys])
+
+
+def test_unscored_weight_is_one_for_fully_scored_blocks_and_small_for_sparse_ones():
+    from byline.cluster import unscored_weight
+
+    assert unscored_weight(100, 100 * 99 // 2) == 1.0
+    assert unscored_weight(1, 0) == 1.0
+    assert unscored_weight(1419, 1419 * 25) < 0.01  # a big block of which ~3% of the pairs were scored
+    assert unscored_weight(100, 1000) < unscored_weight(100, 2000) < 1.0
+
+
+def test_sparsely_scored_people_are_kept_whole_when_unscored_pairs_weigh_little():
+    from byline.cluster import unscored_weight
+
+    n, person, i, j, p = _two_people_sparsely_scored()
+    plain = cluster_block(n, i, j, p, 0.5)
+    assert plain.max() + 1 > 10  # unscored pairs at full weight: every person shattered
+    w = unscored_weight(n, len(i))
+    labels = cluster_block(n, i, j, p, 0.5, unscored_weight=w)
+    assert labels.max() + 1 == 2
+    assert all(len(set(labels[person == k].tolist())) == 1 for k in (0, 1))
+
+
+def test_unscored_weight_keeps_cannot_links_and_must_links():
+    from byline.cluster import unscored_weight
+
+    n, person, i, j, p = _two_people_sparsely_scored(seed=1)
+    w = unscored_weight(n, len(i))
+    a, b = int(np.flatnonzero(person == 0)[0]), int(np.flatnonzero(person == 0)[1])
+    labels = cluster_block(n, i, j, p, 0.5, cannot_link=[(a, b)], unscored_weight=w)
+    assert labels[a] != labels[b]
+    c = int(np.flatnonzero(person == 1)[0])
+    labels = cluster_block(n, i, j, p, 0.5, must_link=[(a, c)], unscored_weight=w)
+    assert labels[a] == labels[c]
+
+
+def test_unscored_weight_out_of_range_is_refused():
+    with pytest.raises(ValueError, match="unscored_weight"):
+        cluster_block(3, np.array([0]), np.array([1]), np.array([0.9]), 0.5, unscored_weight=0.0)

@@ -7,6 +7,9 @@ average of ``1 - p`` over all their cross pairs is ``<= 1 - threshold``.
 * must-link pairs are merged first (distance 0, transitively);
 * cannot-link pairs (incompatible names, two positions on one paper, curator splits) get an
   effectively infinite distance, so no cluster ever contains both ends;
+* blocks where not every pair was scored (above ``byline.block.MAX_FULL`` only candidate pairs are):
+  an unscored pair counts as ``p = 0`` with the weight ``unscored_weight`` instead of 1 (see
+  :func:`unscored_weight`), so that a cluster's average is not drowned by the pairs nobody looked at;
 * the graph is first split into connected components of pairs with ``1 - p <= 1 - threshold`` (and
   must-links): average linkage never merges across them (every cross distance is above the cut), so
   each component is clustered on its own -- exact, and fast for big sparse blocks.
@@ -51,6 +54,21 @@ class Constraints:
         raise TypeError(f"constraints must be Constraints, a dict or None, not {type(c).__name__}")
 
 
+def unscored_weight(n: int, n_scored: int) -> float:
+    """The weight of an unscored pair in the average of a block of ``n`` with ``n_scored`` scored pairs.
+
+    ``rho ** 1.5`` with ``rho`` the fraction of the block's pairs that were scored: 1 (plain average
+    linkage, unscored pairs as ``p = 0``) when all were. In big blocks only each signature's nearest
+    neighbours are scored (a 1,419-signature block: ~3% of its pairs), and counting the other 97% as
+    certain non-matches split every person into many clusters. The exponent was measured on dev with the
+    candidate-pair bounds lowered so that dev's blocks are scored sparsely (docs/model.md, "Clustering").
+    """
+    total = n * (n - 1) / 2
+    if total <= 0 or n_scored >= total:
+        return 1.0
+    return float((n_scored / total) ** 1.5)
+
+
 def _UnionFind(n: int) -> UnionFind[int]:  # the one union-find (byline._unionfind), over 0..n-1
     return UnionFind(range(n))
 
@@ -79,8 +97,16 @@ def cluster_block(
     threshold: float,
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
+    unscored_weight: float = 1.0,
 ) -> np.ndarray:
-    """Cluster labels ``0..k-1`` for ``n`` items of one block (see the module docstring)."""
+    """Cluster labels ``0..k-1`` for ``n`` items of one block (see the module docstring).
+
+    ``unscored_weight`` (in ``(0, 1]``) is the weight of a pair absent from ``i, j`` in a cluster's
+    average; 1 is plain average linkage with unscored pairs as ``p = 0``. Below 1 every component is
+    clustered by the sparse path (the dense one has no weights).
+    """
+    if not 0.0 < unscored_weight <= 1.0:
+        raise ValueError(f"unscored_weight must be in (0, 1], got {unscored_weight!r}")
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     d = 1.0 - np.asarray(p, dtype=np.float64)
@@ -141,12 +167,12 @@ def cluster_block(
         lo, hi = np.searchsorted(cc_sorted, [c, c + 1])
         csel = cl_order[lo:hi]
         lcl = list(zip(local[cla[csel]].tolist(), local[clb[csel]].tolist(), strict=True))
-        if len(members) <= DENSE_MAX:
+        if len(members) <= DENSE_MAX and unscored_weight == 1.0:
             sub = _average_dense(len(members), li, lj, ld, cut, group[members], lcl)
         else:
             mine = ml_arr[comp[ml_arr[:, 0]] == c] if len(ml_arr) else ml_arr
             lml = list(zip(local[mine[:, 0]].tolist(), local[mine[:, 1]].tolist(), strict=True))
-            sub = _average_sparse(len(members), li, lj, ld, cut, lml, lcl)
+            sub = _average_sparse(len(members), li, lj, ld, cut, lml, lcl, unscored_weight)
         local[members] = -1
         result_parts.append((members, sub))
     # number labels by smallest member
@@ -244,33 +270,49 @@ def _average_sparse(
     cut: float,
     ml: Iterable[tuple[int, int]],
     cl: Iterable[tuple[int, int]],
+    unscored_weight: float = 1.0,
 ) -> np.ndarray:
     """Average linkage on a sparse graph (missing pairs have distance 1) with a heap; O(E log E).
 
-    Cannot-links enter as a similarity of ``-1e9``: any cluster pair containing one has an average
-    distance far above the cut, so it is never merged (the same device as the dense path).
+    The distance of two clusters is ``1 - S / (c + w * (|A| |B| - c))``: ``S`` the summed similarity
+    ``1 - d`` of their ``c`` scored cross pairs, ``w`` (``unscored_weight``) the weight of each unscored
+    one (similarity 0); ``w = 1`` is plain average linkage. Cannot-links enter as a similarity of
+    ``-1e9``: any cluster pair containing one has an average distance far above the cut, so it is never
+    merged (the same device as the dense path).
     """
+    w = float(unscored_weight)
     uf = _UnionFind(m)
     size = {k: 1 for k in range(m)}
-    # sum of similarities s = 1 - d between clusters; missing pairs contribute 0
+    # sum of similarities s = 1 - d between clusters and how many scored pairs it sums
     nbr: dict[int, dict[int, float]] = {k: {} for k in range(m)}
+    cnt: dict[int, dict[int, int]] = {k: {} for k in range(m)}
     for a, b, dist in zip(i.tolist(), j.tolist(), d.tolist(), strict=True):
         nbr[a][b] = nbr[a].get(b, 0.0) + (1.0 - dist)
         nbr[b][a] = nbr[a][b]
+        cnt[a][b] = cnt[b][a] = cnt[a].get(b, 0) + 1
     for a, b in cl:
         nbr[a][b] = nbr[a].get(b, 0.0) - _BIG
         nbr[b][a] = nbr[a][b]
+        cnt[a][b] = cnt[b][a] = max(cnt[a].get(b, 0), 1)
+
+    def distance(a: int, b: int, s: float) -> float:
+        tot = size[a] * size[b]
+        if w == 1.0:
+            return 1.0 - s / tot
+        c = cnt[a].get(b, 0)
+        return 1.0 - s / (c + w * (tot - c))
+
     for a, b in ml:
         ra, rb = uf.find(a), uf.find(b)
         if ra != rb:
-            _merge(ra, rb, uf, size, nbr)
+            _merge(ra, rb, uf, size, nbr, cnt)
     heap: list[tuple[float, int, int]] = []
     for a in nbr:
         if uf.find(a) != a:
             continue
         for b, s in nbr[a].items():
             if a < b:
-                dist = 1.0 - s / (size[a] * size[b])
+                dist = distance(a, b, s)
                 if dist <= cut:
                     heap.append((dist, a, b))
     heapq.heapify(heap)
@@ -281,23 +323,30 @@ def _average_sparse(
             break
         if a not in alive or b not in alive or b not in nbr[a]:
             continue
-        cur = 1.0 - nbr[a][b] / (size[a] * size[b])
+        cur = distance(a, b, nbr[a][b])
         if abs(cur - dist) > 1e-12:
             continue  # stale entry
-        root = _merge(a, b, uf, size, nbr)
-        sr = size[root]
+        root = _merge(a, b, uf, size, nbr, cnt)
         for c, s in nbr[root].items():
-            nd = 1.0 - s / (sr * size[c])
+            nd = distance(root, c, s)
             if nd <= cut:
                 heapq.heappush(heap, (nd, min(root, c), max(root, c)))
     return _renumber(np.array([uf.find(k) for k in range(m)]))
 
 
-def _merge(a: int, b: int, uf: UnionFind[int], size: dict[int, int], nbr: dict[int, dict[int, float]]) -> int:
+def _merge(
+    a: int,
+    b: int,
+    uf: UnionFind[int],
+    size: dict[int, int],
+    nbr: dict[int, dict[int, float]],
+    cnt: dict[int, dict[int, int]],
+) -> int:
     root, other = (a, b) if a < b else (b, a)
     uf.parent[other] = root
     size[root] += size.pop(other)
-    nr = nbr[root]
+    nr, kr = nbr[root], cnt[root]
+    ko = cnt.pop(other)
     for c, s in nbr.pop(other).items():
         if c == root:
             continue
@@ -306,5 +355,11 @@ def _merge(a: int, b: int, uf: UnionFind[int], size: dict[int, int], nbr: dict[i
         nc = nbr[c]
         del nc[other]
         nc[root] = v
+        k = kr.get(c, 0) + ko.get(c, 0)
+        kr[c] = k
+        kc = cnt[c]
+        kc.pop(other, None)
+        kc[root] = k
     nr.pop(other, None)
+    kr.pop(other, None)
     return int(root)

@@ -21,6 +21,7 @@ import numpy as np
 
 from byline._errors import InputError, ModelError, NotFittedError
 from byline.block import MAX_FULL
+from byline.merge import original_block_key
 from byline.model_io import META_FILE, _lightgbm
 from byline.names import NameCounts
 from byline.records import Signature
@@ -54,6 +55,9 @@ class Disambiguator:
         max_block_full, knn: candidate-pair bounds for large blocks (see :mod:`byline.block`).
         name_constraints: incompatible given names and same-paper pairs are cannot-links.
         n_jobs: LightGBM threads (1: engines run one process per core; OpenMP oversubscription is slow).
+        second_stage: also train the cluster-merge second stage (:mod:`byline.merge`) on out-of-fold
+            first-stage clusters of the training blocks; its threshold is chosen on dev with the clustering
+            threshold.
     """
 
     # learned state (set by fit or load)
@@ -76,6 +80,7 @@ class Disambiguator:
         balanced_sampling: bool = True,
         augment: tuple[str, ...] = ("initials", "sparse"),
         n_jobs: int = 1,
+        second_stage: bool = True,
     ):
         self.threshold = threshold
         self.random_state = random_state
@@ -91,6 +96,7 @@ class Disambiguator:
         self.balanced_sampling = balanced_sampling
         self.augment = augment
         self.n_jobs = n_jobs
+        self.second_stage = second_stage
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
@@ -108,6 +114,7 @@ class Disambiguator:
         "balanced_sampling",
         "augment",
         "n_jobs",
+        "second_stage",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -225,7 +232,7 @@ class Disambiguator:
                 gi.append(i.astype(np.int64) + off)
                 gj.append(j.astype(np.int64) + off)
                 ys.append(y)
-                gs.append(np.full(len(y), _block_hash(key), np.int64))
+                gs.append(np.full(len(y), _block_hash(original_block_key(key)), np.int64))
             data = BlockData(rows, counts, np.concatenate(bids))
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
@@ -244,6 +251,7 @@ class Disambiguator:
         if not signatures:
             raise InputError("fit needs at least one signature")
         rng = np.random.default_rng(self.random_state)
+        originals = signatures
         self.name_counts_ = NameCounts().fit(s.name for s in signatures)
         if self.augment:  # derived copies: initials-only names, sparse records (byline.augment)
             from byline.augment import augmented
@@ -258,15 +266,30 @@ class Disambiguator:
             )
         self.booster_ = self._train_booster(X, y)
         # isotonic calibration on out-of-fold scores: each fold scored by a model that never saw its blocks
-        fold = groups % int(self.calibration_folds)
+        # (a block and its derived copies share a fold: original_block_key)
+        folds = int(self.calibration_folds)
+        fold = groups % folds
         oof = np.empty(len(y), np.float64)
-        for f in range(int(self.calibration_folds)):
+        fold_boosters: list[Any] = []
+        for f in range(folds):
             held = fold == f
             if not held.any() or held.all() or y[~held].min() == y[~held].max():
+                fold_boosters.append(self.booster_)
                 oof[held] = self._raw(X[held])
                 continue
-            oof[held] = self._raw(X[held], self._train_booster(X[~held], y[~held]))
+            fold_boosters.append(self._train_booster(X[~held], y[~held]))
+            oof[held] = self._raw(X[held], fold_boosters[-1])
         self.calibration_ = _fit_isotonic(oof, y)
+        self.merge_booster_: Any = None
+        self.merge_threshold_: float | None = None
+        self.merge_scores_: dict[str, float] = {}
+        if self.second_stage:
+            from byline.tuning import fit_merge
+
+            self.merge_booster_ = fit_merge(
+                self, originals, fold_boosters, lambda k: _block_hash(original_block_key(k)) % folds
+            )
+        del fold_boosters
         self.n_train_pairs_ = int(len(y))
         self.n_train_signatures_ = len(signatures)
         self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
@@ -283,6 +306,14 @@ class Disambiguator:
                 self.threshold_source_ = "default"
             else:
                 self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
+        if self.merge_booster_ is not None and self.threshold is None and self.threshold_source_ == "dev":
+            from byline.tuning import choose_merge
+
+            self.threshold_, self.merge_threshold_, self.merge_scores_ = choose_merge(self, list(dev or []))
+        elif self.merge_booster_ is not None:
+            from byline.merge import MERGE_GRID
+
+            self.merge_threshold_ = MERGE_GRID[1]  # no dev to choose on: a middle value
         return self
 
     def _train_booster(self, X: np.ndarray, y: np.ndarray) -> Any:
@@ -320,8 +351,9 @@ class Disambiguator:
         return self.calibrate(self._raw(self.model_columns(X)))
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities of the classifier's raw scores (:meth:`raw_scores`): what
-        :meth:`predict_proba_features` gives, without predicting again."""
+        """Calibrated probabilities of the classifier's raw scores (:meth:`raw_scores`): the isotonic
+        map, identity without calibration; what :meth:`predict_proba_features` gives, without predicting
+        again."""
         raw = np.asarray(raw, dtype=np.float64)
         if self.calibration_ is None:
             return raw
@@ -445,51 +477,32 @@ def choose_threshold(
     model: Disambiguator, signatures: Sequence[Signature]
 ) -> tuple[float, dict[float, float]]:
     """The grid threshold with the best mean (over datasets) B3 F1 on labeled ``signatures``."""
-    from byline.block import group_blocks
     from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
-    from byline.features import cannot_link_mask
-    from byline.pipeline import BlockResult, _cluster_keys, batches, score_blocks
+    from byline.pipeline import _cluster_keys
+    from byline.tuning import score_labeled
 
-    labeled = [s for s in signatures if s.person is not None]
-    scored = []
-    by_dataset: dict[str, list[Signature]] = {}
-    for s in labeled:
-        by_dataset.setdefault(s.dataset or "data", []).append(s)
-    # as evaluate does: one run per dataset, name counts combined with that dataset's
-    # each block in signature-id order, as the pipeline takes it: tied scores cluster the same way here
-    runs = [
-        (model.for_data(sigs), {k: sorted(v, key=lambda s: s.id) for k, v in group_blocks(sigs).items()})
-        for _, sigs in sorted(by_dataset.items())
+    scored, by_ds = score_labeled(model, signatures)
+    from byline.cluster import block_linkage, cluster_block, cut_linkage, unscored_weight
+
+    # a block not scored in full (above max_block_full) is clustered per threshold, as the pipeline does
+    weights = [unscored_weight(len(res.ids), len(res.pair_i)) for res, _, _ in scored]
+    trees = [
+        block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) if w == 1.0 else None
+        for (res, cl, _), w in zip(scored, weights, strict=True)
     ]
-    for m, blocks in runs:
-        for batch in batches(blocks):
-            data, per_block, p = score_blocks(batch, m)
-            start = 0
-            for (key, sigs), (off, _n, i, j) in zip(batch, per_block, strict=True):
-                stop = start + len(i)
-                cl = []
-                if model.name_constraints and len(i):
-                    bad = cannot_link_mask(data, i.astype(np.int64) + off, j.astype(np.int64) + off)
-                    cl = list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-                scored.append((BlockResult(key, [s.id for s in sigs], [], i, j, p[start:stop]), cl, sigs))
-                start = stop
-    by_ds: dict[str, dict[str, list[str]]] = {}
-    for s in labeled:
-        by_ds.setdefault(s.dataset or "data", {}).setdefault(s.person or "", []).append(s.id)
-    from byline.cluster import block_linkage, cluster_block, cut_linkage
-
-    trees = [block_linkage(len(res.ids), res.pair_i, res.pair_j, res.prob, cl) for res, cl, _ in scored]
     scores: dict[float, float] = {}
     for t in THRESHOLD_GRID:
         pred: dict[str, str] = {}
-        for (res, cl, _), Z in zip(scored, trees, strict=True):
+        for (res, cl, _), Z, w in zip(scored, trees, weights, strict=True):
             n = len(res.ids)
             if n == 1:
                 labels = np.zeros(1, np.int64)
             elif Z is not None:
                 labels = cut_linkage(Z, n, t)
             else:
-                labels = cluster_block(n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl)
+                labels = cluster_block(
+                    n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl, unscored_weight=w
+                )
             pred.update(zip(res.ids, _cluster_keys(res.block, res.ids, labels), strict=True))
         f1s = []
         for _ds, true in by_ds.items():

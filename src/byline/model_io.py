@@ -92,6 +92,21 @@ def metadata(self: Disambiguator) -> dict[str, Any]:
         },
         "name_counts": self.name_counts_.to_dict(max_entries=15_000),
         **_encoder_meta(self),
+        **_merge_meta(self),
+    }
+
+
+def _merge_meta(self: Disambiguator) -> dict[str, Any]:
+    """The second stage (:mod:`byline.merge`): its LightGBM text, threshold and dev scores."""
+    booster = getattr(self, "merge_booster_", None)
+    if booster is None:
+        return {}
+    return {
+        "merge": {
+            "model": booster.model_to_string(),
+            "threshold": getattr(self, "merge_threshold_", None),
+            "scores": getattr(self, "merge_scores_", {}),
+        }
     }
 
 
@@ -188,6 +203,12 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
         m.train_datasets_ = list(tr.get("datasets", []))
         m.training_info_ = {k: v for k, v in tr.items() if k not in ("signatures", "pairs", "datasets")}
         m.name_counts_ = NameCounts.from_dict(meta.get("name_counts", {}))
+        merge = meta.get("merge")
+        m.merge_booster_ = None if merge is None else lgb.Booster(model_str=merge["model"])
+        m.merge_threshold_ = (
+            None if merge is None or merge["threshold"] is None else float(merge["threshold"])
+        )
+        m.merge_scores_ = {} if merge is None else dict(merge.get("scores", {}))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
     return m

@@ -21,8 +21,9 @@ import numpy as np
 
 from byline._unionfind import UnionFind
 from byline.block import candidate_pairs, group_blocks
-from byline.cluster import Constraints, cluster_block
+from byline.cluster import Constraints, cluster_block, unscored_weight
 from byline.features import BlockData
+from byline.merge import merge_block
 from byline.records import Signature
 from byline.scorer import ClusterModel, Scorer
 
@@ -168,7 +169,10 @@ def disambiguate_blocks(
         ids = [s.id for s in sigs]
         ml, cl = _index_constraints(ids, constraints)
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
-        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl)
+        w = unscored_weight(n, len(i))
+        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
+        if w == 1.0:  # the second stage (byline.merge), learned on blocks scored in full
+            labels = merge_block(model, sigs, i, j, pb, labels, cl)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
     elapsed = time.perf_counter() - t0
     total = sum(len(s) for _, s in items) or 1
