@@ -15,13 +15,16 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from byline._errors import InputError, ModelError, NotFittedError
 from byline.block import MAX_FULL
 from byline.model_io import META_FILE, _lightgbm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.textonly import TextOnlyHead
 from byline.names import NameCounts
 from byline.records import Signature
 
@@ -48,6 +51,9 @@ class Disambiguator:
             "hard" (all at once: initials, stemmed titles, sparse), "initials-undated" / "sparse-undated"
             (those copies with the year also dropped from half the signatures of either class, so a
             missing year says nothing about the pair).
+        text_only: also fit a :class:`byline.textonly.TextOnlyHead` that scores the pairs whose only
+            evidence besides the name is text (bare abstracts), on a training copy with half the signatures
+            reduced to bare abstracts; ``text_only_shift`` (log-odds) is added to its score.
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -58,6 +64,7 @@ class Disambiguator:
 
     # learned state (set by fit or load)
     calibration_: tuple[np.ndarray, np.ndarray] | None
+    text_only_head_: TextOnlyHead | None
     training_info_: dict[str, Any]
 
     def __init__(
@@ -76,6 +83,8 @@ class Disambiguator:
         balanced_sampling: bool = True,
         augment: tuple[str, ...] = ("initials", "sparse"),
         n_jobs: int = 1,
+        text_only: bool = False,
+        text_only_shift: float = 0.0,
     ):
         self.threshold = threshold
         self.random_state = random_state
@@ -91,6 +100,8 @@ class Disambiguator:
         self.balanced_sampling = balanced_sampling
         self.augment = augment
         self.n_jobs = n_jobs
+        self.text_only = text_only
+        self.text_only_shift = text_only_shift
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
@@ -108,6 +119,8 @@ class Disambiguator:
         "balanced_sampling",
         "augment",
         "n_jobs",
+        "text_only",
+        "text_only_shift",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -149,6 +162,11 @@ class Disambiguator:
                 f"{name} must be a positive int, got {v!r}",
             )
         check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
+        check(isinstance(self.text_only, bool), f"text_only must be a bool, got {self.text_only!r}")
+        check(
+            isinstance(self.text_only_shift, int | float) and np.isfinite(self.text_only_shift),
+            f"text_only_shift must be a finite number, got {self.text_only_shift!r}",
+        )
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
         from byline.augment import KINDS
 
@@ -245,6 +263,7 @@ class Disambiguator:
             raise InputError("fit needs at least one signature")
         rng = np.random.default_rng(self.random_state)
         self.name_counts_ = NameCounts().fit(s.name for s in signatures)
+        originals = signatures
         if self.augment:  # derived copies: initials-only names, sparse records (byline.augment)
             from byline.augment import augmented
 
@@ -267,6 +286,7 @@ class Disambiguator:
                 continue
             oof[held] = self._raw(X[held], self._train_booster(X[~held], y[~held]))
         self.calibration_ = _fit_isotonic(oof, y)
+        self.text_only_head_ = self._fit_text_only(originals, rng) if self.text_only else None
         self.n_train_pairs_ = int(len(y))
         self.n_train_signatures_ = len(signatures)
         self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
@@ -284,6 +304,33 @@ class Disambiguator:
             else:
                 self.threshold_, self.threshold_scores_ = choose_threshold(self, tune)
         return self
+
+    def _fit_text_only(self, originals: Sequence[Signature], rng: np.random.Generator) -> TextOnlyHead:
+        """The text-only head (:mod:`byline.textonly`), fitted on the text-only pairs of a copy of the
+        training signatures with half of them reduced to bare abstracts, each block's class ratio kept."""
+        import copy
+
+        from byline.augment import derive
+        from byline.block import group_blocks
+        from byline.textonly import TextOnlyHead
+
+        sampler = copy.copy(self)
+        sampler.balanced_sampling = False
+        X, y, _ = sampler._training_pairs(group_blocks(derive(originals, "some-abstract-only")), rng)
+        return TextOnlyHead.fit(X, y, self.feature_names_, shift=float(self.text_only_shift))
+
+    def _with_text_only(self, Xm: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """``p`` with the text-only pairs' scores from the text-only head (when the model has one)."""
+        head = getattr(self, "text_only_head_", None)
+        if head is None:
+            return p
+        from byline.textonly import text_only_mask
+
+        m = text_only_mask(Xm, self.feature_names_)
+        if m.any():
+            p = np.array(p, dtype=np.float64)
+            p[m] = head.predict(Xm[m], self.feature_names_)
+        return p
 
     def _train_booster(self, X: np.ndarray, y: np.ndarray) -> Any:
         lgb = _lightgbm()
@@ -317,13 +364,14 @@ class Disambiguator:
         ``X`` has every computed column (:data:`byline.features.FEATURE_NAMES`, as :func:`featurize`
         gives it) or exactly this model's columns (``feature_names_``).
         """
-        raw = self._raw(self.model_columns(X))
+        Xm = self.model_columns(X)
+        raw = self._raw(Xm)
         if self.calibration_ is None:
-            return raw
+            return self._with_text_only(Xm, raw)
         xs, ys = self.calibration_
         cal = np.interp(raw, xs, ys)
         # keep a sliver of the raw order so isotonic plateaus do not create ties
-        return np.asarray(0.999 * cal + 0.001 * raw)
+        return self._with_text_only(Xm, np.asarray(0.999 * cal + 0.001 * raw))
 
     def model_columns(self, X: np.ndarray) -> np.ndarray:
         """This model's columns of a :func:`~byline.features.featurize` matrix (which has every column)."""
@@ -336,7 +384,8 @@ class Disambiguator:
 
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
         """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix."""
-        return self._raw(self.model_columns(X))
+        Xm = self.model_columns(X)
+        return self._with_text_only(Xm, self._raw(Xm))
 
     def contributions(self, X: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Per pair: this model's feature names, their values, their contributions (SHAP, log-odds) and

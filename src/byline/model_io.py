@@ -92,7 +92,13 @@ def metadata(self: Disambiguator) -> dict[str, Any]:
         },
         "name_counts": self.name_counts_.to_dict(max_entries=15_000),
         **_encoder_meta(self),
+        **_text_only_meta(self),
     }
+
+
+def _text_only_meta(self: Disambiguator) -> dict[str, Any]:
+    head = getattr(self, "text_only_head_", None)
+    return {} if head is None else {"text_only_head": head.to_dict()}
 
 
 def _encoder_meta(self: Disambiguator) -> dict[str, Any]:
@@ -188,6 +194,13 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
         m.train_datasets_ = list(tr.get("datasets", []))
         m.training_info_ = {k: v for k, v in tr.items() if k not in ("signatures", "pairs", "datasets")}
         m.name_counts_ = NameCounts.from_dict(meta.get("name_counts", {}))
+        head = meta.get("text_only_head")
+        if head is None:
+            m.text_only_head_ = None
+        else:
+            from byline.textonly import TextOnlyHead
+
+            m.text_only_head_ = TextOnlyHead.from_dict(head)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
     return m
