@@ -30,7 +30,7 @@ VARIANTS = ("intact", "hard", "abstract-only", "some-abstract-only")
 def scored_blocks(model, sigs):
     """Per block: ids, persons, pairs, main probabilities, text-only mask, the feature rows, cannot-links."""
     from byline.block import candidate_pairs, group_blocks
-    from byline.features import BlockData, cannot_link_mask, featurize
+    from byline.features import FEATURE_NAMES, BlockData, cannot_link_mask, featurize
     from byline.textonly import text_only_mask
 
     out = []
@@ -42,11 +42,11 @@ def scored_blocks(model, sigs):
             out.append((block, i, j, np.zeros(0), np.zeros(0, bool), np.zeros((0, 0)), np.zeros(0, bool)))
             continue
         data = BlockData(block, m.name_counts_)
-        X = m.model_columns(featurize(data, i, j))
+        X = featurize(data, i, j)
         head, m.text_only_head_ = getattr(m, "text_only_head_", None), None
         p = m.predict_proba_features(X)
         m.text_only_head_ = head
-        mask = text_only_mask(X, m.feature_names_)
+        mask = text_only_mask(X, FEATURE_NAMES)
         cl = cannot_link_mask(data, i, j) if model.name_constraints else np.zeros(len(i), bool)
         out.append((block, i, j, p, mask, X[mask], cl))
     return out
@@ -89,6 +89,7 @@ def fit_head(model, seed: int):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from byline.features import FEATURE_NAMES
     from byline.ingest.signatures import load_signatures
     from byline.model import Disambiguator
     from robustness import default_datasets_dir, derive
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             line = f"{ds:7s} {v:19s} main {f1:.4f}"
             for sh in shifts:
                 head.shift = sh
-                f1h, nt = b3(blocks, model.threshold_, head, model.feature_names_)
+                f1h, nt = b3(blocks, model.threshold_, head, FEATURE_NAMES)
                 res[f"shift {sh:+g}"] = f1h
                 line += f" | head {sh:+g} {f1h:.4f}"
             head_pairs = int(sum(b[4].sum() for b in blocks))

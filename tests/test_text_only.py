@@ -72,7 +72,7 @@ def test_text_only_pairs_are_scored_by_the_head(models):
     p = head.score_pairs(sigs, [(0, 1), (0, 2)])
     X = featurize(BlockData(sigs, head.name_counts_), np.array([0, 0]), np.array([1, 2]))
     assert text_only_mask(X, FEATURE_NAMES).all()
-    np.testing.assert_allclose(p, head.text_only_head_.predict(head.model_columns(X), head.feature_names_))
+    np.testing.assert_allclose(p, head.text_only_head_.predict(X, FEATURE_NAMES))
 
 
 def test_a_shared_year_takes_the_pair_back_to_the_main_classifier(models):

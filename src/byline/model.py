@@ -196,9 +196,10 @@ class Disambiguator:
         return np.array([index[n] for n in self.feature_names_], np.int64)
 
     def _training_pairs(
-        self, blocks: dict[str, list[Signature]], rng: np.random.Generator
+        self, blocks: dict[str, list[Signature]], rng: np.random.Generator, all_columns: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Features, labels and block hashes of sampled candidate pairs of labeled blocks (batched)."""
+        """Features (this model's columns, or every computed one), labels and block hashes of sampled
+        candidate pairs of labeled blocks (batched)."""
         from byline.block import candidate_pairs
         from byline.features import BlockData, featurize
         from byline.pipeline import batches
@@ -248,7 +249,7 @@ class Disambiguator:
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
             raise InputError("no labeled pairs to train on: need blocks with at least two labeled signatures")
-        X = np.vstack(Xs)[:, self._columns()]
+        X = np.vstack(Xs) if all_columns else np.vstack(Xs)[:, self._columns()]
         return X, np.concatenate(ys), np.concatenate(gs)
 
     def fit(self, signatures: Sequence[Signature], dev: Sequence[Signature] | None = None) -> Disambiguator:
@@ -312,24 +313,31 @@ class Disambiguator:
 
         from byline.augment import derive
         from byline.block import group_blocks
+        from byline.features import FEATURE_NAMES
         from byline.textonly import TextOnlyHead
 
         sampler = copy.copy(self)
         sampler.balanced_sampling = False
-        X, y, _ = sampler._training_pairs(group_blocks(derive(originals, "some-abstract-only")), rng)
-        return TextOnlyHead.fit(X, y, self.feature_names_, shift=float(self.text_only_shift))
+        blocks = group_blocks(derive(originals, "some-abstract-only"))
+        X, y, _ = sampler._training_pairs(blocks, rng, all_columns=True)
+        return TextOnlyHead.fit(X, y, FEATURE_NAMES, shift=float(self.text_only_shift))
 
-    def _with_text_only(self, Xm: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """``p`` with the text-only pairs' scores from the text-only head (when the model has one)."""
+    def _with_text_only(self, X: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """``p`` with the text-only pairs' scores from the text-only head (when the model has one).
+
+        ``X`` has every computed column (then the head reads the columns it needs that the classifier
+        leaves out) or exactly this model's columns (then those read as missing)."""
         head = getattr(self, "text_only_head_", None)
         if head is None:
             return p
+        from byline.features import FEATURE_NAMES
         from byline.textonly import text_only_mask
 
-        m = text_only_mask(Xm, self.feature_names_)
+        names = FEATURE_NAMES if X.shape[1] == len(FEATURE_NAMES) else self.feature_names_
+        m = text_only_mask(X, names)
         if m.any():
             p = np.array(p, dtype=np.float64)
-            p[m] = head.predict(Xm[m], self.feature_names_)
+            p[m] = head.predict(X[m], names)
         return p
 
     def _train_booster(self, X: np.ndarray, y: np.ndarray) -> Any:
@@ -367,11 +375,11 @@ class Disambiguator:
         Xm = self.model_columns(X)
         raw = self._raw(Xm)
         if self.calibration_ is None:
-            return self._with_text_only(Xm, raw)
+            return self._with_text_only(X, raw)
         xs, ys = self.calibration_
         cal = np.interp(raw, xs, ys)
         # keep a sliver of the raw order so isotonic plateaus do not create ties
-        return self._with_text_only(Xm, np.asarray(0.999 * cal + 0.001 * raw))
+        return self._with_text_only(X, np.asarray(0.999 * cal + 0.001 * raw))
 
     def model_columns(self, X: np.ndarray) -> np.ndarray:
         """This model's columns of a :func:`~byline.features.featurize` matrix (which has every column)."""
@@ -384,8 +392,7 @@ class Disambiguator:
 
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
         """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix."""
-        Xm = self.model_columns(X)
-        return self._with_text_only(Xm, self._raw(Xm))
+        return self._with_text_only(X, self._raw(self.model_columns(X)))
 
     def contributions(self, X: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Per pair: this model's feature names, their values, their contributions (SHAP, log-odds) and
