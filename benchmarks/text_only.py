@@ -52,9 +52,10 @@ def scored_blocks(model, sigs):
     return out
 
 
-def b3(blocks, threshold, head=None, names=()):
+def b3(blocks, threshold, head=None, names=(), rule=False):
     from byline.cluster import cluster_block
     from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
+    from byline.textonly import evidence_cannot_links, is_bare
 
     pred, true = {}, {}
     n_text = 0
@@ -70,7 +71,13 @@ def b3(blocks, threshold, head=None, names=()):
             n_text += int(mask.sum())
         q[cl] = 0.0
         cannot = list(zip(i[cl].tolist(), j[cl].tolist(), strict=True))
-        labels = cluster_block(len(block), i, j, q, threshold, cannot_link=cannot)
+        if rule:
+            bare = np.array([is_bare(s) for s in block])
+            must, apart = evidence_cannot_links(len(block), i, j, q, threshold, bare, (), cannot)
+            cannot += apart
+        else:
+            must = []
+        labels = cluster_block(len(block), i, j, q, threshold, must_link=must, cannot_link=cannot)
         pred.update({s.id: f"{block[0].id}:{lab}" for s, lab in zip(block, labels.tolist(), strict=True)})
     return b3_precision_recall_fscore(true, labels_to_clusters(pred))[2], n_text
 
@@ -99,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fit-head", action="store_true", help="fit a text-only head on the train files here")
     ap.add_argument("--shifts", default="-1,0,1")
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--rule", action="store_true", help="also: bare records never join two evidence clusters")
     ap.add_argument("--save-head-into", type=Path, default=None, help="save the model with the fitted head")
     args = ap.parse_args(argv)
     model = Disambiguator.load(args.model) if args.model else Disambiguator.load_default()
@@ -126,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
                 f1h, nt = b3(blocks, model.threshold_, head, FEATURE_NAMES)
                 res[f"shift {sh:+g}"] = f1h
                 line += f" | head {sh:+g} {f1h:.4f}"
+                if args.rule:
+                    f1r, _ = b3(blocks, model.threshold_, head, FEATURE_NAMES, rule=True)
+                    res[f"rule {sh:+g}"] = f1r
+                    line += f" rule {f1r:.4f}"
             head_pairs = int(sum(b[4].sum() for b in blocks))
             print(line + f" (text-only pairs {head_pairs})", flush=True)
             rows[f"{ds}/{v}"] = res

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from byline import ModelError
 from byline.block import candidate_pairs, group_blocks
@@ -122,3 +124,79 @@ def test_bad_text_only_params_are_rejected_at_fit(corpus):
         Disambiguator(text_only=True, text_only_shift=float("nan")).fit(corpus[0])
     with pytest.raises(ValueError, match="text_only must be a bool"):
         Disambiguator(text_only="yes").fit(corpus[0])  # type: ignore[arg-type]
+
+
+# --- bare records never join two people the other records keep apart ---------------------------------
+def _labels_with_rule(n, i, j, p, t, bare, ml=(), cl=()):
+    from byline.cluster import cluster_block
+    from byline.textonly import evidence_cannot_links
+
+    whole, apart = evidence_cannot_links(n, i, j, p, t, bare, list(ml), list(cl))
+    return cluster_block(n, i, j, p, t, must_link=list(ml) + whole, cannot_link=list(cl) + apart)
+
+
+def test_a_bare_abstract_joins_one_person_not_both():
+    # 0,1: one researcher (shared coauthors); 2,3: another; 4: a bare abstract that resembles both a bit
+    i = np.array([0, 0, 0, 1, 1, 2, 0, 1, 2, 3])
+    j = np.array([1, 2, 3, 2, 3, 3, 4, 4, 4, 4])
+    p = np.array([0.95, 0.05, 0.05, 0.05, 0.05, 0.95, 0.9, 0.9, 0.8, 0.8])
+    bare = np.array([False, False, False, False, True])
+    from byline.cluster import cluster_block
+
+    assert len(set(cluster_block(5, i, j, p, 0.3).tolist())) == 1  # without the rule the abstract chains them
+    labels = _labels_with_rule(5, i, j, p, 0.3, bare)
+    assert labels[0] == labels[1] == labels[4] and labels[2] == labels[3] != labels[0]
+
+
+def test_no_bare_record_no_change():
+    from byline.textonly import evidence_cannot_links
+
+    i, j, p = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.9, 0.1, 0.2])
+    assert evidence_cannot_links(3, i, j, p, 0.3, np.zeros(3, bool)) == ([], [])
+    assert evidence_cannot_links(3, i, j, p, 0.3, np.ones(3, bool)) == ([], [])
+
+
+def test_the_pipeline_applies_the_rule_when_the_model_has_a_head(models):
+    from byline.pipeline import disambiguate_block
+
+    _, head = models
+    a = Signature(
+        id="a", name="Jaeseong Lee", work_id="wa", position=0, coauthors=("Jaegul Choo",), title="Face swap"
+    )
+    b = Signature(
+        id="b", name="Jaeseong Lee", work_id="wb", position=0, coauthors=("Soonhoi Ha",), title="NPU search"
+    )
+    sigs = [a, b, *(_bare(f"x{k}", ABSTRACT_A + " " + ABSTRACT_B) for k in range(3))]
+    bare = np.array([False, False, True, True, True])
+    for t in (0.05, 0.3, 0.6):
+        res = disambiguate_block("j lee", sigs, head, threshold=t)
+        want = _labels_with_rule(len(sigs), res.pair_i, res.pair_j, res.prob, t, bare)
+        got = {k: res.clusters[res.ids.index(s.id)] for k, s in enumerate(sigs)}
+        assert all((want[x] == want[y]) == (got[x] == got[y]) for x in range(5) for y in range(5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_rich_records_apart_without_the_bare_ones_stay_apart(data):
+    from byline.cluster import cluster_block
+
+    n = data.draw(st.integers(3, 9))
+    i, j = np.triu_indices(n, 1)
+    p = np.array(data.draw(st.lists(st.floats(0, 1), min_size=len(i), max_size=len(i))))
+    bare = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    t = data.draw(st.sampled_from([0.2, 0.5, 0.8]))
+    labels = _labels_with_rule(n, i, j, p, t, bare)
+    rich = np.flatnonzero(~bare)
+    if len(rich) and bare.any():
+        keep = ~bare[i] & ~bare[j]
+        pos = {int(r): k for k, r in enumerate(rich)}
+        alone = cluster_block(
+            len(rich),
+            np.array([pos[x] for x in i[keep]], np.int64),
+            np.array([pos[x] for x in j[keep]], np.int64),
+            p[keep],
+            t,
+        )
+        for a in range(len(rich)):
+            for b in range(a + 1, len(rich)):
+                assert (alone[a] == alone[b]) == (labels[rich[a]] == labels[rich[b]])

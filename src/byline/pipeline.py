@@ -132,6 +132,9 @@ def disambiguate_blocks(
     t = Scorer(model).threshold if threshold is None else threshold
     out = []
     start = 0
+    text_only = getattr(model, "text_only_head_", None) is not None
+    if text_only:
+        from byline.textonly import evidence_cannot_links, is_bare
     if len(p):  # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
         gi = np.concatenate([i.astype(np.int64) + off for off, _, i, _ in per_block])
         gj = np.concatenate([j.astype(np.int64) + off for off, _, _, j in per_block])
@@ -145,6 +148,10 @@ def disambiguate_blocks(
         ids = [s.id for s in sigs]
         ml, cl = _index_constraints(ids, constraints)
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+        if text_only:  # bare records never join two people the other records keep apart (byline.textonly)
+            bare = np.array([is_bare(s) for s in sigs], dtype=bool)
+            whole, apart = evidence_cannot_links(n, i, j, pb, t, bare, ml, cl)
+            ml, cl = ml + whole, cl + apart
         labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
     elapsed = time.perf_counter() - t0

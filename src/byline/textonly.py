@@ -135,3 +135,61 @@ class TextOnlyHead:
         if d.get("kind") != "logistic" or list(d.get("terms", [])) != list(TERMS):
             raise ValueError(f"unknown text-only head {d.get('kind')!r} with terms {d.get('terms')!r}")
         return cls(d["coef"], d["intercept"], d.get("shift", 0.0), d.get("pairs", 0))
+
+
+def is_bare(s: Any) -> bool:
+    """A signature with nothing but a name and text: no coauthors, venue, year, affiliation, e-mail, ORCID."""
+    return not (s.coauthors or s.venue or s.year is not None or s.affiliations or s.email or s.orcid)
+
+
+def evidence_cannot_links(
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    bare: np.ndarray,
+    must_link: Sequence[tuple[int, int]] = (),
+    cannot_link: Sequence[tuple[int, int]] = (),
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Bare records may join a person but never join two people the other records keep apart.
+
+    The block's signatures that carry evidence besides text (``~bare``) are clustered alone first, as if the
+    bare ones were absent (same pairs, probabilities, threshold and constraints). Returned: must-links that
+    keep each of those clusters whole and cannot-links between a representative of every two of them.
+    Clustering the whole block with them added, a bare abstract joins the person whose works it resembles
+    most, or stays apart, but a chain of bare abstracts scored on text alone can neither merge two researchers
+    their coauthors tell apart nor split one. Both empty when the block has no bare signature or only bare
+    ones."""
+    from byline._unionfind import UnionFind
+    from byline.cluster import cluster_block
+
+    bare = np.asarray(bare, dtype=bool)
+    if n < 3 or not bare.any() or bare.all():
+        return [], []
+    rich = np.flatnonzero(~bare)
+    pos = np.full(n, -1, np.int64)
+    pos[rich] = np.arange(len(rich))
+    keep = ~bare[i] & ~bare[j]
+    # curator must-links, closed over bare members: two rich signatures linked through a bare one stay linked
+    uf: UnionFind[int] = UnionFind(range(n))
+    for a, b in must_link:
+        uf.union(int(a), int(b))
+    first: dict[int, int] = {}
+    ml = []
+    for r in rich.tolist():
+        root = uf.find(r)
+        if root in first:
+            ml.append((int(pos[first[root]]), int(pos[r])))
+        else:
+            first[root] = r
+    cl = [(int(pos[a]), int(pos[b])) for a, b in cannot_link if pos[a] >= 0 and pos[b] >= 0]
+    labels = cluster_block(len(rich), pos[i[keep]], pos[j[keep]], p[keep], threshold, ml, cl)
+    reps: dict[int, int] = {}
+    keep_whole = []
+    for k, lab in enumerate(labels.tolist()):
+        rep = reps.setdefault(lab, int(rich[k]))
+        if rep != int(rich[k]):
+            keep_whole.append((rep, int(rich[k])))
+    r = sorted(reps.values())
+    return keep_whole, [(r[a], r[b]) for a in range(len(r)) for b in range(a + 1, len(r))]
