@@ -191,5 +191,6 @@ def evidence_cannot_links(
         rep = reps.setdefault(lab, int(rich[k]))
         if rep != int(rich[k]):
             keep_whole.append((rep, int(rich[k])))
-    r = sorted(reps.values())
-    return keep_whole, [(r[a], r[b]) for a in range(len(r)) for b in range(a + 1, len(r))]
+    heads = sorted(reps.values())
+    apart = [(heads[a], heads[b]) for a in range(len(heads)) for b in range(a + 1, len(heads))]
+    return keep_whole, apart
