@@ -191,6 +191,18 @@ def evidence_cannot_links(
         rep = reps.setdefault(lab, int(rich[k]))
         if rep != int(rich[k]):
             keep_whole.append((rep, int(rich[k])))
-    heads = sorted(reps.values())
-    apart = [(heads[a], heads[b]) for a in range(len(heads)) for b in range(a + 1, len(heads))]
+    # only clusters that one component of close pairs (p >= threshold, must-links) joins can ever merge
+    # (average linkage never merges across a cut), so cannot-links are needed between those only
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    close = np.asarray(p) >= threshold
+    ei = np.concatenate([i[close], np.array([a for a, _ in must_link], np.int64)]).astype(np.int64)
+    ej = np.concatenate([j[close], np.array([b for _, b in must_link], np.int64)]).astype(np.int64)
+    graph = coo_matrix((np.ones(len(ei)), (ei, ej)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    by_comp: dict[int, list[int]] = {}
+    for rep in sorted(reps.values()):
+        by_comp.setdefault(int(comp[rep]), []).append(rep)
+    apart = [(g[a], g[b]) for g in by_comp.values() for a in range(len(g)) for b in range(a + 1, len(g))]
     return keep_whole, apart
