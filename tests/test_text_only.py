@@ -200,3 +200,16 @@ def test_rich_records_apart_without_the_bare_ones_stay_apart(data):
         for a in range(len(rich)):
             for b in range(a + 1, len(rich)):
                 assert (alone[a] == alone[b]) == (labels[rich[a]] == labels[rich[b]])
+
+
+def test_explain_says_when_a_pair_is_judged_on_text_alone(models):
+    from byline.explain import explain_pair
+
+    plain, head = models
+    a, b = _bare("1", ABSTRACT_A), _bare("2", ABSTRACT_B)
+    card = explain_pair(a, b, head)
+    assert any("text alone" in n for n in card.notes), card.notes
+    assert card.probability == pytest.approx(float(head.score_pairs([a, b], [(0, 1)])[0]))
+    assert not any("text alone" in n for n in explain_pair(a, b, plain).notes)
+    dated = explain_pair(replace(a, year=2020), replace(b, year=2020), head)
+    assert not any("text alone" in n for n in dated.notes)
