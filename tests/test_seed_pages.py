@@ -119,11 +119,7 @@ def test_audit_of_the_abstract_page_calls_the_foreign_abstracts_uncertain_with_e
         assert any("only an abstract" in e for e in w["evidence"]), w["evidence"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: bare abstracts carry no coauthor or venue; the shipped model keeps the face/avatar "
-    "abstracts together with the MoE and video-compression ones instead of joining them to the titled person",
-)
 def test_face_avatar_abstracts_join_the_titled_face_swapping_person(store):
     person, titled = _person_of_abstract(store), _person_of_title(store)
     assert all(person[frag] == titled[CHOO[0]] for frag in FACE_ABSTRACTS), person
+    assert all(person[frag] != titled[CHOO[0]] for frag in FOREIGN_ABSTRACTS), person

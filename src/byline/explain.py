@@ -203,6 +203,16 @@ def explain_pair(
             if a.work_id == b.work_id
             else f"cannot-link (name rule): {a.name!r} and {b.name!r} have incompatible given names"
         )
+    head = getattr(scorer.model, "text_only_head_", None)
+    if head is not None and X.shape[1] == len(FEATURE_NAMES):
+        from byline.textonly import text_only_mask
+
+        if bool(text_only_mask(X, FEATURE_NAMES)[0]):
+            card.notes.append(
+                "judged on the name and text alone (no coauthors, venue, year, affiliation, e-mail or ORCID "
+                "on both sides): the probability is the text-only decision's (name agreement and text "
+                "similarity), an uncertain call; the contributions listed are the main classifier's"
+            )
     if not card.same_block:
         card.notes.append(
             f"different blocks ({block_of(a)!r} vs {block_of(b)!r}): the pipeline never compares "

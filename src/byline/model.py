@@ -15,7 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from byline._errors import InputError, ModelError, NotFittedError
 from byline.block import MAX_FULL
 from byline.merge import original_block_key
 from byline.model_io import META_FILE, _lightgbm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.textonly import TextOnlyHead
 from byline.names import NameCounts
 from byline.records import Signature
 
@@ -49,6 +52,9 @@ class Disambiguator:
             "hard" (all at once: initials, stemmed titles, sparse), "initials-undated" / "sparse-undated"
             (those copies with the year also dropped from half the signatures of either class, so a
             missing year says nothing about the pair).
+        text_only: also fit a :class:`byline.textonly.TextOnlyHead` that scores the pairs whose only
+            evidence besides the name is text (bare abstracts), on a training copy with half the signatures
+            reduced to bare abstracts; ``text_only_shift`` (log-odds) is added to its score.
         calibration_folds: the calibration (isotonic) is fitted on out-of-fold scores: training blocks are
             split into this many folds, a model per fold scores the fold it did not see; the shipped
             classifier itself is trained on every block.
@@ -62,6 +68,7 @@ class Disambiguator:
 
     # learned state (set by fit or load)
     calibration_: tuple[np.ndarray, np.ndarray] | None
+    text_only_head_: TextOnlyHead | None
     training_info_: dict[str, Any]
 
     def __init__(
@@ -81,6 +88,8 @@ class Disambiguator:
         augment: tuple[str, ...] = ("initials", "sparse"),
         n_jobs: int = 1,
         second_stage: bool = True,
+        text_only: bool = False,
+        text_only_shift: float = 0.0,
     ):
         self.threshold = threshold
         self.random_state = random_state
@@ -97,6 +106,8 @@ class Disambiguator:
         self.augment = augment
         self.n_jobs = n_jobs
         self.second_stage = second_stage
+        self.text_only = text_only
+        self.text_only_shift = text_only_shift
 
     # --- sklearn-style plumbing -----------------------------------------------------------------------
     _PARAMS = (
@@ -115,6 +126,8 @@ class Disambiguator:
         "augment",
         "n_jobs",
         "second_stage",
+        "text_only",
+        "text_only_shift",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -156,6 +169,11 @@ class Disambiguator:
                 f"{name} must be a positive int, got {v!r}",
             )
         check(isinstance(self.knn, int) and self.knn >= 0, "knn must be an int >= 0")
+        check(isinstance(self.text_only, bool), f"text_only must be a bool, got {self.text_only!r}")
+        check(
+            isinstance(self.text_only_shift, int | float) and np.isfinite(self.text_only_shift),
+            f"text_only_shift must be a finite number, got {self.text_only_shift!r}",
+        )
         check(0.0 < float(self.learning_rate) <= 1.0, "learning_rate must be in (0, 1]")
         from byline.augment import KINDS
 
@@ -185,9 +203,10 @@ class Disambiguator:
         return np.array([index[n] for n in self.feature_names_], np.int64)
 
     def _training_pairs(
-        self, blocks: dict[str, list[Signature]], rng: np.random.Generator
+        self, blocks: dict[str, list[Signature]], rng: np.random.Generator, all_columns: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Features, labels and block hashes of sampled candidate pairs of labeled blocks (batched)."""
+        """Features (this model's columns, or every computed one), labels and block hashes of sampled
+        candidate pairs of labeled blocks (batched)."""
         from byline.block import candidate_pairs
         from byline.features import BlockData, featurize
         from byline.pipeline import batches
@@ -237,7 +256,7 @@ class Disambiguator:
             Xs.append(featurize(data, np.concatenate(gi), np.concatenate(gj)))
         if not Xs or sum(len(y) for y in ys) == 0:
             raise InputError("no labeled pairs to train on: need blocks with at least two labeled signatures")
-        X = np.vstack(Xs)[:, self._columns()]
+        X = np.vstack(Xs) if all_columns else np.vstack(Xs)[:, self._columns()]
         return X, np.concatenate(ys), np.concatenate(gs)
 
     def fit(self, signatures: Sequence[Signature], dev: Sequence[Signature] | None = None) -> Disambiguator:
@@ -290,6 +309,7 @@ class Disambiguator:
                 self, originals, fold_boosters, lambda k: _block_hash(original_block_key(k)) % folds
             )
         del fold_boosters
+        self.text_only_head_ = self._fit_text_only(originals, rng) if self.text_only else None
         self.n_train_pairs_ = int(len(y))
         self.n_train_signatures_ = len(signatures)
         self.train_datasets_ = sorted({s.dataset or "data" for s in signatures})
@@ -315,6 +335,40 @@ class Disambiguator:
 
             self.merge_threshold_ = MERGE_GRID[1]  # no dev to choose on: a middle value
         return self
+
+    def _fit_text_only(self, originals: Sequence[Signature], rng: np.random.Generator) -> TextOnlyHead:
+        """The text-only head (:mod:`byline.textonly`), fitted on the text-only pairs of a copy of the
+        training signatures with half of them reduced to bare abstracts, each block's class ratio kept."""
+        import copy
+
+        from byline.augment import derive
+        from byline.block import group_blocks
+        from byline.features import FEATURE_NAMES
+        from byline.textonly import TextOnlyHead
+
+        sampler = copy.copy(self)
+        sampler.balanced_sampling = False
+        blocks = group_blocks(derive(originals, "some-abstract-only"))
+        X, y, _ = sampler._training_pairs(blocks, rng, all_columns=True)
+        return TextOnlyHead.fit(X, y, FEATURE_NAMES, shift=float(self.text_only_shift))
+
+    def _with_text_only(self, X: np.ndarray | None, p: np.ndarray) -> np.ndarray:
+        """``p`` with the text-only pairs' scores from the text-only head (when the model has one).
+
+        ``X`` has every computed column (then the head reads the columns it needs that the classifier
+        leaves out) or exactly this model's columns (then those read as missing)."""
+        head = getattr(self, "text_only_head_", None)
+        if head is None or X is None:
+            return p
+        from byline.features import FEATURE_NAMES
+        from byline.textonly import text_only_mask
+
+        names = FEATURE_NAMES if X.shape[1] == len(FEATURE_NAMES) else self.feature_names_
+        m = text_only_mask(X, names)
+        if m.any():
+            p = np.array(p, dtype=np.float64)
+            p[m] = head.predict(X[m], names)
+        return p
 
     def _train_booster(self, X: np.ndarray, y: np.ndarray) -> Any:
         lgb = _lightgbm()
@@ -348,19 +402,19 @@ class Disambiguator:
         ``X`` has every computed column (:data:`byline.features.FEATURE_NAMES`, as :func:`featurize`
         gives it) or exactly this model's columns (``feature_names_``).
         """
-        return self.calibrate(self._raw(self.model_columns(X)))
+        return self.calibrate(self._raw(self.model_columns(X)), X)
 
-    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+    def calibrate(self, raw: np.ndarray, X: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities of the classifier's raw scores (:meth:`raw_scores`): the isotonic
         map, identity without calibration; what :meth:`predict_proba_features` gives, without predicting
-        again."""
+        again. With the pairs' feature matrix ``X``, text-only pairs take the text-only head's score."""
         raw = np.asarray(raw, dtype=np.float64)
         if self.calibration_ is None:
-            return raw
+            return self._with_text_only(X, raw)
         xs, ys = self.calibration_
         cal = np.interp(raw, xs, ys)
         # keep a sliver of the raw order so isotonic plateaus do not create ties
-        return np.asarray(0.999 * cal + 0.001 * raw)
+        return self._with_text_only(X, np.asarray(0.999 * cal + 0.001 * raw))
 
     def model_columns(self, X: np.ndarray) -> np.ndarray:
         """This model's columns of a :func:`~byline.features.featurize` matrix (which has every column)."""
@@ -373,10 +427,11 @@ class Disambiguator:
 
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
         """The classifier's uncalibrated scores for a :func:`~byline.features.featurize` matrix (the booster
-        compiled by :mod:`byline.fastpredict` when ``lleaves`` is installed: equal to rounding)."""
+        compiled by :mod:`byline.fastpredict` when ``lleaves`` is installed: equal to rounding); text-only
+        pairs take the text-only head's score."""
         from byline.fastpredict import predict
 
-        return predict(self.booster_, self.model_columns(X), int(self.n_jobs))
+        return self._with_text_only(X, predict(self.booster_, self.model_columns(X), int(self.n_jobs)))
 
     def contributions(self, X: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Per pair: this model's feature names, their values, their contributions (SHAP, log-odds) and

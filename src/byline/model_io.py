@@ -93,6 +93,7 @@ def metadata(self: Disambiguator) -> dict[str, Any]:
         "name_counts": self.name_counts_.to_dict(max_entries=15_000),
         **_encoder_meta(self),
         **_merge_meta(self),
+        **_text_only_meta(self),
     }
 
 
@@ -108,6 +109,11 @@ def _merge_meta(self: Disambiguator) -> dict[str, Any]:
             "scores": getattr(self, "merge_scores_", {}),
         }
     }
+
+
+def _text_only_meta(self: Disambiguator) -> dict[str, Any]:
+    head = getattr(self, "text_only_head_", None)
+    return {} if head is None else {"text_only_head": head.to_dict()}
 
 
 def _encoder_meta(self: Disambiguator) -> dict[str, Any]:
@@ -209,6 +215,13 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
             None if merge is None or merge["threshold"] is None else float(merge["threshold"])
         )
         m.merge_scores_ = {} if merge is None else dict(merge.get("scores", {}))
+        head = meta.get("text_only_head")
+        if head is None:
+            m.text_only_head_ = None
+        else:
+            from byline.textonly import TextOnlyHead
+
+            m.text_only_head_ = TextOnlyHead.from_dict(head)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
     return m

@@ -162,6 +162,9 @@ def disambiguate_blocks(
     p = _probability(model, data, gi, gj)
     # name rules (the scorer's cannot-link mask) become cannot-links of the clusterer
     bad_all = Scorer(model).cannot(data, gi, gj)
+    text_only = getattr(model, "text_only_head_", None) is not None
+    if text_only:
+        from byline.textonly import evidence_cannot_links, is_bare
     for (block, sigs), (_, n, i, j) in zip(items, per_block, strict=True):
         stop = start + len(i)
         pb, bad = p[start:stop], bad_all[start:stop]
@@ -169,6 +172,10 @@ def disambiguate_blocks(
         ids = [s.id for s in sigs]
         ml, cl = _index_constraints(ids, constraints)
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+        if text_only:  # bare records never join two people the other records keep apart (byline.textonly)
+            bare = np.array([is_bare(s) for s in sigs], dtype=bool)
+            whole, apart = evidence_cannot_links(n, i, j, pb, t, bare, ml, cl)
+            ml, cl = ml + whole, cl + apart
         w = unscored_weight(n, len(i))
         labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
         if w == 1.0:  # the second stage (byline.merge), learned on blocks scored in full

@@ -175,7 +175,7 @@ class Scorer:
         calibrate = getattr(self.model, "calibrate", None)
         if raw_scores is not None and calibrate is not None:  # one prediction, calibrated after
             raw = np.asarray(raw_scores(X), dtype=np.float64)
-            cal = np.asarray(calibrate(raw), dtype=np.float64)
+            cal = np.asarray(calibrate(raw, X), dtype=np.float64)
         else:
             cal = np.asarray(self.model.predict_proba_features(X), dtype=np.float64)
             raw = cal if raw_scores is None else np.asarray(raw_scores(X), dtype=np.float64)
