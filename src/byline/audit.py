@@ -23,6 +23,7 @@ __all__ = [
     "AuditItem",
     "AuditReport",
     "audit_works",
+    "fit_features",
     "CLOSEST_SHARE",
     "ELSEWHERE_BONUS",
     "FLAG_THRESHOLD",
@@ -131,25 +132,12 @@ def audit_works(
     scorer = scorer if isinstance(scorer, Scorer) else Scorer(scorer)
     placed = placed or {}
     person_names = person_names or {}
-    owner_sigs: list[tuple[Work, Signature | None, str]] = [(w, *owner_signature(w, owner)) for w in works]
-    valid = [(i, s) for i, (_, s, _) in enumerate(owner_sigs) if s is not None]
-    n = len(valid)
-    P = np.full((len(works), len(works)), np.nan)  # calibrated: shown in the evidence
-    R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
-    if n >= 2:
-        ii, jj = np.triu_indices(n, k=1)
-        scores = scorer.pair_scores(
-            [valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True
-        )
-        probs, raw = scores.probability, scores.raw
-        for a, b, p, r in zip(ii, jj, probs, raw, strict=True):
-            ia, ib = valid[a][0], valid[b][0]
-            P[ia, ib] = P[ib, ia] = p
-            R[ia, ib] = R[ib, ia] = r
+    owner_sigs, valid, P, R = _pair_matrices(works, owner, scorer)
     tfidf = _text_sims([s for _, s in valid])
     text_sim: dict[int, float | None] = {}
     for k, (i, _) in enumerate(valid):
         text_sim[i] = tfidf[k]
+    learned = _learned_scores(scorer, valid, R, tfidf)
     # abstracts only (no coauthors anywhere): the model sees little but text, so text also ranks
     flat = len(valid) >= 3 and not any(s.coauthors for _, s in valid)
     sims = [v for v in text_sim.values() if v is not None]
@@ -187,7 +175,9 @@ def audit_works(
             # a foreign one none of them
             score = 1.0 - _closest_mean(R[i][~np.isnan(R[i])])
             signal = _text_signal(s)
-            if signal <= 1:
+            if i in learned:  # the learned profile fit weighs evidence and text itself
+                score = learned[i]
+            elif signal <= 1:
                 score = 0.5 + (score - 0.5) * 0.75
                 ev.append(
                     "little evidence on this work (only "
@@ -200,7 +190,9 @@ def audit_works(
             if median_sim is not None and median_sim > 0:
                 # relative text outlierness: 0 at or above the listing's median similarity, 1 at zero
                 outlier = min(max((median_sim - sim) / median_sim, 0.0), 1.0)
-                if flat:  # abstract-only listing: the model sees little but text, so text ranks too
+                if (
+                    flat and not learned
+                ):  # abstract-only listing: the model sees little but text, so text ranks too
                     score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * outlier
                 ev.append(
                     f"text similarity to the rest of the listing: {sim:.2f} (listing median "
@@ -226,6 +218,59 @@ def audit_works(
         items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id, snippet(w.abstract)))
     items.sort(key=lambda it: (-it.score, it.work_id))
     return AuditReport(owner, items, source)
+
+
+def _pair_matrices(
+    works: Sequence[Work], owner: str, scorer: Scorer
+) -> tuple[list[tuple[Work, Signature | None, str]], list[tuple[int, Signature]], np.ndarray, np.ndarray]:
+    """The owner's signature on each work (None when absent, and how it was found), the works that have
+    one, and the calibrated (shown) and uncalibrated (ranking) same-person probabilities between them."""
+    owner_sigs: list[tuple[Work, Signature | None, str]] = [(w, *owner_signature(w, owner)) for w in works]
+    valid = [(i, s) for i, (_, s, _) in enumerate(owner_sigs) if s is not None]
+    n = len(valid)
+    P = np.full((len(works), len(works)), np.nan)  # calibrated: shown in the evidence
+    R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
+    if n >= 2:
+        ii, jj = np.triu_indices(n, k=1)
+        scores = scorer.pair_scores(
+            [valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True
+        )
+        rows = np.array([i for i, _ in valid])
+        P[rows[ii], rows[jj]] = P[rows[jj], rows[ii]] = scores.probability
+        R[rows[ii], rows[jj]] = R[rows[jj], rows[ii]] = scores.raw
+    return owner_sigs, valid, P, R
+
+
+def fit_features(
+    works: Sequence[Work], owner: str, scorer: Scorer | PairModel
+) -> tuple[list[int], np.ndarray]:
+    """The learned profile fit's features (:func:`byline.audit_fit.listing_features`) of the works of a
+    listing that carry the owner's name: (their positions in ``works``, one feature row each). For training."""
+    from byline.audit_fit import listing_features
+
+    scorer = scorer if isinstance(scorer, Scorer) else Scorer(scorer)
+    _, valid, _, R = _pair_matrices(works, owner, scorer)
+    rows = [i for i, _ in valid]
+    sigs = [s for _, s in valid]
+    X = listing_features(R[np.ix_(rows, rows)], sigs, _text_sims(sigs), scorer.data(sigs).embeddings)
+    return rows, X
+
+
+def _learned_scores(
+    scorer: Scorer, valid: Sequence[tuple[int, Signature]], R: np.ndarray, tfidf: Sequence[float | None]
+) -> dict[int, float]:
+    """Each valid work's score by the learned profile fit (:mod:`byline.audit_fit`), when the model has one
+    (else empty: the unlearned score is used)."""
+    fit = getattr(scorer.model, "audit_fit_", None)
+    if fit is None or len(valid) < 2:
+        return {}
+    from byline.audit_fit import listing_features
+
+    rows = [i for i, _ in valid]
+    sigs = [s for _, s in valid]
+    sub = R[np.ix_(rows, rows)]
+    scores = fit.score(listing_features(sub, sigs, tfidf, scorer.data(sigs).embeddings))
+    return {i: float(x) for i, x in zip(rows, scores.tolist(), strict=True)}
 
 
 def _closest_mean(probs: np.ndarray) -> float:

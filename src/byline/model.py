@@ -15,7 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from byline.block import MAX_FULL
 from byline.model_io import META_FILE, _lightgbm
 from byline.names import NameCounts
 from byline.records import Signature
+
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.audit_fit import AuditFit
 
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
 
@@ -59,6 +62,7 @@ class Disambiguator:
     # learned state (set by fit or load)
     calibration_: tuple[np.ndarray, np.ndarray] | None
     training_info_: dict[str, Any]
+    audit_fit_: AuditFit | None = None  # the audit's learned profile fit (byline.audit_fit), set by load
 
     def __init__(
         self,

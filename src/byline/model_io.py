@@ -123,6 +123,7 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
     """Read a model folder written by :meth:`save`; a bad folder raises :class:`ModelError`."""
     lgb = _lightgbm()
 
+    from byline.audit_fit import load_audit_fit
     from byline.features import FEATURE_NAMES
     from byline.names import NameCounts
 
@@ -190,6 +191,8 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
         m.name_counts_ = NameCounts.from_dict(meta.get("name_counts", {}))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
+    # the audit's learned profile-fit score, when the folder has one trained on this pair model
+    m.audit_fit_ = load_audit_fit(d, hashlib.sha256(model_text.encode("utf-8")).hexdigest())
     return m
 
 
