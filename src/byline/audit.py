@@ -175,15 +175,15 @@ def audit_works(
             # a foreign one none of them
             score = 1.0 - _closest_mean(R[i][~np.isnan(R[i])])
             signal = _text_signal(s)
+            if signal <= 1:
+                only = "a title" if s.title else "an abstract" if s.abstract else "a name"
+                if i in learned:
+                    ev.append(f"little evidence on this work (only {only}): weighed by the learned profile fit")
+                else:
+                    score = 0.5 + (score - 0.5) * 0.75
+                    ev.append(f"little evidence on this work (only {only}): score pulled toward 0.5")
             if i in learned:  # the learned profile fit weighs evidence and text itself
                 score = learned[i]
-            elif signal <= 1:
-                score = 0.5 + (score - 0.5) * 0.75
-                ev.append(
-                    "little evidence on this work (only "
-                    + ("a title" if s.title else "an abstract" if s.abstract else "a name")
-                    + "): score pulled toward 0.5"
-                )
         sim_i = text_sim.get(i)
         if sim_i is not None:
             sim = float(sim_i)
