@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": ["../" + str(p.relative_to(REPO.parent)) for p in files] or "SYNTHETIC",
         "model": str(args.model or "shipped default"),
         "model_sha256": getattr(model, "model_sha256_", None) or _model_sha(args.model),
+        "audit_fit": _audit_fit_used(model, args.model),
         "seeds": list(range(args.seed, args.seed + args.draws)),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "datasets": per,
@@ -397,6 +398,19 @@ def _model_sha(path: Path | None) -> str | None:
         path = Path(str(resources.files("byline") / "models" / "default"))
     f = Path(path) / "model.txt"
     return hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else None
+
+
+def _audit_fit_used(model: Any, path: Path | None) -> str | None:
+    """sha256 of the learned profile fit the audit used (``audit-fit.json``), None when it used none."""
+    import hashlib
+
+    if getattr(model, "audit_fit_", None) is None:
+        return None
+    if path is None:
+        from importlib import resources
+
+        path = Path(str(resources.files("byline") / "models" / "default"))
+    return hashlib.sha256((Path(path) / "audit-fit.json").read_bytes()).hexdigest()
 
 
 def _f(x: float | None) -> str:
@@ -462,7 +476,13 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "## IND / RND on dev",
         "",
         f"`benchmarks/ind_rnd.py` on {', '.join(r['data']) if isinstance(r['data'], list) else r['data']}, "
-        f"model `{r['model']}` (model.txt sha256 `{(r['model_sha256'] or '?')[:12]}...`), {r['date']}, "
+        f"model `{r['model']}` (model.txt sha256 `{(r['model_sha256'] or '?')[:12]}...`; "
+        + (
+            f"audit-fit.json sha256 `{r['audit_fit'][:12]}...`"
+            if r.get("audit_fit")
+            else "no learned profile fit: the unlearned audit score"
+        )
+        + f"), {r['date']}, "
         f"{r['seconds']:.0f} s; figures also in `docs/ind_rnd.json`:",
         "",
         "```",
