@@ -80,7 +80,9 @@ def _audit(tmp: Path, model: Disambiguator, position: int) -> list[str]:
 @pytest.mark.parametrize("position", [0, 3, 7])
 def test_foreign_work_ranks_first_with_the_learned_fit(tmp_path: Path, position: int) -> None:
     model = Disambiguator.load(_shipped_with_fit(tmp_path))
-    assert model.audit_fit_ is not None  # the shipped file belongs to the shipped pair model
+    assert model.audit_fit_ is not None, (
+        "models/default/audit-fit.json was trained on another pair model: rerun `make audit-fit`"
+    )
     assert _audit(tmp_path, model, position)[0] == FOREIGN[1]
 
 
