@@ -4,7 +4,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: demo test install install-dev lint model encoder
+.PHONY: demo test install install-dev lint model audit-fit encoder
 
 install:
 	$(PIP) install -q -e .
@@ -26,6 +26,11 @@ lint:
 # Rebuild the shipped default model (deterministic, seeded); see docs/model.md.
 model: install
 	$(PYTHON) -m byline.train_default
+
+# The audit's learned profile fit for the shipped pair model (models/default/audit-fit.json); rerun after `make model`
+# (a fit trained on another pair model is ignored, and the audit falls back to its unlearned score).
+audit-fit: install
+	$(PYTHON) -m byline.train_audit_fit
 
 # Rebuild the shipped static text encoder (models/encoder/) from the packaged MiniLM; needs torch (CPU).
 encoder:

@@ -18,7 +18,8 @@ works are skipped, none here by construction). "Overall" pools the people of all
 
 Flag threshold (the person page's "possibly not theirs"): the lowest score on a 0.01 grid at which the
 flagged works of the ``profile`` setting, pooled over all datasets, are injected ones with precision >= 0.90.
-The constant in use is :data:`byline.audit.FLAG_THRESHOLD`; its precision/recall here are reported too.
+The constant in use is :data:`byline.audit.FLAG_THRESHOLD`; its precision/recall here are reported too, and
+what it does to *clean* profiles (every person's own works alone): the share of works and of profiles flagged.
 
 RND: in each block, the newest 20% of signatures (by year; ``round(0.2 n)``; ties and missing years broken
 by signature id, works without a year count as oldest) are held out, the rest clustered from scratch
@@ -58,6 +59,7 @@ RATE = (0.10, 0.30)  # injected share of a person's works, drawn uniformly per p
 MIN_WORKS = 5
 HOLD_OUT = 0.20  # newest share of each block assigned (RND)
 TARGET_PRECISION = 0.90  # the flag threshold rule
+AUC_TARGET = 0.97  # IND weighted AUC per dev set
 UNCERTAIN_PRECISION = 0.50  # the uncertain band's lower end: as likely another person's work as not
 
 
@@ -151,6 +153,43 @@ def ind(
                     }
                 )
     return out
+
+
+def clean(sigs: Sequence[Any], model: Any) -> list[list[float]]:
+    """Audit scores of every gold person's own works alone (>= 5 works, nothing injected), profile setting:
+    what the flag does to a profile that holds nothing foreign."""
+    from byline.audit import audit_works
+    from byline.block import group_blocks
+    from byline.profiles import display_name
+    from byline.scorer import Scorer
+
+    scorer = Scorer.for_corpus(model, sigs)
+    out = []
+    for _, bsigs in sorted(group_blocks(sigs).items()):
+        by_person: dict[str, list[Any]] = defaultdict(list)
+        for s in sorted(bsigs, key=lambda s: s.id):
+            by_person[str(s.person)].append(s)
+        for pid in sorted(by_person):
+            own = by_person[pid]
+            if len(own) >= MIN_WORKS:
+                report = audit_works(
+                    [_pseudo_work(s)[0] for s in own], display_name(s.name for s in own), scorer
+                )
+                out.append([it.score for it in report.works])
+    return out
+
+
+def clean_flags(profiles: Sequence[Sequence[float]], t: float) -> dict[str, float]:
+    """Share of the works, and of the profiles, flagged at threshold ``t`` (all of them false flags)."""
+    works = [x for p in profiles for x in p]
+    return {
+        "profiles": len(profiles),
+        "works": len(works),
+        "share_of_works_flagged": round(sum(x >= t - 1e-9 for x in works) / max(len(works), 1), 4),
+        "share_of_profiles_with_a_flag": round(
+            sum(any(x >= t - 1e-9 for x in p) for p in profiles) / max(len(profiles), 1), 4
+        ),
+    }
 
 
 def flag_curve(people: Iterable[dict[str, Any]]) -> list[dict[str, float]]:
@@ -289,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     data, files = load_data(args.n, args.seed)
     per: dict[str, dict[str, Any]] = {}
     pooled: dict[str, list[dict[str, Any]]] = {"profile": [], "listing": []}
+    clean_pooled: list[list[float]] = []
     for name, sigs in data.items():
         scratch = run(sigs, model).clusters
         people: dict[str, list[dict[str, Any]]] = {"profile": [], "listing": []}
@@ -297,9 +337,12 @@ def main(argv: list[str] | None = None) -> int:
                 people[k].extend(v)
         for k in pooled:
             pooled[k].extend(people[k])
+        own_only = clean(sigs, model)
+        clean_pooled.extend(own_only)
         per[name] = {
             "signatures": len(sigs),
             "ind": {k: _weighted(v) for k, v in people.items()},
+            "clean_profiles_at_flag": clean_flags(own_only, FLAG_THRESHOLD),
             "rnd": rnd(sigs, model, scratch),
         }
         print(name, json.dumps(per[name]), file=sys.stderr, flush=True)
@@ -310,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": ["../" + str(p.relative_to(REPO.parent)) for p in files] or "SYNTHETIC",
         "model": str(args.model or "shipped default"),
         "model_sha256": getattr(model, "model_sha256_", None) or _model_sha(args.model),
+        "audit_fit": _audit_fit_used(model, args.model),
         "seeds": list(range(args.seed, args.seed + args.draws)),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "datasets": per,
@@ -325,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             "chosen": chosen,
             "in_use": {"FLAG_THRESHOLD": FLAG_THRESHOLD, **at(curve, FLAG_THRESHOLD)},
             "listing_setting_at_in_use": at(flag_curve(pooled["listing"]), FLAG_THRESHOLD),
+            "clean_profiles_at_in_use": clean_flags(clean_pooled, FLAG_THRESHOLD),
         },
         "uncertain": {
             "rule": (
@@ -355,6 +400,19 @@ def _model_sha(path: Path | None) -> str | None:
     return hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else None
 
 
+def _audit_fit_used(model: Any, path: Path | None) -> str | None:
+    """sha256 of the learned profile fit the audit used (``audit-fit.json``), None when it used none."""
+    import hashlib
+
+    if getattr(model, "audit_fit_", None) is None:
+        return None
+    if path is None:
+        from importlib import resources
+
+        path = Path(str(resources.files("byline") / "models" / "default"))
+    return hashlib.sha256((Path(path) / "audit-fit.json").read_bytes()).hexdigest()
+
+
 def _f(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
@@ -381,11 +439,11 @@ def _table(r: dict[str, Any]) -> str:
     )
     fl = r["flag"]
     c, u = fl["chosen"], fl["in_use"]
-    auc_ok = [n for n, d in r["datasets"].items() if (d["ind"]["profile"]["weighted_auc"] or 0) >= 0.95]
+    auc_ok = [n for n, d in r["datasets"].items() if (d["ind"]["profile"]["weighted_auc"] or 0) >= AUC_TARGET]
     gap_ok = [n for n, d in r["datasets"].items() if d["rnd"]["b3_f1_gap"] <= 0.01]
     lines += [
         "",
-        f"Targets: IND weighted AUC >= 0.95 (profile setting) on {len(auc_ok)} of {len(r['datasets'])} "
+        f"Targets: IND weighted AUC >= {AUC_TARGET} (profile setting) on {len(auc_ok)} of {len(r['datasets'])} "
         f"({', '.join(auc_ok) or 'none'}); RND gap <= 0.01 on {len(gap_ok)} of {len(r['datasets'])} "
         f"({', '.join(gap_ok) or 'none'}).",
         f"Flag threshold rule: {fl['rule']}: {c['threshold']:.2f} (precision {c['precision']:.3f}, "
@@ -394,6 +452,13 @@ def _table(r: dict[str, Any]) -> str:
         f"recall {u['recall']:.3f} ({int(u['flagged'])} flagged); in the listing setting precision "
         f"{fl['listing_setting_at_in_use']['precision']:.3f}, recall {fl['listing_setting_at_in_use']['recall']:.3f}.",
     ]
+    if "clean_profiles_at_in_use" in fl:
+        cl = fl["clean_profiles_at_in_use"]
+        lines.append(
+            f"Clean profiles (every dev person's own works alone, nothing injected; {cl['profiles']} profiles, "
+            f"{cl['works']} works): at the flag threshold {cl['share_of_works_flagged']:.2%} of the works and "
+            f"{cl['share_of_profiles_with_a_flag']:.1%} of the profiles are flagged (all false flags)."
+        )
     if "uncertain" in r:
         un = r["uncertain"]
         uc, uu = un["chosen"], un["in_use"]
@@ -411,7 +476,13 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "## IND / RND on dev",
         "",
         f"`benchmarks/ind_rnd.py` on {', '.join(r['data']) if isinstance(r['data'], list) else r['data']}, "
-        f"model `{r['model']}` (model.txt sha256 `{(r['model_sha256'] or '?')[:12]}...`), {r['date']}, "
+        f"model `{r['model']}` (model.txt sha256 `{(r['model_sha256'] or '?')[:12]}...`; "
+        + (
+            f"audit-fit.json sha256 `{r['audit_fit'][:12]}...`"
+            if r.get("audit_fit")
+            else "no learned profile fit: the unlearned audit score"
+        )
+        + f"), {r['date']}, "
         f"{r['seconds']:.0f} s; figures also in `docs/ind_rnd.json`:",
         "",
         "```",
@@ -426,7 +497,7 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "as `byline audit` audits a claimed listing on a store clustered from scratch (the audit also sees "
         "where disambiguation put each work). WhoIsWho's weighted AUC / MAP: per person ROC AUC / average "
         'precision of "is injected" vs the audit score, weighted by the person\'s injected works; overall '
-        "pools the people of all three datasets. Target: weighted AUC >= 0.95.",
+        "pools the people of all three datasets. Target: weighted AUC >= 0.97.",
         "- Flag threshold (`FLAG_THRESHOLD` in `src/byline/audit.py`, used by the person page, "
         "`byline audit` and the API): chosen by the rule above on the profile setting, pooled. Precision "
         "depends on the share of foreign works (10-30% here): on a profile with fewer of them it is lower.",
@@ -445,6 +516,26 @@ def _write_section(r: dict[str, Any], cmd: str) -> None:
         "clustering's average linkage over all new signatures at once with people kept whole: B3 F1 after "
         "assign aminer 0.815 -> 0.822, qian 0.882 -> 0.891, pubmed 0.907 -> 0.913. Letting new works also "
         "merge existing people (not done: assign would then rewrite people) reached qian 0.896, aminer 0.822.",
+        "- Learned profile fit (2026-12-08, shipped pair model; `src/byline/models/default/audit-fit.json`, "
+        "`make audit-fit`): a logistic regression over 20 per-work aggregates (closest fifth, the closest fifth "
+        "weighted by each neighbour's own fit, max, mean, the same against the listing's median, TF-IDF and "
+        "embedding similarity to the rest, evidence fields, shared coauthors / venue, year distance, share of "
+        "the listing that resembles little of the rest), trained on profiles of the `*.train` files with 0-40% "
+        "injected works, thresholds mapped on dev. Against the unlearned score (same model folder without the "
+        "file, `--model` of a copy): weighted AUC aminer 0.946 -> 0.958, qian 0.972 -> 0.983, pubmed 0.993 -> "
+        "0.994; at the flag threshold precision 0.906 -> 0.901, recall 0.448 -> 0.625; on clean profiles the "
+        "works flagged 0.88% -> 1.99% and the profiles with a flag 8.4% -> 16.8% (the price of the recall). "
+        "Measured and not used (dev, exact threshold at precision 0.9): the same model trained on 10-30% injected "
+        "profiles with listing quantiles, recall 0.72 but a flag in 33% of clean profiles; trained on 0-40% "
+        "without the listing-level shares, recall 0.48, clean 8.8%. Unlearned aggregates (ownness-weighted "
+        "closest fifth, mean over the in-profile cluster, eigenvector centrality, top-k means, capped k) "
+        'stayed within aminer 0.949 and cut recall. aminer\'s AUC is held down by one person ("Bing Liu", '
+        "140 works, about a fifth of aminer's injected works) at ~0.90: its foreign works come in groups from "
+        "the same other Bing Liu and resemble each other.",
+        "- RND is unchanged: qian's gap is the people built from the rest (their own gap on the kept signatures, "
+        "+0.022, is the whole of it): clustering 80% of a qian block merges more (B3 precision on the kept "
+        "signatures 0.855 vs 0.895 from scratch, recall 0.924 vs 0.927), which placing new works cannot undo "
+        "without rewriting people.",
         END,
     ]
     sys.path.insert(0, str(Path(__file__).resolve().parent))

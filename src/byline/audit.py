@@ -23,6 +23,7 @@ __all__ = [
     "AuditItem",
     "AuditReport",
     "audit_works",
+    "fit_features",
     "CLOSEST_SHARE",
     "ELSEWHERE_BONUS",
     "FLAG_THRESHOLD",
@@ -89,16 +90,18 @@ def _text_signal(s: Signature) -> int:
 ELSEWHERE_BONUS = 0.1  # added when disambiguation put the work in another person than the listing's main one
 # A work whose audit score reaches this is flagged "possibly not theirs" (person page, `byline audit`, the
 # API). The rule, on benchmarks/ind_rnd.py (dev files, 10-30% injected foreign works per person, 3 draws,
-# profile setting): the lowest threshold (0.01 grid) whose pooled precision is >= 0.90. With the shipped model
-# it gives 0.64, precision 0.906, recall 0.448 (`python3 benchmarks/ind_rnd.py --write-docs`, 2026-11-30:
-# docs/benchmarks.md "IND / RND on dev", docs/ind_rnd.json); the script prints the rule's value on every run.
+# profile setting): the lowest threshold (0.01 grid) whose pooled precision is >= 0.90. The unlearned score
+# (a model folder without audit-fit.json) gives 0.64 there, precision 0.906, recall 0.448; the learned profile
+# fit (byline.audit_fit) maps its own dev-chosen thresholds onto these two constants: at 0.64 precision 0.901,
+# recall 0.625 (`python3 benchmarks/ind_rnd.py --write-docs`, 2026-12-08: docs/benchmarks.md "IND / RND on
+# dev", docs/ind_rnd.json); the script prints the rule's value on every run.
 FLAG_THRESHOLD = 0.64
-# From this score up to FLAG_THRESHOLD a work is shown as "uncertain": on the same benchmark (shipped model, 2026-11-30),
-# the lowest threshold whose pooled precision is >= 0.5 (a work there is at least as likely another person's
-# as the owner's; precision 0.509, recall 0.976 there); benchmarks/ind_rnd.py prints the rule's value.
+# From this score up to FLAG_THRESHOLD a work is shown as "uncertain": on the same benchmark, the lowest
+# threshold whose pooled precision is >= 0.5 (a work there is at least as likely another person's as the
+# owner's; unlearned score: precision 0.509, recall 0.976 there); benchmarks/ind_rnd.py prints the rule's value.
 UNCERTAIN_THRESHOLD = 0.15
-# a work's score is 1 - the mean of its same-person probabilities to the closest fifth of the other listed
-# works. IND benchmark on dev (benchmarks/ind_rnd.py, development model, 2026-11-30), weighted AUC pooled over
+# the unlearned score (no audit-fit.json for the pair model) is 1 - the mean of a work's same-person
+# probabilities to the closest fifth of the other listed works. IND benchmark on dev (benchmarks/ind_rnd.py, development model, 2026-11-30), weighted AUC pooled over
 # aminer/qian/pubmed, one draw: 0.950 for the mean log-odds over all of them, 0.968 for the closest fifth
 # (closest 15%-30% all within 0.006). Weighting each neighbour by its own first-pass score added 0.004 AUC
 # but cut the flag's recall at precision 0.9 from 0.46 to 0.38, so it is not used.
@@ -117,7 +120,11 @@ def audit_works(
 ) -> AuditReport:
     """Score each work against the other works of the same listing (pure given the model).
 
-    score = 1 - the mean of the model's uncalibrated pairwise probabilities between the owner's signature
+    When the pair model carries a learned profile fit (``audit-fit.json``, :mod:`byline.audit_fit`), a work's
+    score is that model's (aggregates of its probabilities to the rest of the listing, text, coauthors,
+    venue, year, how mixed the listing looks), mapped so that :data:`FLAG_THRESHOLD` and
+    :data:`UNCERTAIN_THRESHOLD` keep their meaning; + :data:`ELSEWHERE_BONUS` and the 0.97 below as for the
+    unlearned score. Without it: score = 1 - the mean of the model's uncalibrated pairwise probabilities between the owner's signature
     on the work and on its closest :data:`CLOSEST_SHARE` of the other listed works (a foreign work
     resembles none of the owner's works; an own work resembles some), scored as if the owner's name were
     moderately common (its rarity is the same for every work; see :meth:`byline.scorer.Scorer.features`).
@@ -131,25 +138,12 @@ def audit_works(
     scorer = scorer if isinstance(scorer, Scorer) else Scorer(scorer)
     placed = placed or {}
     person_names = person_names or {}
-    owner_sigs: list[tuple[Work, Signature | None, str]] = [(w, *owner_signature(w, owner)) for w in works]
-    valid = [(i, s) for i, (_, s, _) in enumerate(owner_sigs) if s is not None]
-    n = len(valid)
-    P = np.full((len(works), len(works)), np.nan)  # calibrated: shown in the evidence
-    R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
-    if n >= 2:
-        ii, jj = np.triu_indices(n, k=1)
-        scores = scorer.pair_scores(
-            [valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True
-        )
-        probs, raw = scores.probability, scores.raw
-        for a, b, p, r in zip(ii, jj, probs, raw, strict=True):
-            ia, ib = valid[a][0], valid[b][0]
-            P[ia, ib] = P[ib, ia] = p
-            R[ia, ib] = R[ib, ia] = r
+    owner_sigs, valid, P, R = _pair_matrices(works, owner, scorer)
     tfidf = _text_sims([s for _, s in valid])
     text_sim: dict[int, float | None] = {}
     for k, (i, _) in enumerate(valid):
         text_sim[i] = tfidf[k]
+    learned = _learned_scores(scorer, valid, R, tfidf)
     # abstracts only (no coauthors anywhere): the model sees little but text, so text also ranks
     flat = len(valid) >= 3 and not any(s.coauthors for _, s in valid)
     sims = [v for v in text_sim.values() if v is not None]
@@ -188,19 +182,25 @@ def audit_works(
             score = 1.0 - _closest_mean(R[i][~np.isnan(R[i])])
             signal = _text_signal(s)
             if signal <= 1:
-                score = 0.5 + (score - 0.5) * 0.75
-                ev.append(
-                    "little evidence on this work (only "
-                    + ("a title" if s.title else "an abstract" if s.abstract else "a name")
-                    + "): score pulled toward 0.5"
-                )
+                only = "a title" if s.title else "an abstract" if s.abstract else "a name"
+                if i in learned:
+                    ev.append(
+                        f"little evidence on this work (only {only}): weighed by the learned profile fit"
+                    )
+                else:
+                    score = 0.5 + (score - 0.5) * 0.75
+                    ev.append(f"little evidence on this work (only {only}): score pulled toward 0.5")
+            if i in learned:  # the learned profile fit weighs evidence and text itself
+                score = learned[i]
         sim_i = text_sim.get(i)
         if sim_i is not None:
             sim = float(sim_i)
             if median_sim is not None and median_sim > 0:
                 # relative text outlierness: 0 at or above the listing's median similarity, 1 at zero
                 outlier = min(max((median_sim - sim) / median_sim, 0.0), 1.0)
-                if flat:  # abstract-only listing: the model sees little but text, so text ranks too
+                if (
+                    flat and not learned
+                ):  # abstract-only listing: the model sees little but text, so text ranks too
                     score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * outlier
                 ev.append(
                     f"text similarity to the rest of the listing: {sim:.2f} (listing median "
@@ -226,6 +226,59 @@ def audit_works(
         items.append(AuditItem(w.id, title, float(min(max(score, 0.0), 1.0)), ev, s.id, snippet(w.abstract)))
     items.sort(key=lambda it: (-it.score, it.work_id))
     return AuditReport(owner, items, source)
+
+
+def _pair_matrices(
+    works: Sequence[Work], owner: str, scorer: Scorer
+) -> tuple[list[tuple[Work, Signature | None, str]], list[tuple[int, Signature]], np.ndarray, np.ndarray]:
+    """The owner's signature on each work (None when absent, and how it was found), the works that have
+    one, and the calibrated (shown) and uncalibrated (ranking) same-person probabilities between them."""
+    owner_sigs: list[tuple[Work, Signature | None, str]] = [(w, *owner_signature(w, owner)) for w in works]
+    valid = [(i, s) for i, (_, s, _) in enumerate(owner_sigs) if s is not None]
+    n = len(valid)
+    P = np.full((len(works), len(works)), np.nan)  # calibrated: shown in the evidence
+    R = np.full((len(works), len(works)), np.nan)  # uncalibrated: ranks (no isotonic plateaus)
+    if n >= 2:
+        ii, jj = np.triu_indices(n, k=1)
+        scores = scorer.pair_scores(
+            [valid[a][1] for a in ii], [valid[b][1] for b in jj], neutral_name_counts=True
+        )
+        rows = np.array([i for i, _ in valid])
+        P[rows[ii], rows[jj]] = P[rows[jj], rows[ii]] = scores.probability
+        R[rows[ii], rows[jj]] = R[rows[jj], rows[ii]] = scores.raw
+    return owner_sigs, valid, P, R
+
+
+def fit_features(
+    works: Sequence[Work], owner: str, scorer: Scorer | PairModel
+) -> tuple[list[int], np.ndarray]:
+    """The learned profile fit's features (:func:`byline.audit_fit.listing_features`) of the works of a
+    listing that carry the owner's name: (their positions in ``works``, one feature row each). For training."""
+    from byline.audit_fit import listing_features
+
+    scorer = scorer if isinstance(scorer, Scorer) else Scorer(scorer)
+    _, valid, _, R = _pair_matrices(works, owner, scorer)
+    rows = [i for i, _ in valid]
+    sigs = [s for _, s in valid]
+    X = listing_features(R[np.ix_(rows, rows)], sigs, _text_sims(sigs), scorer.data(sigs).embeddings)
+    return rows, X
+
+
+def _learned_scores(
+    scorer: Scorer, valid: Sequence[tuple[int, Signature]], R: np.ndarray, tfidf: Sequence[float | None]
+) -> dict[int, float]:
+    """Each valid work's score by the learned profile fit (:mod:`byline.audit_fit`), when the model has one
+    (else empty: the unlearned score is used)."""
+    fit = getattr(scorer.model, "audit_fit_", None)
+    if fit is None or len(valid) < 2:
+        return {}
+    from byline.audit_fit import listing_features
+
+    rows = [i for i, _ in valid]
+    sigs = [s for _, s in valid]
+    sub = R[np.ix_(rows, rows)]
+    scores = fit.score(listing_features(sub, sigs, tfidf, scorer.data(sigs).embeddings))
+    return {i: float(x) for i, x in zip(rows, scores.tolist(), strict=True)}
 
 
 def _closest_mean(probs: np.ndarray) -> float:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
 from byline.names import NameCounts
 from byline.records import Signature
 
+if TYPE_CHECKING:  # pragma: no cover
+    from byline.audit_fit import AuditFit
+
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
 
 
@@ -70,6 +73,7 @@ class Disambiguator:
     calibration_: tuple[np.ndarray, np.ndarray] | None
     text_only_head_: TextOnlyHead | None
     training_info_: dict[str, Any]
+    audit_fit_: AuditFit | None = None  # the audit's learned profile fit (byline.audit_fit), set by load
 
     def __init__(
         self,

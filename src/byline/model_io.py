@@ -144,6 +144,7 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
     """Read a model folder written by :meth:`save`; a bad folder raises :class:`ModelError`."""
     lgb = _lightgbm()
 
+    from byline.audit_fit import load_audit_fit
     from byline.features import FEATURE_NAMES
     from byline.names import NameCounts
 
@@ -224,6 +225,8 @@ def load(cls: type[Disambiguator], directory: str | os.PathLike[str]) -> Disambi
             m.text_only_head_ = TextOnlyHead.from_dict(head)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{meta_path}: incomplete model metadata ({exc!r})") from None
+    # the audit's learned profile-fit score, when the folder has one trained on this pair model
+    m.audit_fit_ = load_audit_fit(d, hashlib.sha256(model_text.encode("utf-8")).hexdigest())
     return m
 
 
