@@ -27,7 +27,7 @@ def _dist(requirement: str) -> str:
     return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
-CI_EXTRAS = ("dev", "spark", "browser", "bench")
+CI_EXTRAS = ("dev", "spark", "browser", "bench", "fast")
 
 
 def needed(extras: tuple[str, ...] = CI_EXTRAS) -> set[str]:
@@ -58,7 +58,7 @@ def main() -> None:
     ).stdout.splitlines()
     pins = sorted((line for line in freeze if "==" in line and _dist(line) in names), key=str.lower)
     print(
-        "# Exact versions for CI: python3 -m pip install -c .ci/constraints.txt -e '.[dev,spark,browser,bench]'"
+        "# Exact versions for CI: python3 -m pip install -c .ci/constraints.txt -e '.[dev,spark,browser,bench,fast]'"
     )
     print(
         "# byline's dependencies and those of CI's extras, transitively, as installed where the suite passed."
