@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from byline._errors import ConstraintError
 from byline._unionfind import UnionFind
 from byline.block import candidate_pairs, group_blocks
 from byline.cluster import Constraints, cluster_block, unscored_weight
@@ -172,12 +173,21 @@ def disambiguate_blocks(
         ids = [s.id for s in sigs]
         ml, cl = _index_constraints(ids, constraints)
         cl = cl + list(zip(i[bad].tolist(), j[bad].tolist(), strict=True))
+        w = unscored_weight(n, len(i))
+        labels = None
         if text_only:  # bare records never join two people the other records keep apart (byline.textonly)
             bare = np.array([is_bare(s) for s in sigs], dtype=bool)
             whole, apart = evidence_cannot_links(n, i, j, pb, t, bare, ml, cl)
-            ml, cl = ml + whole, cl + apart
-        w = unscored_weight(n, len(i))
-        labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
+            if whole or apart:
+                try:
+                    labels = cluster_block(
+                        n, i, j, pb, t, must_link=ml + whole, cannot_link=cl + apart, unscored_weight=w
+                    )
+                    cl = cl + apart  # the second stage keeps them apart too
+                except ConstraintError:  # the rule yields to curation: the curated constraints alone
+                    labels = None
+        if labels is None:
+            labels = cluster_block(n, i, j, pb, t, must_link=ml, cannot_link=cl, unscored_weight=w)
         if w == 1.0:  # the second stage (byline.merge), learned on blocks scored in full
             labels = merge_block(model, sigs, i, j, pb, labels, cl)
         out.append(BlockResult(block, ids, _cluster_keys(block, ids, labels), i, j, pb))
