@@ -20,7 +20,7 @@ Deterministic: the same input gives the same labels (labels are numbered by smal
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,6 +241,25 @@ def cut_linkage(Z: np.ndarray | None, n: int, threshold: float) -> np.ndarray:
     for v in lab.tolist():
         order.setdefault(v, len(order))
     return np.array([order[v] for v in lab.tolist()], np.int64)
+
+
+def labels_at(
+    Z: np.ndarray | None,
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    cannot_link: Sequence[tuple[int, int]] = (),
+    unscored_weight: float = 1.0,
+) -> np.ndarray:
+    """A block's labels at ``threshold``: a cut of its dendrogram ``Z`` (:func:`block_linkage`) when it
+    has one, else :func:`cluster_block` -- how threshold choices try many thresholds on one scoring."""
+    if n == 1:
+        return np.zeros(1, np.int64)
+    if Z is not None:
+        return cut_linkage(Z, n, threshold)
+    return cluster_block(n, i, j, p, threshold, cannot_link=cannot_link, unscored_weight=unscored_weight)
 
 
 def _flat(Z: np.ndarray, m: int, cut: float) -> np.ndarray:

@@ -541,7 +541,7 @@ def choose_threshold(
     from byline.tuning import score_labeled
 
     scored, by_ds = score_labeled(model, signatures)
-    from byline.cluster import block_linkage, cluster_block, cut_linkage, unscored_weight
+    from byline.cluster import block_linkage, labels_at, unscored_weight
 
     # a block not scored in full (above max_block_full) is clustered per threshold, as the pipeline does
     weights = [unscored_weight(len(res.ids), len(res.pair_i)) for res, _, _ in scored]
@@ -553,15 +553,7 @@ def choose_threshold(
     for t in THRESHOLD_GRID:
         pred: dict[str, str] = {}
         for (res, cl, _), Z, w in zip(scored, trees, weights, strict=True):
-            n = len(res.ids)
-            if n == 1:
-                labels = np.zeros(1, np.int64)
-            elif Z is not None:
-                labels = cut_linkage(Z, n, t)
-            else:
-                labels = cluster_block(
-                    n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl, unscored_weight=w
-                )
+            labels = labels_at(Z, len(res.ids), res.pair_i, res.pair_j, res.prob, t, cl, w)
             pred.update(zip(res.ids, _cluster_keys(res.block, res.ids, labels), strict=True))
         f1s = []
         for _ds, true in by_ds.items():

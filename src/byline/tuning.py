@@ -133,7 +133,7 @@ def choose_merge(model: Any, signatures: Sequence[Signature]) -> tuple[float, fl
     merge beats it). Only choices that keep every dataset's B3 F1 within :data:`MERGE_TOLERANCE` of that
     one-stage choice are eligible: the mean alone once traded qian's intact dev (0.928 -> 0.876) for the
     hard copies (seed 2). Returns ``(threshold, merge threshold or None, scores by "t/merge")``."""
-    from byline.cluster import block_linkage, cluster_block, cut_linkage, unscored_weight
+    from byline.cluster import block_linkage, labels_at, unscored_weight
     from byline.evaluate import b3_precision_recall_fscore, labels_to_clusters
     from byline.pipeline import _cluster_keys
 
@@ -148,15 +148,7 @@ def choose_merge(model: Any, signatures: Sequence[Signature]) -> tuple[float, fl
     for t in sorted({*MERGE_T_GRID, float(model.threshold_)}):
         first, cand = [], []
         for (res, cl, sigs), Z, w in zip(scored, trees, weights, strict=True):
-            n = len(res.ids)
-            if n == 1:
-                labels = np.zeros(1, np.int64)
-            elif Z is not None:
-                labels = cut_linkage(Z, n, t)
-            else:
-                labels = cluster_block(
-                    n, res.pair_i, res.pair_j, res.prob, t, cannot_link=cl, unscored_weight=w
-                )
+            labels = labels_at(Z, len(res.ids), res.pair_i, res.pair_j, res.prob, t, cl, w)
             X, pairs = (
                 cluster_pair_features(sigs, res.pair_i, res.pair_j, res.prob, labels, cl)
                 if w == 1.0  # as the pipeline: no second stage in a block not scored in full
