@@ -64,23 +64,10 @@ UNCERTAIN_PRECISION = 0.50  # the uncertain band's lower end: as likely another 
 
 
 def _pseudo_work(sig: Any) -> tuple[Any, int]:
-    """A work carrying ``sig`` as one of its authors (coauthors around it, at its position)."""
-    from byline.records import Author, Work
+    """A work carrying ``sig`` as one of its authors, and its position there."""
+    from byline.train_audit_fit import pseudo_work
 
-    authors = [Author(n) for n in sig.coauthors]
-    me = Author(sig.name, affiliations=tuple(sig.affiliations), email=sig.email, orcid=sig.orcid)
-    pos = min(max(sig.position, 0), len(authors))
-    authors.insert(pos, me)
-    work = Work(
-        id=sig.id,
-        title=sig.title,
-        authors=authors,
-        year=sig.year,
-        venue=sig.venue,
-        abstract=sig.abstract,
-        keywords=list(sig.keywords),
-    )
-    return work, pos
+    return pseudo_work(sig), min(max(sig.position, 0), len(sig.coauthors))
 
 
 def _rng(seed: int, *key: str) -> np.random.Generator:

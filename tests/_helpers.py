@@ -149,3 +149,36 @@ def people_store(tmp_path: Path) -> Iterator[Any]:
     s.ingest([write_bib(tmp_path / "a.bib", ML + BIO)])
     yield s
     s.close()
+
+
+# a claimed profile of ML papers and one foreign work (the audit tests)
+OWN = ML + [
+    (
+        "ml5",
+        "Self-supervised learning of molecular graph representations",
+        ["Jaeseong Lee", "Minho Kim"],
+        "ICLR",
+        2022,
+    ),
+    (
+        "ml6",
+        "Graph transformers for drug discovery",
+        ["Sora Park", "Jaeseong Lee", "Minho Kim"],
+        "NeurIPS",
+        2023,
+    ),
+    (
+        "ml7",
+        "Contrastive pretraining of molecular graph encoders",
+        ["Jaeseong Lee", "Sora Park"],
+        "ICML",
+        2023,
+    ),
+]
+FOREIGN = (
+    "river1",
+    "Sediment transport in braided rivers under extreme floods",
+    ["Jaeseong Lee", "Olaf Berg", "Ingrid Dahl"],
+    "Water Resources Research",
+    2021,
+)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from _helpers import ML, model_dir, write_bib
+from _helpers import FOREIGN, OWN, model_dir, write_bib
 from byline import people as P
 from byline._errors import ModelError
 from byline.audit import FLAG_THRESHOLD, audit_works
@@ -19,37 +19,6 @@ from byline.audit_fit import AUDIT_FIT_FILE, AuditFit
 from byline.model import Disambiguator
 from byline.records import Author, Work
 from byline.store import Store
-
-OWN = ML + [
-    (
-        "ml5",
-        "Self-supervised learning of molecular graph representations",
-        ["Jaeseong Lee", "Minho Kim"],
-        "ICLR",
-        2022,
-    ),
-    (
-        "ml6",
-        "Graph transformers for drug discovery",
-        ["Sora Park", "Jaeseong Lee", "Minho Kim"],
-        "NeurIPS",
-        2023,
-    ),
-    (
-        "ml7",
-        "Contrastive pretraining of molecular graph encoders",
-        ["Jaeseong Lee", "Sora Park"],
-        "ICML",
-        2023,
-    ),
-]
-FOREIGN = (
-    "river1",
-    "Sediment transport in braided rivers under extreme floods",
-    ["Jaeseong Lee", "Olaf Berg", "Ingrid Dahl"],
-    "Water Resources Research",
-    2021,
-)
 
 
 def _shipped_with_fit(tmp: Path) -> Path:

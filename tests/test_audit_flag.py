@@ -10,41 +10,10 @@ from typing import Any
 
 import pytest
 
-from _helpers import ML, TinyModel, model_dir, write_bib
+from _helpers import FOREIGN, OWN, TinyModel, model_dir, write_bib
 from byline import people as P
 from byline.audit import FLAG_THRESHOLD
 from byline.store import Store
-
-OWN = ML + [
-    (
-        "ml5",
-        "Self-supervised learning of molecular graph representations",
-        ["Jaeseong Lee", "Minho Kim"],
-        "ICLR",
-        2022,
-    ),
-    (
-        "ml6",
-        "Graph transformers for drug discovery",
-        ["Sora Park", "Jaeseong Lee", "Minho Kim"],
-        "NeurIPS",
-        2023,
-    ),
-    (
-        "ml7",
-        "Contrastive pretraining of molecular graph encoders",
-        ["Jaeseong Lee", "Sora Park"],
-        "ICML",
-        2023,
-    ),
-]
-FOREIGN = (
-    "river1",
-    "Sediment transport in braided rivers under extreme floods",
-    ["Jaeseong Lee", "Olaf Berg", "Ingrid Dahl"],
-    "Water Resources Research",
-    2021,
-)
 
 
 def _model(kind: str, tmp: Path) -> Any:

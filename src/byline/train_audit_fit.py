@@ -39,7 +39,8 @@ FLAG_PRECISION = 0.90
 UNCERTAIN_PRECISION = 0.50
 
 
-def _pseudo_work(sig: Signature) -> Work:
+def pseudo_work(sig: Signature) -> Work:
+    """A work carrying ``sig`` as one of its authors (its coauthors around it, at its position)."""
     authors = [Author(n) for n in sig.coauthors]
     me = Author(sig.name, affiliations=tuple(sig.affiliations), email=sig.email, orcid=sig.orcid)
     authors.insert(min(max(sig.position, 0), len(authors)), me)
@@ -87,7 +88,7 @@ def injected_profiles(
                 if k
                 else []
             )
-            yield [_pseudo_work(s) for s in own + pick], owner, [0] * len(own) + [1] * len(pick)
+            yield [pseudo_work(s) for s in own + pick], owner, [0] * len(own) + [1] * len(pick)
 
 
 def _features(
